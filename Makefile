@@ -1,0 +1,40 @@
+# Acquis — the two README commands: `make run` and `make test`.
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+ACQUIS := $(VENV)/bin/acquis
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run install test test-browser lint bench demo clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+run: install
+	$(ACQUIS) migrate --no-input -v0
+	$(ACQUIS) demo
+	@echo "Acquis sur http://$(HOST)/"
+	$(ACQUIS) runserver $(HOST)
+
+# The whole suite (browser tests included when /usr/bin/chromium exists; otherwise they
+# are skipped and counted; ACQUIS_REQUIRE_BROWSER=1, set by CI, turns the skip into a failure).
+test: install
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint --check acquis/www/templates
+	$(VENV)/bin/djlint --lint acquis/www/templates
+	DJANGO_SETTINGS_MODULE=config.settings.test $(ACQUIS) makemigrations --check --dry-run
+
+bench: install
+	$(VENV)/bin/python bench/bench_rncp_import.py
+
+clean:
+	rm -rf var/acquis.sqlite3* var/static

@@ -1,0 +1,130 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Habilitation, OrganisationKind, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in; identified by email (invitations and resets go there)."""
+
+    email = models.EmailField("adresse électronique", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField("accès à l'administration Django", default=False)
+    date_joined = models.DateTimeField("date d'inscription", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    def roles_in(self, organisation) -> set[str]:
+        return set(
+            self.memberships.filter(organisation=organisation).values_list("role", flat=True)
+        )
+
+    def staff_certifiers(self):
+        """Certifier organisations where this user is administrator or exam manager."""
+        return Organisation.objects.filter(
+            kind=OrganisationKind.CERTIFIER,
+            memberships__user=self,
+            memberships__role__in=CERTIFIER_STAFF_ROLES,
+        ).distinct()
+
+
+class Organisation(models.Model):
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField("nom", max_length=255)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    habilitation = models.CharField(
+        "habilitation", max_length=20, choices=Habilitation.choices, blank=True
+    )
+    certifier = models.ForeignKey(
+        "self",
+        verbose_name="certificateur",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        help_text="Pour un organisme partenaire : le certificateur qui l'a habilité.",
+    )
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=OrganisationKind.CERTIFIER, certifier__isnull=True)
+                | models.Q(kind=OrganisationKind.PARTNER, certifier__isnull=False),
+                name="partner_has_certifier",
+                violation_error_message=(
+                    "Un organisme partenaire doit être rattaché à un certificateur, "
+                    "un certificateur ne l'est à personne."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "rôle dans une organisation"
+        verbose_name_plural = "rôles dans les organisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                name="unique_membership_role",
+                violation_error_message="Cet utilisateur a déjà ce rôle dans cette organisation.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"

@@ -1,0 +1,663 @@
+"""Import of France compétences' XML export of RNCP / RS fiches (flux V4.1) as draft referentials.
+
+The export holds ~30,000 fiches in a file of hundreds of MB, so it is streamed: `iter_fiches`
+yields one small `RncpFiche` per FICHE element and frees the XML tree behind it. The parser
+never expands entities, never loads a DTD and never touches the network (conventions.md, XML).
+
+`fiche_to_document` turns a fiche into an "acquis-referential/1" draft document. The
+competencies of a block are free text in the export (LISTE_COMPETENCES): `split_competencies`
+cuts them with a cascade of heuristics and says when the cut is uncertain, so that a human
+reviews the draft (formats.md §1.2, "Expect to let a human validate the split").
+
+No Django import here: the module is usable from scripts and benchmarks.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, NamedTuple
+
+from lxml import etree
+
+from acquis.referential.exceptions import ReferentialError
+from acquis.referential.fileformat import FORMAT
+
+MAX_STATEMENT_CHARS = 2000
+# Heuristic thresholds for "this item does not look like one competency".
+SHORT_ITEM_CHARS = 10
+LONG_ITEM_CHARS = 700
+# A text left in one piece longer than this probably hides a list we could not see.
+LONG_SINGLE_CHARS = 500
+# An introduction ("En mobilisant ... :") longer than this carries meaning: flag it.
+LONG_INTRO_WORDS = 10
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+CODE_MAX = 40
+REGISTRY_CODE_RE = re.compile(r"^(RNCP|RS)[0-9]+BC[0-9]+$")
+NUMBER_RE = re.compile(r"^(RNCP|RS)[0-9]{1,6}$")
+LEVEL_RE = re.compile(r"^NIV[1-8]$")
+SIRET_RE = re.compile(r"^[0-9]{14}$")
+
+
+class RncpImportError(ReferentialError):
+    """The export file cannot be read (missing, not XML, malformed): French message."""
+
+
+class RncpCertifier(NamedTuple):
+    name: str
+    siret: str | None
+
+
+class RncpBlock(NamedTuple):
+    code: str | None
+    libelle: str | None
+    liste_competences: str | None
+    modalites_evaluation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RncpFiche:
+    numero: str | None  # NUMERO_FICHE, e.g. "RNCP36612" or "RS5719"
+    id_fiche: str | None
+    intitule: str | None
+    kind: str | None  # ABREGE/LIBELLE, e.g. "Brevet de technicien supérieur"
+    level: str | None  # NOMENCLATURE_EUROPE/NIVEAU as given ("NIV5", "AUCUN"...)
+    certifiers: tuple[RncpCertifier, ...]
+    blocks: tuple[RncpBlock, ...]  # FICHE/BLOCS_COMPETENCES/BLOC_COMPETENCES, flux order
+    actif: bool | None  # ACTIF "Oui"/"Non": registration in force
+    etat: str | None  # ETAT_FICHE, e.g. "Publiée"
+    line: int | None = None  # line of the FICHE end tag in the file
+
+    @property
+    def registry(self) -> str | None:
+        if not self.numero:
+            return None
+        upper = self.numero.upper()
+        if upper.startswith("RNCP"):
+            return "RNCP"
+        if upper.startswith("RS"):
+            return "RS"
+        return None
+
+
+# --- streaming ----------------------------------------------------------------------------
+
+
+def iter_fiches(source: str | os.PathLike | IO[bytes]) -> Iterator[RncpFiche]:
+    """Yield every FICHE of an export, in file order, with bounded memory.
+
+    `source` is a path or a binary file object. Raises RncpImportError when the file is
+    missing or is not a well-formed export.
+    """
+    path = os.fspath(source) if isinstance(source, str | os.PathLike) else None
+    if path is not None:
+        _check_readable(path)
+    try:
+        context = etree.iterparse(
+            path if path is not None else source,
+            events=("end",),
+            tag="FICHE",
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+        )
+        count = 0
+        for _event, elem in context:
+            fiche = _read_fiche(elem)
+            _release(elem)
+            count += 1
+            yield fiche
+        if count == 0 and context.root is not None and context.root.tag != "FICHES":
+            raise RncpImportError(
+                "le fichier n'est pas un export de fiches RNCP/RS : élément racine "
+                f"« {context.root.tag} » au lieu de « FICHES »"
+            )
+    except etree.XMLSyntaxError as exc:
+        raise RncpImportError(_syntax_message(exc)) from exc
+    except OSError as exc:
+        raise RncpImportError(f"lecture du fichier impossible : {exc}") from exc
+
+
+def _check_readable(path: str) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except FileNotFoundError as exc:
+        raise RncpImportError(f"fichier introuvable : {path}") from exc
+    except OSError as exc:
+        raise RncpImportError(f"lecture du fichier impossible : {path} ({exc})") from exc
+    if head.startswith(b"PK\x03\x04"):
+        # data.gouv.fr publishes the export zipped: a common mistake.
+        raise RncpImportError(
+            "le fichier est une archive zip : décompressez-la et importez le fichier XML "
+            "qu'elle contient"
+        )
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    line = exc.lineno or (exc.position[0] if exc.position else None)
+    detail = (exc.msg or str(exc)).strip()
+    # libxml2 appends ", line N, column M" to its message: the line is given separately.
+    detail = re.sub(r",\s*line \d+, column \d+$", "", detail)
+    where = f"ligne {line}" if line else "ligne inconnue"
+    return f"fichier XML mal formé ({where}) : {detail}"
+
+
+def _release(elem) -> None:
+    """Free the fiche just read and everything before it (lxml keeps the tree otherwise)."""
+    elem.clear(keep_tail=True)
+    parent = elem.getparent()
+    if parent is None:
+        return
+    while elem.getprevious() is not None:
+        del parent[0]
+
+
+def _read_fiche(elem) -> RncpFiche:
+    actif = _text(elem.find("ACTIF"))
+    return RncpFiche(
+        numero=_text(elem.find("NUMERO_FICHE")),
+        id_fiche=_text(elem.find("ID_FICHE")),
+        intitule=_text(elem.find("INTITULE")),
+        kind=_text(elem.find("ABREGE/LIBELLE")),
+        level=_text(elem.find("NOMENCLATURE_EUROPE/NIVEAU")),
+        certifiers=tuple(
+            RncpCertifier(
+                _text(c.find("NOM_CERTIFICATEUR")) or "", _text(c.find("SIRET_CERTIFICATEUR"))
+            )
+            for c in elem.iterfind("CERTIFICATEURS/CERTIFICATEUR")
+        ),
+        # Direct path only: CORRESPONDANCES/.../BLOC_COMPETENCES is another element.
+        blocks=tuple(
+            RncpBlock(
+                _text(b.find("CODE")),
+                _text(b.find("LIBELLE")),
+                _text(b.find("LISTE_COMPETENCES")),
+                _text(b.find("MODALITES_EVALUATION")),
+            )
+            for b in elem.iterfind("BLOCS_COMPETENCES/BLOC_COMPETENCES")
+        ),
+        actif={"oui": True, "non": False}.get((actif or "").lower()),
+        etat=_text(elem.find("ETAT_FICHE")),
+        line=elem.sourceline,
+    )
+
+
+def _text(elem) -> str | None:
+    """Stripped text of an element, None when absent or blank.
+
+    Unexpanded entity references (a file with a DTD) come back as their literal
+    "&name;" form: visible to the reviewer, never resolved.
+    """
+    if elem is None:
+        return None
+    text = elem.text if len(elem) == 0 else "".join(elem.itertext())
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def fiche_to_document(fiche: RncpFiche) -> tuple[dict | None, str | None]:
+    """The draft referential of an RNCP fiche, or (None, why there is nothing to import)."""
+    numero = fiche.numero or ""
+    if fiche.registry == "RS":
+        return None, (
+            f"fiche {numero} : le répertoire spécifique ne comporte pas de blocs de "
+            "compétences, rien à importer"
+        )
+    slug = _slug(numero)
+    if fiche.registry is None or slug is None:
+        ident = f"ID_FICHE {fiche.id_fiche}" if fiche.id_fiche else f"ligne {fiche.line}"
+        return None, (
+            f"fiche sans numéro RNCP reconnaissable ({ident}, NUMERO_FICHE « {numero} ») : "
+            "rien à importer"
+        )
+    if not fiche.blocks:
+        return None, f"fiche {numero} : aucun bloc de compétences dans l'export"
+
+    notes = [
+        f"Brouillon importé automatiquement de l'export France compétences ({numero}) : "
+        "relire le découpage des compétences, puis compléter les épreuves, les critères "
+        "d'évaluation et les règles de certification."
+    ]
+    certification = _certification(fiche, slug, notes)
+    used: set[str] = set()
+    blocks = [
+        _block(fiche, position, block, used, notes)
+        for position, block in enumerate(fiche.blocks, start=1)
+    ]
+    document = {
+        "format": FORMAT,
+        "draft": True,
+        "review_notes": notes,
+        "certification": certification,
+        "blocks": blocks,
+        "assessments": [],
+        "rules": {},
+    }
+    return document, None
+
+
+def _slug(numero: str) -> str | None:
+    slug = re.sub(r"[^a-z0-9]+", "-", numero.lower()).strip("-")[:63]
+    return slug if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", slug) else None
+
+
+def _certification(fiche: RncpFiche, slug: str, notes: list[str]) -> dict:
+    numero = fiche.numero or ""
+    if fiche.actif is False:
+        etat = f", état « {fiche.etat} »" if fiche.etat else ""
+        notes.append(f"La fiche est inactive dans l'export (ACTIF = Non{etat}).")
+    level = fiche.level if fiche.level and LEVEL_RE.match(fiche.level) else None
+    if fiche.level and level is None:
+        notes.append(f"Niveau « {fiche.level} » non reconnu : niveau laissé vide.")
+
+    first = fiche.certifiers[0] if fiche.certifiers else None
+    name = first.name if first and first.name else None
+    if name is None:
+        name = "Certificateur à renseigner"
+        notes.append("Aucun certificateur nommé dans l'export : nom à compléter.")
+    siret = re.sub(r"\s+", "", first.siret) if first and first.siret else None
+    if siret is not None and not SIRET_RE.match(siret):
+        notes.append(f"SIRET du certificateur « {first.siret} » invalide : laissé vide.")
+        siret = None
+    if len(fiche.certifiers) > 1:
+        others = ", ".join(f"« {c.name} »" for c in fiche.certifiers[1:] if c.name)
+        notes.append(
+            f"Plusieurs certificateurs dans l'export : seul le premier est repris ({others})."
+        )
+    return {
+        "code": slug,
+        "title": fiche.intitule or numero,
+        "kind": fiche.kind,
+        "level": level,
+        "registry": {
+            "kind": fiche.registry,
+            "number": numero if NUMBER_RE.match(numero) else None,
+        },
+        "certifier": {"name": name, "siret": siret, "address": None},
+    }
+
+
+def _block(
+    fiche: RncpFiche, position: int, block: RncpBlock, used: set[str], notes: list[str]
+) -> dict:
+    raw = block.code or ""
+    short = _short_block_code(fiche.numero or "", raw, position)
+    code = _unique(short, used)
+    if raw and short == f"B{position}":
+        notes.append(f"Bloc n° {position} : code « {raw} » inattendu, code « {code} » attribué.")
+    elif not raw:
+        notes.append(f"Bloc n° {position} : pas de code dans l'export, code « {code} » attribué.")
+    if code != short:
+        notes.append(f"Bloc n° {position} : code « {short} » en double, renommé « {code} ».")
+    title = block.libelle
+    if title is None:
+        title = f"Bloc {code}"
+        notes.append(f"Bloc {code} : pas d'intitulé dans l'export.")
+
+    competencies = []
+    text = block.liste_competences
+    if text is None:
+        notes.append(f"Bloc {code} : aucune liste de compétences dans l'export.")
+    else:
+        statements, uncertain = split_competencies(text)
+        if not statements:
+            statements, uncertain = [_trim(_squash(text))], True
+        if uncertain:
+            notes.append(f"Bloc {code} : découpage des compétences incertain, à vérifier.")
+        for index, statement in enumerate(statements, start=1):
+            competencies.append(
+                {
+                    "code": _unique(_competency_code(code, index), used),
+                    "statement": statement,
+                    "needs_review": uncertain or len(statement) >= MAX_STATEMENT_CHARS,
+                    "modality": None,
+                    "criteria": [],
+                }
+            )
+    return {
+        "code": code,
+        "registry_code": raw if REGISTRY_CODE_RE.match(raw) else None,
+        "title": title,
+        "activities": [],
+        "source_text": {"competencies": text, "evaluation": block.modalites_evaluation},
+        "competencies": competencies,
+    }
+
+
+def _short_block_code(numero: str, raw: str, position: int) -> str:
+    """ "RNCP36612BC01" -> "BC01"; another usable code as is; otherwise "B{position}"."""
+    if numero and raw.upper().startswith(numero.upper()):
+        rest = raw[len(numero) :]
+        if re.fullmatch(r"BC[0-9]+", rest, flags=re.IGNORECASE):
+            return rest.upper()
+    if CODE_RE.match(raw):
+        return raw
+    return f"B{position}"
+
+
+def _competency_code(block_code: str, index: int) -> str:
+    suffix = f".C{index}"
+    return block_code[: CODE_MAX - len(suffix)] + suffix
+
+
+def _unique(code: str, used: set[str]) -> str:
+    """`code`, or `code-2`, `code-3`... : codes are unique across the whole document."""
+    candidate, n = code, 1
+    while candidate in used:
+        n += 1
+        suffix = f"-{n}"
+        candidate = code[: CODE_MAX - len(suffix)] + suffix
+    used.add(candidate)
+    return candidate
+
+
+# --- splitting the competencies -----------------------------------------------------------
+
+# HTML that older flux versions and the JSON API still carry; V4.1 uses "<br>" as break.
+_BREAK_TAGS_RE = re.compile(r"<\s*(?:br|/?p|/?li|/?ul|/?ol|/?div|/?tr|h[1-6])\b[^<>]*>", re.I)
+_OTHER_TAGS_RE = re.compile(
+    r"<\s*/?\s*(?:span|strong|b|i|em|u|font|a|sup|sub|td|th|table|tbody|thead|/h[1-6])\b[^<>]*>",
+    re.I,
+)
+# Line breaks, and long runs of spaces: re-serialised exports turned the breaks into 4+
+# spaces (the real sample), while wrapped words only leave 2-3.
+_HARD_BREAK_RE = re.compile(r"[ \t]*(?:\n|[ \t]{4,})[\s]*")
+_TABS_RE = re.compile(r"[\t\u2009]")
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LETTER = r"[^\W\d_]"
+# Bullet characters; "-", "–", "—" and "*" are also ordinary punctuation: see _split_bullets.
+_BULLETS = "•▪◦●■□➢➤►→✓✔·*–—-"
+_STRONG_BULLETS = "•▪◦●■□➢➤►→✓✔·"
+# A leading item marker: bullets, "C1.", "A1C2.", "A5.C1.", "1.", "1.2.3", "1)", "2 :", "3 -".
+_LEAD_MARKER_RE = re.compile(
+    rf"^(?:[{re.escape(_BULLETS)}]\s*"
+    r"|(?:[A-Z]{1,4}\.?)?[0-9]{1,2}(?:[.-]?[A-Z]{0,3}[0-9]{1,2})*\s*(?:[.):–-]|(?=\s))\s*"
+    r"|[a-z]\)\s*)+"
+)
+# Competency codes inside a text: "C1.", "A1C2.", "A5.C1 ", "CP3 :", "C1.2 -".
+_CODE_MARK_RE = re.compile(
+    rf"(?<![\w.,/'’-])([A-Z]{{1,3}}[0-9]{{1,2}}(?:\.?[A-Z]{{1,2}}[0-9]{{1,2}}|\.[0-9]{{1,2}})*)"
+    rf"(?:\s*[.:)–-]\s*|\s+)(?={_LETTER})"
+)
+# Numbering inside a text: "1.", "1)", "1 -", "2 :", "1.1", "3.1.2.".
+_NUM_MARK_RE = re.compile(
+    rf"(?<![\w.,/'’-])([0-9]{{1,2}}(?:\.[0-9]{{1,2}}){{0,3}})(\.?\s*[.):–-]\s*|\.?\s+)(?={_LETTER})"
+)
+_SENTENCE_RE = re.compile(rf"(?<![A-Z]\.)(?<=[.!?])\s+(?=[«\"]?[{_UPPER}])")
+# A capitalised infinitive right after a lowercase word: "... l'équipe artistique Participer
+# aux réunions ..." is two competencies whose line break was lost.
+_GLUED_VERB_RE = re.compile(
+    rf"(?<![\w'’])(?P<prev>[a-zà-ÿ][\w'’-]*)[)»”]?\s+(?P<verb>[{_UPPER}][a-zà-ÿ]+"
+    r"(?:er|ir|ndre|ettre|uire|crire|aître|faire)(?![\w'’-]))"
+)
+# "Modéliser, Analyser et Optimiser", "sous la supervision du Conseiller": no glue there.
+_NOT_BEFORE_GLUE = frozenset(
+    "et ou de du des la le les l' d' à au aux en par pour sur avec sous dans un une son sa ses"
+    " leur leurs ni puis".split()
+)
+
+
+def _glued_verbs(text: str) -> list[int]:
+    return [
+        m.start("verb")
+        for m in _GLUED_VERB_RE.finditer(text)
+        if m.group("prev").lower() not in _NOT_BEFORE_GLUE
+    ]
+
+
+def split_competencies(text: str | None) -> tuple[list[str], bool]:
+    """Cut a LISTE_COMPETENCES text into competency statements.
+
+    Returns (statements, uncertain). Cascade, first that finds 2+ items wins:
+    line breaks, then item markers (codes "C1.", numbering "1.1", bullets), then ";",
+    then sentence ends, then a capitalised verb after a lowercase word. The last two are
+    weak: the result is flagged uncertain, as it is when an item is very short or very
+    long, or when a long introduction was set aside.
+    """
+    if not text or not text.strip():
+        return [], False
+    normal = _normalise(text)
+    if not normal:
+        return [], False
+    uncertain = glued = False
+
+    lines = _join_wrapped(normal.split("\n"))
+    if len(lines) >= 2:
+        items = [piece for line in lines for piece in _split_markers(line, inline=True)]
+        # "... l'équipe artistique Participer aux réunions ...": a lost line break, maybe.
+        glued = any(_glued_verbs(_clean(item)) for item in items)
+    else:
+        items = _split_markers(normal)
+        if len(items) < 2:
+            items = _split_semicolons(normal)
+        if len(items) < 2:
+            items = _keep_if_sentences(_SENTENCE_RE.split(normal))
+            uncertain = len(items) >= 2
+        if len(items) < 2:
+            starts = _glued_verbs(normal)
+            items = _keep_if_sentences(_cut(normal, starts) if starts else [normal])
+            uncertain = len(items) >= 2
+
+    statements, doubtful_heading = _fold_headings([s for s in map(_clean, items) if s])
+    if not statements:
+        return [], False
+    uncertain = uncertain or doubtful_heading or glued
+    if len(statements) == 1:
+        # One long piece, or capitalised verbs inside it: a list we could not see, maybe.
+        single = statements[0]
+        uncertain = uncertain or len(single) > LONG_SINGLE_CHARS or bool(_glued_verbs(single))
+    if any(len(s) < SHORT_ITEM_CHARS or len(s) > LONG_ITEM_CHARS for s in statements):
+        uncertain = True
+    return [_trim(s) for s in statements], uncertain
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text:
+        text = _BREAK_TAGS_RE.sub("\n", text)
+        text = _OTHER_TAGS_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ").replace("\u202f", " ")
+    text = _HARD_BREAK_RE.sub("\n", text)
+    # Runs of 2-3 spaces are kept: a gap before a "-" can tell a bullet from a dash.
+    return "\n".join(_TABS_RE.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Glue back a line that only continues the previous sentence (wrapped text)."""
+    out: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and line[0].islower() and not out[-1].endswith((".", ";", ":", "!", "?")):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _split_markers(text: str, *, inline: bool = False) -> list[str]:
+    """Items announced by markers; `inline`: inside a line of a text already cut in lines."""
+    items = _split_codes(text)
+    if len(items) < 2:
+        items = _split_numbering(text)
+    if len(items) < 2:
+        items = _split_bullets(text, inline)
+    return items
+
+
+def _cut(text: str, starts: list[int]) -> list[str]:
+    """Cut `text` at `starts`; text before the first cut is kept as its own item."""
+    bounds = [*starts, len(text)]
+    head = text[: starts[0]].strip()
+    return ([head] if head else []) + [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _opens_list(text: str, start: int) -> bool:
+    """The first marker must open the text, or follow an introduction ending with ":"."""
+    before = text[:start].strip()
+    return not before or before.endswith(":")
+
+
+def _split_codes(text: str) -> list[str]:
+    matches = list(_CODE_MARK_RE.finditer(text))
+    if len(matches) < 2:
+        return [text]
+    # Keep the most frequent code shape ("A#C#", "C#"): "niveau B2" is not an item.
+    shapes: dict[str, list[re.Match]] = {}
+    for m in matches:
+        shapes.setdefault(re.sub(r"[0-9]+", "#", m.group(1)), []).append(m)
+    best = max(shapes.values(), key=len)
+    if len(best) < 2 or not _opens_list(text, best[0].start()):
+        return [text]
+    return _plausible(_cut(text, [m.start() for m in best]), text)
+
+
+def _split_numbering(text: str) -> list[str]:
+    """Numbered items, accepted only when their numbers follow one another."""
+    accepted: list[tuple[int, tuple[int, ...]]] = []
+    for m in _NUM_MARK_RE.finditer(text):
+        number = tuple(int(x) for x in m.group(1).split("."))
+        # A bare number needs punctuation ("1." "1)" "1 -") or a following capital letter.
+        punctuated = any(c in m.group(2) for c in ".):–-")
+        if len(number) == 1 and not punctuated and not text[m.end()].isupper():
+            continue
+        if not accepted:
+            # The first item opens the list: "1", "0", or any nested "2.1".
+            if _opens_list(text, m.start()) and (number[-1] in (0, 1) or len(number) > 1):
+                accepted.append((m.start(), number))
+            continue
+        if _follows(accepted[-1][1], number):
+            accepted.append((m.start(), number))
+    if len(accepted) < 2:
+        return [text]
+    return _plausible(_cut(text, [start for start, _ in accepted]), text)
+
+
+def _plausible(items: list[str], text: str) -> list[str]:
+    """Items cut at markers must read as statements ("U6 à U13" is not a list)."""
+    for item in items:
+        words = _clean(item).split()
+        if not words or (len(words) < 2 and not words[0][0].isupper()):
+            return [text]
+    return items
+
+
+def _follows(prev: tuple[int, ...], number: tuple[int, ...]) -> bool:
+    """Whether `number` can come right after `prev` in a (possibly nested) numbering."""
+    if len(number) == len(prev) + 1 and number[:-1] == prev and number[-1] in (0, 1):
+        return True  # 1.2 -> 1.2.1
+    for depth in range(min(len(prev), len(number)), 0, -1):
+        if number[: depth - 1] == prev[: depth - 1] and number[depth - 1] == prev[depth - 1] + 1:
+            # 1.2 -> 1.3 (same level), 1.2.3 -> 1.3 or 2 (back up a level)
+            return len(number) == depth or all(x in (0, 1) for x in number[depth:])
+    return False
+
+
+def _split_bullets(text: str, inline: bool = False) -> list[str]:
+    for bullet in _BULLETS:
+        if bullet not in text:
+            continue
+        strong = bullet in _STRONG_BULLETS
+        # "-", "–", "*" also join words or mark notes: only a list that opens the text
+        # counts, and inside a line only bullets after a wider gap ("a  - b").
+        found = list(re.finditer(rf"(?:^|(?<=\s)){re.escape(bullet)}(?=\s)", text))
+        wide = [m.start() for m in found if m.start() < 2 or text[m.start() - 2].isspace()]
+        # A list laid out with wide gaps ("a  - b  - c") tells its bullets from its dashes.
+        starts = (
+            wide if strong is False and (inline or len(wide) >= 2) else [m.start() for m in found]
+        )
+        if not starts:
+            continue
+        if strong or _opens_list(text, starts[0]):
+            items = _cut(text, starts)
+            if len(items) >= 2:
+                return items
+    return [text]
+
+
+def _split_semicolons(text: str) -> list[str]:
+    """Cut at ";" outside parentheses: "(parcours A : 5 ECTS ; parcours B : 8 ECTS)" stays."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char == ";" and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts = [p.strip() for p in [*parts, text[start:]] if p.strip()]
+    if len(parts) < 2 or any(len(p.split()) < 2 for p in parts):
+        return [text]
+    return parts
+
+
+def _keep_if_sentences(parts: list[str]) -> list[str]:
+    """A weak cut is kept only if every piece reads like a statement (3+ words)."""
+    parts = [p.strip() for p in parts if p.strip()]
+    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
+        return [" ".join(parts)]
+    return parts
+
+
+def _fold_headings(items: list[str]) -> tuple[list[str], bool]:
+    """Handle introductions and sub-headings ending with ":".
+
+    A heading followed by lowercase items ("Réaliser les gestes face à une personne :" /
+    "victime d'un malaise") prefixes them; otherwise it is set aside (it stays in the
+    block's source text). Returns the statements and whether a heading may have carried
+    a competency of its own.
+    """
+    out: list[str] = []
+    doubtful = False
+    heading: str | None = None
+    for index, item in enumerate(items):
+        if item.endswith(":") and index < len(items) - 1:
+            # Only a sub-heading prefixes what follows, never the text's introduction.
+            heading = item.rstrip(" :") if index > 0 else None
+            # A short opening line ("Les compétences attestées :") is boilerplate; a long
+            # one ("En mobilisant ... :") or a sub-heading may be a competency.
+            doubtful = doubtful or index > 0 or len(item.split()) > LONG_INTRO_WORDS
+            continue
+        if heading and item[0].islower():
+            out.append(f"{heading} {item}")
+        else:
+            heading = None
+            out.append(item)
+    return out, doubtful
+
+
+def _clean(item: str) -> str:
+    item = _LEAD_MARKER_RE.sub("", item.strip())
+    item = _squash(item).strip(" ;,")
+    # Nothing but punctuation left ("-", "...").
+    return item if re.search(r"[^\W_]", item) else ""
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _trim(statement: str) -> str:
+    if len(statement) <= MAX_STATEMENT_CHARS:
+        return statement
+    cut = statement[: MAX_STATEMENT_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > MAX_STATEMENT_CHARS - 200:
+        cut = cut[:space]
+    return cut.rstrip() + "…"

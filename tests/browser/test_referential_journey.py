@@ -1,0 +1,52 @@
+"""A reader studies the referential; the exam manager compares two versions (Chromium)."""
+
+import pytest
+
+from acquis.referential.services import load_referential_file
+from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_reader_studies_the_referential(page, live_server, ops_version):
+    page.goto(live_server.url + "/")
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+    page.get_by_role("link", name="Chargé d'accompagnement collectif").click()
+    page.get_by_role("heading", level=1, name="Chargé d'accompagnement collectif").wait_for()
+    assert page.get_by_text("24 compétences").is_visible()
+    page.get_by_role("link", name="B4 — Elaboration").click()
+    section = page.locator("#bloc-B4")
+    assert section.is_visible()
+    sequence = page.locator("article", has=page.locator("#epreuve-E10"))
+    assert "30 minutes" in sequence.inner_text()
+    assert sequence.get_by_role("link", name="C4.3").count() == 1
+    assert_accessible(page)
+
+
+def test_the_exam_manager_compares_two_versions(
+    page, live_server, personas, ops_version, builtin_file, tmp_path
+):
+    changed = tmp_path / "v2.yaml"
+    changed.write_text(
+        builtin_file.read_text(encoding="utf-8").replace(
+            "La présentation est claire et précise.", "La présentation est claire."
+        )
+    )
+    load_referential_file(changed)
+    page.goto(live_server.url + "/gestion/")
+    page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Gestion des référentiels").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Chargé d'accompagnement collectif").click()
+    page.get_by_label("Version de départ").select_option("2")
+    page.get_by_label("Version d'arrivée").select_option("1")
+    page.get_by_role("button", name="Comparer").click()
+    page.get_by_role("heading", name="Changements de la version 2 à la version 1").wait_for()
+    row = page.get_by_role("row", name="Critère C1.1.3")
+    assert "La présentation est claire." in row.inner_text()
+    assert_accessible(page)

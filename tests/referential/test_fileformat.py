@@ -1,0 +1,188 @@
+"""The referential file format: the built-in title, and every kind of error with its line."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from acquis.referential import fileformat
+from tests.conftest import SHARED
+
+SOURCE = SHARED / "referential" / "000_453fa112b3548314.txt"
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def ops():
+    from django.conf import settings
+
+    result = fileformat.read_file(settings.ACQUIS_BUILTIN_REFERENTIAL)
+    assert result.errors == []
+    return result.document
+
+
+def test_builtin_title_has_the_source_counts(ops):
+    blocks = ops["blocks"]
+    assert [len(b["competencies"]) for b in blocks] == [5, 9, 4, 6]
+    criteria = [x for b in blocks for c in b["competencies"] for x in c["criteria"]]
+    assert len(criteria) == 72
+    assert ops["certification"]["registry"] == {"kind": None, "number": None}  # never invented
+    assert ops["certification"]["level"] is None
+
+
+def test_every_text_of_the_builtin_title_is_verbatim_from_the_source(ops):
+    source = _collapse(SOURCE.read_text(encoding="utf-8"))
+    texts = [c["statement"] for b in ops["blocks"] for c in b["competencies"]]
+    texts += [x["text"] for b in ops["blocks"] for c in b["competencies"] for x in c["criteria"]]
+    texts += [p["text"] for p in ops["rules"]["training"]["memoir"]["required_parts"]]
+    texts += [a for b in ops["blocks"] for a in b["activities"]]
+    missing = [t for t in texts if _collapse(t) not in source]
+    assert missing == []
+
+
+def test_builtin_rules_are_the_source_parameters(ops):
+    rules = ops["rules"]
+    assert rules["title_requires_blocks"] == ["B1", "B2", "B3", "B4"]
+    assert rules["training"]["work_placement_days"] == 29
+    assert len(rules["training"]["memoir"]["required_parts"]) == 7
+    assert rules["partial_validation"]["validity_years"] == 5
+    assert rules["evaluation_panel"]["min_sector_experience_years"] == 3
+    jury = rules["certification_jury"]
+    assert jury["size"] == 3
+    assert {(m["role"], m["external"]) for m in jury["members"]} == {
+        ("employer_representative", True),
+        ("employee_representative", True),
+        ("certifier_trainer", False),
+    }
+    assert [d["code"] for d in rules["decisions"]] == ["total", "partial", "refused"]
+    training_sequence = next(a for a in ops["assessments"] if a["duration_minutes"] == 30)
+    assert training_sequence["covers"] == ["C4.3", "C4.4", "C4.5"]
+
+
+def test_every_competency_is_assessed_by_exactly_one_regular_sitting(ops):
+    covered = [c for a in ops["assessments"] if not a["final"] for c in a["covers"]]
+    codes = [c["code"] for b in ops["blocks"] for c in b["competencies"]]
+    assert sorted(covered) == sorted(codes)
+
+
+MINIMAL = """\
+format: acquis-referential/1
+certification:
+  code: essai
+  title: "Titre d'essai"
+  certifier: {name: "Certificateur d'essai"}
+blocks:
+  - code: B1
+    title: "Bloc un"
+    competencies:
+      - code: C1
+        statement: "Faire une chose"
+        criteria:
+          - {code: C1.1, text: "La chose est faite"}
+assessments:
+  - code: E1
+    title: "Épreuve"
+    kind: case_study
+    covers: [C1]
+rules:
+  title_requires_blocks: [B1]
+  decisions:
+    - {code: total, label: "Validation totale"}
+    - {code: partial, label: "Validation partielle"}
+    - {code: refused, label: "Refus"}
+"""
+
+
+def test_a_minimal_file_is_valid_and_normalised():
+    result = fileformat.read_text(MINIMAL)
+    assert result.errors == []
+    doc = result.document
+    assert doc["assessments"][0]["pathways"] == ["training"]
+    assert doc["blocks"][0]["competencies"][0]["needs_review"] is False
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "line", "message"),
+    [
+        (("kind: case_study", "kind: quiz"), "assessments[0].kind", 17, "valeur « quiz »"),
+        (
+            ("    covers: [C1]", "    covers: [C9]"),
+            "assessments[0].covers[0]",
+            18,
+            "inconnue « C9 »",
+        ),
+        (
+            ("          - {code: C1.1,", "          - {code: 12,"),
+            "criteria[0].code",
+            13,
+            "un texte",
+        ),
+        (('    title: "Bloc un"\n', ""), "blocks[0]", 7, "manquant : title"),
+        (("  title_requires_blocks: [B1]", "  title_requires_blocks: [B7]"), "rules", 20, "B7"),
+        (
+            ("    kind: case_study\n", "    kind: case_study\n    couleur: bleu\n"),
+            "",
+            18,
+            "couleur",
+        ),
+    ],
+)
+def test_errors_name_the_path_and_the_line(change, path, line, message):
+    result = fileformat.read_text(MINIMAL.replace(*change))
+    assert not result.ok
+    issue = result.errors[0]
+    assert path in issue.path
+    assert issue.line == line
+    assert message in issue.message
+
+
+def test_duplicate_codes_are_reported_with_the_first_use():
+    text = MINIMAL.replace(
+        '          - {code: C1.1, text: "La chose est faite"}',
+        '          - {code: C1.1, text: "La chose est faite"}\n'
+        '          - {code: C1.1, text: "Encore"}',
+    )
+    result = fileformat.read_text(text)
+    assert [i.message for i in result.errors] == [
+        "code de critère « C1.1 » déjà utilisé (blocks[0].competencies[0].criteria[0])"
+    ]
+    assert result.errors[0].line == 14
+
+
+def test_a_competency_without_sitting_is_an_error_but_only_a_warning_in_a_draft():
+    text = MINIMAL.replace("    covers: [C1]", "    covers: []\n    final: true")
+    result = fileformat.read_text(text)
+    assert "n'est évaluée par aucune épreuve" in result.errors[0].message
+    draft = fileformat.read_text("draft: true\n" + text)
+    assert draft.ok
+    assert "n'est évaluée par aucune épreuve" in draft.warnings[0].message
+
+
+def test_yaml_syntax_and_duplicate_keys_are_reported_with_lines():
+    broken = fileformat.read_text(MINIMAL.replace('title: "Bloc un"', 'title: "Bloc un'))
+    assert broken.errors[0].message.startswith("YAML illisible")
+    assert broken.errors[0].line is not None
+    dup = fileformat.read_text(MINIMAL.replace("  code: essai\n", "  code: essai\n  code: x\n"))
+    assert dup.errors[0].message == "clé en double dans le même objet"
+    assert dup.errors[0].line == 4
+
+
+def test_missing_file_and_format_message(tmp_path: Path):
+    assert "introuvable" in fileformat.read_file(tmp_path / "absent.yaml").errors[0].message
+    issue = fileformat.Issue("blocks[0]", "message", 7)
+    assert issue.format("ref.yaml") == "ref.yaml:7 (blocks[0]) : message"
+
+
+def test_covers_are_normalised_in_referential_order():
+    text = MINIMAL.replace(
+        '      - code: C1\n        statement: "Faire une chose"\n',
+        '      - code: C0\n        statement: "Avant"\n'
+        '        criteria: [{code: C0.1, text: "x"}]\n'
+        '      - code: C1\n        statement: "Faire une chose"\n',
+    ).replace("covers: [C1]", "covers: [C1, C0]")
+    result = fileformat.read_text(text)
+    assert result.ok, result.errors
+    assert result.document["assessments"][0]["covers"] == ["C0", "C1"]

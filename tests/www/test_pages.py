@@ -1,0 +1,69 @@
+"""The referential as a reader studies it, and the staff's versions and diff."""
+
+import pytest
+from django.urls import reverse
+
+from acquis.referential.services import import_rncp, load_referential_file
+from tests.conftest import PASSWORD, SHARED
+
+
+@pytest.mark.django_db
+def test_public_referential_page_shows_everything(
+    client, ops_version, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("referential", args=["ops-conseil-caci-isp"]))
+    html = response.content.decode()
+    assert "4 blocs de compétences · 24 compétences · 72 critères d'évaluation" in html
+    assert (
+        "Le candidat tient un discours en adéquation avec le support d&#x27;information remis"
+        in html
+    )
+    assert "29 jours" in html
+    assert "Animation d&#x27;une séquence de formation" in html
+    assert "Livrables préparés en amont" in html
+    assert "non communiqué" in html  # registry number unknown, never invented
+
+
+@pytest.mark.django_db
+def test_home_lists_published_referentials_only(client, ops_version):
+    import_rncp(str(SHARED / "data" / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
+    html = client.get(reverse("home")).content.decode()
+    assert html.count('class="card"') == 1  # drafts from the RNCP import are not public
+
+
+@pytest.mark.django_db
+def test_draft_versions_are_not_public(client):
+    import_rncp(str(SHARED / "data" / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
+    from acquis.referential.models import Certification
+
+    code = Certification.objects.first().code
+    assert client.get(reverse("referential", args=[code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_sees_versions_and_their_diff(client, personas, ops_version, builtin_file, tmp_path):
+    changed = tmp_path / "v2.yaml"
+    text = builtin_file.read_text(encoding="utf-8")
+    changed.write_text(
+        text.replace("work_placement_days: 29", "work_placement_days: 30").replace(
+            "La présentation est claire et précise.", "La présentation est claire."
+        )
+    )
+    load_referential_file(changed)
+    client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
+    html = client.get(reverse("staff_versions", args=["ops-conseil-caci-isp"])).content.decode()
+    assert "Changements de la version 1 à la version 2" in html
+    assert "Critère C1.1.3 (text)" in html
+    assert "Règles : training.work_placement_days" in html
+    assert "2 changement(s)" in html
+    bad = client.get(reverse("staff_versions", args=["ops-conseil-caci-isp"]) + "?de=1&a=7")
+    assert "Choisissez deux versions existantes" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_error_is_in_french(client, personas):
+    response = client.post(reverse("login"), {"username": "admin@test.fr", "password": "faux"})
+    assert (
+        "Saisissez un adresse électronique et un mot de passe valides" in response.content.decode()
+    )
