@@ -70,7 +70,7 @@ class RncpFiche:
     blocks: tuple[RncpBlock, ...]  # FICHE/BLOCS_COMPETENCES/BLOC_COMPETENCES, flux order
     actif: bool | None  # ACTIF "Oui"/"Non": registration in force
     etat: str | None  # ETAT_FICHE, e.g. "Publiée"
-    line: int | None = None  # line of the FICHE end tag in the file
+    line: int | None = None  # line of the FICHE start tag in the file
 
     @property
     def registry(self) -> str | None:
@@ -365,10 +365,9 @@ def _unique(code: str, used: set[str]) -> str:
 # --- splitting the competencies -----------------------------------------------------------
 
 # HTML that older flux versions and the JSON API still carry; V4.1 uses "<br>" as break.
-_BREAK_TAGS_RE = re.compile(r"<\s*(?:br|/?p|/?li|/?ul|/?ol|/?div|/?tr|h[1-6])\b[^<>]*>", re.I)
+_BREAK_TAGS_RE = re.compile(r"<\s*/?\s*(?:br|p|li|ul|ol|div|tr|h[1-6])\b[^<>]*>", re.I)
 _OTHER_TAGS_RE = re.compile(
-    r"<\s*/?\s*(?:span|strong|b|i|em|u|font|a|sup|sub|td|th|table|tbody|thead|/h[1-6])\b[^<>]*>",
-    re.I,
+    r"<\s*/?\s*(?:span|strong|b|i|em|u|font|a|sup|sub|td|th|table|tbody|thead)\b[^<>]*>", re.I
 )
 # Line breaks, and long runs of spaces: re-serialised exports turned the breaks into 4+
 # spaces (the real sample), while wrapped words only leave 2-3.
@@ -380,10 +379,12 @@ _LETTER = r"[^\W\d_]"
 # Bullet characters; "-", "–", "—" and "*" are also ordinary punctuation: see _split_bullets.
 _BULLETS = "•▪◦●■□➢➤►→✓✔·*–—-"
 _STRONG_BULLETS = "•▪◦●■□➢➤►→✓✔·"
-# A leading item marker: bullets, "C1.", "A1C2.", "A5.C1.", "1.", "1.2.3", "1)", "2 :", "3 -".
+# A leading item marker: bullets, "C1.", "A1C2.", "A5.C1.", "1.", "1.2.3", "1)", "2 :", "3 -",
+# "a)". Without punctuation a number must precede a capital: "24 heures" is not numbered.
 _LEAD_MARKER_RE = re.compile(
     rf"^(?:[{re.escape(_BULLETS)}]\s*"
-    r"|(?:[A-Z]{1,4}\.?)?[0-9]{1,2}(?:[.-]?[A-Z]{0,3}[0-9]{1,2})*\s*(?:[.):–-]|(?=\s))\s*"
+    r"|(?:[A-Z]{1,4}\.?)?[0-9]{1,2}(?:[.-]?[A-Z]{0,3}[0-9]{1,2})*"
+    rf"(?:\s*[.):–-]\s*|\s+(?=[{_UPPER}]))"
     r"|[a-z]\)\s*)+"
 )
 # Competency codes inside a text: "C1.", "A1C2.", "A5.C1 ", "CP3 :", "C1.2 -".
@@ -517,10 +518,15 @@ def _split_codes(text: str) -> list[str]:
     matches = list(_CODE_MARK_RE.finditer(text))
     if len(matches) < 2:
         return [text]
-    # Keep the most frequent code shape ("A#C#", "C#"): "niveau B2" is not an item.
+    # Keep the most frequent code shape: "A1C2" and "A5.C1" are "A:A#A#", "UG1" and "UP3" are
+    # "U:A#"; a code of another shape inside an item ("C1. ... niveau B2") does not cut it.
     shapes: dict[str, list[re.Match]] = {}
     for m in matches:
-        shapes.setdefault(re.sub(r"[0-9]+", "#", m.group(1)), []).append(m)
+        code = m.group(1)
+        shape = (
+            code[0] + ":" + re.sub(r"[A-Z]+", "A", re.sub(r"[0-9]+", "#", code.replace(".", "")))
+        )
+        shapes.setdefault(shape, []).append(m)
     best = max(shapes.values(), key=len)
     if len(best) < 2 or not _opens_list(text, best[0].start()):
         return [text]
@@ -627,7 +633,8 @@ def _fold_headings(items: list[str]) -> tuple[list[str], bool]:
     doubtful = False
     heading: str | None = None
     for index, item in enumerate(items):
-        if item.endswith(":") and index < len(items) - 1:
+        # A list of items that all end with ":" has no headings.
+        if item.endswith(":") and index < len(items) - 1 and not items[index + 1].endswith(":"):
             # Only a sub-heading prefixes what follows, never the text's introduction.
             heading = item.rstrip(" :") if index > 0 else None
             # A short opening line ("Les compétences attestées :") is boilerplate; a long

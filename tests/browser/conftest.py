@@ -1,6 +1,9 @@
 import os
+import threading
+import time
 
 import pytest
+from django.db import connections
 
 from tests.conftest import CHROMIUM
 
@@ -14,15 +17,28 @@ def page(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    baseline = threading.active_count()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         context = browser.new_context(locale="fr-FR")
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page
+        # ORM calls made while Playwright's loop runs use connections local to that
+        # context: close them here, or PostgreSQL cannot drop the test database.
+        connections.close_all()
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    _wait_for_request_threads(baseline)
+
+
+def _wait_for_request_threads(baseline: int) -> None:
+    """Let the live server's request threads (kept alive by the browser) close their
+    database connections, so that PostgreSQL can drop the test database afterwards."""
+    deadline = time.monotonic() + 10
+    while threading.active_count() > baseline and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def assert_accessible(page):
