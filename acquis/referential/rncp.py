@@ -371,8 +371,7 @@ _OTHER_TAGS_RE = re.compile(
 )
 # Line breaks, and long runs of spaces: re-serialised exports turned the breaks into 4+
 # spaces (the real sample), while wrapped words only leave 2-3.
-_HARD_BREAK_RE = re.compile(r"[ \t]*(?:\n|[ \t]{4,})[\s]*")
-_TABS_RE = re.compile(r"[\t\u2009]")
+_HARD_BREAK_RE = re.compile(r"(?:\n| {4,})\s*")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LETTER = r"[^\W\d_]"
@@ -399,23 +398,27 @@ _NUM_MARK_RE = re.compile(
 _SENTENCE_RE = re.compile(rf"(?<![A-Z]\.)(?<=[.!?])\s+(?=[«\"]?[{_UPPER}])")
 # A capitalised infinitive right after a lowercase word: "... l'équipe artistique Participer
 # aux réunions ..." is two competencies whose line break was lost.
-_GLUED_VERB_RE = re.compile(
-    rf"(?<![\w'’])(?P<prev>[a-zà-ÿ][\w'’-]*)[)»”]?\s+(?P<verb>[{_UPPER}][a-zà-ÿ]+"
-    r"(?:er|ir|ndre|ettre|uire|crire|aître|faire)(?![\w'’-]))"
+_CAPITAL_VERB_RE = re.compile(
+    rf"\s(?P<verb>[{_UPPER}][a-zà-ÿ]+(?:er|ir|ndre|ettre|uire|crire|aître|faire))(?![\w'’-])"
 )
 # "Modéliser, Analyser et Optimiser", "sous la supervision du Conseiller": no glue there.
 _NOT_BEFORE_GLUE = frozenset(
     "et ou de du des la le les l' d' à au aux en par pour sur avec sous dans un une son sa ses"
     " leur leurs ni puis".split()
 )
+# Cheap test before the marker splitters run on a line: a code, a number or a bullet
+# somewhere after the line's start.
+_INLINE_HINT_RE = re.compile(r"\s(?:[A-Z]{1,3}[0-9]|[0-9]{1,2}[.):\s–-]|[•▪◦●■□➢➤►→✓✔·]|[*–—-]\s)")
 
 
 def _glued_verbs(text: str) -> list[int]:
-    return [
-        m.start("verb")
-        for m in _GLUED_VERB_RE.finditer(text)
-        if m.group("prev").lower() not in _NOT_BEFORE_GLUE
-    ]
+    starts = []
+    for m in _CAPITAL_VERB_RE.finditer(text):
+        before = text[: m.start()].rstrip(")»”")
+        prev = before[before.rfind(" ") + 1 :]
+        if prev[:1].islower() and prev.lower() not in _NOT_BEFORE_GLUE:
+            starts.append(m.start("verb"))
+    return starts
 
 
 def split_competencies(text: str | None) -> tuple[list[str], bool]:
@@ -436,9 +439,15 @@ def split_competencies(text: str | None) -> tuple[list[str], bool]:
 
     lines = _join_wrapped(normal.split("\n"))
     if len(lines) >= 2:
-        items = [piece for line in lines for piece in _split_markers(line, inline=True)]
+        items = []
+        for line in lines:
+            if _INLINE_HINT_RE.search(line):
+                items.extend(_split_markers(line, inline=True))
+            else:
+                items.append(line)
+        items = [s for s in map(_clean, items) if s]
         # "... l'équipe artistique Participer aux réunions ...": a lost line break, maybe.
-        glued = any(_glued_verbs(_clean(item)) for item in items)
+        glued = any(_glued_verbs(item) for item in items)
     else:
         items = _split_markers(normal)
         if len(items) < 2:
@@ -451,7 +460,9 @@ def split_competencies(text: str | None) -> tuple[list[str], bool]:
             items = _keep_if_sentences(_cut(normal, starts) if starts else [normal])
             uncertain = len(items) >= 2
 
-    statements, doubtful_heading = _fold_headings([s for s in map(_clean, items) if s])
+        items = [s for s in map(_clean, items) if s]
+
+    statements, doubtful_heading = _fold_headings(items)
     if not statements:
         return [], False
     uncertain = uncertain or doubtful_heading or glued
@@ -471,10 +482,12 @@ def _normalise(text: str) -> str:
         text = _OTHER_TAGS_RE.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    text = text.replace("\xa0", " ").replace("\u202f", " ")
+    for space in ("\t", "\xa0", "\u202f", "\u2009"):
+        if space in text:
+            text = text.replace(space, " ")
     text = _HARD_BREAK_RE.sub("\n", text)
     # Runs of 2-3 spaces are kept: a gap before a "-" can tell a bullet from a dash.
-    return "\n".join(_TABS_RE.sub(" ", line).strip() for line in text.split("\n")).strip()
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
@@ -650,10 +663,12 @@ def _fold_headings(items: list[str]) -> tuple[list[str], bool]:
 
 
 def _clean(item: str) -> str:
-    item = _LEAD_MARKER_RE.sub("", item.strip())
-    item = _squash(item).strip(" ;,")
+    item = " ".join(item.split())
+    if item and not (item[0].isalpha() and item[1:2].islower()):  # "Analyser": no marker
+        item = _LEAD_MARKER_RE.sub("", item)
+    item = item.strip(" ;,")
     # Nothing but punctuation left ("-", "...").
-    return item if re.search(r"[^\W_]", item) else ""
+    return item if any(char.isalnum() for char in item) else ""
 
 
 def _squash(text: str) -> str:

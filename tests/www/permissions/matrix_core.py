@@ -1,0 +1,20 @@
+from django.urls import reverse
+
+from tests.www.permissions.roles import PUBLIC, ROLES, STAFF, STAFF_OWN
+
+# The Django admin: only the administrator (is_staff) gets in; others go to its login.
+ADMIN = {**dict.fromkeys(ROLES, 302), "administrateur": 200}
+
+ENTRIES = {
+    "home": (lambda ctx: reverse("home"), PUBLIC),
+    "referential": (lambda ctx: reverse("referential", args=[ctx["code"]]), PUBLIC),
+    "referential_version": (
+        lambda ctx: reverse("referential_version", args=[ctx["code"], 1]),
+        PUBLIC,
+    ),
+    "login": (lambda ctx: reverse("login"), PUBLIC),
+    "logout": (lambda ctx: reverse("logout"), dict.fromkeys(ROLES, 405)),  # POST only
+    "staff_dashboard": (lambda ctx: reverse("staff_dashboard"), STAFF),
+    "staff_versions": (lambda ctx: reverse("staff_versions", args=[ctx["code"]]), STAFF_OWN),
+    "admin:index": (lambda ctx: reverse("admin:index"), ADMIN),
+}

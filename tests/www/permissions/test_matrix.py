@@ -1,0 +1,85 @@
+"""Every URL × every role: allowed (200), sent to login (302), forbidden (403) or hidden (404).
+
+Entries live in `matrix_*.py` beside this file, one module per area. The test fails when a
+URL exists without an entry: add one with the new view.
+"""
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests.www.permissions as package
+from acquis.referential.models import Certification
+from tests.conftest import PASSWORD
+from tests.www.permissions.roles import ROLES
+
+
+def _matrix() -> dict:
+    merged: dict = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("matrix_"):
+            entries = importlib.import_module(f"{package.__name__}.{info.name}").ENTRIES
+            assert not merged.keys() & entries.keys(), f"entrée en double dans {info.name}"
+            merged.update(entries)
+    return merged
+
+
+MATRIX = _matrix()
+
+
+def _named_urls(patterns=None):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                yield "admin:index"  # the admin guards its own pages
+                continue
+            yield from _named_urls(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            yield entry.name
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    names = set(_named_urls())
+    assert None not in names, "Chaque URL doit avoir un nom."
+    assert names - MATRIX.keys() == set(), "URL sans entrée dans la matrice des permissions"
+    assert MATRIX.keys() - names == set(), "Entrée de matrice pour une URL qui n'existe plus"
+    for name, (_, expected) in MATRIX.items():
+        assert set(expected) == set(ROLES), f"{name} : un rôle manque"
+
+
+@pytest.fixture
+def matrix_context(request, personas, ops_version):
+    """Objects the URLs of the matrix need; areas add theirs in `extend_matrix_context`."""
+    personas["administrateur"].is_staff = True
+    personas["administrateur"].save()
+    ctx = {"code": ops_version.certification.code, "personas": personas, "version": ops_version}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("matrix_"):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            extend = getattr(module, "extend_context", None)
+            if extend is not None:
+                ctx.update(extend(ctx))
+    return ctx
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_url_permission(client, personas, matrix_context, name, role):
+    build, expected = MATRIX[name]
+    user = personas[role]
+    if user is not None:
+        assert client.login(email=user.email, password=PASSWORD)
+    response = client.get(build(matrix_context))
+    assert response.status_code == expected[role], (name, role)
+    if response.status_code == 302 and name != "admin:index":
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_unowned_certifications_are_visible_to_any_certifier_staff(client, personas):
+    Certification.objects.create(code="rncp1", title="Importée")
+    client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
+    assert client.get(reverse("staff_versions", args=["rncp1"])).status_code == 200
