@@ -159,33 +159,50 @@ def _release(elem) -> None:
 
 
 def _read_fiche(elem) -> RncpFiche:
-    actif = _text(elem.find("ACTIF"))
+    # One pass over the direct children: a fiche has ~60 of them and we need a dozen.
+    found: dict[str, object] = {}
+    for child in elem:
+        if child.tag in _FICHE_FIELDS:
+            found.setdefault(child.tag, child)
+    abrege, level = found.get("ABREGE"), found.get("NOMENCLATURE_EUROPE")
+    certifiers, blocks = found.get("CERTIFICATEURS"), found.get("BLOCS_COMPETENCES")
+    actif = _text(found.get("ACTIF"))
     return RncpFiche(
-        numero=_text(elem.find("NUMERO_FICHE")),
-        id_fiche=_text(elem.find("ID_FICHE")),
-        intitule=_text(elem.find("INTITULE")),
-        kind=_text(elem.find("ABREGE/LIBELLE")),
-        level=_text(elem.find("NOMENCLATURE_EUROPE/NIVEAU")),
+        numero=_text(found.get("NUMERO_FICHE")),
+        id_fiche=_text(found.get("ID_FICHE")),
+        intitule=_text(found.get("INTITULE")),
+        kind=_text(abrege.find("LIBELLE")) if abrege is not None else None,
+        level=_text(level.find("NIVEAU")) if level is not None else None,
         certifiers=tuple(
             RncpCertifier(
                 _text(c.find("NOM_CERTIFICATEUR")) or "", _text(c.find("SIRET_CERTIFICATEUR"))
             )
-            for c in elem.iterfind("CERTIFICATEURS/CERTIFICATEUR")
+            for c in (certifiers.iterfind("CERTIFICATEUR") if certifiers is not None else ())
         ),
-        # Direct path only: CORRESPONDANCES/.../BLOC_COMPETENCES is another element.
+        # Direct children only: CORRESPONDANCES/.../BLOC_COMPETENCES is another element.
         blocks=tuple(
-            RncpBlock(
-                _text(b.find("CODE")),
-                _text(b.find("LIBELLE")),
-                _text(b.find("LISTE_COMPETENCES")),
-                _text(b.find("MODALITES_EVALUATION")),
-            )
-            for b in elem.iterfind("BLOCS_COMPETENCES/BLOC_COMPETENCES")
+            _read_block(b)
+            for b in (blocks.iterfind("BLOC_COMPETENCES") if blocks is not None else ())
         ),
         actif={"oui": True, "non": False}.get((actif or "").lower()),
-        etat=_text(elem.find("ETAT_FICHE")),
+        etat=_text(found.get("ETAT_FICHE")),
         line=elem.sourceline,
     )
+
+
+_FICHE_FIELDS = frozenset(
+    "ID_FICHE NUMERO_FICHE INTITULE ABREGE NOMENCLATURE_EUROPE CERTIFICATEURS"
+    " BLOCS_COMPETENCES ACTIF ETAT_FICHE".split()
+)
+_BLOCK_FIELDS = ("CODE", "LIBELLE", "LISTE_COMPETENCES", "MODALITES_EVALUATION")
+
+
+def _read_block(elem) -> RncpBlock:
+    found: dict[str, object] = {}
+    for child in elem:
+        if child.tag in _BLOCK_FIELDS:
+            found.setdefault(child.tag, child)
+    return RncpBlock(*(_text(found.get(name)) for name in _BLOCK_FIELDS))
 
 
 def _text(elem) -> str | None:
@@ -399,23 +416,23 @@ _SENTENCE_RE = re.compile(rf"(?<![A-Z]\.)(?<=[.!?])\s+(?=[«\"]?[{_UPPER}])")
 # A capitalised infinitive right after a lowercase word: "... l'équipe artistique Participer
 # aux réunions ..." is two competencies whose line break was lost.
 _CAPITAL_VERB_RE = re.compile(
-    rf"\s(?P<verb>[{_UPPER}][a-zà-ÿ]+(?:er|ir|ndre|ettre|uire|crire|aître|faire))(?![\w'’-])"
+    rf" (?P<verb>[{_UPPER}][a-zà-ÿ]+(?:er|ir|ndre|ettre|uire|crire|aître|faire))(?![\w'’-])"
 )
 # "Modéliser, Analyser et Optimiser", "sous la supervision du Conseiller": no glue there.
 _NOT_BEFORE_GLUE = frozenset(
     "et ou de du des la le les l' d' à au aux en par pour sur avec sous dans un une son sa ses"
     " leur leurs ni puis".split()
 )
-# Cheap test before the marker splitters run on a line: a code, a number or a bullet
-# somewhere after the line's start.
-_INLINE_HINT_RE = re.compile(r"\s(?:[A-Z]{1,3}[0-9]|[0-9]{1,2}[.):\s–-]|[•▪◦●■□➢➤►→✓✔·]|[*–—-]\s)")
+# Cheap test before the marker splitters run on the lines: a code, a number or a bullet
+# somewhere after a line's start.
+_INLINE_HINT_RE = re.compile(r" (?:[A-Z]{1,3}[0-9]|[0-9]{1,2}[.):\s–-]|[•▪◦●■□➢➤►→✓✔·]|[*–—-]\s)")
 
 
 def _glued_verbs(text: str) -> list[int]:
     starts = []
     for m in _CAPITAL_VERB_RE.finditer(text):
         before = text[: m.start()].rstrip(")»”")
-        prev = before[before.rfind(" ") + 1 :]
+        prev = before[max(before.rfind(" "), before.rfind("\n")) + 1 :]
         if prev[:1].islower() and prev.lower() not in _NOT_BEFORE_GLUE:
             starts.append(m.start("verb"))
     return starts
@@ -439,15 +456,17 @@ def split_competencies(text: str | None) -> tuple[list[str], bool]:
 
     lines = _join_wrapped(normal.split("\n"))
     if len(lines) >= 2:
-        items = []
-        for line in lines:
-            if _INLINE_HINT_RE.search(line):
-                items.extend(_split_markers(line, inline=True))
-            else:
-                items.append(line)
+        items = lines
+        if _INLINE_HINT_RE.search(normal):
+            items = []
+            for line in lines:
+                if _INLINE_HINT_RE.search(line):
+                    items.extend(_split_markers(line, inline=True))
+                else:
+                    items.append(line)
         items = [s for s in map(_clean, items) if s]
         # "... l'équipe artistique Participer aux réunions ...": a lost line break, maybe.
-        glued = any(_glued_verbs(item) for item in items)
+        glued = bool(_glued_verbs(normal))
     else:
         items = _split_markers(normal)
         if len(items) < 2:
@@ -668,7 +687,7 @@ def _clean(item: str) -> str:
         item = _LEAD_MARKER_RE.sub("", item)
     item = item.strip(" ;,")
     # Nothing but punctuation left ("-", "...").
-    return item if any(char.isalnum() for char in item) else ""
+    return item if item[:1].isalnum() or any(char.isalnum() for char in item) else ""
 
 
 def _squash(text: str) -> str:

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "acquis.audit",
     "acquis.organisations",
     "acquis.referential",
+    "acquis.documents",
+    "acquis.candidates",
     "acquis.www",
 ]
 
@@ -130,3 +132,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# Uploads (PDF, DOCX, ODT checked by content): size limit in bytes.
+ACQUIS_UPLOAD_MAX_BYTES = envint("ACQUIS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640

@@ -1,0 +1,83 @@
+"""Identity checks for the national declaration (CDC accrochage, formats.md §2 titulaire)."""
+
+import re
+from datetime import date
+
+from acquis.candidates.enums import Sex
+
+# INSEE commune code: 2 digits (or 2A/2B for Corsica) then 3 digits; 99xxx = foreign country.
+INSEE_RE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
+NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' -]+$")
+LABELS = {
+    "birth_name": "nom de naissance",
+    "usage_name": "nom d'usage",
+    "first_name": "premier prénom",
+    "first_name_2": "deuxième prénom",
+    "first_name_3": "troisième prénom",
+    "sex": "sexe",
+    "birth_date": "date de naissance",
+    "birth_insee_code": "code INSEE de naissance",
+    "birth_city": "commune de naissance",
+    "birth_country": "pays de naissance",
+    "email": "adresse électronique",
+}
+REQUIRED = ("birth_name", "first_name", "sex", "birth_date")
+MAX_LENGTHS = {
+    "birth_name": 60,
+    "usage_name": 60,
+    "first_name": 60,
+    "first_name_2": 60,
+    "first_name_3": 60,
+    "birth_city": 60,
+    "birth_country": 60,
+}
+
+
+def validate_identity(data: dict, *, today: date | None = None) -> dict[str, str]:
+    """Field → French error message; empty when the identity can be declared."""
+    today = today or date.today()  # noqa: DTZ011 - a calendar date in the local zone
+    errors: dict[str, str] = {}
+    for field in REQUIRED:
+        if data.get(field) in (None, ""):
+            errors[field] = f"Le champ « {LABELS[field]} » est obligatoire."
+    for field, limit in MAX_LENGTHS.items():
+        value = data.get(field) or ""
+        if len(value) > limit:
+            errors[field] = f"« {LABELS[field]} » : {limit} caractères au plus."
+        elif (
+            value
+            and field != "birth_city"
+            and field != "birth_country"
+            and not NAME_RE.match(value)
+        ):
+            errors[field] = (
+                f"« {LABELS[field]} » : lettres, espaces, tirets ou apostrophes seulement."
+            )
+    if data.get("first_name_3") and not data.get("first_name_2"):
+        errors["first_name_3"] = "Indiquez le deuxième prénom avant le troisième."
+    sex = data.get("sex")
+    if sex and sex not in Sex.values:
+        errors["sex"] = "Le sexe vaut M ou F (valeurs de la déclaration nationale)."
+    birth_date = data.get("birth_date")
+    if birth_date and not isinstance(birth_date, date):
+        errors["birth_date"] = "Date de naissance invalide (format JJ/MM/AAAA)."
+    elif isinstance(birth_date, date):
+        if birth_date.year < 1900:
+            errors["birth_date"] = "La date de naissance doit être postérieure à 1900."
+        elif birth_date >= today:
+            errors["birth_date"] = "La date de naissance doit être passée."
+        elif (today - birth_date).days < 14 * 365:
+            errors["birth_date"] = (
+                "Le candidat aurait moins de 14 ans : vérifiez la date de naissance."
+            )
+    code = (data.get("birth_insee_code") or "").strip().upper()
+    if code and not INSEE_RE.match(code):
+        errors["birth_insee_code"] = (
+            "Le code INSEE de naissance compte 5 caractères (ex. 69123, 2A004, ou 99xxx pour un "
+            "pays étranger) ; ce n'est pas le code postal."
+        )
+    if not code and not (data.get("birth_country") or "").strip():
+        errors["birth_insee_code"] = (
+            "Indiquez le code INSEE de la commune de naissance, ou le pays de naissance."
+        )
+    return errors

@@ -1,0 +1,485 @@
+"""Candidates, their candidacies and the dossier items the rules will need later."""
+
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+
+from acquis.candidates.enums import (
+    AccessMode,
+    AccommodationKind,
+    AdmissibilityDecision,
+    CandidacyStatus,
+    Pathway,
+    Sex,
+    VaeRoute,
+    ValidationFileDecision,
+)
+
+
+def identity_key(birth_name: str, first_name: str, birth_date) -> str:
+    """Same birth name, first name and birth date = the same person (duplicate check)."""
+
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text or "")
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        return "".join(c for c in text.upper() if c.isalnum())
+
+    return f"{fold(birth_name)}|{fold(first_name)}|{birth_date.isoformat()}"
+
+
+class Cohort(models.Model):
+    """A promotion: candidates who follow the same calendar."""
+
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    version = models.ForeignKey(
+        "referential.CertificationVersion",
+        verbose_name="référentiel",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    name = models.CharField("nom", max_length=120)
+    starts_on = models.DateField("début", null=True, blank=True)
+    ends_on = models.DateField("fin", null=True, blank=True)
+    memoir_deadline = models.DateField("date limite de dépôt du mémoire", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "promotion"
+        verbose_name_plural = "promotions"
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certifier", "name"],
+                name="unique_cohort_name",
+                violation_error_message="Une promotion porte déjà ce nom.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_dates_ordered",
+                violation_error_message="La fin de la promotion précède son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CandidateQuerySet(models.QuerySet):
+    def for_certifier(self, certifier):
+        return self.filter(certifier=certifier)
+
+
+class Candidate(models.Model):
+    """A person, with the identity the CDC accrochage needs (formats.md §2, titulaire)."""
+
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="candidates",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidate",
+    )
+    birth_name = models.CharField("nom de naissance", max_length=60)
+    usage_name = models.CharField("nom d'usage", max_length=60, blank=True)
+    first_name = models.CharField("premier prénom", max_length=60)
+    first_name_2 = models.CharField("deuxième prénom", max_length=60, blank=True)
+    first_name_3 = models.CharField("troisième prénom", max_length=60, blank=True)
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("date de naissance")
+    birth_insee_code = models.CharField(
+        "code INSEE de la commune de naissance",
+        max_length=5,
+        blank=True,
+        help_text="5 caractères ; 99xxx pour un pays étranger (code pays INSEE).",
+    )
+    birth_city = models.CharField("commune de naissance", max_length=60, blank=True)
+    birth_country = models.CharField("pays de naissance", max_length=60, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    identity_key = models.CharField("clé d'identité", max_length=200, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+        ordering = ["birth_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certifier", "identity_key"],
+                name="unique_candidate_identity",
+                violation_error_message=(
+                    "Un candidat de même nom de naissance, prénom et date de naissance existe déjà."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(birth_insee_code="") | ~Q(birth_country=""),
+                name="candidate_birth_place_known",
+                violation_error_message=(
+                    "Indiquez le code INSEE de la commune de naissance ou le pays de naissance."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        name = self.usage_name or self.birth_name
+        return f"{name.upper()} {self.first_name}"
+
+    @property
+    def born_abroad(self) -> bool:
+        return self.birth_insee_code.startswith("99")
+
+
+class CandidacyQuerySet(models.QuerySet):
+    def for_certifier(self, certifier):
+        return self.filter(candidate__certifier=certifier)
+
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+    def active(self):
+        from acquis.candidates.enums import ACTIVE
+
+        return self.filter(status__in=ACTIVE)
+
+    def with_list_data(self):
+        """Everything the candidate list shows, in a constant number of queries."""
+        return self.select_related(
+            "candidate", "cohort", "partner", "version", "version__certification"
+        )
+
+
+class Candidacy(models.Model):
+    """A candidate registered for a certification version, by a pathway."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="candidat", on_delete=models.PROTECT, related_name="candidacies"
+    )
+    version = models.ForeignKey(
+        "referential.CertificationVersion",
+        verbose_name="référentiel",
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+    )
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name="promotion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+    )
+    partner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="organisme partenaire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+    )
+    pathway = models.CharField("voie d'accès", max_length=10, choices=Pathway.choices)
+    access_mode = models.CharField("modalité d'accès", max_length=60, choices=AccessMode.choices)
+    vae_route = models.CharField("voie VAE", max_length=20, choices=VaeRoute.choices, blank=True)
+    whole_title = models.BooleanField("titre complet", default=True)
+    blocks = models.ManyToManyField(
+        "referential.Block", verbose_name="blocs visés", related_name="candidacies"
+    )
+    status = models.CharField(
+        "état", max_length=30, choices=CandidacyStatus.choices, default=CandidacyStatus.REGISTERED
+    )
+    registered_on = models.DateField("date d'inscription")
+    memoir_deadline = models.DateField("date limite de dépôt du mémoire", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = CandidacyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "candidature"
+        verbose_name_plural = "candidatures"
+        ordering = ["-registered_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CandidacyStatus.values),
+                name="candidacy_status_valid",
+                violation_error_message="État de candidature inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pathway=Pathway.VAE, access_mode=AccessMode.VAE)
+                | (~Q(pathway=Pathway.VAE) & ~Q(access_mode=AccessMode.VAE) & Q(vae_route="")),
+                name="candidacy_vae_consistent",
+                violation_error_message="La voie VAE va avec la modalité d'accès VAE.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} — {self.version.title} ({self.get_pathway_display()})"
+
+    @property
+    def rules(self) -> dict:
+        return self.version.rules
+
+    def required_placement_days(self) -> int | None:
+        return (self.rules.get("training") or {}).get("work_placement_days")
+
+    def memoir_parts(self) -> list[dict]:
+        memoir = (self.rules.get("training") or {}).get("memoir") or {}
+        return list(memoir.get("required_parts") or [])
+
+
+class WorkPlacement(models.Model):
+    """Période de mise en application professionnelle (29 days for OPS Conseil)."""
+
+    candidacy = models.ForeignKey(
+        Candidacy,
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="placements",
+    )
+    host_structure = models.CharField("structure d'accueil", max_length=255)
+    host_siret = models.CharField("SIRET de la structure", max_length=14, blank=True)
+    position = models.CharField("poste occupé", max_length=255)
+    tutor_name = models.CharField("tuteur", max_length=255)
+    tutor_email = models.EmailField("courriel du tuteur", blank=True)
+    attestation = models.ForeignKey(
+        "documents.Document",
+        verbose_name="attestation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "période de mise en application professionnelle"
+        verbose_name_plural = "périodes de mise en application professionnelle"
+
+    def __str__(self) -> str:
+        return f"{self.host_structure} — {self.position}"
+
+    def days_worked(self) -> int:
+        return self.periods.aggregate(total=Sum("days_worked"))["total"] or 0
+
+
+class PlacementPeriod(models.Model):
+    placement = models.ForeignKey(
+        WorkPlacement, verbose_name="stage", on_delete=models.PROTECT, related_name="periods"
+    )
+    starts_on = models.DateField("du")
+    ends_on = models.DateField("au")
+    days_worked = models.PositiveSmallIntegerField("jours travaillés")
+
+    class Meta:
+        verbose_name = "période de stage"
+        verbose_name_plural = "périodes de stage"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="period_dates_ordered",
+                violation_error_message="La fin de la période précède son début.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d/%m/%Y} – {self.ends_on:%d/%m/%Y} ({self.days_worked} j)"
+
+
+class Memoir(models.Model):
+    candidacy = models.OneToOneField(
+        Candidacy, verbose_name="candidature", on_delete=models.PROTECT, related_name="memoir"
+    )
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name="mémoire déposé",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mémoire"
+        verbose_name_plural = "mémoires"
+
+    def __str__(self) -> str:
+        return f"Mémoire de {self.candidacy.candidate}"
+
+
+class MemoirPartCheck(models.Model):
+    """One of the memoir's required parts, confirmed present by the exam manager."""
+
+    memoir = models.ForeignKey(
+        Memoir, verbose_name="mémoire", on_delete=models.PROTECT, related_name="checks"
+    )
+    part_code = models.CharField("partie", max_length=40)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="confirmée par",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("confirmée le")
+
+    class Meta:
+        verbose_name = "partie du mémoire confirmée"
+        verbose_name_plural = "parties du mémoire confirmées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["memoir", "part_code"],
+                name="unique_memoir_part",
+                violation_error_message="Cette partie du mémoire est déjà confirmée.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.part_code
+
+
+class AdmissibilityRequest(models.Model):
+    """VAE recevabilité: the request, and the decision on it."""
+
+    candidacy = models.ForeignKey(
+        Candidacy,
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="admissibility_requests",
+    )
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name="demande",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("déposée le")
+    decision = models.CharField(
+        "décision", max_length=20, choices=AdmissibilityDecision.choices, blank=True
+    )
+    reason = models.TextField("motif", blank=True)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "demande de recevabilité"
+        verbose_name_plural = "demandes de recevabilité"
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Recevabilité de {self.candidacy.candidate}"
+
+
+class ValidationFile(models.Model):
+    """VAE dossier de validation, and its completeness decision."""
+
+    candidacy = models.ForeignKey(
+        Candidacy,
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="validation_files",
+    )
+    document = models.ForeignKey(
+        "documents.Document", verbose_name="dossier", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("déposé le")
+    decision = models.CharField(
+        "décision", max_length=20, choices=ValidationFileDecision.choices, blank=True
+    )
+    reason = models.TextField("motif", blank=True)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidé par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "dossier de validation"
+        verbose_name_plural = "dossiers de validation"
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Dossier de validation de {self.candidacy.candidate}"
+
+
+class Accommodation(models.Model):
+    """Aménagement d'épreuve: a measure, never a diagnosis (no medical data is stored)."""
+
+    candidacy = models.ForeignKey(
+        Candidacy,
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="accommodations",
+    )
+    kind = models.CharField("mesure", max_length=30, choices=AccommodationKind.choices)
+    extra_minutes = models.PositiveSmallIntegerField(
+        "minutes supplémentaires", null=True, blank=True
+    )
+    details = models.CharField(
+        "précisions sur la mesure",
+        max_length=255,
+        blank=True,
+        help_text="Décrivez la mesure, jamais un diagnostic : aucune donnée médicale.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisie par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("saisie le")
+    withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "aménagement d'épreuve"
+        verbose_name_plural = "aménagements d'épreuve"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=AccommodationKind.EXTRA_TIME) & Q(extra_minutes__gt=0))
+                | (~Q(kind=AccommodationKind.EXTRA_TIME) & Q(extra_minutes__isnull=True)),
+                name="accommodation_minutes_for_extra_time",
+                violation_error_message=(
+                    "Le temps supplémentaire s'indique en minutes, et seulement pour cette mesure."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == AccommodationKind.EXTRA_TIME:
+            return f"{self.get_kind_display()} : {self.extra_minutes} min"
+        return self.get_kind_display()
