@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("acquis.www.public.urls")),
     path("", include("acquis.www.accounts.urls")),
     path("gestion/", include("acquis.www.staff.urls")),
+    path("gestion/", include("acquis.www.staff.org_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -118,3 +118,9 @@ def chromium_path():
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium introuvable ({CHROMIUM}) alors que le test navigateur s'exécute.")
     return str(CHROMIUM)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploads go to a per-test folder, never to the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

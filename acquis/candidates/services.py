@@ -260,9 +260,9 @@ def allowed_moves(candidacy: Candidacy) -> list[tuple[str, str, str]]:
     ]
 
 
-def _transition(candidacy: Candidacy, to_status: str, *, verb: str, actor, payload=None):
+def _transition(original: Candidacy, to_status: str, *, verb: str, actor, payload=None):
     """The one place where a candidacy changes state: checked against the table, audited."""
-    candidacy = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
+    candidacy = Candidacy.objects.select_for_update().get(pk=original.pk)
     move = CANDIDACY_TRANSITIONS.get((candidacy.status, to_status))
     if move is None or move[0] != verb or candidacy.pathway not in move[1]:
         raise CandidateError(
@@ -272,6 +272,7 @@ def _transition(candidacy: Candidacy, to_status: str, *, verb: str, actor, paylo
     from_status = candidacy.status
     candidacy.status = to_status
     candidacy.save(update_fields=["status"])
+    original.status = to_status
     record_event(
         f"candidacy.{verb}",
         candidacy,
@@ -286,7 +287,8 @@ def _transition(candidacy: Candidacy, to_status: str, *, verb: str, actor, paylo
 @transaction.atomic
 def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: str = ""):
     """Plain moves (start, send to jury, withdraw, abandon); reasons required to leave."""
-    move = CANDIDACY_TRANSITIONS.get((candidacy.status, to_status))
+    current = Candidacy.objects.select_for_update().values_list("status", flat=True)
+    move = CANDIDACY_TRANSITIONS.get((current.get(pk=candidacy.pk), to_status))
     if move is None or move[0] in GUARDED_VERBS:
         raise CandidateError("Cette action n'est pas possible depuis l'état actuel.")
     if move[0] in {"withdraw", "abandon"} and not reason.strip():

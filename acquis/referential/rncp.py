@@ -96,6 +96,8 @@ def iter_fiches(source: str | os.PathLike | IO[bytes]) -> Iterator[RncpFiche]:
     path = os.fspath(source) if isinstance(source, str | os.PathLike) else None
     if path is not None:
         _check_readable(path)
+    elif hasattr(source, "peek"):  # buffered file or stdin: look without consuming
+        _check_head(source.peek(4)[:4])
     try:
         context = etree.iterparse(
             path if path is not None else source,
@@ -131,6 +133,12 @@ def _check_readable(path: str) -> None:
         raise RncpImportError(f"fichier introuvable : {path}") from exc
     except OSError as exc:
         raise RncpImportError(f"lecture du fichier impossible : {path} ({exc})") from exc
+    _check_head(head)
+
+
+def _check_head(head: bytes) -> None:
+    if not head:
+        raise RncpImportError("le fichier est vide")
     if head.startswith(b"PK\x03\x04"):
         # data.gouv.fr publishes the export zipped: a common mistake.
         raise RncpImportError(

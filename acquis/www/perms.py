@@ -48,3 +48,69 @@ def get_staff_certification(user, queryset, **lookup):
     if certification is None:
         raise Http404("Certification introuvable.")
     return certification
+
+
+# --- organisations and users (staff screens /gestion/partenaires/, /gestion/utilisateurs/) --
+
+
+def staff_certifiers_for(user):
+    """Certifiers whose staff the user is (a superuser: every certifier)."""
+    from acquis.organisations.models import Organisation
+
+    if user.is_superuser:
+        return Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
+    return user.staff_certifiers()
+
+
+def administered_certifiers(user):
+    """Certifiers the user administers (a superuser: every certifier)."""
+    from acquis.organisations.enums import Role
+
+    certifiers = staff_certifiers_for(user)
+    if user.is_superuser:
+        return certifiers
+    return certifiers.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
+
+
+def staff_organisations(user):
+    """The user's certifiers and their partner organisations: what their staff manages."""
+    from acquis.organisations.models import Organisation
+
+    certifiers = staff_certifiers_for(user).values("pk")
+    return Organisation.objects.filter(pk__in=certifiers) | Organisation.objects.filter(
+        certifier__in=certifiers
+    )
+
+
+def visible_users_for_staff(user):
+    """Users holding a role in the staff's organisations, each with only those roles
+    (`visible_memberships`): a juror's roles at another certifier stay hidden."""
+    from django.db.models import Prefetch
+
+    from acquis.organisations.models import Membership, User
+
+    organisations = staff_organisations(user).values("pk")
+    memberships = (
+        Membership.objects.filter(organisation__in=organisations)
+        .select_related("organisation")
+        .order_by("organisation__kind", "organisation__name", "role")
+    )
+    return (
+        User.objects.filter(memberships__organisation__in=organisations)
+        .distinct()
+        .prefetch_related(Prefetch("memberships", memberships, to_attr="visible_memberships"))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def admin_required(view):
+    """Staff pages that only a certifier's administrator may use (403 for the exam manager)."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not administered_certifiers(request.user).exists():
+            raise PermissionDenied("Réservé à l'administrateur du certificateur.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
