@@ -483,3 +483,18 @@ class Accommodation(models.Model):
         if self.kind == AccommodationKind.EXTRA_TIME:
             return f"{self.get_kind_display()} : {self.extra_minutes} min"
         return self.get_kind_display()
+
+
+def candidacy_for_document(document) -> "Candidacy | None":
+    """The candidacy whose dossier holds this document (uploads are never shared)."""
+    lookups = (
+        Q(memoir__document=document),
+        Q(placements__attestation=document),
+        Q(admissibility_requests__document=document),
+        Q(validation_files__document=document),
+    )
+    for lookup in lookups:
+        found = Candidacy.objects.filter(lookup).select_related("candidate", "partner").first()
+        if found is not None:
+            return found
+    return None

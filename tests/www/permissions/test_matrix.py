@@ -73,6 +73,7 @@ def test_url_permission(client, personas, matrix_context, name, role):
     if user is not None:
         assert client.login(email=user.email, password=PASSWORD)
     response = client.get(build(matrix_context))
+    response.close()  # file downloads hold an open file until closed
     assert response.status_code == expected[role], (name, role)
     if response.status_code == 302 and name != "admin:index":
         assert response.url.startswith(reverse("login"))

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from acquis.www.documents import views
+
+urlpatterns = [path("<uuid:uuid>/", views.download, name="document_download")]

@@ -1,0 +1,57 @@
+"""Object-level access of certifier staff: only their certifier's candidates and cohorts."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from acquis.candidates.models import Candidacy, Candidate, Cohort
+from acquis.organisations.enums import OrganisationKind
+from acquis.organisations.models import Organisation
+from acquis.referential.models import CertificationVersion
+
+
+def certifiers(user):
+    if user.is_superuser:
+        return Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
+    return user.staff_certifiers()
+
+
+def current_certifier(user) -> Organisation:
+    """The certifier a staff user works for (the first one when they have several)."""
+    certifier = user.staff_certifiers().order_by("pk").first()
+    if certifier is None:
+        raise PermissionDenied("Aucun certificateur rattaché à ce compte.")
+    return certifier
+
+
+def candidates(user):
+    return Candidate.objects.filter(certifier__in=certifiers(user))
+
+
+def candidacies(user):
+    return Candidacy.objects.filter(candidate__certifier__in=certifiers(user))
+
+
+def cohorts(user):
+    return Cohort.objects.filter(certifier__in=certifiers(user))
+
+
+def published_versions(user):
+    return (
+        CertificationVersion.objects.published()
+        .filter(certification__owner__in=certifiers(user))
+        .select_related("certification")
+        .prefetch_related("blocks")
+    )
+
+
+def partners(user):
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PARTNER, certifier__in=certifiers(user)
+    )
+
+
+def get_or_404(queryset, **lookup):
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404("Introuvable.")
+    return obj

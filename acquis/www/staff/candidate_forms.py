@@ -1,0 +1,161 @@
+"""Forms of the staff candidate screens: shape only; the services decide."""
+
+from django import forms
+
+from acquis.candidates.enums import (
+    AccessMode,
+    AccommodationKind,
+    AdmissibilityDecision,
+    CandidacyStatus,
+    Pathway,
+    Sex,
+    ValidationFileDecision,
+    VaeRoute,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _blank(choices):
+    return [("", "—"), *choices]
+
+
+class CandidateForm(forms.Form):
+    birth_name = forms.CharField(label="Nom de naissance", max_length=60)
+    usage_name = forms.CharField(label="Nom d'usage", max_length=60, required=False)
+    first_name = forms.CharField(label="Premier prénom", max_length=60)
+    first_name_2 = forms.CharField(label="Deuxième prénom", max_length=60, required=False)
+    first_name_3 = forms.CharField(label="Troisième prénom", max_length=60, required=False)
+    sex = forms.ChoiceField(label="Sexe (état civil)", choices=Sex.choices)
+    birth_date = forms.DateField(label="Date de naissance", widget=DATE_WIDGET)
+    birth_insee_code = forms.CharField(
+        label="Code INSEE de la commune de naissance",
+        max_length=5,
+        required=False,
+        help_text="5 caractères, par ex. 69123 (Lyon) ; 99xxx pour un pays étranger.",
+    )
+    birth_city = forms.CharField(label="Commune de naissance", max_length=60, required=False)
+    birth_country = forms.CharField(
+        label="Pays de naissance (si né à l'étranger)", max_length=60, required=False
+    )
+    email = forms.EmailField(label="Adresse électronique", required=False)
+    phone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    address = forms.CharField(label="Adresse", max_length=255, required=False)
+    postal_code = forms.CharField(label="Code postal", max_length=10, required=False)
+    city = forms.CharField(label="Ville", max_length=100, required=False)
+
+
+class CandidacyForm(forms.Form):
+    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    pathway = forms.ChoiceField(label="Voie d'accès", choices=Pathway.choices)
+    access_mode = forms.ChoiceField(
+        label="Modalité d'accès (déclaration nationale)",
+        choices=_blank(AccessMode.choices),
+        required=False,
+        help_text="Laissez vide pour la VAE ou un candidat libre.",
+    )
+    vae_route = forms.ChoiceField(
+        label="Voie VAE", choices=_blank(VaeRoute.choices), required=False
+    )
+    blocks = forms.MultipleChoiceField(
+        label="Blocs visés (laisser vide pour le titre complet)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cohort = forms.ModelChoiceField(label="Promotion", queryset=None, required=False)
+    partner = forms.ModelChoiceField(label="Organisme partenaire", queryset=None, required=False)
+    registered_on = forms.DateField(label="Date d'inscription", widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args, versions, cohorts, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        self.fields["cohort"].queryset = cohorts
+        self.fields["partner"].queryset = partners
+        codes = {}
+        for version in versions:
+            for block in version.blocks.all():
+                codes.setdefault(block.code, f"{block.code} — {block.title}")
+        self.fields["blocks"].choices = list(codes.items())
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label="Nom de la promotion", max_length=120)
+    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    starts_on = forms.DateField(label="Début", widget=DATE_WIDGET, required=False)
+    ends_on = forms.DateField(label="Fin", widget=DATE_WIDGET, required=False)
+    memoir_deadline = forms.DateField(
+        label="Date limite de dépôt du mémoire", widget=DATE_WIDGET, required=False
+    )
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="Nom", required=False)
+    etat = forms.ChoiceField(label="État", choices=_blank(CandidacyStatus.choices), required=False)
+    voie = forms.ChoiceField(label="Voie", choices=_blank(Pathway.choices), required=False)
+    promotion = forms.ModelChoiceField(label="Promotion", queryset=None, required=False)
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promotion"].queryset = cohorts
+
+
+class MoveForm(forms.Form):
+    to_status = forms.ChoiceField(choices=CandidacyStatus.choices)
+    reason = forms.CharField(label="Motif", required=False, max_length=500)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Fichier (PDF, DOCX ou ODT)")
+
+
+class PlacementForm(forms.Form):
+    host_structure = forms.CharField(label="Structure d'accueil", max_length=255)
+    host_siret = forms.CharField(label="SIRET de la structure", max_length=14, required=False)
+    position = forms.CharField(label="Poste occupé", max_length=255)
+    tutor_name = forms.CharField(label="Tuteur", max_length=255)
+    tutor_email = forms.EmailField(label="Courriel du tuteur", required=False)
+
+
+class PeriodForm(forms.Form):
+    placement = forms.IntegerField(widget=forms.HiddenInput)
+    starts_on = forms.DateField(label="Du", widget=DATE_WIDGET)
+    ends_on = forms.DateField(label="Au", widget=DATE_WIDGET)
+    days_worked = forms.IntegerField(label="Jours travaillés", min_value=1, max_value=366)
+
+
+class MemoirPartForm(forms.Form):
+    part_code = forms.CharField(max_length=40)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Décision", choices=())
+    reason = forms.CharField(
+        label="Motif (obligatoire sauf décision favorable)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = choices
+
+
+ADMISSIBILITY_CHOICES = AdmissibilityDecision.choices
+VALIDATION_FILE_CHOICES = ValidationFileDecision.choices
+
+
+class AccommodationForm(forms.Form):
+    kind = forms.ChoiceField(label="Mesure", choices=AccommodationKind.choices)
+    extra_minutes = forms.IntegerField(
+        label="Minutes supplémentaires (temps supplémentaire)", required=False, min_value=1
+    )
+    details = forms.CharField(
+        label="Précisions sur la mesure",
+        required=False,
+        max_length=255,
+        help_text="Décrivez la mesure, jamais un diagnostic : aucune donnée médicale.",
+    )

@@ -1,0 +1,217 @@
+"""Staff screens of candidate dossiers: lists, identity, registration, the dossier page."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from acquis.audit.models import AuditEvent
+from acquis.candidates import services
+from acquis.candidates.exceptions import CandidateError
+from acquis.candidates.models import Candidacy
+from acquis.www.perms import staff_required
+from acquis.www.staff import access
+from acquis.www.staff import candidate_forms as f
+from acquis.www.staff.dossier_actions import ACTIONS
+
+PAGE_SIZE = 50
+
+
+def _form_errors(form, error: CandidateError) -> None:
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not error.errors:
+        form.add_error(None, str(error))
+
+
+@staff_required
+def candidacy_list(request):
+    cohorts = access.cohorts(request.user)
+    filters = f.FilterForm(request.GET or None, cohorts=cohorts)
+    queryset = access.candidacies(request.user).with_list_data().order_by(
+        "candidate__birth_name", "candidate__first_name", "pk"
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            q = data["q"]
+            queryset = queryset.filter(
+                Q(candidate__birth_name__icontains=q)
+                | Q(candidate__usage_name__icontains=q)
+                | Q(candidate__first_name__icontains=q)
+            )
+        if data["etat"]:
+            queryset = queryset.filter(status=data["etat"])
+        if data["voie"]:
+            queryset = queryset.filter(pathway=data["voie"])
+        if data["promotion"]:
+            queryset = queryset.filter(cohort=data["promotion"])
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "www/staff/candidates/list.html",
+        {"page": page, "filters": filters, "query": query.urlencode()},
+    )
+
+
+@staff_required
+def candidate_new(request):
+    form = f.CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = services.create_candidate(
+                certifier=access.current_certifier(request.user),
+                data=form.cleaned_data,
+                actor=request.user,
+            )
+        except CandidateError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Candidat {candidate.full_name} enregistré.")
+            return redirect("staff_candidate", pk=candidate.pk)
+    return render(request, "www/staff/candidates/candidate_form.html", {"form": form})
+
+
+@staff_required
+def candidate_detail(request, pk):
+    candidate = access.get_or_404(access.candidates(request.user), pk=pk)
+    candidacies = candidate.candidacies.with_list_data()
+    return render(
+        request,
+        "www/staff/candidates/candidate.html",
+        {"candidate": candidate, "candidacies": candidacies},
+    )
+
+
+@staff_required
+def candidate_edit(request, pk):
+    candidate = access.get_or_404(access.candidates(request.user), pk=pk)
+    initial = {field: getattr(candidate, field) for field in services.IDENTITY_FIELDS}
+    form = f.CandidateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_candidate(candidate, data=form.cleaned_data, actor=request.user)
+        except CandidateError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Identité mise à jour.")
+            return redirect("staff_candidate", pk=candidate.pk)
+    return render(
+        request,
+        "www/staff/candidates/candidate_form.html",
+        {"form": form, "candidate": candidate},
+    )
+
+
+@staff_required
+def candidacy_new(request, pk):
+    candidate = access.get_or_404(access.candidates(request.user), pk=pk)
+    form = f.CandidacyForm(
+        request.POST or None,
+        versions=access.published_versions(request.user),
+        cohorts=access.cohorts(request.user),
+        partners=access.partners(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            candidacy = services.register_candidacy(
+                candidate=candidate,
+                version=data["version"],
+                pathway=data["pathway"],
+                access_mode=data["access_mode"],
+                vae_route=data["vae_route"],
+                block_codes=data["blocks"] or None,
+                cohort=data["cohort"],
+                partner=data["partner"],
+                registered_on=data["registered_on"],
+                actor=request.user,
+            )
+        except CandidateError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Candidature enregistrée.")
+            return redirect("staff_candidacy", pk=candidacy.pk)
+    return render(
+        request,
+        "www/staff/candidates/candidacy_form.html",
+        {"form": form, "candidate": candidate},
+    )
+
+
+@staff_required
+def candidacy_detail(request, pk):
+    candidacy = access.get_or_404(
+        access.candidacies(request.user).with_list_data().prefetch_related(
+            "blocks", "placements__periods", "admissibility_requests__document",
+            "validation_files__document", "accommodations",
+        ),
+        pk=pk,
+    )  # fmt: skip
+    context = {
+        "candidacy": candidacy,
+        "candidate": candidacy.candidate,
+        "moves": services.allowed_moves(candidacy),
+        "placement": services.placement_summary(candidacy),
+        "memoir": services.memoir_summary(candidacy),
+        "history": AuditEvent.objects.for_object(candidacy).select_related("actor"),
+        "forms": _dossier_forms(candidacy),
+    }
+    return render(request, "www/staff/candidates/candidacy.html", context)
+
+
+def _dossier_forms(candidacy: Candidacy) -> dict:
+    return {
+        "move": f.MoveForm(),
+        "upload": f.UploadForm(),
+        "placement": f.PlacementForm(),
+        "period": f.PeriodForm(),
+        "accommodation": f.AccommodationForm(),
+        "admissibility": f.DecisionForm(choices=f.ADMISSIBILITY_CHOICES),
+        "validation_file": f.DecisionForm(choices=f.VALIDATION_FILE_CHOICES),
+    }
+
+
+@staff_required
+@require_POST
+def candidacy_action(request, pk, action):
+    """One endpoint for the dossier's actions; each runs one domain verb."""
+    candidacy = access.get_or_404(access.candidacies(request.user), pk=pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return redirect("staff_candidacy", pk=pk)
+    anchor, form, message = handler(request, candidacy)
+    if form is None:
+        messages.success(request, message)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+    return redirect(reverse("staff_candidacy", args=[pk]) + f"#{anchor}")
+
+
+@staff_required
+def cohort_list(request):
+    versions = access.published_versions(request.user)
+    form = f.CohortForm(request.POST or None, versions=versions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_cohort(
+                certifier=access.current_certifier(request.user),
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except CandidateError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
+            return redirect("staff_cohorts")
+    cohorts = access.cohorts(request.user).select_related("version")
+    return render(
+        request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form}
+    )
