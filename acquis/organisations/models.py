@@ -96,7 +96,13 @@ class Organisation(models.Model):
                     "Un organisme partenaire doit être rattaché à un certificateur, "
                     "un certificateur ne l'est à personne."
                 ),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["certifier", "siret"],
+                condition=~models.Q(siret=""),
+                name="unique_partner_siret",
+                violation_error_message="Un partenaire de ce certificateur a déjà ce SIRET.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from acquis.organisations.demo import DEMO_PASSWORD, build_demo
+from acquis.demo import DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
