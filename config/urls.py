@@ -10,5 +10,10 @@ urlpatterns = [
     path("", include("acquis.www.accounts.urls")),
     path("gestion/", include("acquis.www.staff.urls")),
     path("gestion/", include("acquis.www.staff.org_urls")),
+    path("gestion/", include("acquis.www.staff.candidate_urls")),
+    path("gestion/", include("acquis.www.staff.import_urls")),
+    path("documents/", include("acquis.www.documents.urls")),
+    path("mon-dossier/", include("acquis.www.candidate.urls")),
+    path("partenaire/", include("acquis.www.partner.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -336,6 +336,12 @@ class MemoirPartCheck(models.Model):
         Memoir, verbose_name="mémoire", on_delete=models.PROTECT, related_name="checks"
     )
     part_code = models.CharField("partie", max_length=40)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name="version du mémoire confirmée",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="confirmée par",
@@ -349,7 +355,7 @@ class MemoirPartCheck(models.Model):
         verbose_name_plural = "parties du mémoire confirmées"
         constraints = [
             models.UniqueConstraint(
-                fields=["memoir", "part_code"],
+                fields=["memoir", "document", "part_code"],
                 name="unique_memoir_part",
                 violation_error_message="Cette partie du mémoire est déjà confirmée.",
             )

@@ -307,8 +307,9 @@ def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: 
 
 @transaction.atomic
 def request_admissibility(candidacy: Candidacy, *, upload=None, actor=None) -> AdmissibilityRequest:
-    document = _store(upload, DocumentKind.ADMISSIBILITY_REQUEST, actor, "demande de recevabilité")
+    # The move is checked (and made) first: a refused request stores no file.
     _transition(candidacy, S.ADMISSIBILITY_PENDING, verb="request_admissibility", actor=actor)
+    document = _store(upload, DocumentKind.ADMISSIBILITY_REQUEST, actor, "demande de recevabilité")
     return AdmissibilityRequest.objects.create(
         candidacy=candidacy, document=document, submitted_at=timezone.now()
     )
@@ -342,10 +343,10 @@ def decide_admissibility(
 
 @transaction.atomic
 def submit_validation_file(candidacy: Candidacy, *, upload, actor=None) -> ValidationFile:
-    document = _store(upload, DocumentKind.VALIDATION_FILE, actor, "dossier de validation")
-    if document is None:
+    if upload is None:
         raise CandidateError("Joignez le dossier de validation.", {"file": "Fichier manquant."})
     _transition(candidacy, S.VALIDATION_FILE_SUBMITTED, verb="submit_validation_file", actor=actor)
+    document = _store(upload, DocumentKind.VALIDATION_FILE, actor, "dossier de validation")
     return ValidationFile.objects.create(
         candidacy=candidacy, document=document, submitted_at=timezone.now()
     )
@@ -454,6 +455,7 @@ def add_placement_period(
 
 @transaction.atomic
 def attach_placement_attestation(placement: WorkPlacement, *, upload, actor=None) -> WorkPlacement:
+    _require_training(placement.candidacy)
     document = _store(upload, DocumentKind.WORK_PLACEMENT_ATTESTATION, actor, "attestation")
     if document is None:
         raise CandidateError("Joignez l'attestation.", {"file": "Fichier manquant."})
@@ -517,7 +519,11 @@ def confirm_memoir_part(candidacy: Candidacy, *, part_code: str, actor) -> Memoi
     try:
         with transaction.atomic():
             check = MemoirPartCheck.objects.create(
-                memoir=memoir, part_code=part_code, confirmed_by=actor, confirmed_at=timezone.now()
+                memoir=memoir,
+                document_id=memoir.document_id,
+                part_code=part_code,
+                confirmed_by=actor,
+                confirmed_at=timezone.now(),
             )
     except IntegrityError as exc:
         raise CandidateError("Cette partie est déjà confirmée.") from exc
@@ -528,7 +534,14 @@ def confirm_memoir_part(candidacy: Candidacy, *, part_code: str, actor) -> Memoi
 def memoir_summary(candidacy: Candidacy) -> dict:
     parts = candidacy.memoir_parts()
     memoir = Memoir.objects.filter(candidacy=candidacy).first()
-    confirmed = set(memoir.checks.values_list("part_code", flat=True)) if memoir else set()
+    # Only confirmations of the current file count: a new memoir is checked again.
+    confirmed = (
+        set(
+            memoir.checks.filter(document_id=memoir.document_id).values_list("part_code", flat=True)
+        )
+        if memoir
+        else set()
+    )
     deadline = candidacy.memoir_deadline
     submitted = memoir.submitted_at if memoir else None
     late = bool(deadline and (submitted.date() if submitted else timezone.localdate()) > deadline)

@@ -59,8 +59,8 @@ def store_upload(upload, *, kind: str, actor=None, field_label: str = "fichier")
         raise DocumentError(f"{field_label} : aucun fichier reçu.")
     if upload.size > limit:
         raise DocumentError(
-            f"{field_label} : le fichier pèse {upload.size / 1_000_000:.1f} Mo, "
-            f"au-delà de la limite de {limit / 1_000_000:.0f} Mo."
+            f"{field_label} : le fichier pèse {upload.size / 1_048_576:.1f} Mo, "
+            f"au-delà de la limite de {limit / 1_048_576:.0f} Mo."
         )
     if upload.size == 0:
         raise DocumentError(f"{field_label} : le fichier est vide.")

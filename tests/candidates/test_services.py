@@ -395,3 +395,27 @@ def test_no_field_asks_for_medical_data():
     )
     for word in ("diagnos", "patholog", "handicap", "maladie", "médical"):
         assert word not in names.lower()
+
+
+def test_a_new_memoir_file_is_checked_again(ops_version, personas):
+    manager = personas["responsable_epreuves"]
+    candidacy = factories.candidacy(ops_version, started=True)
+    services.submit_memoir(candidacy, upload=factories.pdf_upload("v1.pdf"))
+    for part in candidacy.memoir_parts():
+        services.confirm_memoir_part(candidacy, part_code=part["code"], actor=manager)
+    assert services.memoir_summary(candidacy)["ready_for_oral"]
+    services.submit_memoir(candidacy, upload=factories.pdf_upload("v2.pdf"))
+    summary = services.memoir_summary(candidacy)
+    assert not summary["ready_for_oral"] and len(summary["missing"]) == 7
+    services.confirm_memoir_part(candidacy, part_code="M1", actor=manager)  # again, for v2
+
+
+def test_attestation_only_on_an_active_training_candidacy(ops_version):
+    candidacy = factories.candidacy(ops_version, started=True)
+    placement = services.record_placement(
+        candidacy, host_structure="x", position="y", tutor_name="z"
+    )
+    services.move_candidacy(candidacy, S.WITHDRAWN, reason="Départ")
+    with pytest.raises(CandidateError, match="plus en cours"):
+        services.attach_placement_attestation(placement, upload=factories.pdf_upload())
+    assert not Document.objects.exists()

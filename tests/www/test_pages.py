@@ -67,3 +67,22 @@ def test_login_error_is_in_french(client, personas):
     assert (
         "Saisissez un adresse électronique et un mot de passe valides" in response.content.decode()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "destination"),
+    [
+        ("administrateur", "staff_candidacies"),
+        ("responsable_epreuves", "staff_candidacies"),
+        ("partenaire", "partner_candidacies"),
+        ("candidat", "candidate_dossier"),
+        ("jure", "home"),
+    ],
+)
+def test_each_audience_lands_in_its_workspace_after_login(client, personas, role, destination):
+    response = client.post(
+        reverse("login"), {"username": personas[role].email, "password": PASSWORD}, follow=False
+    )
+    assert response.url == reverse("after_login")
+    assert client.get(response.url).url == reverse(destination)

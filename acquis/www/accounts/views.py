@@ -117,3 +117,24 @@ def accept_invitation(request, uidb64, token):
     return render(
         request, "www/accounts/accept_invitation.html", {"form": form, "invited": invited}
     )
+
+
+def after_login(request):
+    """Where each audience lands after logging in: its own workspace."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import redirect
+
+    from acquis.www.candidate.perms import has_candidate_role
+    from acquis.www.partner.perms import is_partner_staff
+    from acquis.www.perms import is_certifier_staff
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if is_certifier_staff(user):
+        return redirect("staff_candidacies")
+    if is_partner_staff(user):
+        return redirect("partner_candidacies")
+    if has_candidate_role(user):
+        return redirect("candidate_dossier")
+    return redirect("home")

@@ -9,8 +9,8 @@ from acquis.candidates.enums import (
     CandidacyStatus,
     Pathway,
     Sex,
-    ValidationFileDecision,
     VaeRoute,
+    ValidationFileDecision,
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -14,6 +14,8 @@ ENTRIES = {
     ),
     "login": (lambda ctx: reverse("login"), PUBLIC),
     "logout": (lambda ctx: reverse("logout"), dict.fromkeys(ROLES, 405)),  # POST only
+    # Everyone is sent on: anonymous to the login page, the others to their workspace.
+    "after_login": (lambda ctx: reverse("after_login"), dict.fromkeys(ROLES, 302)),
     "staff_dashboard": (lambda ctx: reverse("staff_dashboard"), STAFF),
     "staff_versions": (lambda ctx: reverse("staff_versions", args=[ctx["code"]]), STAFF_OWN),
     "admin:index": (lambda ctx: reverse("admin:index"), ADMIN),

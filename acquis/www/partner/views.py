@@ -1,0 +1,70 @@
+"""Partner screens (/partenaire/): the candidacies a partner organisation follows, read-only,
+and the work placement attestation of its candidates (through the domain verb).
+
+Who sees what is decided in acquis.www.partner.perms only.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from acquis.www.candidate.dossier import candidacy_dossier
+from acquis.www.candidate.uploads import UPLOADS, handle_upload, upload_form
+from acquis.www.partner.perms import (
+    partner_candidacies,
+    partner_candidacy,
+    partner_organisations,
+    partner_placement,
+    partner_required,
+)
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@partner_required
+def candidacies(request):
+    queryset = (
+        partner_candidacies(request.user)
+        .with_list_data()
+        .annotate(placement_days=Sum("placements__periods__days_worked"))
+        .order_by("candidate__birth_name", "candidate__first_name", "-registered_on", "-pk")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    organisations = list(partner_organisations(request.user).order_by("name"))
+    context = {
+        "page": page,
+        "organisations": organisations,
+        "several_partners": len(organisations) > 1,
+    }
+    return render(request, "www/partner/candidacies.html", context)
+
+
+@require_GET
+@partner_required
+def candidacy(request, pk):
+    candidacy = partner_candidacy(request.user, pk)
+    context = candidacy_dossier(candidacy)
+    if context["open"]["attestation"]:
+        for placement in context["placements"]:
+            placement.form = upload_form(
+                UPLOADS["attestation"], auto_id=f"id_attestation_{placement.pk}_%s"
+            )
+    return render(request, "www/partner/candidacy.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@partner_required
+def placement_attestation(request, pk, placement_pk):
+    candidacy = partner_candidacy(request.user, pk)
+    placement = partner_placement(candidacy, placement_pk)
+    return handle_upload(
+        request,
+        candidacy,
+        "attestation",
+        template="www/partner/upload.html",
+        done_url=reverse("partner_candidacy", args=[candidacy.pk]),
+        placement=placement,
+    )

@@ -1,0 +1,123 @@
+"""Opening a candidate's portal: invitation with the candidate role, link to the dossier."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from acquis.audit.models import AuditEvent
+from acquis.candidates.exceptions import CandidateError
+from acquis.candidates.models import Candidate
+from acquis.candidates.portal import give_portal_access
+from acquis.organisations.enums import Role
+from acquis.organisations.invitations import accept_invitation, is_pending
+from acquis.organisations.models import Membership, User
+from tests import factories
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(personas):
+    return personas["responsable_epreuves"]
+
+
+def test_a_new_account_is_invited_and_linked(certifier, manager):
+    candidate = factories.candidate(certifier, first_name="Inès", email="Ines.Moreau@exemple.fr")
+    user = give_portal_access(candidate, actor=manager)
+    candidate.refresh_from_db()
+    assert candidate.user == user
+    assert user.email == "ines.moreau@exemple.fr" and is_pending(user)
+    assert user.first_name == "Inès" and user.last_name == candidate.birth_name
+    assert user.roles_in(certifier) == {Role.CANDIDATE}
+    [message] = mail.outbox
+    assert message.to == [user.email] and "invitation à rejoindre OPS Conseil" in message.subject
+    event = AuditEvent.objects.for_object(candidate).get(verb="candidate.portal_access_given")
+    assert event.actor == manager
+    assert event.payload == {"user": user.email, "new_user": True, "resent": False}
+
+
+def test_the_invited_candidate_then_sees_their_dossier(client, certifier, manager):
+    candidate = factories.candidate(certifier, birth_name="Moreau", email="ines@exemple.fr")
+    give_portal_access(candidate, actor=manager)
+    link = mail.outbox[0].body.split("/invitation/")[1].split()[0]
+    uidb64, token = link.strip("/").split("/")
+    accept_invitation(uidb64, token, "Un-mot-de-passe-solide-42")
+    assert client.login(email="ines@exemple.fr", password="Un-mot-de-passe-solide-42")
+    html = client.get(reverse("candidate_dossier")).content.decode()
+    assert "MOREAU" in html and "pas encore ouvert" not in html
+
+
+def test_an_existing_account_is_linked_and_told(certifier, manager, personas):
+    juror = personas["jure"]
+    candidate = factories.candidate(certifier, email=juror.email.upper())
+    assert give_portal_access(candidate, actor=manager) == juror
+    assert juror.roles_in(certifier) == {Role.JUROR, Role.CANDIDATE}
+    assert "nouveau rôle" in mail.outbox[0].subject
+    assert User.objects.filter(email__iexact=juror.email).count() == 1
+
+
+def test_an_email_is_required(certifier, manager):
+    candidate = factories.candidate(certifier, email="")
+    users = User.objects.count()
+    with pytest.raises(CandidateError) as refused:
+        give_portal_access(candidate, actor=manager)
+    assert "adresse électronique" in str(refused.value)
+    assert "email" in refused.value.errors
+    assert not mail.outbox and User.objects.count() == users
+
+
+def test_an_account_serves_one_dossier_only(certifier, manager):
+    first = factories.candidate(certifier, email="meme@exemple.fr")
+    give_portal_access(first, actor=manager)
+    second = factories.candidate(certifier, email="meme@exemple.fr")
+    mail.outbox.clear()
+    with pytest.raises(CandidateError, match="déjà celui d'un autre dossier"):
+        give_portal_access(second, actor=manager)
+    second.refresh_from_db()
+    assert second.user is None and not mail.outbox
+    assert Candidate.objects.get(pk=first.pk).user.email == "meme@exemple.fr"
+
+
+def test_a_pending_invitation_is_sent_again(certifier, manager):
+    candidate = factories.candidate(certifier, email="relance@exemple.fr")
+    user = give_portal_access(candidate, actor=manager)
+    assert give_portal_access(candidate, actor=manager) == user
+    assert len(mail.outbox) == 2
+    events = AuditEvent.objects.for_object(candidate).filter(verb="candidate.portal_access_given")
+    assert [e.payload["resent"] for e in events] == [False, True]
+
+
+def test_an_open_portal_is_not_opened_twice(certifier, manager):
+    candidate = factories.candidate(certifier, email="active@exemple.fr")
+    user = give_portal_access(candidate, actor=manager)
+    user.set_password(PASSWORD)
+    user.is_active = True
+    user.save()
+    with pytest.raises(CandidateError, match="déjà accès"):
+        give_portal_access(candidate, actor=manager)
+
+
+@pytest.mark.parametrize("role", ["jure", "partenaire", "candidat", "admin_autre_certificateur"])
+def test_only_the_certifiers_staff_may_open_it(certifier, personas, role):
+    candidate = factories.candidate(certifier, email="refus@exemple.fr")
+    with pytest.raises(CandidateError):
+        give_portal_access(candidate, actor=personas[role])
+    candidate.refresh_from_db()
+    assert candidate.user is None and not mail.outbox
+    assert not Membership.objects.filter(user__email="refus@exemple.fr").exists()
+
+
+def test_the_administrator_may_open_it_too(certifier, personas):
+    candidate = factories.candidate(certifier, email="admin-ok@exemple.fr")
+    user = give_portal_access(candidate, actor=personas["administrateur"])
+    assert Candidate.objects.get(user=user) == candidate
+
+
+def test_a_deactivated_account_is_refused_in_french(certifier, manager):
+    make_user("parti@exemple.fr", is_active=False)
+    candidate = factories.candidate(certifier, email="parti@exemple.fr")
+    with pytest.raises(CandidateError, match="désactivé"):
+        give_portal_access(candidate, actor=manager)
+    candidate.refresh_from_db()
+    assert candidate.user is None
