@@ -35,6 +35,8 @@ lint: install
 
 bench: install
 	$(VENV)/bin/python bench/bench_rncp_import.py
+	$(VENV)/bin/python bench/bench_candidates_import.py
+	$(VENV)/bin/python bench/bench_candidate_list.py
 
 clean:
 	rm -rf var/acquis.sqlite3* var/static

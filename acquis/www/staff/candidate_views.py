@@ -30,8 +30,10 @@ def _form_errors(form, error: CandidateError) -> None:
 def candidacy_list(request):
     cohorts = access.cohorts(request.user)
     filters = f.FilterForm(request.GET or None, cohorts=cohorts)
-    queryset = access.candidacies(request.user).with_list_data().order_by(
-        "candidate__birth_name", "candidate__first_name", "pk"
+    queryset = (
+        access.candidacies(request.user)
+        .with_list_data()
+        .order_by("candidate__birth_name", "candidate__first_name", "pk")
     )
     if filters.is_valid():
         data = filters.cleaned_data
@@ -212,6 +214,4 @@ def cohort_list(request):
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
             return redirect("staff_cohorts")
     cohorts = access.cohorts(request.user).select_related("version")
-    return render(
-        request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form}
-    )
+    return render(request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form})
