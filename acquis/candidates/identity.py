@@ -7,7 +7,8 @@ from acquis.candidates.enums import Sex
 
 # INSEE commune code: 2 digits (or 2A/2B for Corsica) then 3 digits; 99xxx = foreign country.
 INSEE_RE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
-NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' -]+$")
+# Letters of any alphabet (Kovačević, Yılmaz...), with spaces, hyphens and apostrophes.
+NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*[ ]*$")
 LABELS = {
     "birth_name": "nom de naissance",
     "usage_name": "nom d'usage",

@@ -167,11 +167,11 @@ class CandidacyQuerySet(models.QuerySet):
 
     def with_list_data(self):
         """Everything the candidate list shows, in a constant number of queries."""
-        # The version's stored document and rules are large JSON: never drag them along
-        # (with 10,000 rows and an OFFSET, SQLite would copy them for every skipped row).
+        # The version's stored document is large JSON: never drag it along (with 10,000
+        # rows and an OFFSET, SQLite would copy it for every skipped row).
         return self.select_related(
             "candidate", "cohort", "partner", "version", "version__certification"
-        ).defer("version__document", "version__rules")
+        ).defer("version__document")
 
 
 class Candidacy(models.Model):

@@ -161,19 +161,19 @@ def register_candidacy(
     actor=None,
 ) -> Candidacy:
     """Register a candidate for the whole title (block_codes=None) or some blocks."""
-    errors = _registration_errors(
+    errors = registration_errors(
         candidate, version, pathway, access_mode, vae_route, cohort, partner
     )
     if errors:
         raise CandidateError("L'inscription n'est pas possible en l'état.", errors)
-    blocks = _chosen_blocks(version, block_codes)
+    blocks = chosen_blocks(version, block_codes)
     candidacy = Candidacy.objects.create(
         candidate=candidate,
         version=version,
         cohort=cohort,
         partner=partner,
         pathway=pathway,
-        access_mode=access_mode or _default_access_mode(pathway),
+        access_mode=access_mode or default_access_mode(pathway),
         vae_route=vae_route if pathway == Pathway.VAE else "",
         whole_title=block_codes is None,
         registered_on=registered_on or timezone.localdate(),
@@ -190,18 +190,18 @@ def register_candidacy(
     return candidacy
 
 
-def _default_access_mode(pathway: str) -> str:
+def default_access_mode(pathway: str) -> str:
     return {Pathway.VAE: AccessMode.VAE, Pathway.FREE: AccessMode.FREE}.get(pathway, "")
 
 
-def _registration_errors(candidate, version, pathway, access_mode, vae_route, cohort, partner):
+def registration_errors(candidate, version, pathway, access_mode, vae_route, cohort, partner):
     errors: dict[str, str] = {}
     if version.status != VersionStatus.PUBLISHED:
         errors["version"] = "On ne s'inscrit que sur une version publiée du référentiel."
     if pathway not in Pathway.values:
         errors["pathway"] = "Voie d'accès inconnue (formation, VAE ou candidat libre)."
         return errors
-    mode = access_mode or _default_access_mode(pathway)
+    mode = access_mode or default_access_mode(pathway)
     if mode not in PATHWAY_ACCESS_MODES[pathway]:
         allowed = ", ".join(sorted(AccessMode(m).label for m in PATHWAY_ACCESS_MODES[pathway]))
         errors["access_mode"] = f"Modalité d'accès incompatible avec la voie choisie ({allowed})."
@@ -231,7 +231,7 @@ def _registration_errors(candidate, version, pathway, access_mode, vae_route, co
     return errors
 
 
-def _chosen_blocks(version, block_codes):
+def chosen_blocks(version, block_codes):
     rules = version.rules
     blocks = {b.code: b for b in version.blocks.all()}
     if block_codes is None:

@@ -1,0 +1,131 @@
+"""Candidate lists as CSV or XLSX, safe to open in a spreadsheet.
+
+The columns are those of the import (imports.COLUMNS), so that an export can be imported
+again, followed by a few read-only columns. Every text cell that a spreadsheet would read as
+a formula (starting with =, +, -, @, tab or carriage return) is prefixed with a single quote:
+OWASP, "CSV Injection". The import removes that quote again.
+"""
+
+import codecs
+import csv
+import io
+
+from acquis.candidates.imports import (
+    COLUMN_NAMES,
+    EXPORT_ONLY_COLUMNS,
+    FORMULA_PREFIXES,
+    PATHWAY_NAMES,
+    VAE_ROUTE_NAMES,
+)
+
+HEADER = (*COLUMN_NAMES, *EXPORT_ONLY_COLUMNS)
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def neutralise(value):
+    """A text cell that could run as a formula gets a leading quote (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def candidacy_row(candidacy) -> list:
+    """One line: the import columns, then promotion, certification, version and state."""
+    person = candidacy.candidate
+    blocks = "" if candidacy.whole_title else ",".join(b.code for b in candidacy.blocks.all())
+    values = [
+        person.birth_name,
+        person.usage_name,
+        person.first_name,
+        person.first_name_2,
+        person.first_name_3,
+        person.sex,
+        person.birth_date,
+        person.birth_insee_code,
+        person.birth_country,
+        person.birth_city,
+        person.email,
+        person.phone,
+        person.address,
+        person.postal_code,
+        person.city,
+        PATHWAY_NAMES.get(candidacy.pathway, candidacy.pathway),
+        candidacy.access_mode,
+        VAE_ROUTE_NAMES.get(candidacy.vae_route, candidacy.vae_route),
+        blocks,
+        candidacy.partner.name if candidacy.partner else "",
+        candidacy.registered_on,
+        candidacy.cohort.name if candidacy.cohort else "",
+        candidacy.version.certification.title,
+        candidacy.version.number,
+        candidacy.get_status_display(),
+    ]
+    return [neutralise(v) for v in values]
+
+
+def export_candidacies(queryset, fmt: str) -> bytes:
+    """The candidacies of `queryset` (with_list_data() + blocks: a constant query count)."""
+    rows = (
+        candidacy_row(c)
+        for c in queryset.with_list_data()
+        .prefetch_related("blocks")
+        .order_by("cohort__name", "candidate__birth_name", "candidate__first_name", "pk")
+    )
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "xlsx":
+        return _xlsx(rows)
+    raise ValueError(f"Format d'export inconnu : {fmt}")
+
+
+def _csv(rows) -> bytes:
+    # `;` and a BOM: what a French spreadsheet opens without an import dialog. Every field
+    # is quoted (OWASP), so a separator inside a cell cannot start a new one.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v for v in row)
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Candidatures")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in HEADER:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if hasattr(value, "strftime"):  # a real date cell, shown the French way
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    if isinstance(value, str):
+        # Explicitly a string: openpyxl would otherwise store "=…" as a formula. Control
+        # characters are not allowed in the XML of a sheet.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
+    return value

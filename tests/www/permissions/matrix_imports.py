@@ -1,0 +1,33 @@
+from django.urls import reverse
+
+from acquis.candidates import services
+from tests.www.permissions.roles import STAFF, STAFF_OWN
+
+
+def extend_context(ctx):
+    version = ctx["version"]
+    cohort = services.create_cohort(
+        certifier=version.certification.owner, version=version, name="Promotion de la matrice"
+    )
+    return {"import_cohort": cohort}
+
+
+ENTRIES = {
+    "staff_cohort_import": (
+        lambda ctx: reverse("staff_cohort_import", args=[ctx["import_cohort"].pk]),
+        STAFF_OWN,
+    ),
+    "staff_import_template": (lambda ctx: reverse("staff_import_template"), STAFF),
+    # Without a filter, each certifier's staff gets its own (possibly empty) list.
+    "staff_candidacies_export_csv": (
+        lambda ctx: reverse("staff_candidacies_export_csv"),
+        STAFF,
+    ),
+    # Filtered on OPS Conseil's cohort: hidden from another certifier's staff.
+    "staff_candidacies_export_xlsx": (
+        lambda ctx: (
+            reverse("staff_candidacies_export_xlsx") + f"?promotion={ctx['import_cohort'].pk}"
+        ),
+        STAFF_OWN,
+    ),
+}
