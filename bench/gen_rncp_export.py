@@ -30,6 +30,10 @@ RS_SAMPLE = DATA / "export_fiches_RS_v4.1_sample.xml"
 
 RS_SHARE = 0.16
 RNCP_WITHOUT_BLOCKS_SHARE = 0.02
+# The real export has 55,761 blocs for 25,638 RNCP fiches (formats.md §1.1): ~2.2 per fiche.
+# The sample's fiches carry 4.6: by default a fiche keeps k of its blocs, k drawn with these
+# weights (mean 2.25); --all-blocs keeps them all (a heavier workload than the real one).
+BLOCS_KEPT_WEIGHTS = {1: 0.30, 2: 0.30, 3: 0.25, 4: 0.15}
 FIRST_NUMBER = 100_000  # above every real number, below the 6-digit limit of the format
 DEFAULT_SEED = 20261129
 
@@ -62,12 +66,19 @@ def _renumber(fiche: etree._Element, id_fiche: int, numero: str, max_partners: i
                 partners.remove(extra)
 
 
+def _keep_some_blocs(fiche: etree._Element, rng: random.Random) -> None:
+    keep = rng.choices(list(BLOCS_KEPT_WEIGHTS), weights=list(BLOCS_KEPT_WEIGHTS.values()))[0]
+    for bloc in fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES")[keep:]:
+        bloc.getparent().remove(bloc)
+
+
 def generate(
     output: str | Path,
     *,
     fiches: int = 30_000,
     seed: int = DEFAULT_SEED,
     max_partners: int | None = 25,
+    all_blocs: bool = False,
 ) -> dict:
     """Write the export to `output`; return what it holds (counts and size)."""
     rncp, rs = load_templates(RNCP_SAMPLE), load_templates(RS_SAMPLE)
@@ -95,6 +106,8 @@ def generate(
                         if blocks is not None:
                             fiche.remove(blocks)
                         stats["rncp_without_blocks"] += 1
+                    elif not all_blocs:
+                        _keep_some_blocs(fiche, rng)
                     stats["blocks"] += len(fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES"))
                 _renumber(fiche, index + 1, numero, max_partners)
                 xf.write("\n  ")
@@ -109,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Génère un export RNCP/RS synthétique (V4.1).")
     parser.add_argument("output", help="fichier XML à écrire")
     parser.add_argument("--fiches", type=int, default=30_000, help="nombre de fiches")
+    parser.add_argument(
+        "--all-blocs", action="store_true", help="garder tous les blocs des fiches modèles"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="graine (déterministe)")
     parser.add_argument(
         "--max-partners", type=int, default=25, help="partenaires gardés par fiche (défaut 25)"
@@ -122,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         fiches=args.fiches,
         seed=args.seed,
         max_partners=None if args.all_partners else args.max_partners,
+        all_blocs=args.all_blocs,
     )
     print(
         f"{args.output} : {stats['fiches']} fiches ({stats['rncp']} RNCP dont "

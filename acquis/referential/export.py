@@ -16,6 +16,9 @@ from acquis.referential.models import Assessment, Block, CertificationVersion, C
 
 
 def version_document(version: CertificationVersion) -> dict:
+    from acquis.referential.services import ensure_materialised
+
+    ensure_materialised(version)
     blocks = Block.objects.filter(version=version).prefetch_related(
         Prefetch("competencies", queryset=Competency.objects.prefetch_related("criteria"))
     )

@@ -76,6 +76,9 @@ class CertificationVersion(models.Model):
     certifier_address = models.CharField("adresse du certificateur", max_length=255, blank=True)
     rules = models.JSONField("règles de certification", default=dict, blank=True)
     needs_review = models.BooleanField("à relire", default=False)
+    # A bulk RNCP import stores each draft as its document only; the rows (blocks,
+    # competencies...) are created when the draft is first opened (services.ensure_materialised).
+    materialised = models.BooleanField("lignes créées", default=True)
     review_notes = models.JSONField("notes de relecture", default=list, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 

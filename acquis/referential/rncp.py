@@ -93,14 +93,27 @@ def iter_fiches(source: str | os.PathLike | IO[bytes]) -> Iterator[RncpFiche]:
     `source` is a path or a binary file object. Raises RncpImportError when the file is
     missing or is not a well-formed export.
     """
-    path = os.fspath(source) if isinstance(source, str | os.PathLike) else None
-    if path is not None:
-        _check_readable(path)
-    elif hasattr(source, "peek"):  # buffered file or stdin: look without consuming
-        _check_head(source.peek(4)[:4])
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        try:
+            stream = open(path, "rb")  # closed by the with block below
+        except FileNotFoundError as exc:
+            raise RncpImportError(f"fichier introuvable : {path}") from exc
+        except OSError as exc:
+            raise RncpImportError(f"lecture du fichier impossible : {path} ({exc})") from exc
+        # Closed as soon as the generator is exhausted, closed or garbage-collected.
+        with stream:
+            yield from _iterparse(stream)
+    else:
+        yield from _iterparse(source)
+
+
+def _iterparse(stream: IO[bytes]) -> Iterator[RncpFiche]:
+    if hasattr(stream, "peek"):  # buffered file or stdin: look without consuming
+        _check_head(stream.peek(4)[:4])
     try:
         context = etree.iterparse(
-            path if path is not None else source,
+            stream,
             events=("end",),
             tag="FICHE",
             resolve_entities=False,
@@ -123,17 +136,6 @@ def iter_fiches(source: str | os.PathLike | IO[bytes]) -> Iterator[RncpFiche]:
         raise RncpImportError(_syntax_message(exc)) from exc
     except OSError as exc:
         raise RncpImportError(f"lecture du fichier impossible : {exc}") from exc
-
-
-def _check_readable(path: str) -> None:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-    except FileNotFoundError as exc:
-        raise RncpImportError(f"fichier introuvable : {path}") from exc
-    except OSError as exc:
-        raise RncpImportError(f"lecture du fichier impossible : {path} ({exc})") from exc
-    _check_head(head)
 
 
 def _check_head(head: bytes) -> None:
@@ -287,7 +289,7 @@ def _certification(fiche: RncpFiche, slug: str, notes: list[str]) -> dict:
         notes.append(f"Niveau « {fiche.level} » non reconnu : niveau laissé vide.")
 
     first = fiche.certifiers[0] if fiche.certifiers else None
-    name = first.name if first and first.name else None
+    name = _blank_to_none(first.name) if first else None
     if name is None:
         name = "Certificateur à renseigner"
         notes.append("Aucun certificateur nommé dans l'export : nom à compléter.")
@@ -302,8 +304,8 @@ def _certification(fiche: RncpFiche, slug: str, notes: list[str]) -> dict:
         )
     return {
         "code": slug,
-        "title": fiche.intitule or numero,
-        "kind": fiche.kind,
+        "title": _blank_to_none(fiche.intitule) or numero,
+        "kind": _blank_to_none(fiche.kind),
         "level": level,
         "registry": {
             "kind": fiche.registry,
@@ -325,13 +327,13 @@ def _block(
         notes.append(f"Bloc n° {position} : pas de code dans l'export, code « {code} » attribué.")
     if code != short:
         notes.append(f"Bloc n° {position} : code « {short} » en double, renommé « {code} ».")
-    title = block.libelle
+    title = _blank_to_none(block.libelle)
     if title is None:
         title = f"Bloc {code}"
         notes.append(f"Bloc {code} : pas d'intitulé dans l'export.")
 
     competencies = []
-    text = block.liste_competences
+    text = _blank_to_none(block.liste_competences)
     if text is None:
         notes.append(f"Bloc {code} : aucune liste de compétences dans l'export.")
     else:
@@ -345,7 +347,7 @@ def _block(
                 {
                     "code": _unique(_competency_code(code, index), used),
                     "statement": statement,
-                    "needs_review": uncertain or len(statement) >= MAX_STATEMENT_CHARS,
+                    "needs_review": uncertain,  # trimmed statements are always uncertain
                     "modality": None,
                     "criteria": [],
                 }
@@ -355,13 +357,20 @@ def _block(
         "registry_code": raw if REGISTRY_CODE_RE.match(raw) else None,
         "title": title,
         "activities": [],
-        "source_text": {"competencies": text, "evaluation": block.modalites_evaluation},
+        "source_text": {
+            "competencies": text,
+            "evaluation": _blank_to_none(block.modalites_evaluation),
+        },
         "competencies": competencies,
     }
 
 
+def _blank_to_none(text: str | None) -> str | None:
+    return text if text and text.strip() else None
+
+
 def _short_block_code(numero: str, raw: str, position: int) -> str:
-    """ "RNCP36612BC01" -> "BC01"; another usable code as is; otherwise "B{position}"."""
+    """Short block code: RNCP36612BC01 -> BC01; another usable code as is; else B{position}."""
     if numero and raw.upper().startswith(numero.upper()):
         rest = raw[len(numero) :]
         if re.fullmatch(r"BC[0-9]+", rest, flags=re.IGNORECASE):
@@ -396,7 +405,7 @@ _OTHER_TAGS_RE = re.compile(
 )
 # Line breaks, and long runs of spaces: re-serialised exports turned the breaks into 4+
 # spaces (the real sample), while wrapped words only leave 2-3.
-_HARD_BREAK_RE = re.compile(r"(?:\n| {4,})\s*")
+_HARD_BREAK_RE = re.compile(" {4,}")  # lines are stripped and blank ones dropped afterwards
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LETTER = r"[^\W\d_]"
@@ -404,10 +413,11 @@ _LETTER = r"[^\W\d_]"
 _BULLETS = "•▪◦●■□➢➤►→✓✔·*–—-"
 _STRONG_BULLETS = "•▪◦●■□➢➤►→✓✔·"
 # A leading item marker: bullets, "C1.", "A1C2.", "A5.C1.", "1.", "1.2.3", "1)", "2 :", "3 -",
-# "a)". Without punctuation a number must precede a capital: "24 heures" is not numbered.
+# "a)". A lone number without punctuation must precede a capital: "24 heures" is no marker.
 _LEAD_MARKER_RE = re.compile(
     rf"^(?:[{re.escape(_BULLETS)}]\s*"
-    r"|(?:[A-Z]{1,4}\.?)?[0-9]{1,2}(?:[.-]?[A-Z]{0,3}[0-9]{1,2})*"
+    r"|(?:[A-Z]{1,4}\.?)?[0-9]{1,2}(?:[.-]?[A-Z]{0,3}[0-9]{1,2})+\.?(?:\s*[.):–-]\s*|\s+)"
+    r"|(?:[A-Z]{1,4}\.?)?[0-9]{1,2}"
     rf"(?:\s*[.):–-]\s*|\s+(?=[{_UPPER}]))"
     r"|[a-z]\)\s*)+"
 )
@@ -503,7 +513,8 @@ def split_competencies(text: str | None) -> tuple[list[str], bool]:
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text:
         text = _BREAK_TAGS_RE.sub("\n", text)
         text = _OTHER_TAGS_RE.sub(" ", text)
@@ -512,7 +523,8 @@ def _normalise(text: str) -> str:
     for space in ("\t", "\xa0", "\u202f", "\u2009"):
         if space in text:
             text = text.replace(space, " ")
-    text = _HARD_BREAK_RE.sub("\n", text)
+    if "    " in text:
+        text = _HARD_BREAK_RE.sub("\n", text)
     # Runs of 2-3 spaces are kept: a gap before a "-" can tell a bullet from a dash.
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
@@ -690,9 +702,13 @@ def _fold_headings(items: list[str]) -> tuple[list[str], bool]:
 
 
 def _clean(item: str) -> str:
-    item = " ".join(item.split())
+    item = item.strip()
+    if "  " in item or "\n" in item:
+        item = " ".join(item.split())
     if item and not (item[0].isalpha() and item[1:2].islower()):  # "Analyser": no marker
-        item = _LEAD_MARKER_RE.sub("", item)
+        marker = _LEAD_MARKER_RE.match(item)  # match, not sub: only position 0 is tried
+        if marker:
+            item = item[marker.end() :]
     item = item.strip(" ;,")
     # Nothing but punctuation left ("-", "...").
     return item if item[:1].isalnum() or any(char.isalnum() for char in item) else ""

@@ -4,7 +4,7 @@ import os
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import Max
 
 from acquis.audit.services import record_event, record_events
@@ -101,7 +101,15 @@ def _new_version(certification, document, digest, source_kind, source_name, numb
 
 
 def _version_fields(
-    certification, document, digest, source_kind, source_name, number, draft, ident
+    certification,
+    document,
+    digest,
+    source_kind,
+    source_name,
+    number,
+    draft,
+    ident,
+    materialised=True,
 ):
     registry, certifier = ident["registry"], ident["certifier"]
     return {
@@ -123,6 +131,7 @@ def _version_fields(
         "rules": document["rules"],
         "needs_review": draft,
         "review_notes": document.get("review_notes", []),
+        "materialised": materialised,
     }
 
 
@@ -135,15 +144,20 @@ def materialise(pairs: list[tuple[CertificationVersion, dict]]) -> None:
         separate = set(rules.get("blocks_obtainable_separately", []))
         for bpos, b in enumerate(document["blocks"], 1):
             source = b["source_text"] or {}
-            blocks.append(Block(
-                version=version, position=bpos, code=b["code"],
-                registry_code=b["registry_code"] or "", title=b["title"],
-                activities=b["activities"],
-                source_competencies=source.get("competencies") or "",
-                source_evaluation=source.get("evaluation") or "",
-                required_for_title=b["code"] in required,
-                obtainable_separately=b["code"] in separate,
-            ))  # fmt: skip
+            blocks.append(
+                Block(
+                    version=version,
+                    position=bpos,
+                    code=b["code"],
+                    registry_code=b["registry_code"] or "",
+                    title=b["title"],
+                    activities=b["activities"],
+                    source_competencies=source.get("competencies") or "",
+                    source_evaluation=source.get("evaluation") or "",
+                    required_for_title=b["code"] in required,
+                    obtainable_separately=b["code"] in separate,
+                )
+            )
     Block.objects.bulk_create(blocks, batch_size=500)
     block_iter = iter(blocks)
     comp_by_code: dict[tuple[int, str], Competency] = {}
@@ -153,10 +167,14 @@ def materialise(pairs: list[tuple[CertificationVersion, dict]]) -> None:
             for cpos, c in enumerate(b["competencies"], 1):
                 modality = c["modality"] or {}
                 comp = Competency(
-                    block=block, position=cpos, code=c["code"], statement=c["statement"],
-                    modality_kind=modality.get("kind", ""), modality_text=modality.get("text", ""),
+                    block=block,
+                    position=cpos,
+                    code=c["code"],
+                    statement=c["statement"],
+                    modality_kind=modality.get("kind", ""),
+                    modality_text=modality.get("text", ""),
                     needs_review=c["needs_review"],
-                )  # fmt: skip
+                )
                 comps.append((comp, c["criteria"]))
                 comp_by_code[(version.pk, c["code"])] = comp
     Competency.objects.bulk_create([c for c, _ in comps], batch_size=500)
@@ -168,10 +186,16 @@ def materialise(pairs: list[tuple[CertificationVersion, dict]]) -> None:
     for version, document in pairs:
         for apos, a in enumerate(document["assessments"], 1):
             assessment = Assessment(
-                version=version, position=apos, code=a["code"], title=a["title"], kind=a["kind"],
-                description=a["description"] or "", duration_minutes=a["duration_minutes"],
-                pathways=a["pathways"], final=a["final"],
-            )  # fmt: skip
+                version=version,
+                position=apos,
+                code=a["code"],
+                title=a["title"],
+                kind=a["kind"],
+                description=a["description"] or "",
+                duration_minutes=a["duration_minutes"],
+                pathways=a["pathways"],
+                final=a["final"],
+            )
             assessments.append((version, assessment, a))
     Assessment.objects.bulk_create([a for _, a, _ in assessments], batch_size=500)
     through = Assessment.competencies.through
@@ -182,11 +206,14 @@ def materialise(pairs: list[tuple[CertificationVersion, dict]]) -> None:
         ]
         deliverables += [
             PreparatoryDeliverable(
-                assessment=assessment, position=i, code=d["code"], title=d["title"],
+                assessment=assessment,
+                position=i,
+                code=d["code"],
+                title=d["title"],
                 description=d["description"] or "",
             )
             for i, d in enumerate(a["deliverables"], 1)
-        ]  # fmt: skip
+        ]
         crits += [
             Criterion(assessment=assessment, position=i, code=x["code"], text=x["text"])
             for i, x in enumerate(a["criteria"], 1)
@@ -194,6 +221,20 @@ def materialise(pairs: list[tuple[CertificationVersion, dict]]) -> None:
     Criterion.objects.bulk_create(crits, batch_size=500)
     through.objects.bulk_create(links, batch_size=500)
     PreparatoryDeliverable.objects.bulk_create(deliverables, batch_size=500)
+
+
+@transaction.atomic
+def ensure_materialised(version: CertificationVersion) -> CertificationVersion:
+    """Create the rows of a draft stored as a document only (bulk RNCP import)."""
+    if version.materialised:
+        return version
+    locked = CertificationVersion.objects.select_for_update().get(pk=version.pk)
+    if not locked.materialised:
+        materialise([(locked, locked.document)])
+        locked.materialised = True
+        locked.save(update_fields=["materialised"])
+    version.materialised = True
+    return version
 
 
 @transaction.atomic
@@ -214,6 +255,7 @@ def transition_version(version: CertificationVersion, to_status: str, *, actor=N
                 "de référentiel puis chargez-le.",
                 errors,
             )
+    ensure_materialised(version)
     from_status = version.status
     version.status = to_status
     version.save(update_fields=["status"])
@@ -254,51 +296,109 @@ class RncpReport:
         }
 
 
-def import_rncp(source, *, fiche: str | None = None, dry_run: bool = False, actor=None,
-                batch_size: int = 500, detail: bool = False) -> RncpReport:  # fmt: skip
-    """Create draft versions from France Compétences' XML export, streamed in batches."""
-    from acquis.referential import rncp
+def import_rncp(
+    source,
+    *,
+    fiche: str | None = None,
+    dry_run: bool = False,
+    actor=None,
+    batch_size: int = 500,
+    detail: bool = False,
+    parallel: bool = False,
+) -> RncpReport:
+    """Create draft versions from France Compétences' XML export, streamed in batches.
 
+    With `parallel`, a second process reads and splits the fiches while this one writes
+    (two cores: the wall time is the longer of the two, not their sum; bench/README.md).
+    """
     report = RncpReport(skipped=[], items=[])
     wanted = fiche.upper() if fiche else None
-    with ExitStack() as stack:
-        if isinstance(source, str | os.PathLike):
-            try:
-                source = stack.enter_context(open(source, "rb"))  # noqa: SIM115
-            except OSError as exc:
-                raise ReferentialError(
-                    f"Lecture du fichier impossible : {source} ({exc})."
-                ) from exc
-        fiches = stack.enter_context(closing(rncp.iter_fiches(source)))
-        _read_fiches(fiches, wanted, report, dry_run, detail, actor, batch_size)
+    path = os.fspath(source) if isinstance(source, str | os.PathLike) else None
+    if path is not None and not os.path.isfile(path):
+        raise ReferentialError(f"Lecture du fichier impossible : {path} (fichier introuvable).")
+    if parallel and path is not None and not wanted:
+        results = _parse_in_child(path)
+    else:
+        results = _parse(path if path is not None else source, wanted)
+    # One transaction: a file that turns out malformed at its last fiche writes nothing.
+    with closing(results), transaction.atomic():
+        _consume(results, wanted, report, dry_run, detail, actor, batch_size)
     if wanted and report.fiches == 0:
         raise ReferentialError(f"La fiche {fiche} ne figure pas dans ce fichier (--fiche).")
     return report
 
 
-def _read_fiches(fiches, wanted, report, dry_run, detail, actor, batch_size) -> None:
+def _parse(source, wanted=None):
+    """(document, None) or (None, skip) per fiche, read and split; no database here."""
     from acquis.referential import rncp
 
+    with ExitStack() as stack:
+        if isinstance(source, str):
+            source = stack.enter_context(open(source, "rb"))  # noqa: SIM115
+        for item in stack.enter_context(closing(rncp.iter_fiches(source))):
+            if wanted and (item.numero or "").upper() != wanted:
+                continue
+            document, message = rncp.fiche_to_document(item)
+            if document is None:
+                yield None, {"fiche": item.numero, "message": message}
+            else:
+                yield fileformat.normalise(document), None
+            if wanted:
+                return
+
+
+def _parse_worker(path: str, queue, chunk: int = 200) -> None:
+    """Child process: parse and send chunks; an error travels as a message."""
+    try:
+        buffer = []
+        for result in _parse(path):
+            buffer.append(result)
+            if len(buffer) >= chunk:
+                queue.put(("items", buffer))
+                buffer = []
+        queue.put(("items", buffer))
+        queue.put(("done", None))
+    except ReferentialError as exc:
+        queue.put(("error", str(exc)))
+
+
+def _parse_in_child(path: str):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=8)  # bounded: memory stays flat whatever the file size
+    worker = context.Process(target=_parse_worker, args=(path, queue), daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, payload = queue.get()
+            if kind == "error":
+                raise ReferentialError(payload)
+            if kind == "done":
+                return
+            yield from payload
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+def _consume(results, wanted, report, dry_run, detail, actor, batch_size) -> None:
     batch: list[dict] = []
-    for item in fiches:
-        if wanted and item.numero.upper() != wanted:
-            continue
+    for document, skipped in results:
         report.fiches += 1
-        document, message = rncp.fiche_to_document(item)
         if document is None:
-            report.skipped.append({"fiche": item.numero, "message": message})
+            report.skipped.append(skipped)
             continue
-        document = fileformat.normalise(document)
         _count(report, document, detail)
         if not dry_run:
             batch.append(document)
             if len(batch) >= batch_size:
-                _store_rncp_batch(batch, report, actor)
+                _store_rncp_batch(batch, report, actor, materialise_now=False)
                 batch = []
-        if wanted:
-            break
     if batch:
-        _store_rncp_batch(batch, report, actor)
+        # One fiche (--fiche) is worth its rows at once; a whole export is not (see below).
+        _store_rncp_batch(batch, report, actor, materialise_now=bool(wanted))
 
 
 def _count(report: RncpReport, document: dict, detail: bool) -> None:
@@ -307,19 +407,27 @@ def _count(report: RncpReport, document: dict, detail: bool) -> None:
     report.competencies += len(comps)
     report.needs_review += sum(c["needs_review"] for c in comps)
     if detail:
-        report.items.append({
-            "fiche": document["certification"]["registry"]["number"],
-            "intitule": document["certification"]["title"],
-            "blocs": [
-                {"code": b["code"], "intitule": b["title"],
-                 "competences": [c["statement"] for c in b["competencies"]]}
-                for b in document["blocks"]
-            ],
-        })  # fmt: skip
+        report.items.append(
+            {
+                "fiche": document["certification"]["registry"]["number"],
+                "intitule": document["certification"]["title"],
+                "blocs": [
+                    {
+                        "code": b["code"],
+                        "intitule": b["title"],
+                        "competences": [c["statement"] for c in b["competencies"]],
+                    }
+                    for b in document["blocks"]
+                ],
+            }
+        )
 
 
-@transaction.atomic
-def _store_rncp_batch(documents: list[dict], report: RncpReport, actor) -> None:
+def _store_rncp_batch(documents: list[dict], report: RncpReport, actor, *, materialise_now) -> None:
+    """Store a batch of drafts. A whole export (~30,000 fiches, ~800,000 competencies) keeps
+    each draft as its normalised document only: writing every row costs several times the
+    parse (bench/README.md); the rows are created when a draft is opened (ensure_materialised).
+    """
     codes = [d["certification"]["code"] for d in documents]
     certs = {c.code: c for c in Certification.objects.filter(code__in=codes)}
     known = set(
@@ -337,8 +445,11 @@ def _store_rncp_batch(documents: list[dict], report: RncpReport, actor) -> None:
     for doc in documents:
         ident = doc["certification"]
         if ident["code"] not in certs:
-            cert = Certification(code=ident["code"], title=ident["title"][:800],
-                                 registry_number=ident["registry"]["number"])  # fmt: skip
+            cert = Certification(
+                code=ident["code"],
+                title=ident["title"][:800],
+                registry_number=ident["registry"]["number"],
+            )
             certs[ident["code"]] = cert
             new_certs.append(cert)
     Certification.objects.bulk_create(new_certs, batch_size=500)
@@ -350,14 +461,32 @@ def _store_rncp_batch(documents: list[dict], report: RncpReport, actor) -> None:
             continue
         seen.add((code, digest))
         numbers[code] = numbers.get(code, 0) + 1
-        fields = _version_fields(certs[code], doc, digest, SourceKind.RNCP, "",
-                                 numbers[code], True, doc["certification"])  # fmt: skip
+        fields = _version_fields(
+            certs[code],
+            doc,
+            digest,
+            SourceKind.RNCP,
+            "",
+            numbers[code],
+            True,
+            doc["certification"],
+            materialise_now,
+        )
         pairs.append((CertificationVersion(**fields), doc))
     CertificationVersion.objects.bulk_create([v for v, _ in pairs], batch_size=500)
-    materialise(pairs)
+    if materialise_now:
+        materialise(pairs)
     record_events(
-        [{"verb": "referential.version_imported_rncp", "obj": v, "to_state": v.status,
-          "payload": {"content_hash": v.content_hash}} for v, _ in pairs],
+        [
+            {
+                "verb": "referential.version_imported_rncp",
+                "obj": v,
+                "to_state": v.status,
+                "payload": {"content_hash": v.content_hash},
+            }
+            for v, _ in pairs
+        ],
         actor=actor,
-    )  # fmt: skip
+    )
     report.created += len(pairs)
+    reset_queries()  # with DEBUG on, Django would keep every batch's SQL in memory

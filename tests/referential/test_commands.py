@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from acquis.audit.models import AuditEvent
+from acquis.referential.exceptions import ReferentialError
 from acquis.referential.models import Certification, CertificationVersion, Criterion
 from tests.conftest import REPO, SHARED
 
@@ -116,8 +117,14 @@ def test_import_rncp_creates_draft_versions_idempotently():
     out = run("import-rncp", str(RNCP_SAMPLE))
     assert "inchangées : 8" in out
     assert CertificationVersion.objects.count() == 8
+    # A whole export keeps each draft as its document; opening it (here: export) makes rows.
     version = CertificationVersion.objects.first()
+    assert not version.materialised and not version.blocks.exists()
+    exported = json.loads(run("export", version.certification.code, "--format", "json"))
+    version.refresh_from_db()
+    assert version.materialised
     assert version.blocks.first().source_competencies  # free text kept for the reviewer
+    assert exported == version.document
 
 
 @pytest.mark.django_db
@@ -125,6 +132,8 @@ def test_import_rncp_one_fiche_and_unknown_fiche():
     first = next(iter(_fiche_numbers()))
     run("import-rncp", str(RNCP_SAMPLE), "--fiche", first)
     assert list(Certification.objects.values_list("registry_number", flat=True)) == [first]
+    version = CertificationVersion.objects.get()
+    assert version.materialised and version.blocks.count() > 0  # one fiche: rows at once
     with pytest.raises(CommandError, match="ne figure pas"):
         run("import-rncp", str(RNCP_SAMPLE), "--fiche", "RNCP1")
 
@@ -149,3 +158,43 @@ def _fiche_numbers():
     from acquis.referential.rncp import iter_fiches
 
     return [f.numero for f in iter_fiches(str(RNCP_SAMPLE))]
+
+
+@pytest.mark.django_db
+def test_a_draft_cannot_be_published_until_complete():
+    from acquis.referential.exceptions import ReferentialError
+    from acquis.referential.services import transition_version
+
+    run("import-rncp", str(RNCP_SAMPLE))
+    version = CertificationVersion.objects.first()
+    with pytest.raises(ReferentialError) as exc:
+        transition_version(version, "published")
+    assert any("aucune épreuve" in issue.message for issue in exc.value.issues)
+    version.refresh_from_db()
+    assert version.status == "draft"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_file_malformed_at_its_end_writes_nothing(tmp_path, parallel):
+    from acquis.referential.services import import_rncp
+
+    text = RNCP_SAMPLE.read_text(encoding="utf-8")
+    broken = tmp_path / "tronque.xml"
+    broken.write_text(text[: text.rindex("</FICHE>")] + "<FICHE><NUMERO_FICHE>RNCP9")
+    with pytest.raises(ReferentialError, match="ligne"):
+        import_rncp(str(broken), parallel=parallel)
+    assert not Certification.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_parallel_import_gives_the_same_versions_as_the_serial_one():
+    from acquis.referential.services import import_rncp
+
+    report = import_rncp(str(RNCP_SAMPLE), parallel=True)
+    assert (report.fiches, report.created, report.blocks) == (8, 8, 37)
+    hashes = set(CertificationVersion.objects.values_list("content_hash", flat=True))
+    again = import_rncp(str(RNCP_SAMPLE), parallel=False)
+    assert again.unchanged == 8 and again.created == 0
+    assert set(CertificationVersion.objects.values_list("content_hash", flat=True)) == hashes

@@ -86,3 +86,15 @@ def test_each_audience_lands_in_its_workspace_after_login(client, personas, role
     )
     assert response.url == reverse("after_login")
     assert client.get(response.url).url == reverse(destination)
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_referential_read_only(client, personas, ops_version):
+    personas["administrateur"].is_staff = True
+    personas["administrateur"].is_superuser = True
+    personas["administrateur"].save()
+    client.login(email=personas["administrateur"].email, password=PASSWORD)
+    response = client.get("/admin/referential/competency/?q=C1.1")
+    assert response.status_code == 200
+    assert "Présenter un dispositif" in response.content.decode()
+    assert client.get("/admin/referential/competency/add/").status_code == 403

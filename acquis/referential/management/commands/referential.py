@@ -111,7 +111,11 @@ class Command(BaseCommand):
         if file == "-":
             file = sys.stdin.buffer
         report = services.import_rncp(
-            file, fiche=fiche, dry_run=dry_run, detail=dry_run and format == "json"
+            file,
+            fiche=fiche,
+            dry_run=dry_run,
+            detail=dry_run and format == "json",
+            parallel=not dry_run and file is not sys.stdin.buffer,
         )
         if format == "json":
             data = report.as_dict()
