@@ -329,7 +329,7 @@ def import_rncp(
 
 
 def _parse(source, wanted=None):
-    """(document, its hash, None) or (None, None, skip) per fiche; no database here."""
+    """(document, None) or (None, skip) per fiche, read and split; no database here."""
     from acquis.referential import rncp
 
     with ExitStack() as stack:
@@ -340,10 +340,9 @@ def _parse(source, wanted=None):
                 continue
             document, message = rncp.fiche_to_document(item)
             if document is None:
-                yield None, None, {"fiche": item.numero, "message": message}
+                yield None, {"fiche": item.numero, "message": message}
             else:
-                document = fileformat.normalise(document)
-                yield document, fileformat.content_hash(document), None
+                yield fileformat.normalise(document), None
             if wanted:
                 return
 
@@ -385,15 +384,15 @@ def _parse_in_child(path: str):
 
 
 def _consume(results, wanted, report, dry_run, detail, actor, batch_size) -> None:
-    batch: list[tuple[dict, str]] = []
-    for document, digest, skipped in results:
+    batch: list[dict] = []
+    for document, skipped in results:
         report.fiches += 1
         if document is None:
             report.skipped.append(skipped)
             continue
         _count(report, document, detail)
         if not dry_run:
-            batch.append((document, digest))
+            batch.append(document)
             if len(batch) >= batch_size:
                 _store_rncp_batch(batch, report, actor, materialise_now=False)
                 batch = []
@@ -424,14 +423,11 @@ def _count(report: RncpReport, document: dict, detail: bool) -> None:
         )
 
 
-def _store_rncp_batch(
-    items: list[tuple[dict, str]], report: RncpReport, actor, *, materialise_now
-) -> None:
+def _store_rncp_batch(documents: list[dict], report: RncpReport, actor, *, materialise_now) -> None:
     """Store a batch of drafts. A whole export (~30,000 fiches, ~800,000 competencies) keeps
     each draft as its normalised document only: writing every row costs several times the
     parse (bench/README.md); the rows are created when a draft is opened (ensure_materialised).
     """
-    documents = [document for document, _ in items]
     codes = [d["certification"]["code"] for d in documents]
     certs = {c.code: c for c in Certification.objects.filter(code__in=codes)}
     known = set(
@@ -458,8 +454,8 @@ def _store_rncp_batch(
             new_certs.append(cert)
     Certification.objects.bulk_create(new_certs, batch_size=500)
     pairs, seen = [], set()
-    for doc, digest in items:
-        code = doc["certification"]["code"]
+    for doc in documents:
+        code, digest = doc["certification"]["code"], fileformat.content_hash(doc)
         if (code, digest) in known or (code, digest) in seen:
             report.unchanged += 1
             continue

@@ -115,7 +115,7 @@ class Command(BaseCommand):
             fiche=fiche,
             dry_run=dry_run,
             detail=dry_run and format == "json",
-            parallel=file is not sys.stdin.buffer,
+            parallel=not dry_run and file is not sys.stdin.buffer,
         )
         if format == "json":
             data = report.as_dict()
