@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "acquis.referential",
     "acquis.documents",
     "acquis.candidates",
+    "acquis.evaluations",
     "acquis.www",
 ]
 
