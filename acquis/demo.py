@@ -22,6 +22,8 @@ from acquis.candidates import services as dossiers
 from acquis.candidates.enums import AccessMode, Pathway, VaeRoute
 from acquis.candidates.models import Cohort
 from acquis.candidates.portal import give_portal_access
+from acquis.evaluations import services as evaluations
+from acquis.evaluations.models import EvaluationSession
 from acquis.organisations.enums import Habilitation, OrganisationKind, Role
 from acquis.organisations.invitations import accept_invitation
 from acquis.organisations.models import Organisation, User
@@ -72,6 +74,8 @@ def _build() -> list[DemoLogin]:
     logins.append(DemoLogin(partner_user.email, Role.PARTNER_STAFF.label))
     if not Cohort.objects.filter(certifier=certifier, name=COHORT).exists():
         _cohort(certifier, version, partner, manager)
+    if not EvaluationSession.objects.filter(certifier=certifier).exists():
+        _evaluations(certifier, version, users[Role.JUROR], manager)
     candidate_user = User.objects.filter(email="ines.moreau@exemple.fr").first()
     if candidate_user is not None:
         logins.append(DemoLogin(candidate_user.email, Role.CANDIDATE.label))
@@ -255,6 +259,60 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
     )
     if situation == "vae_awaiting_jury":
         dossiers.decide_validation_file(vfile, decision="complete", actor=manager)
+
+
+def _evaluations(certifier, version, juror_user, manager) -> None:
+    """Jurors (one not eligible) and an upcoming session whose panel cannot be confirmed."""
+    today = date.today()  # noqa: DTZ011 - demo calendar in local dates
+    trained_on = today - timedelta(days=20)
+    people = [
+        (juror_user, "Conseiller emploi", 7, False, True),
+        (
+            _user("representante@ops-conseil.demo", "Sophie", "Laurent", certifier, Role.JUROR),
+            "Formatrice auprès d'un public en insertion",
+            12,
+            True,
+            True,
+        ),
+        (
+            _user("nouveau-jure@ops-conseil.demo", "Marc", "Petit", certifier, Role.JUROR),
+            "Chargé d'insertion",
+            2,
+            False,
+            False,
+        ),
+    ]
+    profiles = []
+    for user, role, years, represents, trained in people:
+        profile = evaluations.record_juror(
+            user=user,
+            certifier=certifier,
+            sector="insertion",
+            role=role,
+            years_experience=years,
+            represents_certifier=represents,
+            proof=_pdf("attestation-experience.pdf"),
+            actor=manager,
+        )
+        if trained:
+            evaluations.record_training(
+                profile,
+                version=version,
+                trained_on=trained_on,
+                trained_by="La responsable de l'organisation des épreuves",
+                actor=manager,
+            )
+        profiles.append(profile)
+    session = evaluations.plan_session(
+        certifier=certifier,
+        version=version,
+        title="Session d'évaluation — blocs 1 et 2",
+        on=today + timedelta(days=21),
+        place="OPS Conseil, 1 Rue de Colonel Chambonnet, Bron",
+        actor=manager,
+    )
+    for profile in profiles:  # Marc Petit: 2 years, not trained → confirmation refused
+        evaluations.add_panel_member(session, profile, actor=manager)
 
 
 def _open_portal(candidate, manager) -> None:
