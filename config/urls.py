@@ -12,6 +12,7 @@ urlpatterns = [
     path("gestion/", include("acquis.www.staff.org_urls")),
     path("gestion/", include("acquis.www.staff.candidate_urls")),
     path("gestion/", include("acquis.www.staff.import_urls")),
+    path("gestion/", include("acquis.www.staff.evaluation_urls")),
     path("documents/", include("acquis.www.documents.urls")),
     path("mon-dossier/", include("acquis.www.candidate.urls")),
     path("partenaire/", include("acquis.www.partner.urls")),

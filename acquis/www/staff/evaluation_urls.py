@@ -1,0 +1,14 @@
+from django.urls import path
+
+from acquis.www.staff import evaluation_views as v
+
+urlpatterns = [
+    path("jures/", v.juror_list, name="staff_jurors"),
+    path("sessions/", v.session_list, name="staff_sessions"),
+    path("sessions/<int:pk>/", v.session_detail, name="staff_session"),
+    path(
+        "sessions/<int:pk>/action/<slug:action>/",
+        v.session_action,
+        name="staff_session_action",
+    ),
+]

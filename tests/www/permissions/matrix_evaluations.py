@@ -1,0 +1,40 @@
+from datetime import date
+
+from django.urls import reverse
+
+from acquis.evaluations import services
+from tests.www.permissions.roles import STAFF, STAFF_OWN
+
+# POST-only endpoint: GET is refused (405) once the role check passed.
+STAFF_OWN_POST = {
+    **STAFF_OWN,
+    "administrateur": 405,
+    "responsable_epreuves": 405,
+    "admin_autre_certificateur": 405,  # the POST itself gets 404 (test_evaluation_pages)
+}
+
+
+def extend_context(ctx):
+    version = ctx["version"]
+    session = services.plan_session(
+        certifier=version.certification.owner,
+        version=version,
+        title="Session B1",
+        on=date(2026, 12, 15),
+        place="OPS Conseil, Bron",
+    )
+    return {"session": session}
+
+
+ENTRIES = {
+    "staff_jurors": (lambda ctx: reverse("staff_jurors"), STAFF),
+    "staff_sessions": (lambda ctx: reverse("staff_sessions"), STAFF),
+    "staff_session": (
+        lambda ctx: reverse("staff_session", args=[ctx["session"].pk]),
+        STAFF_OWN,
+    ),
+    "staff_session_action": (
+        lambda ctx: reverse("staff_session_action", args=[ctx["session"].pk, "confirmer"]),
+        STAFF_OWN_POST,
+    ),
+}

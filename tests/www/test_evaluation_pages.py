@@ -1,0 +1,203 @@
+"""Staff evaluation screens (jurors, sessions, panel) through the test client."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from acquis.evaluations import services
+from acquis.evaluations.enums import SessionStatus
+from acquis.evaluations.models import EvaluationSession, JurorProfile, JurorTraining, PanelMember
+from acquis.organisations.enums import Role
+from tests import factories
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+TRAINED_ON = "2026-11-02"
+
+
+@pytest.fixture
+def manager_client(client, personas):
+    client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def alice(certifier):
+    return make_user("alice@jury.fr", certifier, Role.JUROR, first_name="Alice", last_name="Roux")
+
+
+@pytest.fixture
+def bruno(certifier):
+    return make_user("bruno@jury.fr", certifier, Role.JUROR, first_name="Bruno", last_name="Vidal")
+
+
+def juror_data(user, **overrides):
+    data = {
+        "formulaire": "fiche",
+        "user": user.pk,
+        "sector": "insertion",
+        "role": "Conseiller emploi",
+        "years_experience": "5",
+    }
+    return data | overrides
+
+
+def training_data(profile, **overrides):
+    data = {
+        "formulaire": "formation",
+        "juror": profile.pk,
+        "trained_on": TRAINED_ON,
+        "trained_by": "Présidente d'OPS Conseil",
+    }
+    return data | overrides
+
+
+def plan(client, version, **overrides):
+    data = {
+        "title": "Session B1",
+        "on": "2026-12-15",
+        "place": "OPS Conseil, Bron",
+        "version": version.pk,
+    }
+    return client.post(reverse("staff_sessions"), data | overrides)
+
+
+def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_version, alice, bruno):
+    url = reverse("staff_jurors")
+    response = manager_client.post(
+        url,
+        juror_data(alice, represents_certifier="on", proof=factories.pdf_upload("cv.pdf")),
+    )
+    assert response.url == url
+    response = manager_client.post(url, juror_data(bruno, years_experience="2"))
+    assert response.url == url
+    profile_a = JurorProfile.objects.get(user=alice)
+    profile_b = JurorProfile.objects.get(user=bruno)
+    assert profile_a.experience_proof is not None and profile_a.represents_certifier
+    assert profile_b.experience_proof is None
+    # One published referential: the training form asks no version.
+    html = manager_client.get(url).content.decode()
+    assert 'name="version"' not in html
+    assert manager_client.post(url, training_data(profile_a)).url == url
+    training = JurorTraining.objects.get()
+    assert (training.juror, training.version) == (profile_a, ops_version)
+    html = manager_client.get(url).content.decode()
+    assert "Alice Roux" in html and "02/11/2026" in html and "Aucune" in html
+
+    response = plan(manager_client, ops_version)
+    session = EvaluationSession.objects.get()
+    assert response.url == reverse("staff_session", args=[session.pk])
+    assert "Session B1" in manager_client.get(reverse("staff_sessions")).content.decode()
+    add = reverse("staff_session_action", args=[session.pk, "membre"])
+    for profile in (profile_a, profile_b):
+        response = manager_client.post(add, {"juror": profile.pk})
+        assert response.url == reverse("staff_session", args=[session.pk])
+    assert PanelMember.objects.filter(session=session).count() == 2
+    html = manager_client.get(response.url).content.decode()
+    assert "Bruno Vidal : 2 an(s) d&#x27;expérience dans insertion" in html
+    assert "Remplit les conditions du référentiel." in html  # Alice
+
+    confirm = reverse("staff_session_action", args=[session.pk, "confirmer"])
+    response = manager_client.post(confirm)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html
+    assert "Jury non confirmé : Le jury ne respecte pas les règles du référentiel." in html
+    for label, message in [
+        ("Expérience minimale dans le secteur", "Bruno Vidal : 2 an(s)"),
+        ("Expérience justifiée par une pièce", "Bruno Vidal : aucune pièce"),
+        ("Formé avant la session", "Bruno Vidal : pas de formation au référentiel"),
+    ]:
+        assert f"<strong>{label}</strong> : {message}" in html
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PLANNED
+
+    # Fix Bruno's record: more experience, a proof, a training; then the panel is confirmed.
+    manager_client.post(
+        url, juror_data(bruno, years_experience="4", proof=factories.pdf_upload("cv.pdf"))
+    )
+    manager_client.post(url, training_data(profile_b))
+    response = manager_client.post(confirm)
+    assert response.url == reverse("staff_session", args=[session.pk])
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PANEL_CONFIRMED
+    html = manager_client.get(response.url).content.decode()
+    assert "Jury confirmé" in html
+    assert "Confirmer le jury" not in html
+
+
+def test_empty_panel_refusal_is_explained(manager_client, ops_version):
+    plan(manager_client, ops_version)
+    session = EvaluationSession.objects.get()
+    response = manager_client.post(reverse("staff_session_action", args=[session.pk, "confirmer"]))
+    html = response.content.decode()
+    assert "Le jury compte au moins un membre" in html
+    assert "Le jury d&#x27;évaluation n&#x27;a aucun membre." in html
+
+
+def test_bad_juror_input_is_explained(manager_client, ops_version, alice, personas):
+    url = reverse("staff_jurors")
+    html = manager_client.post(url, juror_data(alice, years_experience="70")).content.decode()
+    assert 'id="id_years_experience_error"' in html
+    text = SimpleUploadedFile("cv.txt", b"hello", content_type="text/plain")
+    html = manager_client.post(url, juror_data(alice, proof=text)).content.decode()
+    assert 'role="alert"' in html and "pièce justificative" in html
+    # Only accounts with the juror role of this certifier may be chosen.
+    other = personas["candidat"]
+    html = manager_client.post(url, juror_data(other)).content.decode()
+    assert 'id="id_user_error"' in html
+    assert not JurorProfile.objects.exists()
+
+    profile = services.record_juror(
+        user=alice, certifier=ops_version.certification.owner, sector="insertion",
+        role="Conseiller emploi", years_experience=5,
+    )  # fmt: skip
+    tomorrow = (timezone.localdate() + timedelta(days=2)).isoformat()
+    data = training_data(profile, trained_on=tomorrow)
+    html = manager_client.post(url, data).content.decode()
+    assert "une formation ne se déclare qu&#x27;une fois faite" in html
+    assert not JurorTraining.objects.exists()
+
+
+def test_bad_session_input_is_explained(manager_client, ops_version):
+    html = plan(manager_client, ops_version, place="").content.decode()
+    assert "Lieu : indiquez le lieu, ou cochez « à distance »." in html
+    html = plan(manager_client, ops_version, on="").content.decode()
+    assert 'id="id_on_error"' in html
+    assert not EvaluationSession.objects.exists()
+    assert plan(manager_client, ops_version, place="", remote="on").status_code == 302
+
+
+def test_a_confirmed_panel_cannot_take_a_new_member(manager_client, ops_version, alice, certifier):
+    plan(manager_client, ops_version)
+    session = EvaluationSession.objects.get()
+    EvaluationSession.objects.filter(pk=session.pk).update(status=SessionStatus.PANEL_CONFIRMED)
+    profile = services.record_juror(
+        user=alice, certifier=certifier, sector="insertion", role="Conseiller", years_experience=5
+    )
+    response = manager_client.post(
+        reverse("staff_session_action", args=[session.pk, "membre"]), {"juror": profile.pk}
+    )
+    assert "Membre non ajouté" in response.content.decode()
+    assert "rouvrez-le d&#x27;abord" in response.content.decode()
+    assert not PanelMember.objects.exists()
+
+
+def test_another_certifiers_staff_gets_404(client, personas, ops_version, certifier, alice):
+    session = services.plan_session(
+        certifier=certifier, version=ops_version, title="S", on=date(2026, 12, 15), place="Bron"
+    )
+    services.record_juror(
+        user=alice, certifier=certifier, sector="insertion", role="Conseiller", years_experience=5
+    )
+    client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
+    assert client.get(reverse("staff_session", args=[session.pk])).status_code == 404
+    for action in ("confirmer", "membre"):
+        url = reverse("staff_session_action", args=[session.pk, action])
+        assert client.post(url).status_code == 404
+    html = client.get(reverse("staff_jurors")).content.decode()
+    assert "Alice" not in html
+    assert "Aucune session." in client.get(reverse("staff_sessions")).content.decode()
