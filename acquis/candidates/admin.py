@@ -3,18 +3,8 @@ screens, whose verbs check the rules and write the audit trail."""
 
 from django.contrib import admin
 
+from acquis.admin_base import ReadOnlyAdmin
 from acquis.candidates.models import Candidacy, Candidate, Cohort
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Candidate)

@@ -1,22 +1,14 @@
 from django.contrib import admin
 
+from acquis.admin_base import ReadOnlyAdmin
 from acquis.evaluations.models import EvaluationSession, JurorProfile
 
 
 @admin.register(JurorProfile)
-class JurorProfileAdmin(admin.ModelAdmin):
+class JurorProfileAdmin(ReadOnlyAdmin):
     list_display = ["user", "certifier", "role", "years_experience", "represents_certifier"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EvaluationSession)
-class EvaluationSessionAdmin(JurorProfileAdmin):
+class EvaluationSessionAdmin(ReadOnlyAdmin):
     list_display = ["title", "date", "place", "status"]

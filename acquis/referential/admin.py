@@ -3,6 +3,7 @@ a change is a new file loaded with `acquis referential load`)."""
 
 from django.contrib import admin
 
+from acquis.admin_base import ReadOnlyAdmin
 from acquis.referential.models import (
     Assessment,
     Block,
@@ -11,17 +12,6 @@ from acquis.referential.models import (
     Competency,
     Criterion,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Certification)
