@@ -7,12 +7,12 @@ from acquis.candidates.models import Candidacy, Candidate, Cohort
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
 from acquis.referential.models import CertificationVersion
+from acquis.www.perms import staff_certifiers_for
 
 
 def certifiers(user):
-    if user.is_superuser:
-        return Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
-    return user.staff_certifiers()
+    """The certifiers whose data this staff user may see (one rule: perms.py)."""
+    return staff_certifiers_for(user)
 
 
 def current_certifier(user) -> Organisation:
