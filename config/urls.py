@@ -16,5 +16,9 @@ urlpatterns = [
     path("documents/", include("acquis.www.documents.urls")),
     path("mon-dossier/", include("acquis.www.candidate.urls")),
     path("partenaire/", include("acquis.www.partner.urls")),
+    path("jury/", include("acquis.www.jury.urls")),
+    path("jury/", include("acquis.www.jury.grid_urls")),
+    path("jury/", include("acquis.www.jury.consolidation_urls")),
+    path("jury/", include("acquis.www.jury.deliverable_urls")),
     path("admin/", admin.site.urls),
 ]

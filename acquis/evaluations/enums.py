@@ -6,16 +6,60 @@ from django.db import models
 class SessionStatus(models.TextChoices):
     PLANNED = "planned", "Planifiée"
     PANEL_CONFIRMED = "panel_confirmed", "Jury confirmé"
+    OPENED = "opened", "Ouverte"
+    CLOSED = "closed", "Clôturée"
     CANCELLED = "cancelled", "Annulée"
 
 
-# (from, to) -> verb. Opening, grading and closing come with the grids (issue 4, next steps).
+# (from, to) -> verb. The whole life of a session; every move is audited (services._move).
 SESSION_TRANSITIONS = {
     (SessionStatus.PLANNED, SessionStatus.PANEL_CONFIRMED): "confirm_panel",
     (SessionStatus.PANEL_CONFIRMED, SessionStatus.PLANNED): "reopen_panel",
     (SessionStatus.PLANNED, SessionStatus.CANCELLED): "cancel",
     (SessionStatus.PANEL_CONFIRMED, SessionStatus.CANCELLED): "cancel",
+    # Opening (on the day): grids can be filled, the panel sees the deliverables.
+    (SessionStatus.PANEL_CONFIRMED, SessionStatus.OPENED): "open",
+    # Closing: every slot is consolidated, absent or cancelled.
+    (SessionStatus.OPENED, SessionStatus.CLOSED): "close",
 }
+
+
+class SlotStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Prévu"
+    ABSENT_EXCUSED = "absent_excused", "Absence excusée"
+    ABSENT_UNEXCUSED = "absent_unexcused", "Absence non excusée"
+    CONSOLIDATED = "consolidated", "Résultat consolidé"
+    CANCELLED = "cancelled", "Annulé"
+
+
+# (from, to) -> verb for a candidate's slot.
+SLOT_TRANSITIONS = {
+    (SlotStatus.SCHEDULED, SlotStatus.ABSENT_EXCUSED): "absent_excused",
+    (SlotStatus.SCHEDULED, SlotStatus.ABSENT_UNEXCUSED): "absent_unexcused",
+    (SlotStatus.SCHEDULED, SlotStatus.CONSOLIDATED): "consolidate",
+    (SlotStatus.SCHEDULED, SlotStatus.CANCELLED): "cancel",
+}
+# A candidacy may be convoked again to the same sitting only after these.
+RECONVOCABLE_SLOT_STATUSES = (SlotStatus.ABSENT_EXCUSED, SlotStatus.CANCELLED)
+
+
+class IncidentKind(models.TextChoices):
+    ABSENCE_EXCUSED = "absence_excused", "Absence excusée"
+    ABSENCE_UNEXCUSED = "absence_unexcused", "Absence non excusée"
+    LATENESS = "lateness", "Retard"
+    TECHNICAL = "technical", "Incident technique"
+
+
+# Incidents that end the slot (the candidate was not assessed), and the slot status they set.
+ABSENCE_SLOT_STATUS = {
+    IncidentKind.ABSENCE_EXCUSED: SlotStatus.ABSENT_EXCUSED,
+    IncidentKind.ABSENCE_UNEXCUSED: SlotStatus.ABSENT_UNEXCUSED,
+}
+
+
+class GridStatus(models.TextChoices):
+    DRAFT = "draft", "En cours"
+    SUBMITTED = "submitted", "Remise"
 
 
 class ConflictKind(models.TextChoices):
@@ -37,3 +81,5 @@ class PanelRule(models.TextChoices):
     ROLE = "role", "Fonction reconnue"
     TRAINING = "training", "Formé avant la session"
     CERTIFIER_REPRESENTATIVE = "certifier_representative", "Représentant du certificateur présent"
+    SLOT_ASSESSOR = "slot_assessor", "Chaque candidat a des évaluateurs sans lien avec lui"
+    OVERLAP = "overlap", "Un évaluateur n'est pas sur deux créneaux à la fois"

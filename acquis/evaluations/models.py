@@ -1,9 +1,18 @@
-"""Juror records and evaluation sessions with their panel (issue 4, first part)."""
+"""Juror records, evaluation sessions, their slots, grids and consolidated results."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
-from acquis.evaluations.enums import ConflictKind, SessionStatus
+from acquis.evaluations.enums import (
+    ConflictKind,
+    GridStatus,
+    IncidentKind,
+    SessionStatus,
+    SlotStatus,
+)
 
 
 class JurorProfile(models.Model):
@@ -116,6 +125,9 @@ class EvaluationSession(models.Model):
     status = models.CharField(
         "état", max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
+    deliverables_due_at = models.DateTimeField(
+        "date limite de dépôt des livrables", null=True, blank=True
+    )
     members = models.ManyToManyField(
         JurorProfile, verbose_name="jury d'évaluation", through="PanelMember", related_name="+"
     )
@@ -150,3 +162,310 @@ class PanelMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.juror} — {self.session}"
+
+
+class Slot(models.Model):
+    """A candidate convoked to one sitting (assessment) of a session, at a given time."""
+
+    session = models.ForeignKey(
+        EvaluationSession, verbose_name="session", on_delete=models.PROTECT, related_name="slots"
+    )
+    assessment = models.ForeignKey(
+        "referential.Assessment", verbose_name="épreuve", on_delete=models.PROTECT, related_name="+"
+    )
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="evaluation_slots",
+    )
+    starts_at = models.DateTimeField("début")
+    duration_minutes = models.PositiveSmallIntegerField("durée prévue (minutes)")
+    extra_minutes = models.PositiveSmallIntegerField(
+        "temps supplémentaire (minutes)", default=0, help_text="Aménagement d'épreuve."
+    )
+    room = models.CharField("salle", max_length=120, blank=True)
+    status = models.CharField(
+        "état", max_length=20, choices=SlotStatus.choices, default=SlotStatus.SCHEDULED
+    )
+    convoked_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    assessors = models.ManyToManyField(
+        JurorProfile, verbose_name="évaluateurs", through="SlotAssessor", related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "créneau d'épreuve"
+        verbose_name_plural = "créneaux d'épreuve"
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.assessment.code} — {self.candidacy.candidate} ({self.starts_at:%d/%m/%Y %H:%M})"
+        )
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes + self.extra_minutes)
+
+
+class SlotAssessor(models.Model):
+    """A panel member assessing one slot (never a juror linked to the candidate)."""
+
+    slot = models.ForeignKey(
+        Slot, verbose_name="créneau", on_delete=models.PROTECT, related_name="assessor_links"
+    )
+    juror = models.ForeignKey(
+        JurorProfile, verbose_name="évaluateur", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "évaluateur du créneau"
+        verbose_name_plural = "évaluateurs du créneau"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "juror"],
+                name="unique_slot_assessor",
+                violation_error_message="Ce membre évalue déjà ce créneau.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} — {self.slot_id}"
+
+
+class Incident(models.Model):
+    slot = models.ForeignKey(
+        Slot, verbose_name="créneau", on_delete=models.PROTECT, related_name="incidents"
+    )
+    kind = models.CharField("incident", max_length=20, choices=IncidentKind.choices)
+    minutes = models.PositiveSmallIntegerField("minutes de retard", null=True, blank=True)
+    note = models.TextField("note")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisi par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("saisi le")
+
+    class Meta:
+        verbose_name = "incident d'épreuve"
+        verbose_name_plural = "incidents d'épreuve"
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.slot}"
+
+
+class DeliverableSubmission(models.Model):
+    """A preparatory deliverable uploaded for a slot; the latest one before the deadline counts."""
+
+    slot = models.ForeignKey(
+        Slot,
+        verbose_name="créneau",
+        on_delete=models.PROTECT,
+        related_name="deliverable_submissions",
+    )
+    deliverable = models.ForeignKey(
+        "referential.PreparatoryDeliverable",
+        verbose_name="livrable",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        "documents.Document", verbose_name="fichier", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("déposé le")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "livrable déposé"
+        verbose_name_plural = "livrables déposés"
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable.code} — {self.slot}"
+
+
+class Grid(models.Model):
+    """One panel member's own grid for one slot: kept as submitted, never changed after."""
+
+    slot = models.ForeignKey(
+        Slot, verbose_name="créneau", on_delete=models.PROTECT, related_name="grids"
+    )
+    juror = models.ForeignKey(
+        JurorProfile, verbose_name="évaluateur", on_delete=models.PROTECT, related_name="grids"
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=GridStatus.choices, default=GridStatus.DRAFT
+    )
+    created_at = models.DateTimeField("ouverte le", auto_now_add=True)
+    submitted_at = models.DateTimeField("remise le", null=True, blank=True)
+    content_hash = models.CharField("empreinte de la grille remise", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "grille d'évaluation"
+        verbose_name_plural = "grilles d'évaluation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "juror"],
+                name="unique_grid_per_assessor",
+                violation_error_message="Cet évaluateur a déjà une grille pour ce créneau.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Grille de {self.juror} — {self.slot}"
+
+
+class GridMark(models.Model):
+    """One criterion of a grid. `revision` is the optimistic lock of the autosave.
+
+    A save sends the revision it last saw; the UPDATE matches only that revision and an
+    unlocked mark, so a concurrent or stale save changes nothing and gets a conflict.
+    """
+
+    grid = models.ForeignKey(
+        Grid, verbose_name="grille", on_delete=models.PROTECT, related_name="marks"
+    )
+    criterion = models.ForeignKey(
+        "referential.Criterion",
+        verbose_name="critère",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField("ordre")
+    acquired = models.BooleanField("acquis", null=True, blank=True)
+    comment = models.TextField("commentaire ou justification", blank=True)
+    revision = models.PositiveIntegerField("révision", default=0)
+    locked = models.BooleanField("verrouillé", default=False)
+    updated_at = models.DateTimeField("modifié le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "appréciation d'un critère"
+        verbose_name_plural = "appréciations des critères"
+        ordering = ["grid", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "criterion"],
+                name="unique_mark_per_criterion",
+                violation_error_message="Ce critère figure déjà dans la grille.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id} : {self.acquired}"
+
+
+class Consolidation(models.Model):
+    """The panel's consolidated result for one slot, recorded once every grid is submitted."""
+
+    slot = models.OneToOneField(
+        Slot, verbose_name="créneau", on_delete=models.PROTECT, related_name="consolidation"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisie par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("consolidée le")
+    # Final orals with their own criteria: the oral's result (rule: all criteria acquired).
+    outcome = models.BooleanField("épreuve réussie", null=True, blank=True)
+    outcome_by_rule = models.BooleanField("résultat selon la règle", null=True, blank=True)
+    outcome_reason = models.TextField("motif de l'écart à la règle", blank=True)
+
+    class Meta:
+        verbose_name = "résultat consolidé"
+        verbose_name_plural = "résultats consolidés"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True)
+                | Q(outcome=F("outcome_by_rule"))
+                | ~Q(outcome_reason=""),
+                name="consolidation_departure_has_reason",
+                violation_error_message="Un écart à la règle exige un motif écrit.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Résultat consolidé — {self.slot}"
+
+
+class ConsolidatedMark(models.Model):
+    consolidation = models.ForeignKey(
+        Consolidation, verbose_name="résultat", on_delete=models.PROTECT, related_name="marks"
+    )
+    criterion = models.ForeignKey(
+        "referential.Criterion", verbose_name="critère", on_delete=models.PROTECT, related_name="+"
+    )
+    acquired = models.BooleanField("acquis")
+    divergent = models.BooleanField("divergence entre évaluateurs", default=False)
+    comment = models.TextField("commentaire du jury", blank=True)
+
+    class Meta:
+        verbose_name = "critère consolidé"
+        verbose_name_plural = "critères consolidés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consolidation", "criterion"],
+                name="unique_consolidated_criterion",
+                violation_error_message="Ce critère est déjà consolidé.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id} : {self.acquired}"
+
+
+class CompetencyResult(models.Model):
+    """A competency's result from a consolidation: the rule's answer unless a reason departs."""
+
+    consolidation = models.ForeignKey(
+        Consolidation,
+        verbose_name="résultat",
+        on_delete=models.PROTECT,
+        related_name="competency_results",
+    )
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="competency_results",
+    )
+    competency = models.ForeignKey(
+        "referential.Competency",
+        verbose_name="compétence",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acquired = models.BooleanField("acquise")
+    by_rule = models.BooleanField("selon la règle")
+    reason = models.TextField("motif de l'écart à la règle", blank=True)
+
+    class Meta:
+        verbose_name = "résultat de compétence"
+        verbose_name_plural = "résultats de compétences"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consolidation", "competency"],
+                name="unique_competency_result",
+                violation_error_message="Cette compétence a déjà un résultat pour ce créneau.",
+            ),
+            models.CheckConstraint(
+                condition=Q(acquired=F("by_rule")) | ~Q(reason=""),
+                name="competency_departure_has_reason",
+                violation_error_message="Un écart à la règle exige un motif écrit.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency_id} : {self.acquired}"

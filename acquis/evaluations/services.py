@@ -17,6 +17,7 @@ from acquis.evaluations.models import (
     JurorTraining,
     PanelMember,
 )
+from acquis.evaluations.planning import default_deliverables_due
 from acquis.organisations.enums import Role
 from acquis.referential.enums import VersionStatus
 
@@ -132,10 +133,24 @@ def conflict_with(juror: JurorProfile, candidacy) -> str | None:
 
 @transaction.atomic
 def plan_session(
-    *, certifier, version, title: str, on: date, place: str = "", remote: bool = False, actor=None
+    *,
+    certifier,
+    version,
+    title: str,
+    on: date,
+    place: str = "",
+    remote: bool = False,
+    deliverables_due_at=None,
+    actor=None,
 ) -> EvaluationSession:
     if version.status != VersionStatus.PUBLISHED:
         raise EvaluationError("Une session se planifie sur un référentiel publié.")
+    if not (title or "").strip():
+        raise EvaluationError("Intitulé : indiquez l'intitulé de la session.")
+    if deliverables_due_at is not None and timezone.localtime(deliverables_due_at).date() > on:
+        raise EvaluationError(
+            "Date limite des livrables : elle ne peut pas être après le jour de la session."
+        )
     if not remote and not place.strip():
         raise EvaluationError("Lieu : indiquez le lieu, ou cochez « à distance ».")
     session = EvaluationSession.objects.create(
@@ -145,6 +160,7 @@ def plan_session(
         date=on,
         place=place.strip(),
         remote=remote,
+        deliverables_due_at=deliverables_due_at or default_deliverables_due(on),
     )
     record_event("session.planned", session, actor=actor, to_state=session.status)
     return session
@@ -277,7 +293,10 @@ def confirm_panel(session: EvaluationSession, *, actor=None) -> EvaluationSessio
     """Confirm the panel, only when it satisfies every rule (all failures listed)."""
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     if locked.status == SessionStatus.PLANNED:
+        from acquis.evaluations.planning import assign_assessors
+
         problems = panel_problems(locked)
+        problems += assign_assessors(locked)
         if problems:
             raise EvaluationError("Le jury ne respecte pas les règles du référentiel.", problems)
     members = list(locked.panel.values_list("juror_id", flat=True))

@@ -125,6 +125,7 @@ def after_login(request):
     from django.shortcuts import redirect
 
     from acquis.www.candidate.perms import has_candidate_role
+    from acquis.www.jury.perms import juror_profile
     from acquis.www.partner.perms import is_partner_staff
     from acquis.www.perms import is_certifier_staff
 
@@ -137,4 +138,6 @@ def after_login(request):
         return redirect("partner_candidacies")
     if has_candidate_role(user):
         return redirect("candidate_dossier")
+    if juror_profile(user) is not None:
+        return redirect("jury_home")
     return redirect("home")

@@ -1,0 +1,327 @@
+"""Verbs of a session's timetable: slots, who assesses each, opening and closing.
+
+A slot is one candidate convoked to one sitting (assessment) at a given time. Its assessors
+are the panel members with no link to the candidate (services.conflict_with); they are set
+when the panel is confirmed (or when a slot is added to a confirmed panel), and the panel
+cannot be confirmed while a slot has no lawful assessor or a juror would be in two places.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from acquis.audit.services import record_event
+from acquis.candidates.enums import AccommodationKind, CandidacyStatus, Pathway
+from acquis.evaluations.enums import (
+    RECONVOCABLE_SLOT_STATUSES,
+    SLOT_TRANSITIONS,
+    PanelRule,
+    SessionStatus,
+    SlotStatus,
+)
+from acquis.evaluations.exceptions import EvaluationError
+from acquis.evaluations.models import EvaluationSession, Slot, SlotAssessor
+
+# A candidacy can be convoked while it is being assessed (training started, VAE admissible).
+CONVOCABLE_CANDIDACY_STATUSES = (
+    CandidacyStatus.IN_PROGRESS,
+    CandidacyStatus.VALIDATION_FILE_SUBMITTED,
+    CandidacyStatus.AWAITING_JURY,
+)
+# Slots can be added or cancelled until the session opens.
+EDITABLE_SESSION_STATUSES = (SessionStatus.PLANNED, SessionStatus.PANEL_CONFIRMED)
+
+
+def default_deliverables_due(on) -> datetime:
+    """Default deadline of the preparatory deliverables: two days before, 23:59 (Paris)."""
+    day = on - timedelta(days=2)
+    return datetime.combine(day, time(23, 59), tzinfo=timezone.get_current_timezone())
+
+
+def extra_minutes_for(candidacy) -> int:
+    """Extra time granted by the candidacy's active accommodations."""
+    total = candidacy.accommodations.filter(
+        kind=AccommodationKind.EXTRA_TIME, withdrawn_at__isnull=True
+    ).aggregate(total=Sum("extra_minutes"))["total"]
+    return total or 0
+
+
+def _overlaps(a_start, a_end, b_start, b_end) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _when(slot) -> str:
+    start = timezone.localtime(slot.starts_at)
+    end = timezone.localtime(slot.ends_at)
+    return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
+
+
+def _check_assessment(session, assessment, candidacy):
+    if assessment.version_id != session.version_id:
+        raise EvaluationError("Épreuve : elle n'appartient pas au référentiel de la session.")
+    if candidacy.version_id != session.version_id:
+        raise EvaluationError(
+            f"{candidacy.candidate} est inscrit(e) sur une autre version du référentiel."
+        )
+    if candidacy.candidate.certifier_id != session.certifier_id:
+        raise EvaluationError("Candidature inconnue de ce certificateur.")
+    if candidacy.status not in CONVOCABLE_CANDIDACY_STATUSES:
+        raise EvaluationError(
+            f"{candidacy.candidate} ne peut pas être convoqué(e) : candidature "
+            f"« {candidacy.get_status_display()} »."
+        )
+    pathways = set(assessment.pathways or [])
+    pathway = Pathway.TRAINING if candidacy.pathway == Pathway.FREE else candidacy.pathway
+    if pathways and pathway not in pathways:
+        raise EvaluationError(
+            f"L'épreuve {assessment.code} ne concerne pas la voie "
+            f"« {candidacy.get_pathway_display()} »."
+        )
+    if not assessment.final:
+        covered = set(assessment.competencies.values_list("block_id", flat=True))
+        chosen = set(candidacy.blocks.values_list("pk", flat=True))
+        if covered and not covered & chosen:
+            raise EvaluationError(
+                f"L'épreuve {assessment.code} évalue des blocs auxquels "
+                f"{candidacy.candidate} n'est pas inscrit(e)."
+            )
+
+
+@transaction.atomic
+def add_slot(
+    session: EvaluationSession,
+    *,
+    assessment,
+    candidacy,
+    starts_at: datetime,
+    duration_minutes: int | None = None,
+    room: str = "",
+    actor=None,
+) -> Slot:
+    """Convoke a candidacy to a sitting of the session at a given time."""
+    session = EvaluationSession.objects.select_for_update().get(pk=session.pk)
+    if session.status not in EDITABLE_SESSION_STATUSES:
+        raise EvaluationError(
+            f"Créneau non ajouté : la session est « {session.get_status_display()} »."
+        )
+    _check_assessment(session, assessment, candidacy)
+    if timezone.localtime(starts_at).date() != session.date:
+        raise EvaluationError(
+            f"Heure de début : le créneau doit être le jour de la session "
+            f"({session.date:%d/%m/%Y})."
+        )
+    duration = duration_minutes or assessment.duration_minutes
+    if not duration:
+        raise EvaluationError(
+            f"Durée : le référentiel ne fixe pas la durée de l'épreuve {assessment.code}, "
+            "indiquez-la."
+        )
+    if duration > 480:
+        raise EvaluationError("Durée : au plus 480 minutes.")
+    earlier = (
+        Slot.objects.filter(candidacy=candidacy, assessment__code=assessment.code)
+        .exclude(status__in=RECONVOCABLE_SLOT_STATUSES)
+        .select_related("session")
+        .first()
+    )
+    if earlier is not None:
+        raise EvaluationError(
+            f"{candidacy.candidate} est déjà convoqué(e) à l'épreuve {assessment.code} "
+            f"(session du {earlier.session.date:%d/%m/%Y}, "
+            f"« {earlier.get_status_display()} »)."
+        )
+    slot = Slot(
+        session=session,
+        assessment=assessment,
+        candidacy=candidacy,
+        starts_at=starts_at,
+        duration_minutes=duration,
+        extra_minutes=extra_minutes_for(candidacy),
+        room=room.strip(),
+    )
+    for other in Slot.objects.filter(
+        candidacy=candidacy, status=SlotStatus.SCHEDULED, session__date=session.date
+    ).select_related("assessment"):
+        if _overlaps(slot.starts_at, slot.ends_at, other.starts_at, other.ends_at):
+            raise EvaluationError(
+                f"Chevauchement : {candidacy.candidate} passe déjà l'épreuve "
+                f"{other.assessment.code} {_when(other)}."
+            )
+    slot.save()
+    if session.status == SessionStatus.PANEL_CONFIRMED:
+        problems = _assign(session, [slot])
+        if problems:
+            raise EvaluationError("Créneau non ajouté.", problems)
+    record_event(
+        "slot.scheduled",
+        slot,
+        actor=actor,
+        to_state=slot.status,
+        payload={
+            "session": session.pk,
+            "assessment": assessment.code,
+            "candidacy": candidacy.pk,
+            "starts_at": slot.starts_at.isoformat(),
+            "minutes": duration,
+            "extra_minutes": slot.extra_minutes,
+        },
+    )
+    return slot
+
+
+@dataclass(frozen=True)
+class SlotProblem:
+    rule: str
+    message: str
+    juror: object = None
+
+    @property
+    def rule_label(self) -> str:
+        return PanelRule(self.rule).label
+
+
+def _assign(session, slots) -> list[SlotProblem]:
+    """(Re)compute the assessors of the given slots; the problems that forbid them."""
+    from acquis.evaluations.services import conflict_with
+
+    rules = session.version.rules.get("evaluation_panel") or {}
+    panel = [m.juror for m in session.panel.select_related("juror__user").order_by("pk")]
+    problems: list[SlotProblem] = []
+    SlotAssessor.objects.filter(slot__in=slots).delete()
+    links = []
+    for slot in slots:
+        candidacy = slot.candidacy
+        assessors = []
+        for juror in panel:
+            if conflict_with(juror, candidacy) is None:
+                assessors.append(juror)
+        if not assessors:
+            problems.append(
+                SlotProblem(
+                    PanelRule.SLOT_ASSESSOR,
+                    f"{slot.assessment.code} de {candidacy.candidate} ({_when(slot)}) : aucun "
+                    "membre du jury sans lien avec le candidat.",
+                )
+            )
+        elif rules.get("certifier_representative_required") and not any(
+            j.represents_certifier for j in assessors
+        ):
+            problems.append(
+                SlotProblem(
+                    PanelRule.SLOT_ASSESSOR,
+                    f"{slot.assessment.code} de {candidacy.candidate} ({_when(slot)}) : le "
+                    "représentant du certificateur a un lien avec le candidat ; ajoutez un "
+                    "autre représentant.",
+                )
+            )
+        links += [SlotAssessor(slot=slot, juror=j) for j in assessors]
+    SlotAssessor.objects.bulk_create(links)
+    problems += _juror_overlaps(session)
+    return problems
+
+
+def _juror_overlaps(session) -> list[SlotProblem]:
+    """A juror cannot assess two slots at the same time."""
+    by_juror: dict[int, list] = {}
+    links = SlotAssessor.objects.filter(
+        slot__session=session, slot__status=SlotStatus.SCHEDULED
+    ).select_related("juror__user", "slot__assessment", "slot__candidacy__candidate")
+    for link in links:
+        by_juror.setdefault(link.juror_id, []).append(link)
+    problems = []
+    for items in by_juror.values():
+        items.sort(key=lambda link: link.slot.starts_at)
+        for first, second in zip(items, items[1:], strict=False):
+            a, b = first.slot, second.slot
+            if _overlaps(a.starts_at, a.ends_at, b.starts_at, b.ends_at):
+                problems.append(
+                    SlotProblem(
+                        PanelRule.OVERLAP,
+                        f"{first.juror} évaluerait en même temps {a.assessment.code} de "
+                        f"{a.candidacy.candidate} ({_when(a)}) et {b.assessment.code} de "
+                        f"{b.candidacy.candidate} ({_when(b)}).",
+                        first.juror,
+                    )
+                )
+    return problems
+
+
+def assign_assessors(session: EvaluationSession) -> list[SlotProblem]:
+    """Called by confirm_panel inside its transaction: assessors of every scheduled slot."""
+    slots = list(
+        session.slots.filter(status=SlotStatus.SCHEDULED).select_related(
+            "assessment", "candidacy__candidate"
+        )
+    )
+    return _assign(session, slots)
+
+
+def move_slot(slot: Slot, to_status: str, *, actor, payload=None) -> Slot:
+    """The one place where a slot changes state: checked against the table, audited."""
+    verb = SLOT_TRANSITIONS.get((slot.status, to_status))
+    if verb is None:
+        raise EvaluationError(
+            f"Action impossible : le créneau est « {slot.get_status_display()} »."
+        )
+    from_status, slot.status = slot.status, to_status
+    slot.save(update_fields=["status"])
+    record_event(
+        f"slot.{verb}",
+        slot,
+        actor=actor,
+        from_state=from_status,
+        to_state=to_status,
+        payload=payload or {},
+    )
+    return slot
+
+
+@transaction.atomic
+def cancel_slot(slot: Slot, *, reason: str, actor=None) -> Slot:
+    if not reason.strip():
+        raise EvaluationError("Motif : indiquez pourquoi le créneau est annulé.")
+    slot = Slot.objects.select_for_update().select_related("session").get(pk=slot.pk)
+    if slot.session.status not in EDITABLE_SESSION_STATUSES:
+        raise EvaluationError(
+            "Un créneau d'une session ouverte ne s'annule pas : saisissez un incident."
+        )
+    return move_slot(slot, SlotStatus.CANCELLED, actor=actor, payload={"reason": reason.strip()})
+
+
+@transaction.atomic
+def open_session(session: EvaluationSession, *, actor=None, today=None) -> EvaluationSession:
+    """Open the session on its day: grids can be filled, the panel sees the deliverables."""
+    from acquis.evaluations.services import _move
+
+    locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
+    today = today or timezone.localdate()
+    if locked.status == SessionStatus.PANEL_CONFIRMED and today < locked.date:
+        raise EvaluationError(
+            f"La session s'ouvre le jour même ({locked.date:%d/%m/%Y}), pas avant."
+        )
+    _move(locked, SessionStatus.OPENED, actor=actor)
+    session.status = locked.status
+    return session
+
+
+@transaction.atomic
+def close_session(session: EvaluationSession, *, actor=None) -> EvaluationSession:
+    """Close the session once every slot is consolidated, absent or cancelled."""
+    from acquis.evaluations.services import _move
+
+    locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
+    pending = locked.slots.filter(status=SlotStatus.SCHEDULED).count()
+    if locked.status == SessionStatus.OPENED and pending:
+        raise EvaluationError(
+            f"Session non clôturée : {pending} créneau(x) sans résultat consolidé ni incident."
+        )
+    _move(locked, SessionStatus.CLOSED, actor=actor)
+    session.status = locked.status
+    return session
+
+
+def is_open_for_grading(session: EvaluationSession) -> bool:
+    return session.status == SessionStatus.OPENED

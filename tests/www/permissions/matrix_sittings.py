@@ -1,0 +1,42 @@
+"""The jury portal. Context shared by the evaluation modules named matrix_sittings_*.py
+(they run after this one): the juror persona's record, an opened session held today with
+one slot (E1) of the candidate persona's candidacy, assessed by the juror persona."""
+
+from django.urls import reverse
+
+from acquis.evaluations import services
+from tests import evaluation_factories as ef
+from tests import factories
+from tests.www.permissions.roles import ROLES
+
+# The jury portal: the juror persona only (403 other logged-in users, 302 anonymous).
+JURY = {**dict.fromkeys(ROLES, 403), "anonyme": 302, "jure": 200}
+# An object of the juror persona's slots: 404 for a juror who does not assess it is tested
+# in the page tests; for the matrix the other roles are refused before the lookup.
+JURY_OWN = JURY
+
+
+def extend_context(ctx) -> dict:
+    personas, version = ctx["personas"], ctx["version"]
+    certifier = version.certification.owner
+    profile = services.record_juror(
+        user=personas["jure"],
+        certifier=certifier,
+        sector="insertion",
+        role="Conseiller emploi",
+        years_experience=6,
+        proof=factories.pdf_upload(),
+    )
+    services.record_training(
+        profile, version=version, trained_on=ef.TRAINED_ON, trained_by="Présidente"
+    )
+    representative = ef.juror(certifier, version, represents=True)
+    session, (slot,) = ef.opened_session(
+        version, [ctx["portal_candidacy"]], jurors=[representative, profile]
+    )
+    return {"jury_profile": profile, "jury_session": session, "jury_slot": slot}
+
+
+ENTRIES = {
+    "jury_home": (lambda ctx: reverse("jury_home"), JURY),
+}
