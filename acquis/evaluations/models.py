@@ -148,6 +148,7 @@ class PanelMember(models.Model):
     juror = models.ForeignKey(
         JurorProfile, verbose_name="membre de jury", on_delete=models.PROTECT, related_name="+"
     )
+    convoked_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "membre du jury d'évaluation"
