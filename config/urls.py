@@ -14,6 +14,7 @@ urlpatterns = [
     path("gestion/", include("acquis.www.staff.import_urls")),
     path("gestion/", include("acquis.www.staff.evaluation_urls")),
     path("gestion/", include("acquis.www.staff.consolidation_urls")),
+    path("gestion/", include("acquis.www.staff.deliverable_urls")),
     path("documents/", include("acquis.www.documents.urls")),
     path("mon-dossier/", include("acquis.www.candidate.urls")),
     path("mon-dossier/", include("acquis.www.candidate.convocation_urls")),
