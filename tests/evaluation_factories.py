@@ -91,6 +91,8 @@ def opened_session(version, candidacies=(), *, code="E1", on=None, jurors=None):
     ]
     services.confirm_panel(held)
     planning.open_session(held, today=held.date)
+    for item in slots:
+        item.refresh_from_db()
     return held, slots
 
 
