@@ -6,4 +6,10 @@ from acquis.www.jury import views
 
 urlpatterns = [
     path("", views.home, name="jury_home"),
+    path("sessions/<int:pk>/convocation/", views.convocation, name="jury_convocation"),
+    path(
+        "sessions/<int:pk>/convocation/agenda.ics",
+        views.convocation_ics,
+        name="jury_convocation_ics",
+    ),
 ]

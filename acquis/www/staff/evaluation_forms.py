@@ -2,6 +2,7 @@
 
 from django import forms
 
+from acquis.evaluations.enums import IncidentKind
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
 
@@ -59,3 +60,73 @@ class PanelMemberForm(forms.Form):
     def __init__(self, *args, jurors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["juror"].queryset = jurors
+
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class AssessmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        fixed = f" ({obj.duration_minutes} min)" if obj.duration_minutes else ""
+        return f"{obj.code} — {obj.title}{fixed}"
+
+
+class CandidacyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.candidate.full_name} — {obj.get_pathway_display()}"
+
+
+class SlotForm(forms.Form):
+    """A candidate convoked to a sitting of the session (planning.add_slot decides)."""
+
+    assessment = AssessmentChoiceField(label="Épreuve", queryset=None)
+    candidacy = CandidacyChoiceField(
+        label="Candidature",
+        queryset=None,
+        help_text="Les candidatures en cours d'évaluation sur le référentiel de la session.",
+    )
+    start = forms.TimeField(label="Heure de début", widget=TIME_WIDGET)
+    duration_minutes = forms.IntegerField(
+        label="Durée prévue (minutes)", min_value=1, max_value=480, required=False
+    )
+    room = forms.CharField(label="Salle", max_length=120, required=False)
+
+    def __init__(self, *args, assessments, candidacies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = assessments
+        self.fields["candidacy"].queryset = candidacies
+        fixed = [f"{a.code} : {a.duration_minutes} min" for a in assessments if a.duration_minutes]
+        hint = "Le temps supplémentaire d'un aménagement s'ajoute de lui-même."
+        if fixed:
+            hint = (
+                "Laissez vide pour la durée fixée par le référentiel ("
+                + ", ".join(fixed)
+                + "). "
+                + hint
+            )
+        self.fields["duration_minutes"].help_text = hint
+
+
+class CancelSlotForm(forms.Form):
+    slot = forms.ModelChoiceField(label="Créneau à annuler", queryset=None)
+    reason = forms.CharField(label="Motif de l'annulation", max_length=500)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label="Type d'incident", choices=IncidentKind.choices)
+    minutes = forms.IntegerField(
+        label="Minutes de retard",
+        required=False,
+        min_value=1,
+        max_value=240,
+        help_text="Seulement pour un retard (de 1 à 240 minutes).",
+    )
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce qui s'est passé ; une absence excusée précise le justificatif.",
+    )

@@ -11,4 +11,6 @@ urlpatterns = [
         v.session_action,
         name="staff_session_action",
     ),
+    path("creneaux/<int:pk>/", v.slot_detail, name="staff_slot"),
+    path("creneaux/<int:pk>/convocation/", v.slot_convocation, name="staff_slot_convocation"),
 ]

@@ -1,14 +1,24 @@
-"""Staff screens of evaluations: juror records and trainings, sessions and their panel."""
+"""Staff screens of evaluations: juror records and trainings, sessions, panel, timetable.
+
+The session page holds the panel, the timetable (slots, accommodations, assessors,
+convocations) and the completion follow-up; the slot page holds its incidents and grids.
+Each action runs one domain verb; a refusal is shown with its French message.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
-from acquis.evaluations import services
-from acquis.evaluations.enums import SessionStatus
+from acquis.candidates.models import Accommodation
+from acquis.evaluations import convocations, incidents, planning, services
+from acquis.evaluations.enums import GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
-from acquis.evaluations.models import EvaluationSession, JurorProfile
+from acquis.evaluations.models import EvaluationSession, JurorProfile, Slot, SlotAssessor
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.www.perms import staff_required
@@ -132,7 +142,99 @@ def session_list(request):
     )
 
 
-def _render_session(request, session, *, member_form=None, refusal=None, refused=""):
+@dataclass(frozen=True)
+class SlotRow:
+    """One line of the timetable and of the completion follow-up."""
+
+    slot: Slot
+    assessors: list
+    measures: list
+    grids_submitted: int
+    consolidated: bool
+    incidents: list
+
+    @property
+    def grids_expected(self) -> int:
+        return len(self.assessors)
+
+
+def _slots(user):
+    return Slot.objects.filter(session__certifier__in=access.certifiers(user))
+
+
+def _timetable(session) -> list[SlotRow]:
+    active = Accommodation.objects.filter(withdrawn_at__isnull=True).order_by("pk")
+    slots = (
+        session.slots.select_related("assessment", "candidacy__candidate", "consolidation")
+        .prefetch_related(
+            Prefetch("candidacy__accommodations", queryset=active, to_attr="active_measures"),
+            Prefetch(
+                "assessor_links",
+                queryset=SlotAssessor.objects.select_related("juror__user").order_by("pk"),
+            ),
+            "incidents",
+            "grids",
+        )
+        .order_by("starts_at", "pk")
+    )
+    rows = []
+    for slot in slots:
+        assessors = [link.juror for link in slot.assessor_links.all()]
+        submitted = [g for g in slot.grids.all() if g.status == GridStatus.SUBMITTED]
+        rows.append(
+            SlotRow(
+                slot=slot,
+                assessors=assessors,
+                measures=[convocations.measure_text(a) for a in slot.candidacy.active_measures],
+                grids_submitted=len(submitted),
+                consolidated=slot.status == SlotStatus.CONSOLIDATED
+                or getattr(slot, "consolidation", None) is not None,
+                incidents=list(slot.incidents.all()),
+            )
+        )
+    return rows
+
+
+def _slot_form(request, session, data=None):
+    candidacies = (
+        access.candidacies(request.user)
+        .filter(version=session.version, status__in=planning.CONVOCABLE_CANDIDACY_STATUSES)
+        .select_related("candidate")
+        .order_by("candidate__birth_name", "candidate__first_name", "pk")
+    )
+    return f.SlotForm(
+        data,
+        assessments=session.version.assessments.order_by("position"),
+        candidacies=candidacies,
+        auto_id="id_creneau_%s",
+    )
+
+
+def _cancel_form(session, data=None):
+    slots = session.slots.filter(status=SlotStatus.SCHEDULED).select_related(
+        "assessment", "candidacy__candidate"
+    )
+    return f.CancelSlotForm(data, slots=slots, auto_id="id_annulation_%s")
+
+
+def _refusal_text(refused: str, exc: EvaluationError) -> str:
+    """The refusal's message, prefixed with what failed unless the message already says it."""
+    message = str(exc)
+    if not refused or message.startswith(refused):
+        return message
+    return f"{refused} : {message}"
+
+
+def _render_session(
+    request,
+    session,
+    *,
+    member_form=None,
+    slot_form=None,
+    cancel_form=None,
+    refusal=None,
+    refused="",
+):
     panel = list(session.panel.select_related("juror__user").order_by("pk"))
     problems = services.panel_problems(session) if panel else []
     by_juror: dict[int, list] = {}
@@ -142,16 +244,30 @@ def _render_session(request, session, *, member_form=None, refusal=None, refused
             general.append(problem)
         else:
             by_juror.setdefault(problem.juror.pk, []).append(problem)
-    members = [(m.juror, by_juror.get(m.juror.pk, [])) for m in panel]
+    members = [(m, m.juror, by_juror.get(m.juror.pk, [])) for m in panel]
     available = _jurors(request.user).exclude(pk__in=[m.juror_id for m in panel])
+    editable = session.status in planning.EDITABLE_SESSION_STATUSES
+    rows = _timetable(session)
     context = {
         "session": session,
         "members": members,
         "general_problems": general,
         "member_form": member_form or f.PanelMemberForm(jurors=available),
+        "slot_form": (slot_form or _slot_form(request, session)) if editable else None,
+        "cancel_form": (cancel_form or _cancel_form(session)) if editable else None,
         "refusal": refusal,
-        "refused": refused,
+        "refusal_text": _refusal_text(refused, refusal) if refusal else "",
         "planned": session.status == SessionStatus.PLANNED,
+        "editable": editable,
+        "rows": rows,
+        "followed": session.status != SessionStatus.PLANNED and rows,
+        "can_convoke": session.status in convocations.CONVOCABLE_SESSION_STATUSES,
+        "to_convoke": sum(
+            1 for r in rows if r.slot.status == SlotStatus.SCHEDULED and not r.slot.convoked_at
+        )
+        + sum(1 for m in panel if not m.convoked_at),
+        "can_open": session.status == SessionStatus.PANEL_CONFIRMED,
+        "can_close": session.status == SessionStatus.OPENED,
     }
     return render(request, "www/staff/evaluations/session.html", context)
 
@@ -162,28 +278,169 @@ def session_detail(request, pk):
     return _render_session(request, session)
 
 
+def _add_member(request, session):
+    on_panel = session.panel.values_list("juror_id", flat=True)
+    jurors = _jurors(request.user).exclude(pk__in=list(on_panel))
+    form = f.PanelMemberForm(request.POST, jurors=jurors)
+    if not form.is_valid():
+        return _render_session(request, session, member_form=form)
+    try:
+        services.add_panel_member(session, form.cleaned_data["juror"], actor=request.user)
+    except EvaluationError as exc:
+        return _render_session(request, session, refusal=exc, refused="Membre non ajouté")
+    messages.success(request, f"{form.cleaned_data['juror']} ajouté(e) au jury.")
+    return None
+
+
+def _add_slot(request, session):
+    form = _slot_form(request, session, request.POST)
+    if not form.is_valid():
+        return _render_session(request, session, slot_form=form)
+    data = form.cleaned_data
+    starts_at = datetime.combine(
+        session.date, data["start"], tzinfo=timezone.get_current_timezone()
+    )
+    try:
+        slot = planning.add_slot(
+            session,
+            assessment=data["assessment"],
+            candidacy=data["candidacy"],
+            starts_at=starts_at,
+            duration_minutes=data["duration_minutes"],
+            room=data["room"],
+            actor=request.user,
+        )
+    except EvaluationError as exc:
+        return _render_session(
+            request, session, slot_form=form, refusal=exc, refused="Créneau non ajouté"
+        )
+    extra = f" (+{slot.extra_minutes} min d'aménagement)" if slot.extra_minutes else ""
+    messages.success(
+        request,
+        f"Créneau ajouté : {slot.assessment.code} de {slot.candidacy.candidate.full_name}, "
+        f"{timezone.localtime(slot.starts_at):%H:%M}–{timezone.localtime(slot.ends_at):%H:%M}"
+        f"{extra}.",
+    )
+    return None
+
+
+def _cancel_slot(request, session):
+    form = _cancel_form(session, request.POST)
+    if not form.is_valid():
+        return _render_session(request, session, cancel_form=form)
+    slot = form.cleaned_data["slot"]
+    try:
+        planning.cancel_slot(slot, reason=form.cleaned_data["reason"], actor=request.user)
+    except EvaluationError as exc:
+        return _render_session(
+            request, session, cancel_form=form, refusal=exc, refused="Créneau non annulé"
+        )
+    messages.success(request, f"Créneau annulé : {slot}.")
+    return None
+
+
+def _convoke(request, session):
+    try:
+        summary = convocations.send_convocations(session, actor=request.user)
+    except EvaluationError as exc:
+        return _render_session(request, session, refusal=exc, refused="Convocations non envoyées")
+    if summary.without_email or summary.failed:
+        messages.warning(request, summary.message())
+    else:
+        messages.success(request, summary.message())
+    return None
+
+
+def _verb(verb, done: str, refused: str):
+    def action(request, session):
+        try:
+            verb(session, actor=request.user)
+        except EvaluationError as exc:
+            return _render_session(request, session, refusal=exc, refused=refused)
+        messages.success(request, done)
+        return None
+
+    return action
+
+
+ACTIONS = {
+    "membre": _add_member,
+    "confirmer": _verb(services.confirm_panel, "Jury confirmé.", "Jury non confirmé"),
+    "creneau": _add_slot,
+    "annuler-creneau": _cancel_slot,
+    "convoquer": _convoke,
+    "ouvrir": _verb(planning.open_session, "Session ouverte.", "Session non ouverte"),
+    "cloturer": _verb(planning.close_session, "Session clôturée.", "Session non clôturée"),
+}
+
+
 @staff_required
 @require_POST
 def session_action(request, pk, action):
-    """One endpoint for the panel's actions; each runs one domain verb."""
+    """One endpoint for the session's actions; each runs one domain verb."""
     session = access.get_or_404(_sessions(request.user), pk=pk)
-    if action == "membre":
-        on_panel = session.panel.values_list("juror_id", flat=True)
-        jurors = _jurors(request.user).exclude(pk__in=list(on_panel))
-        form = f.PanelMemberForm(request.POST, jurors=jurors)
-        if form.is_valid():
-            try:
-                services.add_panel_member(session, form.cleaned_data["juror"], actor=request.user)
-            except EvaluationError as exc:
-                return _render_session(request, session, refusal=exc, refused="Membre non ajouté")
-            messages.success(request, f"{form.cleaned_data['juror']} ajouté(e) au jury.")
-            return redirect("staff_session", pk=pk)
-        return _render_session(request, session, member_form=form)
-    if action == "confirmer":
-        try:
-            services.confirm_panel(session, actor=request.user)
-        except EvaluationError as exc:
-            return _render_session(request, session, refusal=exc, refused="Jury non confirmé")
-        messages.success(request, "Jury confirmé.")
-        return redirect("staff_session", pk=pk)
+    handler = ACTIONS.get(action)
+    if handler is not None:
+        response = handler(request, session)
+        if response is not None:
+            return response
     return redirect("staff_session", pk=pk)
+
+
+# --- one slot: detail, incidents, grids ---------------------------------------------------
+
+
+def _render_slot(request, slot, *, form=None, refusal=None):
+    links = slot.assessor_links.select_related("juror__user").order_by("pk")
+    grids = {g.juror_id: g for g in slot.grids.all()}
+    context = {
+        "slot": slot,
+        "session": slot.session,
+        "measures": convocations.accommodation_measures(slot.candidacy),
+        "assessors": [(link.juror, grids.get(link.juror_id)) for link in links],
+        "incidents": slot.incidents.select_related("recorded_by"),
+        "form": form or f.IncidentForm(),
+        "refusal": refusal,
+        "refusal_text": _refusal_text("Incident non enregistré", refusal) if refusal else "",
+        "can_record": slot.status == SlotStatus.SCHEDULED
+        and slot.session.status in incidents.INCIDENT_SESSION_STATUSES,
+    }
+    return render(request, "www/staff/evaluations/slot.html", context)
+
+
+def _get_slot(request, pk) -> Slot:
+    return access.get_or_404(
+        _slots(request.user).select_related(
+            "session__version", "session__certifier", "assessment", "candidacy__candidate"
+        ),
+        pk=pk,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def slot_detail(request, pk):
+    slot = _get_slot(request, pk)
+    if request.method == "GET":
+        return _render_slot(request, slot)
+    form = f.IncidentForm(request.POST)
+    if not form.is_valid():
+        return _render_slot(request, slot, form=form)
+    data = form.cleaned_data
+    try:
+        incident = incidents.record_incident(
+            slot, kind=data["kind"], note=data["note"], minutes=data["minutes"], actor=request.user
+        )
+    except EvaluationError as exc:
+        return _render_slot(request, slot, form=form, refusal=exc)
+    messages.success(request, f"Incident enregistré : {incident.get_kind_display()}.")
+    return redirect("staff_slot", pk=slot.pk)
+
+
+@staff_required
+@require_http_methods(["GET"])
+def slot_convocation(request, pk):
+    """The candidate's printable convocation, for one who has no email address."""
+    slot = _get_slot(request, pk)
+    context = {"convocation": convocations.slot_convocation(slot), "slot": slot}
+    return render(request, "www/staff/evaluations/slot_convocation.html", context)
