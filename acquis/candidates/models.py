@@ -500,6 +500,8 @@ def candidacy_for_document(document) -> "Candidacy | None":
         Q(placements__attestation=document),
         Q(admissibility_requests__document=document),
         Q(validation_files__document=document),
+        # Preparatory deliverables of an evaluation slot (acquis.evaluations.deliverables).
+        Q(evaluation_slots__deliverable_submissions__document=document),
     )
     for lookup in lookups:
         found = Candidacy.objects.filter(lookup).select_related("candidate", "partner").first()

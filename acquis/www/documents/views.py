@@ -5,7 +5,11 @@ from django.http import FileResponse, Http404
 
 from acquis.candidates.models import candidacy_for_document
 from acquis.documents.models import Document
+from acquis.evaluations import deliverables
+from acquis.evaluations.deliverables import PANEL_VISIBLE_STATUSES
+from acquis.evaluations.models import DeliverableSubmission
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
+from acquis.www.jury.perms import juror_profile
 
 
 def may_download(user, document) -> bool:
@@ -23,7 +27,28 @@ def may_download(user, document) -> bool:
             return True
         if role == Role.PARTNER_STAFF and organisation_id == candidacy.partner_id:
             return True
-    return False
+    return _assessor_may_download(user, document)
+
+
+def _assessor_may_download(user, document) -> bool:
+    """A juror assessing the slot sees its deliverables (the ones that count) once the
+    session is opened; before, and for any other juror, the file does not exist (404)."""
+    juror = juror_profile(user)
+    if juror is None:
+        return False
+    submission = (
+        DeliverableSubmission.objects.filter(
+            document=document,
+            slot__assessor_links__juror=juror,
+            slot__session__status__in=PANEL_VISIBLE_STATUSES,
+        )
+        .select_related("slot__session")
+        .first()
+    )
+    if submission is None:
+        return False
+    counting = deliverables.current(submission.slot).get(submission.deliverable_id)
+    return counting is not None and counting.document_id == document.pk
 
 
 def download(request, uuid):

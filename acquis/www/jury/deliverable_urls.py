@@ -1,3 +1,13 @@
-"""Mounted under /jury/ by config/urls.py."""
+"""Mounted under /jury/ by config/urls.py: a slot's preparatory deliverables for its assessors."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.jury import deliverable_views as v
+
+urlpatterns = [
+    path(
+        "creneaux/<int:pk>/livrables/",
+        v.slot_deliverables,
+        name="jury_slot_deliverables",
+    ),
+]

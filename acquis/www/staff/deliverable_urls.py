@@ -1,3 +1,13 @@
-"""Mounted under /gestion/ by config/urls.py."""
+"""Mounted under /gestion/ by config/urls.py: a session's preparatory deliverables."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.staff import deliverable_views as v
+
+urlpatterns = [
+    path(
+        "sessions/<int:pk>/livrables/",
+        v.session_deliverables,
+        name="staff_session_deliverables",
+    ),
+]
