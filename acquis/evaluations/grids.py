@@ -9,18 +9,21 @@ flight then finds nothing to update. A submitted grid never changes; its content
 the audit chain.
 """
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.evaluations.enums import GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
-from acquis.evaluations.models import Grid, GridMark, Slot, SlotAssessor
+from acquis.evaluations.models import Grid, GridMark, JurorProfile, Slot, SlotAssessor
+from acquis.organisations.enums import Role
+from acquis.organisations.models import Membership
 from acquis.referential.models import Criterion
 
 COMMENT_MAX = 4000
@@ -116,6 +119,46 @@ def grid_access(grid_id: int, user_id: int) -> GridAccess | None:
         .values_list("status", "slot__status")
         .first()
     )
+    return None if row is None else GridAccess(grid_id, *row)
+
+
+@functools.cache
+def _juror_grid_access_sql() -> str:
+    grid, juror, slot = Grid._meta, JurorProfile._meta, Slot._meta
+    membership = Membership._meta
+
+    def col(meta, field):
+        return connection.ops.quote_name(meta.get_field(field).column)
+
+    def table(meta):
+        return connection.ops.quote_name(meta.db_table)
+
+    # Identifiers only come from the models' metadata; every value is a query parameter.
+    return (
+        f"SELECT g.{col(grid, 'status')}, s.{col(slot, 'status')} "  # noqa: S608
+        f"FROM {table(grid)} g "
+        f"JOIN {table(juror)} j ON j.{col(juror, 'id')} = g.{col(grid, 'juror')} "
+        f"JOIN {table(slot)} s ON s.{col(slot, 'id')} = g.{col(grid, 'slot')} "
+        f"WHERE g.{col(grid, 'id')} = %s AND j.{col(juror, 'user')} = %s AND EXISTS ("
+        f"SELECT 1 FROM {table(membership)} m WHERE m.{col(membership, 'user')} = "
+        f"j.{col(juror, 'user')} AND m.{col(membership, 'organisation')} = "
+        f"j.{col(juror, 'certifier')} AND m.{col(membership, 'role')} = %s)"
+    )
+
+
+def juror_grid_access(grid_id: int, user_id: int) -> GridAccess | None:
+    """grid_access for a user who still holds the juror role in the certifier of their juror
+    record, checked in the same single query (the autosave's only read).
+
+    Owning the grid (juror__user_id) proves the juror record, not the role: an account
+    whose juror role was removed keeps its JurorProfile and its grids, and must not save.
+    The statement is written once in SQL (from the models' table and column names): built by
+    the ORM on every call, this Exists query cost 0.67 ms of Python per autosave against
+    0.03 ms (bench/bench_grid_autosave.py).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_juror_grid_access_sql(), [grid_id, user_id, str(Role.JUROR)])
+        row = cursor.fetchone()
     return None if row is None else GridAccess(grid_id, *row)
 
 
