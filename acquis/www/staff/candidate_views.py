@@ -14,6 +14,7 @@ from acquis.candidates.models import Candidacy
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import candidate_forms as f
+from acquis.www.staff.consolidation_views import candidacy_results
 from acquis.www.staff.dossier_actions import ACTIONS
 
 PAGE_SIZE = 50
@@ -165,6 +166,7 @@ def candidacy_detail(request, pk):
         "memoir": services.memoir_summary(candidacy),
         "history": AuditEvent.objects.for_object(candidacy).select_related("actor"),
         "forms": _dossier_forms(candidacy),
+        "results": candidacy_results(candidacy),
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
 

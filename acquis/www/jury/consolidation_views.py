@@ -1,0 +1,18 @@
+"""The panel's consolidation of a slot, for the jurors who assess it."""
+
+from django.urls import reverse
+
+from acquis.www.consolidation_page import consolidation_page
+from acquis.www.jury.perms import assessed_slot, juror_required
+
+
+@juror_required
+def slot_consolidation(request, pk):
+    slot = assessed_slot(request.juror, pk)  # 404 unless this juror assesses it
+    return consolidation_page(
+        request,
+        slot,
+        audience="jury",
+        back_url=reverse("jury_home"),
+        back_label="Mes évaluations",
+    )
