@@ -8,21 +8,24 @@ in varied situations (training and VAE, accommodations, partners).
 import io
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from acquis.candidates import services as dossiers
 from acquis.candidates.enums import AccessMode, Pathway, VaeRoute
-from acquis.candidates.models import Cohort
+from acquis.candidates.models import Candidacy, Cohort
 from acquis.candidates.portal import give_portal_access
+from acquis.evaluations import consolidation, convocations, deliverables, grids, incidents, planning
 from acquis.evaluations import services as evaluations
+from acquis.evaluations.enums import ConflictKind, IncidentKind
 from acquis.evaluations.models import EvaluationSession
 from acquis.organisations.enums import Habilitation, OrganisationKind, Role
 from acquis.organisations.invitations import accept_invitation
@@ -262,9 +265,10 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
 
 
 def _evaluations(certifier, version, juror_user, manager) -> None:
-    """Jurors (one not eligible) and an upcoming session whose panel cannot be confirmed."""
+    """Jurors (one not eligible), a past session fully graded (with a divergence), a session
+    held today (grids to fill) and an upcoming one whose panel the validator refuses."""
     today = date.today()  # noqa: DTZ011 - demo calendar in local dates
-    trained_on = today - timedelta(days=20)
+    trained_on = today - timedelta(days=30)
     people = [
         (juror_user, "Conseiller emploi", 7, False, True),
         (
@@ -303,16 +307,180 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
                 actor=manager,
             )
         profiles.append(profile)
+    paul, sophie, marc = profiles
+    people_by_name = {
+        c.candidate.birth_name: c
+        for c in Candidacy.objects.filter(candidate__certifier=certifier).select_related(
+            "candidate"
+        )
+    }
+    # Paul Girard worked with Lucas Bernard: never on his slots.
+    evaluations.declare_conflict(
+        paul,
+        candidate=people_by_name["Bernard"].candidate,
+        kind=ConflictKind.COLLEAGUE,
+        note="Anciens collègues à la Mission locale",
+        actor=manager,
+    )
+    _past_session(certifier, version, manager, [paul, sophie], people_by_name, today)
+    _today_session(certifier, version, manager, [paul, sophie], people_by_name, today)
     session = evaluations.plan_session(
         certifier=certifier,
         version=version,
-        title="Session d'évaluation — blocs 1 et 2",
+        title="Session d'évaluation — blocs 3 et 4",
         on=today + timedelta(days=21),
         place="OPS Conseil, 1 Rue de Colonel Chambonnet, Bron",
         actor=manager,
     )
     for profile in profiles:  # Marc Petit: 2 years, not trained → confirmation refused
         evaluations.add_panel_member(session, profile, actor=manager)
+    # Lucas Bernard, excused at the past session, convoked again.
+    _slot(session, people_by_name["Bernard"], "E1", "09:00", 60, manager)
+    _slot(session, people_by_name["Moreau"], "E7", "10:30", 60, manager)
+    _slot(session, people_by_name["Petit"], "E9", "13:30", 60, manager)
+
+
+def _at(on: date, hhmm: str) -> datetime:
+    hours, minutes = (int(x) for x in hhmm.split(":"))
+    return datetime.combine(on, time(hours, minutes), tzinfo=timezone.get_current_timezone())
+
+
+def _slot(session, candidacy, code, hhmm, minutes, manager, room=""):
+    return planning.add_slot(
+        session,
+        assessment=session.version.assessments.get(code=code),
+        candidacy=candidacy,
+        starts_at=_at(session.date, hhmm),
+        duration_minutes=minutes,
+        room=room,
+        actor=manager,
+    )
+
+
+def _deliver(slot, candidacy, manager) -> None:
+    """The candidate's preparatory deliverables, uploaded the week before the deadline."""
+    before = slot.session.deliverables_due_at - timedelta(days=7)
+    for deliverable in slot.assessment.deliverables.all():
+        name = f"{deliverable.code.lower()}-{_ascii(candidacy.candidate.birth_name).lower()}.pdf"
+        deliverables.upload_deliverable(
+            slot,
+            deliverable,
+            upload=_pdf(name),
+            actor=candidacy.candidate.user or manager,
+            now=before,
+        )
+
+
+def _fill(slot, juror, not_acquired=(), comments=None, submit=True, only=None) -> None:
+    """A juror's grid, criterion by criterion through the autosave verb, then submitted."""
+    grid = grids.ensure_grid(slot, juror)
+    access = grids.grid_access(grid.pk, juror.user_id)
+    marks = list(grid.marks.select_related("criterion").order_by("position"))
+    for mark in marks[:only]:
+        code = mark.criterion.code
+        acquired = code not in not_acquired
+        comment = (comments or {}).get(code, "")
+        if not acquired and not comment:
+            comment = "Non observé pendant la mise en situation."
+        grids.save_mark(access, mark.pk, acquired=acquired, comment=comment, revision=0)
+    if submit:
+        grids.submit_grid(grid, actor=juror.user)
+
+
+def _consolidate(slot, manager, chosen=None, departures=None) -> None:
+    """The panel's result: the unanimous value, or the panel's choice on a divergence."""
+    view = consolidation.panel_view(slot)
+    marks = {}
+    for group in view.groups:
+        for row in group.rows:
+            value = row.proposed if row.proposed is not None else chosen[row.criterion.code][0]
+            comment = chosen[row.criterion.code][1] if row.divergent else ""
+            marks[row.criterion.pk] = (value, comment)
+    consolidation.consolidate(slot, marks=marks, competencies=departures or {}, actor=manager)
+
+
+def _past_session(certifier, version, manager, panel, people, today) -> None:
+    """Two weeks ago: convoked, deliverables in, graded (a divergence), one excused absence."""
+    session = evaluations.plan_session(
+        certifier=certifier,
+        version=version,
+        title="Session d'évaluation — bloc 1",
+        on=today - timedelta(days=14),
+        place="OPS Conseil, 1 Rue de Colonel Chambonnet, Bron",
+        actor=manager,
+    )
+    for profile in panel:
+        evaluations.add_panel_member(session, profile, actor=manager)
+    moreau, nguyen, bernard, rousseau = (
+        people[n] for n in ("Moreau", "Nguyen", "Bernard", "Rousseau")
+    )
+    e1_moreau = _slot(session, moreau, "E1", "09:00", 60, manager, room="Salle Rhône")
+    e2_moreau = _slot(session, moreau, "E2", "10:30", 90, manager, room="Salle Rhône")
+    e1_nguyen = _slot(session, nguyen, "E1", "13:00", 60, manager, room="Salle Saône")
+    e1_bernard = _slot(session, bernard, "E1", "14:40", 60, manager, room="Salle Saône")
+    e1_rousseau = _slot(session, rousseau, "E1", "16:00", 60, manager, room="Salle Rhône")
+    evaluations.confirm_panel(session, actor=manager)
+    convocations.send_convocations(session, actor=manager)
+    for slot, candidacy in ((e1_moreau, moreau), (e2_moreau, moreau), (e1_nguyen, nguyen)):
+        _deliver(slot, candidacy, manager)
+    planning.open_session(session, actor=manager)
+    paul, sophie = panel
+    first_c11 = version.blocks.get(code="B1").competencies.get(code="C1.1").criteria.first()
+    # Inès Moreau, E1: Paul and Sophie disagree on one criterion (the divergence).
+    _fill(
+        e1_moreau,
+        paul,
+        not_acquired=[first_c11.code],
+        comments={first_c11.code: "Présentation de l'action trop rapide, objectifs peu clairs."},
+    )
+    _fill(e1_moreau, sophie)
+    _consolidate(
+        e1_moreau,
+        manager,
+        chosen={
+            first_c11.code: (
+                True,
+                "Après échange : les objectifs figuraient sur le support remis au jury.",
+            )
+        },
+    )
+    for slot in (e2_moreau, e1_nguyen):
+        _fill(slot, paul)
+        _fill(slot, sophie)
+        _consolidate(slot, manager)
+    # Chloé Rousseau, E1: both find the same criterion not acquired → C1.1 not acquired.
+    for juror in panel:
+        _fill(e1_rousseau, juror, not_acquired=[first_c11.code])
+    _consolidate(e1_rousseau, manager)
+    incidents.record_incident(
+        e1_bernard,
+        kind=IncidentKind.ABSENCE_EXCUSED,
+        note="Arrêt de travail transmis la veille : à convoquer de nouveau.",
+        actor=manager,
+    )
+    planning.close_session(session, actor=manager)
+
+
+def _today_session(certifier, version, manager, panel, people, today) -> None:
+    """Held today: opened, the juror's grids to fill (one started)."""
+    session = evaluations.plan_session(
+        certifier=certifier,
+        version=version,
+        title="Session d'évaluation — bloc 2",
+        on=today,
+        place="OPS Conseil, 1 Rue de Colonel Chambonnet, Bron",
+        actor=manager,
+    )
+    for profile in panel:
+        evaluations.add_panel_member(session, profile, actor=manager)
+    moreau, nguyen = people["Moreau"], people["Nguyen"]
+    first = _slot(session, moreau, "E3", "09:00", 60, manager, room="Salle Rhône")
+    _slot(session, nguyen, "E3", "14:00", 60, manager, room="Salle Rhône")
+    _slot(session, moreau, "E4", "16:00", 60, manager, room="Salle Rhône")
+    evaluations.confirm_panel(session, actor=manager)
+    convocations.send_convocations(session, actor=manager)
+    planning.open_session(session, actor=manager)
+    _fill(first, panel[0], submit=False, only=4)  # Paul Girard has started his grid
 
 
 def _open_portal(candidate, manager) -> None:

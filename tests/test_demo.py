@@ -6,8 +6,14 @@ from django.core.management import call_command
 from acquis.audit.services import verify_chain
 from acquis.candidates.models import Candidacy, Candidate
 from acquis.demo import build_demo
-from acquis.evaluations.enums import PanelRule
-from acquis.evaluations.models import EvaluationSession
+from acquis.evaluations.enums import GridStatus, PanelRule, SessionStatus, SlotStatus
+from acquis.evaluations.models import (
+    CompetencyResult,
+    ConsolidatedMark,
+    DeliverableSubmission,
+    EvaluationSession,
+    Grid,
+)
 from acquis.evaluations.services import panel_problems
 from acquis.referential.models import CertificationVersion
 
@@ -34,8 +40,27 @@ def test_demo_is_complete_and_idempotent(capsys):
     assert Candidacy.objects.filter(partner__isnull=False).count() == 2
     assert Candidacy.objects.filter(accommodations__isnull=False).count() == 2
     assert Candidate.objects.get(birth_name="Moreau").user.is_active
-    session = EvaluationSession.objects.get()
-    problems = panel_problems(session)
+    upcoming = EvaluationSession.objects.get(status=SessionStatus.PLANNED)
+    problems = panel_problems(upcoming)
     assert {p.rule for p in problems} == {PanelRule.EXPERIENCE, PanelRule.TRAINING}
     assert all(p.juror.user.email == "nouveau-jure@ops-conseil.demo" for p in problems)
+    assert upcoming.slots.count() == 3
+    # The past session: closed, fully graded, with a divergence and an excused absence.
+    past = EvaluationSession.objects.get(status=SessionStatus.CLOSED)
+    assert set(past.slots.values_list("status", flat=True)) == {
+        SlotStatus.CONSOLIDATED,
+        SlotStatus.ABSENT_EXCUSED,
+    }
+    assert ConsolidatedMark.objects.filter(
+        consolidation__slot__session=past, divergent=True
+    ).exists()
+    assert not Grid.objects.filter(slot__session=past, status=GridStatus.DRAFT).exists()
+    assert CompetencyResult.objects.filter(acquired=False).exists()  # Chloé Rousseau, C1.1
+    assert DeliverableSubmission.objects.filter(slot__session=past).count() == 4
+    # Today's session: opened, the demo juror has a grid in progress.
+    held = EvaluationSession.objects.get(status=SessionStatus.OPENED)
+    assert Grid.objects.filter(
+        slot__session=held, juror__user__email="jure@ops-conseil.demo", status=GridStatus.DRAFT
+    ).exists()
+    assert not held.slots.filter(convoked_at__isnull=True).exists()
     assert verify_chain().ok

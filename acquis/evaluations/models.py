@@ -201,9 +201,8 @@ class Slot(models.Model):
         ordering = ["starts_at", "pk"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.assessment.code} — {self.candidacy.candidate} ({self.starts_at:%d/%m/%Y %H:%M})"
-        )
+        start = timezone.localtime(self.starts_at)
+        return f"{self.assessment.code} — {self.candidacy.candidate} ({start:%d/%m/%Y %H:%M})"
 
     @property
     def ends_at(self):
