@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "acquis.documents",
     "acquis.candidates",
     "acquis.evaluations",
+    "acquis.juries",
     "acquis.www",
 ]
 

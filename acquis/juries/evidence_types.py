@@ -1,0 +1,40 @@
+"""What the decision engine reads and proposes: plain data, no database access.
+
+`evidence.gather` (the deliberation screen) builds `Evidence` for each candidacy;
+`engine.propose(evidence)` returns a `Proposal`. Keeping both as plain data lets the engine be
+tested exhaustively (hypothesis) without a database.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Evidence:
+    pathway: str  # Pathway value: training / vae / free
+    deliberation_date: date
+    required_blocks: tuple[str, ...]  # rules.title_requires_blocks (codes)
+    registered_blocks: tuple[str, ...]  # the blocks the candidacy is registered for
+    whole_title: bool
+    # Proposed block results from the consolidated evaluations: "acquis" / "non acquis" /
+    # "incomplet" per registered block code (evaluations.consolidation.proposed_block_results).
+    block_results: dict[str, str] = field(default_factory=dict)
+    # Blocks already held from earlier, unexpired decisions: code -> expiry (None = no expiry).
+    held_blocks: dict[str, date | None] = field(default_factory=dict)
+    # Training path.
+    placement_days: int = 0
+    required_placement_days: int | None = None
+    memoir_oral_passed: bool | None = None  # None: not taken
+    # VAE path.
+    vae_admissible: bool = False
+    vae_file_complete: bool = False
+    vae_oral_passed: bool | None = None
+    validity_years: int = 5
+
+
+@dataclass(frozen=True)
+class Proposal:
+    blocks: dict[str, bool]  # registered block code -> validated
+    kind: str  # DecisionKind value
+    deadline: date | None  # partial validation: deliberation date + validity years
+    reasons: tuple[str, ...] = ()  # why the title is not proposed (French), for the screen

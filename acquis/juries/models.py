@@ -1,0 +1,368 @@
+"""Certification and VAE juries: deliberations, decisions, held blocks (ledger), minutes.
+
+A decision is a legal record: once the minutes (PV) of its deliberation are signed by every
+member, it is frozen (`frozen`), and `save()` refuses any change to a frozen row whatever the
+entry point (services, admin, forms). A correction is a new decision that refers to the old
+one (`corrects`), decided in a new deliberation with its own signed minutes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind, JuryRole
+from acquis.juries.exceptions import FrozenDecisionError
+
+
+class Deliberation(models.Model):
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="deliberations",
+    )
+    version = models.ForeignKey(
+        "referential.CertificationVersion",
+        verbose_name="référentiel",
+        on_delete=models.PROTECT,
+        related_name="deliberations",
+    )
+    kind = models.CharField("jury", max_length=20, choices=JuryKind.choices)
+    title = models.CharField("intitulé", max_length=160)
+    date = models.DateField("date de délibération")
+    place = models.CharField("lieu", max_length=255)
+    status = models.CharField(
+        "état",
+        max_length=20,
+        choices=DeliberationStatus.choices,
+        default=DeliberationStatus.PREPARED,
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "délibération"
+        verbose_name_plural = "délibérations"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+
+class JuryMember(models.Model):
+    """A member of the jury of one deliberation, in one of the referential's roles."""
+
+    deliberation = models.ForeignKey(
+        Deliberation, verbose_name="délibération", on_delete=models.PROTECT, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="membre",
+        on_delete=models.PROTECT,
+        related_name="jury_seats",
+    )
+    role = models.CharField("qualité", max_length=40, choices=JuryRole.choices)
+    external = models.BooleanField("extérieur au certificateur")
+    organisation = models.CharField("structure représentée", max_length=255, blank=True)
+    present = models.BooleanField("présent", default=True)
+
+    class Meta:
+        verbose_name = "membre du jury de certification"
+        verbose_name_plural = "membres du jury de certification"
+        ordering = ["deliberation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "user"],
+                name="unique_jury_member",
+                violation_error_message="Cette personne siège déjà dans ce jury.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class DeliberationCandidate(models.Model):
+    """A candidacy on the list of a deliberation."""
+
+    deliberation = models.ForeignKey(
+        Deliberation,
+        verbose_name="délibération",
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="deliberation_entries",
+    )
+    position = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "candidat de la délibération"
+        verbose_name_plural = "candidats de la délibération"
+        ordering = ["deliberation", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "candidacy"],
+                name="unique_deliberation_candidacy",
+                violation_error_message="Cette candidature figure déjà dans la délibération.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidacy} — {self.deliberation}"
+
+
+class FrozenGuard(models.Model):
+    """Refuses to save a row whose stored version is frozen (signed decision)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._stored_frozen():
+            raise FrozenDecisionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and self._stored_frozen():
+            raise FrozenDecisionError("Décision signée : elle ne peut pas être supprimée.")
+        return super().delete(*args, **kwargs)
+
+    def _stored_frozen(self) -> bool:
+        raise NotImplementedError
+
+
+class Decision(FrozenGuard):
+    deliberation = models.ForeignKey(
+        Deliberation,
+        verbose_name="délibération",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        verbose_name="candidature",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    kind = models.CharField("décision", max_length=10, choices=DecisionKind.choices)
+    proposed_kind = models.CharField(
+        "décision proposée", max_length=10, choices=DecisionKind.choices
+    )
+    reason = models.TextField("motif", blank=True)
+    further_evidence = models.TextField("compléments demandés", blank=True)
+    deadline = models.DateField("date limite de la nouvelle validation", null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="corrige la décision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField("motif de la correction", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisie par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("saisie le")
+    frozen = models.BooleanField("figée (PV signé)", default=False)
+    notified_at = models.DateTimeField("notifiée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "décision du jury"
+        verbose_name_plural = "décisions du jury"
+        ordering = ["deliberation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "candidacy"],
+                name="unique_decision_per_deliberation",
+                violation_error_message="Cette candidature a déjà une décision dans ce jury.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DecisionKind.TOTAL) | ~Q(reason=""),
+                name="decision_reason_required",
+                violation_error_message="Une validation partielle ou un refus exige un motif.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=DecisionKind.PARTIAL) | Q(deadline__isnull=False),
+                name="partial_decision_has_deadline",
+                violation_error_message="Une validation partielle a une date limite.",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="correction_has_reason",
+                violation_error_message="Une correction exige son motif.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.candidacy}"
+
+    def _stored_frozen(self) -> bool:
+        return Decision.objects.filter(pk=self.pk, frozen=True).exists()
+
+
+class BlockDecision(FrozenGuard):
+    decision = models.ForeignKey(
+        Decision, verbose_name="décision", on_delete=models.PROTECT, related_name="blocks"
+    )
+    block = models.ForeignKey(
+        "referential.Block", verbose_name="bloc", on_delete=models.PROTECT, related_name="+"
+    )
+    validated = models.BooleanField("validé")
+    proposed = models.BooleanField("proposé par les résultats")
+    held_before = models.BooleanField("déjà détenu (décision antérieure)", default=False)
+
+    class Meta:
+        verbose_name = "décision sur un bloc"
+        verbose_name_plural = "décisions sur les blocs"
+        ordering = ["decision", "block__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "block"],
+                name="unique_block_decision",
+                violation_error_message="Ce bloc a déjà une décision.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block.code} : {'validé' if self.validated else 'non validé'}"
+
+    def _stored_frozen(self) -> bool:
+        return Decision.objects.filter(pk=self.decision_id, frozen=True).exists()
+
+
+class HeldBlock(models.Model):
+    """The partial-validation ledger: a block a candidate holds, its source and expiry.
+
+    Written when the decision's minutes are signed. `expires_on` is null for the blocks of an
+    awarded title. A correction revokes the rows of the decision it corrects (`revoked_by`);
+    rows are never deleted.
+    """
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        verbose_name="candidat",
+        on_delete=models.PROTECT,
+        related_name="held_blocks",
+    )
+    certification = models.ForeignKey(
+        "referential.Certification",
+        verbose_name="certification",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    block = models.ForeignKey(
+        "referential.Block", verbose_name="bloc", on_delete=models.PROTECT, related_name="+"
+    )
+    block_code = models.CharField("code du bloc", max_length=40)
+    decision = models.ForeignKey(
+        Decision, verbose_name="décision", on_delete=models.PROTECT, related_name="held_blocks"
+    )
+    granted_on = models.DateField("obtenu le")
+    expires_on = models.DateField("valable jusqu'au", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Decision,
+        verbose_name="annulé par la décision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revoked_blocks",
+    )
+
+    class Meta:
+        verbose_name = "bloc détenu"
+        verbose_name_plural = "blocs détenus"
+        ordering = ["candidate", "block_code", "-granted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "block"],
+                name="unique_held_block_per_decision",
+                violation_error_message="Ce bloc est déjà inscrit pour cette décision.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block_code} — {self.candidate}"
+
+
+class MinutesCounter(models.Model):
+    """The single locked generator of minutes numbers, per certifier and year."""
+
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("année")
+    last = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "compteur de procès-verbaux"
+        verbose_name_plural = "compteurs de procès-verbaux"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certifier", "year"],
+                name="unique_minutes_counter",
+                violation_error_message="Ce compteur existe déjà.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certifier} {self.year} : {self.last}"
+
+
+class Minutes(models.Model):
+    """The procès-verbal of a deliberation: its content is fixed when generated (hashed)."""
+
+    deliberation = models.ForeignKey(
+        Deliberation,
+        verbose_name="délibération",
+        on_delete=models.PROTECT,
+        related_name="minutes",
+    )
+    number = models.CharField("numéro", max_length=40, unique=True)
+    content = models.JSONField("contenu")
+    content_hash = models.CharField("empreinte SHA-256 du contenu", max_length=64)
+    generated_at = models.DateTimeField("établi le")
+    superseded = models.BooleanField("remplacé (délibération rouverte)", default=False)
+
+    class Meta:
+        verbose_name = "procès-verbal"
+        verbose_name_plural = "procès-verbaux"
+        ordering = ["-generated_at"]
+
+    def __str__(self) -> str:
+        return f"PV {self.number}"
+
+
+class MinutesSignature(models.Model):
+    minutes = models.ForeignKey(
+        Minutes, verbose_name="procès-verbal", on_delete=models.PROTECT, related_name="signatures"
+    )
+    member = models.ForeignKey(
+        JuryMember, verbose_name="membre", on_delete=models.PROTECT, related_name="signatures"
+    )
+    signed_at = models.DateTimeField("signé le")
+    content_hash = models.CharField("empreinte signée", max_length=64)
+
+    class Meta:
+        verbose_name = "signature du procès-verbal"
+        verbose_name_plural = "signatures du procès-verbal"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "member"],
+                name="unique_minutes_signature",
+                violation_error_message="Ce membre a déjà signé ce procès-verbal.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.minutes}"
