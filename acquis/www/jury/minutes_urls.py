@@ -1,0 +1,3 @@
+"""Mounted under /jury/ by config/urls.py."""
+
+urlpatterns: list = []
