@@ -6,7 +6,9 @@ from acquis.audit.models import AuditEvent
 from acquis.evaluations import grids, planning
 from acquis.evaluations.enums import GridStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
-from acquis.evaluations.models import GridMark
+from acquis.evaluations.models import GridMark, Slot
+from acquis.organisations.enums import Role
+from acquis.organisations.models import Membership
 from tests import evaluation_factories as ef
 from tests import factories
 
@@ -60,6 +62,65 @@ def test_save_then_a_stale_revision_is_a_conflict_and_changes_nothing(held):
     assert (mark.acquired, mark.comment, mark.revision) == (True, "Clair", 1)
 
 
+def _save_for_user(grid, mark, user_id=None, **kw):
+    values = {"acquired": True, "comment": "", "revision": 0} | kw
+    return grids.save_mark_for_user(grid.pk, mark.pk, user_id or grid.juror.user_id, **values)
+
+
+def test_the_autosave_path_saves_in_one_statement_then_refuses_a_stale_revision(
+    held, django_assert_num_queries
+):
+    slot, juror = held
+    grid = grids.ensure_grid(slot, juror)
+    mark = grid.marks.first()
+    with django_assert_num_queries(1):
+        assert _save_for_user(grid, mark, acquired=False, comment="  Flou  ") == 1
+    mark.refresh_from_db()
+    assert (mark.acquired, mark.comment, mark.revision) == (False, "Flou", 1)
+    assert mark.updated_at is not None
+    assert _save_for_user(grid, mark, acquired=None, comment="", revision=1) == 2
+    with pytest.raises(grids.GridConflict) as exc:
+        _save_for_user(grid, mark, comment="Autre onglet", revision=1)
+    assert exc.value.mark == {"acquired": None, "comment": "", "revision": 2, "locked": False}
+    mark.refresh_from_db()
+    assert (mark.acquired, mark.comment, mark.revision) == (None, "", 2)
+
+
+def test_the_autosave_path_refuses_exactly_as_the_access_check_and_save_mark(held, ops_version):
+    slot, juror = held
+    grid = grids.ensure_grid(slot, juror)
+    mark, other_mark = grid.marks.order_by("position")[:2]
+    other = slot.assessors.exclude(pk=juror.pk).first()
+    theirs = grids.ensure_grid(slot, other)
+    their_mark = theirs.marks.first()
+    # not my grid: the other juror's grid, a grid that does not exist
+    with pytest.raises(grids.GridNotFound):
+        _save_for_user(theirs, their_mark, juror.user_id)
+    with pytest.raises(grids.GridNotFound):
+        grids.save_mark_for_user(
+            theirs.pk + 1000, mark.pk, juror.user_id, acquired=True, comment="", revision=0
+        )
+    # my grid with their criterion
+    with pytest.raises(EvaluationError, match="Critère inconnu dans cette grille."):
+        _save_for_user(grid, their_mark)
+    # an overlong comment (not written), an out-of-range revision (a conflict, as the ORM)
+    with pytest.raises(EvaluationError, match="4000 caractères au plus"):
+        _save_for_user(grid, mark, comment="x" * (grids.COMMENT_MAX + 1))
+    with pytest.raises(grids.GridConflict):
+        _save_for_user(grid, mark, revision=2**70)
+    # the slot no longer scheduled: locked
+    Slot.objects.filter(pk=slot.pk).update(status=SlotStatus.ABSENT_EXCUSED)
+    with pytest.raises(grids.GridLocked):
+        _save_for_user(grid, mark)
+    Slot.objects.filter(pk=slot.pk).update(status=SlotStatus.SCHEDULED)
+    assert _save_for_user(grid, other_mark) == 1
+    # the juror role removed: the grid is not reachable any more
+    Membership.objects.filter(user=juror.user, role=Role.JUROR).delete()
+    with pytest.raises(grids.GridNotFound):
+        _save_for_user(grid, mark)
+    assert not GridMark.objects.filter(pk__in=[mark.pk, their_mark.pk], revision__gt=0).exists()
+
+
 def test_someone_elses_grid_is_not_reachable(held, ops_version):
     slot, juror = held
     grid = grids.ensure_grid(slot, juror)
@@ -108,6 +169,12 @@ def test_a_submitted_grid_never_changes(held):
         grids.save_mark(stale, mark.pk, acquired=False, comment="x", revision=mark.revision)
     with pytest.raises(grids.GridLocked):
         grids.submit_grid(grid)
+    # the autosave path alike, whatever revision it names
+    for revision in (1, mark.revision):
+        with pytest.raises(grids.GridLocked):
+            grids.save_mark_for_user(
+                grid.pk, mark.pk, juror.user_id, acquired=False, comment="x", revision=revision
+            )
     assert not GridMark.objects.filter(grid=grid, acquired=False).exists()
 
 

@@ -167,9 +167,11 @@ def test_autosave_is_lean(client, held, django_assert_num_queries):
     grid = grids.ensure_grid(slot, first)
     mark = marks_of(grid)[0]
     login(client, first)
-    # session, user, the grid with the juror role (one query), the UPDATE
-    with django_assert_num_queries(4):
+    # session, user, the UPDATE (whose WHERE proves the grid, its state and the juror role)
+    with django_assert_num_queries(3):
         assert autosave(client, grid, mark, acquired="oui").status_code == 200
+    stored = GridMark.objects.get(pk=mark.pk)
+    assert (stored.acquired, stored.revision) == (True, 1) and stored.updated_at is not None
 
 
 def test_a_stale_revision_is_a_conflict_showing_the_stored_values(client, held):
@@ -226,6 +228,8 @@ def test_another_jurors_grid_and_marks_are_hidden(client, held):
     login(client, first)
     assert client.get(reverse("jury_grid", args=[theirs.pk])).status_code == 404
     assert autosave(client, theirs, their_mark, acquired="non").status_code == 404
+    # malformed input says nothing either: the access check comes first
+    assert autosave(client, theirs, their_mark, acquired="peut-être").status_code == 404
     assert client.post(reverse("jury_grid_submit", args=[theirs.pk])).status_code == 404
     # my grid's URL with their criterion: the criterion is not in my grid
     url = reverse("jury_grid_mark", args=[mine.pk, their_mark.pk])
@@ -242,6 +246,7 @@ def test_a_juror_whose_role_was_removed_cannot_save(client, held):
     login(client, first)
     Membership.objects.filter(user=first.user, role=Role.JUROR).delete()
     assert autosave(client, grid, mark, acquired="oui").status_code == 403
+    assert autosave(client, grid, mark, acquired="peut-être").status_code == 403
     assert client.get(reverse("jury_grid", args=[grid.pk])).status_code == 403
     response = client.post(reverse("jury_grid", args=[grid.pk]), whole_form([mark]))
     assert response.status_code == 403

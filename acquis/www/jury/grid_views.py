@@ -4,11 +4,13 @@ form without JavaScript, submit it.
 Permissions (jury.perms): the slot page and the grid page go through `juror_required` and
 `assessed_slot` / `own_grid` (404 for anything not the juror's). The autosave
 (`grid_mark`) is the hot path, measured by bench/bench_grid_autosave.py: instead of
-`juror_required` (two queries: the juror record, then the membership) it reads the grid in
-one query that also proves the juror role (`grids.juror_grid_access`): owning the grid
-proves the juror record, not the role, and an account whose juror role was removed must not
-save. Only when that read finds nothing does the view pay for `juror_profile`, to answer 403
-(not a juror) rather than 404 (not your grid).
+`juror_required` (two queries: the juror record, then the membership) it saves through
+`grids.save_mark_for_user`, one UPDATE that also proves the grid is the user's and the juror
+role (owning the grid proves the juror record, not the role, and an account whose juror role
+was removed must not save): session, user, UPDATE. Only when that UPDATE matches nothing are
+the reasons read (`grids.juror_grid_access`, then the mark), and only when the grid is not
+found does the view pay for `juror_profile`, to answer 403 (not a juror) rather than 404 (not
+your grid). Malformed input is refused (422) only after the same access check, as before.
 
 Every criterion is its own unit of saving, with its own revision (grids.save_mark): the
 whole-form save (no JavaScript) checks every posted value first (no write on bad input),
@@ -262,24 +264,32 @@ def grid_mark(request, pk, mark_pk):
             login = f"{reverse('login')}?next={reverse('jury_grid', args=[pk])}"
             return HttpResponse(status=401, headers={"HX-Redirect": login})
         return redirect_to_login(request.get_full_path())
-    access = grids.juror_grid_access(pk, user.pk) if request.method == "POST" else None
-    if access is None:
+    if request.method != "POST":
         if juror_profile(user) is None:
             raise PermissionDenied("Réservé aux membres de jury d'évaluation.")
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        raise Http404("Grille introuvable.")
+        return HttpResponseNotAllowed(["POST"])
     try:
-        posted = _posted(request.POST, mark_pk)
-        if posted is None:
-            raise EvaluationError("Saisie invalide : rechargez la page et recommencez.")
-        revision = grids.save_mark(
-            access,
+        try:
+            posted = _posted(request.POST, mark_pk)
+            if posted is None:
+                raise EvaluationError("Saisie invalide : rechargez la page et recommencez.")
+        except EvaluationError:
+            # Refused without writing, but not before the access check (404 / 403 first).
+            if grids.juror_grid_access(pk, user.pk) is None:
+                raise grids.GridNotFound() from None
+            raise
+        revision = grids.save_mark_for_user(
+            pk,
             mark_pk,
+            user.pk,
             acquired=posted.acquired,
             comment=posted.comment,
             revision=posted.revision,
         )
+    except grids.GridNotFound:
+        if juror_profile(user) is None:
+            raise PermissionDenied("Réservé aux membres de jury d'évaluation.") from None
+        raise Http404("Grille introuvable.") from None
     except grids.GridConflict as exc:
         return _conflict(pk, mark_pk, str(exc), posted)
     except grids.GridLocked as exc:
