@@ -1,3 +1,9 @@
-"""Mounted under /gestion/ by config/urls.py."""
+"""Mounted under /gestion/ by config/urls.py: the partial-validation ledger."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.staff import ledger_views as v
+
+urlpatterns = [
+    path("validations-partielles/", v.expiries, name="staff_expiries"),
+]

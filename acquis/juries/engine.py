@@ -1,0 +1,137 @@
+"""The decision engine: from a candidacy's evidence to the decision proposed to the jury.
+
+Pure: plain data in (`Evidence`), plain data out (`Proposal`), no database. The jury
+confirms or departs from the proposal (`decisions.decide`, which applies the same rules).
+
+Rules (referential of OPS Conseil, "Certification rules", domain.md):
+- rule 1: the title requires every block of `title_requires_blocks`; each block may be
+  obtained separately. A block counts as held when validated now (its consolidated result
+  is "acquis") or held from an earlier, unexpired decision (the ledger).
+- rule 3, training path: the work placement (`training.work_placement_days`, 29 days) and
+  the memoir presented in its oral (`training.memoir.oral_assessment`, E12), passed.
+- free candidates ("candidat libre") sit the training path's assessments (planning rule),
+  the memoir oral included, so they need it passed as well; the work placement is part of
+  the training course and the product records it for the training path only, so it is not
+  required of them. (`evidence.gather` passes `required_placement_days=None` for them.)
+- rule 5, VAE path: admissibility declared, validation file declared complete, and the VAE
+  oral (E13) passed when it has been taken.
+- a candidacy registered for some blocks only (`whole_title` False) never gets the title.
+- rule 6: total validation (the title), partial validation (at least one block validated
+  now or held, not the title; a new validation may be requested within `validity_years`
+  = 5 years of the deliberation), refusal (no block).
+"""
+
+from datetime import date
+
+from acquis.candidates.enums import Pathway
+from acquis.juries.enums import DecisionKind
+from acquis.juries.evidence_types import Evidence, Proposal
+
+ACQUIRED = "acquis"
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year.
+
+    "Dans un délai maximum de 5 ans suivant la délibération": the window must not exceed
+    5 years, so a deliberation on 29 February ends on 28 February, never on 1 March.
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February -> a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def partial_deadline(evidence: Evidence) -> date:
+    return add_years(evidence.deliberation_date, evidence.validity_years)
+
+
+def is_unexpired(expires_on: date | None, on: date) -> bool:
+    """A held block counts up to and including its expiry day; None never expires."""
+    return expires_on is None or expires_on >= on
+
+
+def held_codes(evidence: Evidence) -> set[str]:
+    """Blocks held from earlier decisions, still valid on the deliberation day."""
+    return {
+        code
+        for code, expires_on in evidence.held_blocks.items()
+        if is_unexpired(expires_on, evidence.deliberation_date)
+    }
+
+
+def validated_by_results(evidence: Evidence) -> dict[str, bool]:
+    """Per registered block: validated when its consolidated result is "acquis"."""
+    return {
+        code: evidence.block_results.get(code) == ACQUIRED for code in evidence.registered_blocks
+    }
+
+
+def path_problems(evidence: Evidence) -> list[str]:
+    """The pathway's own conditions for the title (rules 3 and 5), in French."""
+    problems = []
+    if evidence.pathway == Pathway.VAE:
+        if not evidence.vae_admissible:
+            problems.append("Recevabilité : la demande VAE n'a pas été déclarée recevable.")
+        if not evidence.vae_file_complete:
+            problems.append("Dossier de validation : il n'a pas été déclaré complet.")
+        if evidence.vae_oral_passed is False:
+            problems.append("Oral de présentation du dossier de validation : non réussi.")
+        return problems
+    required = evidence.required_placement_days
+    if evidence.pathway == Pathway.TRAINING and required and evidence.placement_days < required:
+        problems.append(
+            "Période de mise en application professionnelle : "
+            f"{evidence.placement_days} jours sur {required} exigés."
+        )
+    if evidence.memoir_oral_passed is None:
+        problems.append("Soutenance orale du mémoire : pas encore passée.")
+    elif evidence.memoir_oral_passed is False:
+        problems.append("Soutenance orale du mémoire : non réussie.")
+    return problems
+
+
+def title_problems(evidence: Evidence, validated) -> list[str]:
+    """Why the title cannot be awarded with these blocks validated now (empty: it can)."""
+    if not evidence.whole_title:
+        codes = ", ".join(evidence.registered_blocks)
+        return [f"Candidature limitée aux blocs {codes} : le titre n'est pas visé."]
+    if not evidence.required_blocks:
+        return ["Le référentiel ne fixe pas les blocs exigés pour le titre."]
+    held = set(validated) | held_codes(evidence)
+    missing = [code for code in evidence.required_blocks if code not in held]
+    problems = []
+    if missing:
+        detail = ", ".join(_missing_label(evidence, code) for code in missing)
+        problems.append(f"Bloc(s) exigé(s) pour le titre non détenu(s) : {detail}.")
+    return problems + path_problems(evidence)
+
+
+def _missing_label(evidence: Evidence, code: str) -> str:
+    if code not in evidence.registered_blocks:
+        return f"{code} (non visé)"
+    result = evidence.block_results.get(code) or "sans résultat"
+    return f"{code} ({result})"
+
+
+def kind_for(evidence: Evidence, validated) -> str:
+    """The decision the rules give for these validated blocks (rule 6)."""
+    validated = set(validated)
+    if not title_problems(evidence, validated):
+        return DecisionKind.TOTAL
+    if validated or held_codes(evidence):
+        return DecisionKind.PARTIAL
+    return DecisionKind.REFUSED
+
+
+def propose(evidence: Evidence) -> Proposal:
+    """The proposal shown to the jury: blocks from the results, then the decision."""
+    blocks = validated_by_results(evidence)
+    validated = {code for code, value in blocks.items() if value}
+    kind = kind_for(evidence, validated)
+    return Proposal(
+        blocks=blocks,
+        kind=kind,
+        deadline=partial_deadline(evidence) if kind == DecisionKind.PARTIAL else None,
+        reasons=() if kind == DecisionKind.TOTAL else tuple(title_problems(evidence, validated)),
+    )

@@ -1,0 +1,70 @@
+"""The staff screen of partial validations arriving at their deadline, via the client."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from acquis.juries.engine import add_years
+from tests.conftest import PASSWORD
+from tests.juries import factories as jf
+
+pytestmark = pytest.mark.django_db
+URL = "/gestion/validations-partielles/"
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def signed_partial(version, *, expires_in_days):
+    """A partial validation (B3 not acquired) signed so that it expires in n days."""
+    candidacy = jf.ready_candidacy(version, not_acquired=["C3.2.1"])
+    on = timezone.localdate() + timedelta(days=expires_in_days)
+    deliberation_date = add_years(on, -5)
+    jf.decided_and_signed(version, [candidacy], on=deliberation_date)
+    return candidacy
+
+
+def test_the_url():
+    assert reverse("staff_expiries") == URL
+
+
+def test_the_manager_sees_blocks_expiring_within_six_months(client, personas, ops_version):
+    soon = signed_partial(ops_version, expires_in_days=40)
+    later = signed_partial(ops_version, expires_in_days=300)
+    page = login(client, personas["responsable_epreuves"]).get(URL)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert soon.candidate.full_name in text
+    assert later.candidate.full_name not in text
+    assert "Blocs dont la validité prend fin d'ici 6 mois (3)" in text
+    expiry = timezone.localdate() + timedelta(days=40)
+    assert f"{expiry:%d/%m/%Y}" in text
+    assert "dans 40 jours" in text
+    assert "B1 — " in text and "B2 — " in text and "B4 — " in text and "B3 — " not in text
+    assert reverse("staff_candidacy", args=[soon.pk]) in text
+
+
+def test_empty_and_other_certifier(client, personas, ops_version):
+    signed_partial(ops_version, expires_in_days=10)
+    page = login(client, personas["admin_autre_certificateur"]).get(URL)
+    assert page.status_code == 200
+    assert "Aucun bloc n'arrive à échéance dans les 6 prochains mois." in page.content.decode()
+
+
+def test_constant_number_of_queries(client, personas, ops_version):
+    signed_partial(ops_version, expires_in_days=20)
+    client = login(client, personas["administrateur"])
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    signed_partial(ops_version, expires_in_days=30)
+    signed_partial(ops_version, expires_in_days=50)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(URL)
+    assert "(9)" in page.content.decode()
+    assert len(three) == len(one)
