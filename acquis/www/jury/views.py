@@ -10,6 +10,7 @@ from acquis.candidates.models import Accommodation
 from acquis.evaluations import convocations
 from acquis.evaluations.enums import SessionStatus
 from acquis.evaluations.models import EvaluationSession
+from acquis.www.jury.deliberation_views import member_deliberations
 from acquis.www.jury.perms import assessed_slots, juror_required
 
 
@@ -41,6 +42,7 @@ def home(request):
             "coming_rows": [r for r in rows if r[0].session.date > today],
             "past_rows": [r for r in rows if r[0].session.date < today],
             "sessions": sorted(sessions.values(), key=lambda s: (s.date, s.pk)),
+            "deliberations": member_deliberations(request.user),
         },
     )
 

@@ -1,0 +1,103 @@
+"""Forms of the deliberation screens (staff and jury): shape only; the juries verbs decide.
+
+`DecisionForm` reads one candidate's posted decision; the screen itself renders its inputs
+by hand from `evidence.gather` (300 candidates: no form object per candidate on GET).
+"""
+
+from django import forms
+
+from acquis.juries.enums import DecisionKind, JuryKind, JuryRole
+from acquis.www.staff.candidate_forms import DATE_WIDGET
+
+
+class DeliberationForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=160)
+    kind = forms.ChoiceField(label="Jury", choices=JuryKind.choices)
+    on = forms.DateField(label="Date de la délibération", widget=DATE_WIDGET)
+    place = forms.CharField(label="Lieu", max_length=255)
+    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+class MemberForm(forms.Form):
+    user = UserChoiceField(
+        label="Membre",
+        queryset=None,
+        help_text="Les comptes ayant le rôle « membre de jury » chez le certificateur : "
+        "chaque membre signe le procès-verbal avec son mot de passe.",
+    )
+    role = forms.ChoiceField(label="Qualité", choices=JuryRole.choices)
+    external = forms.BooleanField(
+        label="Extérieur au certificateur",
+        required=False,
+        help_text="Le référentiel veut les représentants employeurs et salariés extérieurs, "
+        "le formateur membre de l'organisme certificateur.",
+    )
+    organisation = forms.CharField(label="Structure représentée", max_length=255, required=False)
+
+    def __init__(self, *args, users, **kwargs):
+        kwargs.setdefault("auto_id", "id_membre_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class CohortForm(forms.Form):
+    cohort = forms.ModelChoiceField(label="Promotion", queryset=None)
+
+    def __init__(self, *args, cohorts, **kwargs):
+        kwargs.setdefault("auto_id", "id_promotion_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+
+
+class CandidacyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        cohort = f", {obj.cohort}" if obj.cohort_id else ""
+        return f"{obj.candidate.full_name} — {obj.get_pathway_display()}{cohort}"
+
+
+class CandidateForm(forms.Form):
+    candidacy = CandidacyChoiceField(label="Candidat en attente du jury", queryset=None)
+
+    def __init__(self, *args, candidacies, **kwargs):
+        kwargs.setdefault("auto_id", "id_candidat_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["candidacy"].queryset = candidacies
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label="Motif de la suspension", max_length=500, required=False)
+
+
+class DecisionForm(forms.Form):
+    """One candidate's decision as posted by the screen (names fixed by the template)."""
+
+    kind = forms.ChoiceField(
+        label="Décision",
+        choices=DecisionKind.choices,
+        error_messages={"required": "Décision : choisissez la décision du jury."},
+    )
+    blocks = forms.MultipleChoiceField(label="Blocs validés", required=False)
+    reason = forms.CharField(label="Motif", required=False)
+    further_evidence = forms.CharField(label="Compléments demandés", required=False)
+    correction_reason = forms.CharField(label="Motif de la correction", required=False)
+
+    def __init__(self, *args, block_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blocks"].choices = [(code, code) for code in block_codes]
+        self.fields["blocks"].error_messages["invalid_choice"] = (
+            "Bloc : %(value)s ne fait pas partie des blocs visés par le candidat."
+        )
+
+    def blocks_map(self) -> dict[str, bool]:
+        chosen = set(self.cleaned_data["blocks"])
+        return {code: code in chosen for code, _ in self.fields["blocks"].choices}

@@ -1,0 +1,81 @@
+"""The exam manager composes a jury with a missing role (refusal explained), completes it,
+opens the deliberation and records a decision; axe-core on every screen (Chromium)."""
+
+import pytest
+
+from acquis.juries.enums import JuryRole
+from acquis.juries.models import Decision
+from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD
+from tests.juries import factories as jf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_version, certifier):
+    candidacy = jf.ready_candidacy(ops_version, blocks=["B3"], memoir_oral=None, placement_days=0)
+    name = candidacy.candidate.full_name
+    seats = jf.jury_users(certifier)
+    employer, employee, trainer = seats
+
+    page.goto(live_server.url + "/gestion/deliberations/")
+    page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Délibérations du jury de certification").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Intitulé").fill("Jury de juin")
+    page.locator("#id_kind").select_option("certification")
+    page.get_by_label("Date de la délibération").fill("2026-06-15")
+    page.get_by_label("Lieu").fill("OPS Conseil, Bron")
+    page.get_by_role("button", name="Préparer la délibération").click()
+    page.get_by_role("heading", name="Jury de juin").wait_for()
+    assert "Représentant employeurs : aucun membre." in page.locator("#composition").inner_text()
+
+    def seat(user, role, external, organisation):
+        page.locator("#id_membre_user").select_option(str(user.pk))
+        page.locator("#id_membre_role").select_option(role)
+        if external:
+            page.get_by_label("Extérieur au certificateur").check()
+        page.get_by_label("Structure représentée").fill(organisation)
+        page.get_by_role("button", name="Ajouter au jury").click()
+
+    seat(*employer)
+    seat(*trainer)
+    page.get_by_role("combobox", name="Candidat en attente du jury").select_option(
+        str(candidacy.pk)
+    )
+    page.get_by_role("button", name="Ajouter le candidat").click()
+    page.get_by_role("button", name="Ouvrir la délibération").click()
+    alert = page.locator("#refus")
+    assert "Délibération non ouverte" in alert.inner_text()
+    assert "Représentant salariés : aucun membre." in alert.inner_text()
+    assert_accessible(page)
+
+    seat(*employee)
+    assert "Le jury respecte la composition" in page.locator("#composition").inner_text()
+    page.get_by_role("button", name="Ouvrir la délibération").click()
+    assert page.locator("#etat-deliberation").inner_text() == "En délibération"
+    assert_accessible(page)
+
+    # The proposal (B3 acquired, blocks only: partial validation) is prefilled; a partial
+    # validation without its reason is refused next to the candidate.
+    form = page.get_by_role("form", name=f"Décision pour {name}")
+    assert form.get_by_role("radio", name="Validation partielle").is_checked()
+    form.get_by_role("button", name=f"Enregistrer la décision de {name}").click()
+    refusal = page.get_by_role("alert").filter(has_text="Motif : obligatoire")
+    assert refusal.count() >= 1
+    assert_accessible(page)
+    form = page.get_by_role("form", name=f"Décision pour {name}")
+    form.get_by_label("Motif", exact=True).fill("Candidature limitée au bloc 3.")
+    form.get_by_label("Compléments demandés (validation partielle)").fill(
+        "Les blocs 1, 2 et 4 restent à présenter."
+    )
+    form.get_by_role("button", name=f"Enregistrer la décision de {name}").click()
+    page.get_by_text("Décision enregistrée : Validation partielle").wait_for()
+    decision = Decision.objects.get(candidacy=candidacy)
+    assert decision.kind == "partial"
+    assert [b.block.code for b in decision.blocks.filter(validated=True)] == ["B3"]
+    assert JuryRole.EMPLOYEE_REPRESENTATIVE in set(
+        decision.deliberation.members.values_list("role", flat=True)
+    )
