@@ -285,6 +285,19 @@ def _transition(original: Candidacy, to_status: str, *, verb: str, actor, payloa
 
 
 @transaction.atomic
+@transaction.atomic
+def record_decision(candidacy: Candidacy, *, decision, minutes_number: str, actor=None):
+    """The guarded move awaiting_jury → decided, made only when a decision's minutes are
+    signed (acquis.juries.minutes)."""
+    return _transition(
+        candidacy,
+        CandidacyStatus.DECIDED,
+        verb="record_decision",
+        actor=actor,
+        payload={"decision": decision.pk, "kind": decision.kind, "minutes": minutes_number},
+    )
+
+
 def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: str = ""):
     """Plain moves (start, send to jury, withdraw, abandon); reasons required to leave."""
     current = Candidacy.objects.select_for_update().values_list("status", flat=True)

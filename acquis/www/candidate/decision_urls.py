@@ -1,3 +1,9 @@
-"""Mounted under /mon-dossier/ by config/urls.py."""
+"""Mounted under /mon-dossier/ by config/urls.py: the candidate's jury decisions."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.candidate import decision_views as v
+
+urlpatterns = [
+    path("decisions/", v.candidate_decisions, name="candidate_decisions"),
+]

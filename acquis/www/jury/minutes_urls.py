@@ -1,3 +1,9 @@
-"""Mounted under /jury/ by config/urls.py."""
+"""Mounted under /jury/ by config/urls.py: the PV of a deliberation, for its jury members."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.jury import minutes_views as v
+
+urlpatterns = [
+    path("deliberations/<int:pk>/pv/", v.jury_minutes, name="jury_minutes"),
+]

@@ -11,6 +11,7 @@ from acquis.audit.models import AuditEvent
 from acquis.candidates import services
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
+from acquis.juries.models import Decision
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import candidate_forms as f
@@ -167,8 +168,19 @@ def candidacy_detail(request, pk):
         "history": AuditEvent.objects.for_object(candidacy).select_related("actor"),
         "forms": _dossier_forms(candidacy),
         "results": candidacy_results(candidacy),
+        "jury_decisions": _jury_decisions(candidacy),
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
+
+
+def _jury_decisions(candidacy: Candidacy):
+    """Every jury decision of the candidacy, corrections included (two queries)."""
+    return (
+        Decision.objects.filter(candidacy=candidacy)
+        .select_related("deliberation", "corrects__deliberation")
+        .prefetch_related("blocks__block")
+        .order_by("deliberation__date", "pk")
+    )
 
 
 def _dossier_forms(candidacy: Candidacy) -> dict:

@@ -1,0 +1,138 @@
+"""Corrections: a signed decision is never edited; it is corrected by a new decision.
+
+Practice (domain.md): "once signed, decisions do not change: a correction is a new,
+reasoned decision that refers to the old one, and the history stays". A correction (material
+error, outcome of an appeal) is decided in a new deliberation of the same kind, version and
+certifier, by a lawfully composed jury (its seats are filled as for any deliberation), with
+its own signed PV. `start_correction` prepares that deliberation with the candidacy on its
+list; the jury decides with `decide_correction` (`decisions.decide(..., corrects=old,
+correction_reason=...)`); when its PV is signed, the ledger revokes the corrected decision's
+held blocks (`ledger.record_held_blocks`). Both decisions stay in the candidate's history.
+"""
+
+from datetime import date
+
+from django.db import transaction
+
+from acquis.audit.services import record_event
+from acquis.juries.enums import DeliberationStatus
+from acquis.juries.exceptions import JuryError
+from acquis.juries.models import Decision, Deliberation, DeliberationCandidate
+
+UNSIGNED = (DeliberationStatus.PREPARED, DeliberationStatus.OPEN, DeliberationStatus.SIGNING)
+
+
+def latest_signed_decision(candidacy) -> Decision | None:
+    """The candidacy's signed decision in force: frozen and not itself corrected by a
+    signed decision."""
+    return (
+        Decision.objects.filter(candidacy=candidacy, frozen=True)
+        .exclude(corrections__frozen=True)
+        .select_related("deliberation")
+        .order_by("-deliberation__date", "-pk")
+        .first()
+    )
+
+
+def corrected_decision(deliberation: Deliberation, candidacy) -> Decision | None:
+    """On a correction deliberation, the signed decision the new one corrects; None on an
+    ordinary deliberation (the candidacy had no signed decision when it was listed)."""
+    if not deliberation.entries.filter(candidacy=candidacy).exists():
+        return None
+    old = latest_signed_decision(candidacy)
+    if old is None or old.deliberation_id == deliberation.pk:
+        return None
+    return old
+
+
+def is_correction(deliberation: Deliberation) -> bool:
+    return (
+        Decision.objects.filter(
+            frozen=True,
+            candidacy__deliberation_entries__deliberation=deliberation,
+        )
+        .exclude(deliberation=deliberation)
+        .exists()
+    )
+
+
+@transaction.atomic
+def start_correction(
+    decision: Decision, *, on: date, place: str, title: str, actor
+) -> Deliberation:
+    """A new deliberation to correct a signed decision; its jury is composed as usual."""
+    from acquis.juries import deliberations
+
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("deliberation__certifier", "deliberation__version", "candidacy__candidate")
+        .get(pk=decision.pk)
+    )
+    name = decision.candidacy.candidate.full_name
+    if not decision.frozen:
+        raise JuryError(
+            f"La décision de {name} n'est pas encore signée : tant que personne n'a signé le "
+            "procès-verbal, rouvrez la délibération pour la modifier."
+        )
+    current = latest_signed_decision(decision.candidacy)
+    if current is not None and current.pk != decision.pk:
+        raise JuryError(
+            "Cette décision a déjà été corrigée (décision du "
+            f"{current.deliberation.date:%d/%m/%Y}) : corrigez la décision en vigueur."
+        )
+    pending = (
+        DeliberationCandidate.objects.filter(
+            candidacy=decision.candidacy, deliberation__status__in=UNSIGNED
+        )
+        .select_related("deliberation")
+        .first()
+    )
+    if pending is not None:
+        raise JuryError(
+            f"{name} figure déjà sur la délibération « {pending.deliberation} », non signée : "
+            "la correction s'y décide."
+        )
+    if on is not None and on < decision.deliberation.date:
+        raise JuryError(
+            "La date de la correction ne peut précéder celle de la décision corrigée "
+            f"({decision.deliberation.date:%d/%m/%Y}).",
+            problems=["Date : postérieure à la décision corrigée."],
+        )
+    old = decision.deliberation
+    deliberation = deliberations.prepare(
+        old.certifier, old.version, kind=old.kind, title=title, on=on, place=place, actor=actor
+    )
+    # Written here, not through deliberations.add_candidates: that verb takes candidacies
+    # awaiting the jury, and this one is already decided.
+    DeliberationCandidate.objects.create(
+        deliberation=deliberation, candidacy=decision.candidacy, position=1
+    )
+    record_event(
+        "deliberation.start_correction",
+        deliberation,
+        actor=actor,
+        payload={
+            "corrects": decision.pk,
+            "corrected_deliberation": old.pk,
+            "candidacy": decision.candidacy_id,
+            "name": name,
+        },
+    )
+    return deliberation
+
+
+def decide_correction(deliberation: Deliberation, candidacy, *, correction_reason: str, **kw):
+    """The jury's new decision on a correction deliberation (refers to the old one)."""
+    from acquis.juries import decisions
+
+    old = corrected_decision(deliberation, candidacy)
+    if old is None:
+        raise JuryError("Aucune décision signée à corriger pour cette candidature.")
+    if not (correction_reason or "").strip():
+        raise JuryError(
+            "Le motif de la correction est obligatoire (erreur matérielle, issue d'un recours…).",
+            problems=["Motif de la correction : obligatoire."],
+        )
+    return decisions.decide(
+        deliberation, candidacy, corrects=old, correction_reason=correction_reason.strip(), **kw
+    )

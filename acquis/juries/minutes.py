@@ -1,0 +1,381 @@
+"""The minutes (procès-verbal, PV) of a deliberation: closing, numbering, signing, freezing.
+
+- `close_deliberation`: every candidate on the list has a decision; the PV content is fixed
+  as JSON, hashed (SHA-256 of its canonical form) and numbered by the single locked
+  generator (`MinutesCounter`, one row per certifier and year); the deliberation waits for
+  signatures.
+- `reopen`: only while nobody has signed; the PV is kept, marked superseded.
+- `sign`: each member of the jury signs in the app after re-entering their password; the
+  signature records the time and the hash of the content signed. The last signature makes
+  the decisions a legal record (practice: "once signed, decisions do not change"): they are
+  frozen, the ledger of held blocks is written, the candidacies are decided, and the
+  candidates are notified once the transaction is committed.
+"""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils import timezone
+
+from acquis.audit.services import record_event, record_events
+from acquis.candidates.enums import CandidacyStatus
+from acquis.juries.enums import DecisionKind, DeliberationStatus
+from acquis.juries.exceptions import JuryError
+from acquis.juries.models import (
+    Decision,
+    Deliberation,
+    JuryMember,
+    Minutes,
+    MinutesCounter,
+    MinutesSignature,
+)
+
+CONTENT_FORMAT = 1
+NUMBER_FORMAT = "PV-{year}-{number:04d}"
+
+
+# --- the single locked generator ---------------------------------------------------------
+
+
+def next_number(certifier, year: int) -> str:
+    """Draw the next PV number of this certifier and year, inside the caller's transaction.
+
+    The counter row is locked (`select_for_update`) until the transaction ends, so two
+    closings never draw the same number; a transaction that fails gives its number back
+    (rolled back with it): no gap, no duplicate (tests/juries/test_minutes_numbering_pg.py).
+    """
+    with transaction.atomic():
+        # Creating the row ignores a concurrent creation (ON CONFLICT DO NOTHING): the
+        # locking read below then waits for whichever transaction holds the row.
+        MinutesCounter.objects.bulk_create(
+            [MinutesCounter(certifier=certifier, year=year, last=0)], ignore_conflicts=True
+        )
+        counter = MinutesCounter.objects.select_for_update().get(certifier=certifier, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return NUMBER_FORMAT.format(year=year, number=counter.last)
+
+
+# --- content and hash ----------------------------------------------------------------------
+
+
+def canonical(content: dict) -> bytes:
+    return json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode("utf-8")
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def _member_content(member: JuryMember) -> dict:
+    user = member.user
+    return {
+        "id": member.pk,
+        "name": user.get_full_name() or user.email,
+        "email": user.email,
+        "role": member.role,
+        "role_label": member.get_role_display(),
+        "external": member.external,
+        "organisation": member.organisation,
+        "present": member.present,
+    }
+
+
+def _decision_content(decision: Decision) -> dict:
+    corrected = decision.corrects
+    return {
+        "id": decision.pk,
+        "kind": decision.kind,
+        "kind_label": decision.get_kind_display(),
+        "proposed_kind": decision.proposed_kind,
+        "proposed_label": decision.get_proposed_kind_display(),
+        "departs_from_proposal": decision.kind != decision.proposed_kind,
+        "reason": decision.reason,
+        "further_evidence": decision.further_evidence,
+        "deadline": decision.deadline.isoformat() if decision.deadline else None,
+        "corrects": None
+        if corrected is None
+        else {
+            "id": corrected.pk,
+            "kind": corrected.kind,
+            "kind_label": corrected.get_kind_display(),
+            "deliberation": str(corrected.deliberation),
+            "reason": decision.correction_reason,
+        },
+        "blocks": [
+            {
+                "code": row.block.code,
+                "title": row.block.title,
+                "validated": row.validated,
+                "proposed": row.proposed,
+                "held_before": row.held_before,
+            }
+            for row in decision.blocks.all()
+        ],
+    }
+
+
+def _candidate_content(entry, decision: Decision) -> dict:
+    candidacy = entry.candidacy
+    person = candidacy.candidate
+    return {
+        "candidacy": candidacy.pk,
+        "name": person.full_name,
+        "birth_name": person.birth_name,
+        "usage_name": person.usage_name,
+        "first_names": " ".join(
+            name for name in (person.first_name, person.first_name_2, person.first_name_3) if name
+        ),
+        "birth_date": person.birth_date.isoformat(),
+        "pathway": candidacy.pathway,
+        "pathway_label": candidacy.get_pathway_display(),
+        "whole_title": candidacy.whole_title,
+        "decision": _decision_content(decision),
+    }
+
+
+def build_content(deliberation: Deliberation, *, number: str, generated_at) -> dict:
+    """The PV as data: what the members sign and what the printable page shows."""
+    version = deliberation.version
+    members = deliberation.members.select_related("user").order_by("pk")
+    entries = deliberation.entries.select_related("candidacy__candidate").order_by("position", "pk")
+    decisions = {
+        decision.candidacy_id: decision
+        for decision in deliberation.decisions.select_related(
+            "corrects__deliberation"
+        ).prefetch_related("blocks__block")
+    }
+    return {
+        "format": CONTENT_FORMAT,
+        "number": number,
+        "generated_at": generated_at.isoformat(),
+        "certifier": {"id": deliberation.certifier_id, "name": deliberation.certifier.name},
+        "certification": {
+            "code": version.certification.code,
+            "title": version.title,
+            "version": version.number,
+            "registry": f"{version.registry_kind}{version.registry_number}",
+            "level": version.level,
+        },
+        "jury": {"kind": deliberation.kind, "label": deliberation.get_kind_display()},
+        "deliberation": {
+            "id": deliberation.pk,
+            "title": deliberation.title,
+            "date": deliberation.date.isoformat(),
+            "place": deliberation.place,
+        },
+        "members": [_member_content(member) for member in members],
+        "candidates": [
+            _candidate_content(entry, decisions[entry.candidacy_id]) for entry in entries
+        ],
+    }
+
+
+def current_minutes(deliberation: Deliberation) -> Minutes | None:
+    """The PV in force (not superseded by a reopening), if any."""
+    return deliberation.minutes.filter(superseded=False).order_by("-generated_at", "-pk").first()
+
+
+def _move(deliberation, to_status, *, actor, payload=None):
+    from acquis.juries import deliberations
+
+    return deliberations._move(deliberation, to_status, actor=actor, payload=payload)
+
+
+def _locked(deliberation: Deliberation) -> Deliberation:
+    return (
+        Deliberation.objects.select_for_update()
+        .select_related("certifier", "version__certification")
+        .get(pk=deliberation.pk)
+    )
+
+
+# --- verbs --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
+    """End the deliberation: the PV is generated, numbered and hashed, ready to sign."""
+    deliberation = _locked(deliberation)
+    if deliberation.status != DeliberationStatus.OPEN:
+        raise JuryError(
+            "Seule une délibération en cours peut être close : celle-ci est "
+            f"« {deliberation.get_status_display()} »."
+        )
+    entries = list(deliberation.entries.select_related("candidacy__candidate"))
+    if not entries:
+        raise JuryError("La délibération ne compte aucun candidat : rien à consigner.")
+    decided = set(deliberation.decisions.values_list("candidacy_id", flat=True))
+    missing = [
+        entry.candidacy.candidate.full_name
+        for entry in entries
+        if entry.candidacy_id not in decided
+    ]
+    if missing:
+        raise JuryError(
+            "Chaque candidat doit avoir une décision avant la clôture ; sans décision : "
+            + ", ".join(missing)
+            + ".",
+            problems=[f"{name} : aucune décision enregistrée." for name in missing],
+        )
+    now = timezone.now()
+    number = next_number(deliberation.certifier, deliberation.date.year)
+    content = build_content(deliberation, number=number, generated_at=now)
+    minutes = Minutes.objects.create(
+        deliberation=deliberation,
+        number=number,
+        content=content,
+        content_hash=content_hash(content),
+        generated_at=now,
+    )
+    record_event(
+        "minutes.generated",
+        minutes,
+        actor=actor,
+        payload={"number": number, "content_hash": minutes.content_hash},
+    )
+    _move(
+        deliberation,
+        DeliberationStatus.SIGNING,
+        actor=actor,
+        payload={"minutes": number, "content_hash": minutes.content_hash},
+    )
+    return minutes
+
+
+@transaction.atomic
+def reopen(deliberation: Deliberation, *, actor) -> Deliberation:
+    """Back to deliberating, only before any signature; the PV stays, marked superseded."""
+    deliberation = _locked(deliberation)
+    if deliberation.status != DeliberationStatus.SIGNING:
+        raise JuryError(
+            "Seule une délibération dont le procès-verbal attend les signatures peut être "
+            f"rouverte : celle-ci est « {deliberation.get_status_display()} »."
+        )
+    minutes = current_minutes(deliberation)
+    if minutes is not None and minutes.signatures.exists():
+        raise JuryError(
+            f"Le procès-verbal {minutes.number} a déjà été signé par un membre du jury : la "
+            "délibération ne peut plus être rouverte."
+        )
+    if minutes is not None:
+        Minutes.objects.filter(pk=minutes.pk).update(superseded=True)
+        record_event("minutes.superseded", minutes, actor=actor, payload={"number": minutes.number})
+    _move(
+        deliberation,
+        DeliberationStatus.OPEN,
+        actor=actor,
+        payload={"superseded_minutes": minutes.number if minutes else ""},
+    )
+    return deliberation
+
+
+@transaction.atomic
+def sign(minutes: Minutes, user, *, password: str, actor) -> MinutesSignature:
+    """One member's signature; the last one freezes the decisions (see the module doc)."""
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    deliberation = _locked(minutes.deliberation)
+    if minutes.superseded or deliberation.status != DeliberationStatus.SIGNING:
+        raise JuryError(
+            f"Le procès-verbal {minutes.number} n'est pas à signer (délibération "
+            f"« {deliberation.get_status_display()} »)."
+        )
+    member = deliberation.members.filter(user=user).first()
+    if member is None:
+        raise JuryError(
+            "Vous ne siégez pas dans ce jury : vous ne pouvez pas signer ce procès-verbal."
+        )
+    if not member.present:
+        raise JuryError("Vous étiez absent(e) de la délibération : vous ne pouvez pas signer.")
+    if not password or not user.check_password(password):
+        raise JuryError(
+            "Mot de passe incorrect : la signature n'est pas enregistrée.",
+            problems=["password"],
+        )
+    if content_hash(minutes.content) != minutes.content_hash:
+        raise JuryError(
+            "Le procès-verbal a été modifié depuis son établissement (son empreinte ne "
+            "correspond plus) : signature refusée. Prévenez le responsable des épreuves."
+        )
+    if minutes.signatures.filter(member=member).exists():
+        raise JuryError("Vous avez déjà signé ce procès-verbal.")
+    signature = MinutesSignature.objects.create(
+        minutes=minutes, member=member, signed_at=timezone.now(), content_hash=minutes.content_hash
+    )
+    record_event(
+        "minutes.signed",
+        minutes,
+        actor=actor,
+        payload={
+            "number": minutes.number,
+            "member": member.pk,
+            "role": member.role,
+            "content_hash": minutes.content_hash,
+        },
+    )
+    if minutes.signatures.count() == deliberation.members.count():
+        _finalise(deliberation, minutes, actor=actor)
+    return signature
+
+
+def _finalise(deliberation: Deliberation, minutes: Minutes, *, actor) -> None:
+    """Last signature: decisions frozen, ledger written, candidacies decided, notified."""
+    from acquis.candidates.services import record_decision
+    from acquis.juries import ledger, notifications
+
+    _move(
+        deliberation,
+        DeliberationStatus.SIGNED,
+        actor=actor,
+        payload={"minutes": minutes.number, "content_hash": minutes.content_hash},
+    )
+    decisions = list(deliberation.decisions.select_related("candidacy").order_by("pk"))
+    # A queryset update: a frozen row refuses save(), and this is the one place that
+    # freezes.
+    Decision.objects.filter(deliberation=deliberation).update(frozen=True)
+    record_events(
+        [
+            {
+                "verb": "decision.frozen",
+                "obj": decision,
+                "payload": {
+                    "minutes": minutes.number,
+                    "content_hash": minutes.content_hash,
+                    "kind": decision.kind,
+                    "corrects": decision.corrects_id,
+                },
+            }
+            for decision in decisions
+        ],
+        actor=actor,
+    )
+    for decision in decisions:
+        decision.frozen = True
+        ledger.record_held_blocks(decision, actor=actor)
+        # record_decision is a guarded move (only this verb makes it); a correction's
+        # candidacy is already decided.
+        if decision.candidacy.status == CandidacyStatus.AWAITING_JURY:
+            record_decision(
+                decision.candidacy, decision=decision, minutes_number=minutes.number, actor=actor
+            )
+    pk = deliberation.pk
+    transaction.on_commit(lambda: notifications.notify_decisions(Deliberation.objects.get(pk=pk)))
+
+
+def signatures_state(minutes: Minutes) -> list[dict]:
+    """Each member and their signature (or none yet), in the order of the jury."""
+    signed = {signature.member_id: signature for signature in minutes.signatures.all()}
+    return [
+        {"member": member, "signature": signed.get(member.pk)}
+        for member in minutes.deliberation.members.select_related("user").order_by("pk")
+    ]
+
+
+KIND_SENTENCES = {
+    DecisionKind.TOTAL: "Le titre est attribué.",
+    DecisionKind.PARTIAL: "Une partie de la certification est accordée.",
+    DecisionKind.REFUSED: "La certification n'est pas attribuée.",
+}

@@ -1,0 +1,121 @@
+"""The PV of a deliberation for its jury members (/jury/deliberations/<pk>/pv/).
+
+Printable: number, hash, members and their signatures, each candidate's decision. A member
+closes the deliberation (the PV is generated), reopens it while nobody has signed, and signs
+after re-entering their password. Each action runs one verb of `acquis.juries.minutes`; a
+refusal is shown with its French message.
+"""
+
+import copy
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from acquis.juries import minutes as pv
+from acquis.juries.enums import DeliberationStatus
+from acquis.juries.exceptions import JuryError
+from acquis.www.jury.deliberation_perms import jury_member_required
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label="Mot de passe (confirmation de votre signature)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe pour signer."},
+    )
+
+
+def _french_date(iso: str | None) -> str | None:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else iso
+
+
+def display_content(content: dict) -> dict:
+    """The stored content with its ISO dates written the French way (a copy: the stored,
+    hashed content is never touched)."""
+    shown = copy.deepcopy(content)
+    shown["deliberation"]["date"] = _french_date(shown["deliberation"]["date"])
+    for candidate in shown["candidates"]:
+        candidate["birth_date"] = _french_date(candidate["birth_date"])
+        candidate["decision"]["deadline"] = _french_date(candidate["decision"]["deadline"])
+    return shown
+
+
+def minutes_context(deliberation, minutes) -> dict:
+    """What both PV pages (jury and staff) show."""
+    return {
+        "deliberation": deliberation,
+        "minutes": minutes,
+        "content": display_content(minutes.content) if minutes else None,
+        "signatures": pv.signatures_state(minutes) if minutes else [],
+        "superseded": list(deliberation.minutes.filter(superseded=True).order_by("generated_at")),
+        "hash_ok": minutes is None or pv.content_hash(minutes.content) == minutes.content_hash,
+        "S": DeliberationStatus,
+    }
+
+
+def _act(request, member, minutes, form):
+    """Run the posted action; returns the bound form with errors, or None on success."""
+    deliberation, action = member.deliberation, request.POST.get("action")
+    try:
+        if action == "close":
+            created = pv.close_deliberation(deliberation, actor=request.user)
+            messages.success(
+                request, f"Délibération close : procès-verbal {created.number} établi."
+            )
+        elif action == "reopen":
+            pv.reopen(deliberation, actor=request.user)
+            messages.success(request, "Délibération rouverte : le procès-verbal est remplacé.")
+        elif action == "sign" and minutes is not None:
+            if not form.is_valid():
+                return form
+            pv.sign(
+                minutes, request.user, password=form.cleaned_data["password"], actor=request.user
+            )
+            update_session_auth_hash(request, request.user)
+            messages.success(request, f"Vous avez signé le procès-verbal {minutes.number}.")
+    except JuryError as exc:
+        if action == "sign" and exc.problems == ["password"]:
+            form.add_error("password", str(exc))
+            return form
+        for problem in exc.problems:
+            messages.error(request, problem)
+        messages.error(request, str(exc))
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@jury_member_required
+def jury_minutes(request, pk):
+    member = request.jury_member
+    deliberation = member.deliberation
+    minutes = pv.current_minutes(deliberation)
+    form = SignForm(request.POST if request.POST.get("action") == "sign" else None)
+    if request.method == "POST":
+        failed = _act(request, member, minutes, form)
+        if failed is None:
+            return redirect("jury_minutes", pk=pk)
+        form = failed
+    signed_by_me = minutes is not None and minutes.signatures.filter(member=member).exists()
+    context = minutes_context(deliberation, minutes) | {
+        "member": member,
+        "form": form,
+        "signed_by_me": signed_by_me,
+        "can_sign": minutes is not None
+        and deliberation.status == DeliberationStatus.SIGNING
+        and member.present
+        and not signed_by_me,
+        "can_reopen": minutes is not None
+        and deliberation.status == DeliberationStatus.SIGNING
+        and not minutes.signatures.exists(),
+    }
+    return render(
+        request,
+        "www/juries/minutes.html",
+        context,
+        status=400 if form.errors else 200,
+    )
