@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from acquis import demo_juries
 from acquis.candidates import services as dossiers
 from acquis.candidates.enums import AccessMode, Pathway, VaeRoute
 from acquis.candidates.models import Candidacy, Cohort
@@ -268,7 +269,7 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
     """Jurors (one not eligible), a past session fully graded (with a divergence), a session
     held today (grids to fill) and an upcoming one whose panel the validator refuses."""
     today = date.today()  # noqa: DTZ011 - demo calendar in local dates
-    trained_on = today - timedelta(days=30)
+    trained_on = today - timedelta(days=180)  # before every demo session
     people = [
         (juror_user, "Conseiller emploi", 7, False, True),
         (
@@ -323,6 +324,9 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
         actor=manager,
     )
     _past_session(certifier, version, manager, [paul, sophie], people_by_name, today)
+    demo_juries.build(
+        certifier, version, manager, user=_user, pdf=_pdf, jurors=(paul, sophie), today=today
+    )
     _today_session(certifier, version, manager, [paul, sophie], people_by_name, today)
     session = evaluations.plan_session(
         certifier=certifier,

@@ -15,18 +15,21 @@ from acquis.evaluations.models import (
     Grid,
 )
 from acquis.evaluations.services import panel_problems
+from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
+from acquis.juries.models import Deliberation, HeldBlock
 from acquis.referential.models import CertificationVersion
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_is_complete_and_idempotent(capsys):
-    call_command("demo")
+def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the decisions' emails
+        call_command("demo")
     first = capsys.readouterr().out
     assert "admin@ops-conseil.demo" in first and "Mot de passe" in first
     build_demo()
     assert CertificationVersion.objects.count() == 1
-    assert Candidate.objects.count() == 12
+    assert Candidate.objects.count() == 15  # 12 in the 2026 cohort, 3 in 2025
     statuses = set(Candidacy.objects.values_list("status", flat=True))
     assert {
         "registered",
@@ -46,7 +49,9 @@ def test_demo_is_complete_and_idempotent(capsys):
     assert all(p.juror.user.email == "nouveau-jure@ops-conseil.demo" for p in problems)
     assert upcoming.slots.count() == 3
     # The past session: closed, fully graded, with a divergence and an excused absence.
-    past = EvaluationSession.objects.get(status=SessionStatus.CLOSED)
+    past = EvaluationSession.objects.get(
+        status=SessionStatus.CLOSED, title="Session d'évaluation — bloc 1"
+    )
     assert set(past.slots.values_list("status", flat=True)) == {
         SlotStatus.CONSOLIDATED,
         SlotStatus.ABSENT_EXCUSED,
@@ -63,4 +68,18 @@ def test_demo_is_complete_and_idempotent(capsys):
         slot__session=held, juror__user__email="jure@ops-conseil.demo", status=GridStatus.DRAFT
     ).exists()
     assert not held.slots.filter(convoked_at__isnull=True).exists()
+    # Juries: one signed deliberation with the three kinds of decision, one open (VAE).
+    signed = Deliberation.objects.get(status=DeliberationStatus.SIGNED)
+    assert set(signed.decisions.values_list("kind", flat=True)) == {
+        DecisionKind.TOTAL,
+        DecisionKind.PARTIAL,
+        DecisionKind.REFUSED,
+    }
+    assert signed.decisions.filter(frozen=True, notified_at__isnull=False).count() == 3
+    assert signed.minutes.get(superseded=False).signatures.count() == 3
+    assert HeldBlock.objects.filter(decision__deliberation=signed).count() == 4 + 3
+    opened = Deliberation.objects.get(status=DeliberationStatus.OPEN)
+    assert opened.kind == JuryKind.VAE
+    assert opened.members.filter(user__email="jure@ops-conseil.demo").exists()
+    assert opened.entries.exists()
     assert verify_chain().ok
