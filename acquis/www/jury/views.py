@@ -40,7 +40,7 @@ def home(request):
             "today": today,
             "today_rows": [r for r in rows if r[0].session.date == today],
             "coming_rows": [r for r in rows if r[0].session.date > today],
-            "past_rows": [r for r in rows if r[0].session.date < today],
+            "past_rows": [r for r in reversed(rows) if r[0].session.date < today],
             "sessions": sorted(sessions.values(), key=lambda s: (s.date, s.pk)),
             "deliberations": member_deliberations(request.user),
         },
