@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "acquis.candidates",
     "acquis.evaluations",
     "acquis.juries",
+    "acquis.credentials",
+    "acquis.exports",
     "acquis.www",
 ]
 

@@ -1,0 +1,3 @@
+"""Mounted under /mon-dossier/ by config/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Open Badges public endpoints (issuer profile, status list), mounted at the root."""
+
+urlpatterns: list = []

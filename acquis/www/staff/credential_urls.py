@@ -1,0 +1,3 @@
+"""Mounted under /gestion/ by config/urls.py."""
+
+urlpatterns: list = []
