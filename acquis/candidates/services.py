@@ -285,7 +285,6 @@ def _transition(original: Candidacy, to_status: str, *, verb: str, actor, payloa
 
 
 @transaction.atomic
-@transaction.atomic
 def record_decision(candidacy: Candidacy, *, decision, minutes_number: str, actor=None):
     """The guarded move awaiting_jury → decided, made only when a decision's minutes are
     signed (acquis.juries.minutes)."""
@@ -298,6 +297,7 @@ def record_decision(candidacy: Candidacy, *, decision, minutes_number: str, acto
     )
 
 
+@transaction.atomic
 def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: str = ""):
     """Plain moves (start, send to jury, withdraw, abandon); reasons required to leave."""
     current = Candidacy.objects.select_for_update().values_list("status", flat=True)
