@@ -170,10 +170,11 @@ def _release(elem) -> None:
 
 def _read_fiche(elem) -> RncpFiche:
     # One pass over the direct children: a fiche has ~60 of them and we need a dozen.
+    # iterchildren(*tags) filters in C: same children, in the same order, as testing the
+    # tag of each child in Python.
     found: dict[str, object] = {}
-    for child in elem:
-        if child.tag in _FICHE_FIELDS:
-            found.setdefault(child.tag, child)
+    for child in elem.iterchildren(*_FICHE_FIELDS):
+        found.setdefault(child.tag, child)
     abrege, level = found.get("ABREGE"), found.get("NOMENCLATURE_EUROPE")
     certifiers, blocks = found.get("CERTIFICATEURS"), found.get("BLOCS_COMPETENCES")
     actif = _text(found.get("ACTIF"))
@@ -209,9 +210,8 @@ _BLOCK_FIELDS = ("CODE", "LIBELLE", "LISTE_COMPETENCES", "MODALITES_EVALUATION")
 
 def _read_block(elem) -> RncpBlock:
     found: dict[str, object] = {}
-    for child in elem:
-        if child.tag in _BLOCK_FIELDS:
-            found.setdefault(child.tag, child)
+    for child in elem.iterchildren(*_BLOCK_FIELDS):
+        found.setdefault(child.tag, child)
     return RncpBlock(*(_text(found.get(name)) for name in _BLOCK_FIELDS))
 
 
@@ -274,9 +274,13 @@ def fiche_to_document(fiche: RncpFiche) -> tuple[dict | None, str | None]:
     return document, None
 
 
+_SLUG_SEP_RE = re.compile(r"[^a-z0-9]+")
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+
+
 def _slug(numero: str) -> str | None:
-    slug = re.sub(r"[^a-z0-9]+", "-", numero.lower()).strip("-")[:63]
-    return slug if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", slug) else None
+    slug = _SLUG_SEP_RE.sub("-", numero.lower()).strip("-")[:63]
+    return slug if _SLUG_RE.fullmatch(slug) else None
 
 
 def _certification(fiche: RncpFiche, slug: str, notes: list[str]) -> dict:
@@ -405,7 +409,9 @@ _OTHER_TAGS_RE = re.compile(
 )
 # Line breaks, and long runs of spaces: re-serialised exports turned the breaks into 4+
 # spaces (the real sample), while wrapped words only leave 2-3.
-_HARD_BREAK_RE = re.compile(" {4,}")  # lines are stripped and blank ones dropped afterwards
+# Written "4 spaces, then more": the same matches as " {4,}", but a literal prefix the regex
+# engine searches for quickly.
+_HARD_BREAK_RE = re.compile("    +")  # lines are stripped and blank ones dropped afterwards
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LETTER = r"[^\W\d_]"
@@ -422,13 +428,19 @@ _LEAD_MARKER_RE = re.compile(
     r"|[a-z]\)\s*)+"
 )
 # Competency codes inside a text: "C1.", "A1C2.", "A5.C1 ", "CP3 :", "C1.2 -".
+# The code must not follow a letter, digit or "." "," "/" "'" "-": checked by a lookbehind
+# placed after the code's first character (`X(?<!<not allowed>X)`), not before it, so that
+# the pattern opens on a character class and the regex engine skips ahead to candidates
+# instead of trying every position: same matches, several times faster on long texts.
 _CODE_MARK_RE = re.compile(
-    rf"(?<![\w.,/'’-])([A-Z]{{1,3}}[0-9]{{1,2}}(?:\.?[A-Z]{{1,2}}[0-9]{{1,2}}|\.[0-9]{{1,2}})*)"
+    rf"([A-Z](?<![\w.,/'’-][A-Z])[A-Z]{{0,2}}[0-9]{{1,2}}"
+    rf"(?:\.?[A-Z]{{1,2}}[0-9]{{1,2}}|\.[0-9]{{1,2}})*)"
     rf"(?:\s*[.:)–-]\s*|\s+)(?={_LETTER})"
 )
-# Numbering inside a text: "1.", "1)", "1 -", "2 :", "1.1", "3.1.2.".
+# Numbering inside a text: "1.", "1)", "1 -", "2 :", "1.1", "3.1.2.". Same lookbehind trick.
 _NUM_MARK_RE = re.compile(
-    rf"(?<![\w.,/'’-])([0-9]{{1,2}}(?:\.[0-9]{{1,2}}){{0,3}})(\.?\s*[.):–-]\s*|\.?\s+)(?={_LETTER})"
+    rf"([0-9](?<![\w.,/'’-][0-9])[0-9]?(?:\.[0-9]{{1,2}}){{0,3}})"
+    rf"(\.?\s*[.):–-]\s*|\.?\s+)(?={_LETTER})"
 )
 _SENTENCE_RE = re.compile(rf"(?<![A-Z]\.)(?<=[.!?])\s+(?=[«\"]?[{_UPPER}])")
 # A capitalised infinitive right after a lowercase word: "... l'équipe artistique Participer
@@ -449,8 +461,11 @@ _INLINE_HINT_RE = re.compile(r" (?:[A-Z]{1,3}[0-9]|[0-9]{1,2}[.):\s–-]|[•▪
 def _glued_verbs(text: str) -> list[int]:
     starts = []
     for m in _CAPITAL_VERB_RE.finditer(text):
-        before = text[: m.start()].rstrip(")»”")
-        prev = before[max(before.rfind(" "), before.rfind("\n")) + 1 :]
+        # The word before the verb, closing marks dropped (no slice of the whole prefix).
+        end = m.start()
+        while end and text[end - 1] in ")»”":
+            end -= 1
+        prev = text[max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1 : end]
         if prev[:1].islower() and prev.lower() not in _NOT_BEFORE_GLUE:
             starts.append(m.start("verb"))
     return starts
@@ -626,6 +641,15 @@ def _follows(prev: tuple[int, ...], number: tuple[int, ...]) -> bool:
     return False
 
 
+# A bullet at the start of the text or after a space, followed by a space. Written
+# "bullet, then lookbehind: no non-space before it" (same matches as "(?:^|(?<=\s))bullet")
+# so that the regex engine searches for the bullet character itself.
+_BULLET_RES = {
+    bullet: re.compile(rf"{re.escape(bullet)}(?<![^\s]{re.escape(bullet)})(?=\s)")
+    for bullet in _BULLETS
+}
+
+
 def _split_bullets(text: str, inline: bool = False) -> list[str]:
     for bullet in _BULLETS:
         if bullet not in text:
@@ -633,7 +657,7 @@ def _split_bullets(text: str, inline: bool = False) -> list[str]:
         strong = bullet in _STRONG_BULLETS
         # "-", "–", "*" also join words or mark notes: only a list that opens the text
         # counts, and inside a line only bullets after a wider gap ("a  - b").
-        found = list(re.finditer(rf"(?:^|(?<=\s)){re.escape(bullet)}(?=\s)", text))
+        found = list(_BULLET_RES[bullet].finditer(text))
         wide = [m.start() for m in found if m.start() < 2 or text[m.start() - 2].isspace()]
         # A list laid out with wide gaps ("a  - b  - c") tells its bullets from its dashes.
         starts = (
@@ -650,6 +674,8 @@ def _split_bullets(text: str, inline: bool = False) -> list[str]:
 
 def _split_semicolons(text: str) -> list[str]:
     """Cut at ";" outside parentheses: "(parcours A : 5 ECTS ; parcours B : 8 ECTS)" stays."""
+    if ";" not in text:
+        return [text]
     parts, depth, start = [], 0, 0
     for index, char in enumerate(text):
         if char in "([":

@@ -1,7 +1,8 @@
 """Verbs of the referential: load a file, import RNCP fiches, change a version's state."""
 
+import gc
 import os
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 
 from django.db import reset_queries, transaction
@@ -321,15 +322,43 @@ def import_rncp(
     else:
         results = _parse(path if path is not None else source, wanted)
     # One transaction: a file that turns out malformed at its last fiche writes nothing.
-    with closing(results), transaction.atomic():
+    with _fewer_gc_passes(), closing(results), transaction.atomic():
         _consume(results, wanted, report, dry_run, detail, actor, batch_size)
     if wanted and report.fiches == 0:
         raise ReferentialError(f"La fiche {fiche} ne figure pas dans ce fichier (--fiche).")
     return report
 
 
+@contextmanager
+def _fewer_gc_passes():
+    """Collect cycles less often while importing: the drafts hold no cycles (freed by their
+    reference counts), but the hundreds of thousands of dicts and lists built, unpickled and
+    dropped trigger the cyclic collector again and again, each full pass walking every object
+    of Django. Measured: unpickling the parsed chunks took 3 x longer with the default
+    thresholds (bench/README.md). The forked parsing process inherits the setting.
+    """
+    thresholds = gc.get_threshold()
+    # What is alive now (Django, the modules) is not walked again; a process that froze its
+    # objects itself (a server after its start) is left as it was.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if freeze:
+            gc.unfreeze()
+
+
 def _parse(source, wanted=None):
-    """(document, None) or (None, skip) per fiche, read and split; no database here."""
+    """(document, None) or (None, skip) per fiche, read and split; no database here.
+
+    The documents are not normalised yet: `_consume` does it, only for what it stores (a dry
+    run counts blocks and competencies, the same before and after), and in the writing
+    process when parsing runs in a child: the child is the longer of the two (bench/README.md).
+    """
     from acquis.referential import rncp
 
     with ExitStack() as stack:
@@ -342,7 +371,7 @@ def _parse(source, wanted=None):
             if document is None:
                 yield None, {"fiche": item.numero, "message": message}
             else:
-                yield fileformat.normalise(document), None
+                yield document, None
             if wanted:
                 return
 
@@ -392,7 +421,7 @@ def _consume(results, wanted, report, dry_run, detail, actor, batch_size) -> Non
             continue
         _count(report, document, detail)
         if not dry_run:
-            batch.append(document)
+            batch.append(fileformat.normalise(document))
             if len(batch) >= batch_size:
                 _store_rncp_batch(batch, report, actor, materialise_now=False)
                 batch = []

@@ -198,3 +198,31 @@ def test_the_parallel_import_gives_the_same_versions_as_the_serial_one():
     again = import_rncp(str(RNCP_SAMPLE), parallel=False)
     assert again.unchanged == 8 and again.created == 0
     assert set(CertificationVersion.objects.values_list("content_hash", flat=True)) == hashes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_the_import_restores_the_garbage_collector_settings(dry_run):
+    import gc
+
+    from acquis.referential.services import import_rncp
+
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    report = import_rncp(str(RNCP_SAMPLE), dry_run=dry_run, parallel=not dry_run)
+    assert (report.fiches, report.blocks) == (8, 37)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+@pytest.mark.django_db
+def test_a_dry_run_counts_what_the_import_stores():
+    # The dry run counts documents it does not normalise: same figures as the real import.
+    from acquis.referential.services import import_rncp
+
+    dry = import_rncp(str(RNCP_SAMPLE), dry_run=True)
+    real = import_rncp(str(RNCP_SAMPLE))
+    figures = ("fiches", "blocks", "competencies", "needs_review")
+    assert [getattr(dry, f) for f in figures] == [getattr(real, f) for f in figures]
+    stored = CertificationVersion.objects.all()
+    assert sum(len(b["competencies"]) for v in stored for b in v.document["blocks"]) == (
+        real.competencies
+    )

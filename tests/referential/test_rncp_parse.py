@@ -640,3 +640,60 @@ def test_files_that_are_not_an_export(tmp_path, content, message):
 def test_missing_file(tmp_path):
     with pytest.raises(RncpImportError, match="fichier introuvable"):
         list(iter_fiches(tmp_path / "absent.xml"))
+
+
+# --- the splitter's fast regexes match like their readable forms ---------------------------
+
+# The marker and bullet patterns of rncp.py put their "not after a word" lookbehind after the
+# first character (the regex engine then skips ahead to candidates). These are the readable
+# forms, lookbehind first: both must find exactly the same matches.
+_AFTER = r"(?<![\w.,/'’-])"
+_LETTER = r"[^\W\d_]"
+READABLE_CODE_MARK = (
+    _AFTER + r"([A-Z]{1,3}[0-9]{1,2}(?:\.?[A-Z]{1,2}[0-9]{1,2}|\.[0-9]{1,2})*)"
+    r"(?:\s*[.:)–-]\s*|\s+)(?=" + _LETTER + ")"
+)
+READABLE_NUM_MARK = (
+    _AFTER + r"([0-9]{1,2}(?:\.[0-9]{1,2}){0,3})(\.?\s*[.):–-]\s*|\.?\s+)(?=" + _LETTER + ")"
+)
+MARKER_ALPHABET = "AaCcUé019.,:;)(-–—*•/'’ \n\t"
+
+
+def _spans(pattern, text):
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MARKER_ALPHABET, max_size=60))
+def test_fast_marker_regexes_match_like_the_readable_ones(text):
+    import re
+
+    from acquis.referential import rncp
+
+    assert _spans(rncp._CODE_MARK_RE, text) == _spans(re.compile(READABLE_CODE_MARK), text)
+    assert _spans(rncp._NUM_MARK_RE, text) == _spans(re.compile(READABLE_NUM_MARK), text)
+    assert _spans(rncp._HARD_BREAK_RE, text) == _spans(re.compile(" {4,}"), text)
+    for bullet, pattern in rncp._BULLET_RES.items():
+        readable = re.compile(rf"(?:^|(?<=\s)){re.escape(bullet)}(?=\s)")
+        assert _spans(pattern, text) == _spans(readable, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "C1. Analyser xC2. Tester C3. Livrer",  # "xC2" follows a letter: no marker
+        "1. Préparer 1.2. Animer a1. non 2) Évaluer",
+        "-Analyser - Tester -\n- Livrer",
+        "• Analyser\t•Tester •",
+    ],
+)
+def test_fast_marker_regexes_on_edge_cases(text):
+    import re
+
+    from acquis.referential import rncp
+
+    assert _spans(rncp._CODE_MARK_RE, text) == _spans(re.compile(READABLE_CODE_MARK), text)
+    assert _spans(rncp._NUM_MARK_RE, text) == _spans(re.compile(READABLE_NUM_MARK), text)
+    for bullet in "-•":
+        readable = re.compile(rf"(?:^|(?<=\s)){re.escape(bullet)}(?=\s)")
+        assert _spans(rncp._BULLET_RES[bullet], text) == _spans(readable, text)
