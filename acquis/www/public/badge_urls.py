@@ -1,3 +1,18 @@
 """Open Badges public endpoints (issuer profile, status list), mounted at the root."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.public import badge_views
+
+urlpatterns = [
+    path(
+        "badges/emetteurs/<int:certifier_id>",
+        badge_views.issuer_profile,
+        name="badge_issuer_profile",
+    ),
+    path(
+        "badges/statuts/<int:certifier_id>",
+        badge_views.status_list_credential,
+        name="badge_status_list",
+    ),
+]

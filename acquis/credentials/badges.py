@@ -1,0 +1,477 @@
+"""Open Badges 3.0 credentials: build from a decision, sign, verify (eddsa-rdfc-2022).
+
+- Proofs: W3C Data Integrity `DataIntegrityProof`, cryptosuite `eddsa-rdfc-2022` (Data
+  Integrity EdDSA Cryptosuites v1.0 §3.3): SHA-256 of the canonical proof configuration, then
+  of the canonical document, Ed25519 over both; `proofValue` is base58btc multibase (`z…`).
+  `proof` is written as an array (the 1EdTech JSON Schema of this build requires it).
+- Issuer: **did:key** of the installation's Ed25519 key (`did:key:z6Mk…`), embedded as an OB
+  3.0 `Profile` carrying the certifier's name. A did:key resolves offline (no network to
+  verify, as in the 1EdTech conformance fixtures); the certifier's Profile is also published
+  at `/badges/emetteurs/<id>` (badge_views).
+- Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (total validation),
+  one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
+  "Certification" for an RNCP/RS title and "Competency" for a block of competences (OB 3.0
+  AchievementType vocabulary). RNCP alignment only when the registry number is known.
+- Holder: `credentialSubject.identifier` = IdentityObject of type `name`, unhashed (OB 3.0
+  §B.1.5): the holder's first name and name of use.
+- Revocation: `credentialStatus` BitstringStatusListEntry (status_list.py).
+"""
+
+import base64
+import copy
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+
+import base58
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from acquis.audit.services import record_event
+from acquis.credentials import canonical
+from acquis.credentials.models import IssuedCredential
+from acquis.juries.enums import DecisionKind
+
+ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
+ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
+CRYPTOSUITE = "eddsa-rdfc-2022"
+CONTEXT = [canonical.CREDENTIALS_V2, canonical.OB_V3P0]
+# Namespace of the stable achievement ids (urn:uuid, version 5).
+ACHIEVEMENT_NS = uuid.UUID("6f1c3a52-3a5e-4f0e-9d7a-8a1b5c2e7d40")
+
+
+class BadgeError(Exception):
+    """A badge that cannot be issued, signed or read (French message)."""
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+
+def generate_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def key_to_multibase(key: Ed25519PrivateKey) -> str:
+    """Multikey `secretKeyMultibase`: z + base58btc(0x8026 + 32-byte seed)."""
+    seed = key.private_bytes_raw()
+    return "z" + base58.b58encode(ED25519_PRIV + seed).decode("ascii")
+
+
+def key_from_multibase(value: str) -> Ed25519PrivateKey:
+    value = value.strip()
+    try:
+        raw = base58.b58decode(value[1:]) if value.startswith("z") else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 34 or raw[:2] != ED25519_PRIV:
+        raise BadgeError(
+            "Clé de signature des badges illisible : attendu une clé Ed25519 multibase "
+            "(« z3u2… », réglage ACQUIS_BADGE_KEY ou fichier ACQUIS_BADGE_KEY_FILE)."
+        )
+    return Ed25519PrivateKey.from_private_bytes(raw[2:])
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The installation's key: ACQUIS_BADGE_KEY (multibase), else ACQUIS_BADGE_KEY_FILE."""
+    value = settings.ACQUIS_BADGE_KEY
+    if not value:
+        path = settings.ACQUIS_BADGE_KEY_FILE
+        if not path.is_file():
+            raise BadgeError(
+                f"Clé de signature des badges absente ({path}) : lancez "
+                "« acquis credentials keygen » ou réglez ACQUIS_BADGE_KEY."
+            )
+        value = path.read_text(encoding="ascii")
+    return key_from_multibase(value)
+
+
+def did_key(public_key: Ed25519PublicKey) -> str:
+    raw = ED25519_PUB + public_key.public_bytes_raw()
+    return "did:key:z" + base58.b58encode(raw).decode("ascii")
+
+
+def public_key_from_did(did: str) -> Ed25519PublicKey:
+    """The Ed25519 key of a did:key (did:key method §3.1.2, multibase base58btc)."""
+    if not did.startswith("did:key:z"):
+        raise BadgeError(f"Méthode de vérification non prise en charge : {did} (did:key attendu).")
+    try:
+        raw = base58.b58decode(did[len("did:key:z") :])
+    except ValueError as exc:
+        raise BadgeError(f"did:key illisible : {did}.") from exc
+    if len(raw) != 34 or raw[:2] != ED25519_PUB:
+        raise BadgeError(f"did:key sans clé Ed25519 : {did}.")
+    return Ed25519PublicKey.from_public_bytes(raw[2:])
+
+
+def issuer_did() -> str:
+    return did_key(signing_key().public_key())
+
+
+# --- proofs ---------------------------------------------------------------------------------
+
+
+def _hash_data(document: dict, proof_config: dict) -> bytes:
+    """eddsa-rdfc-2022 §3.3.4: hash(proof config) + hash(document), both canonical."""
+    config = {"@context": document["@context"], **proof_config}
+    return canonical.canonical_hash(config) + canonical.canonical_hash(document)
+
+
+def sign(credential: dict, key: Ed25519PrivateKey, *, created: datetime | None = None) -> dict:
+    """A copy of `credential` with a DataIntegrityProof (eddsa-rdfc-2022) by `key`."""
+    document = copy.deepcopy(credential)
+    document.pop("proof", None)
+    did = did_key(key.public_key())
+    proof = {
+        "type": "DataIntegrityProof",
+        "created": _iso(created or timezone.now()),
+        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+        "cryptosuite": CRYPTOSUITE,
+        "proofPurpose": "assertionMethod",
+    }
+    signature = key.sign(_hash_data(document, proof))
+    proof["proofValue"] = "z" + base58.b58encode(signature).decode("ascii")
+    document["proof"] = [proof]
+    return document
+
+
+@dataclass
+class VerificationResult:
+    ok: bool
+    reason: str = ""
+    issuer: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def verify(credential: dict) -> VerificationResult:
+    """Check the DataIntegrityProof of a credential; the reason says why it fails (French)."""
+    try:
+        return _verify(credential)
+    except (BadgeError, canonical.CanonicalisationError) as exc:
+        return VerificationResult(False, str(exc))
+
+
+def _verify(credential: dict) -> VerificationResult:
+    document = copy.deepcopy(credential)
+    proofs = document.pop("proof", None)
+    if isinstance(proofs, dict):
+        proofs = [proofs]
+    if not proofs:
+        return VerificationResult(False, "Le justificatif n'a pas de preuve (proof).")
+    if len(proofs) != 1:
+        return VerificationResult(False, "Une seule preuve est prise en charge.")
+    proof = dict(proofs[0])
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+        return VerificationResult(
+            False,
+            f"Suite de preuve non prise en charge : {proof.get('type')} "
+            f"{proof.get('cryptosuite') or ''}".strip()
+            + f" (seule DataIntegrityProof {CRYPTOSUITE} est acceptée).",
+        )
+    if proof.get("proofPurpose") != "assertionMethod":
+        return VerificationResult(False, "La preuve n'est pas une assertion (proofPurpose).")
+    method = str(proof.get("verificationMethod", ""))
+    did, _, fragment = method.partition("#")
+    issuer = _issuer_id(document)
+    if did != issuer:
+        return VerificationResult(
+            False, f"La clé de la preuve ({did}) n'est pas celle de l'émetteur ({issuer})."
+        )
+    public_key = public_key_from_did(did)
+    if fragment and fragment != did.removeprefix("did:key:"):
+        return VerificationResult(False, "Méthode de vérification inconnue pour ce did:key.")
+    value = str(proof.pop("proofValue", ""))
+    try:
+        signature = base58.b58decode(value[1:]) if value.startswith("z") else b""
+    except ValueError:
+        signature = b""
+    if len(signature) != 64:
+        return VerificationResult(False, "Signature illisible (proofValue base58btc attendu).")
+    try:
+        public_key.verify(signature, _hash_data(document, proof))
+    except InvalidSignature:
+        return VerificationResult(
+            False, "Signature invalide : le justificatif a été modifié ou mal signé.", issuer
+        )
+    return VerificationResult(True, "Signature valide.", issuer, _date_warnings(document))
+
+
+def _issuer_id(document: dict) -> str:
+    issuer = document.get("issuer")
+    return str(issuer.get("id", "") if isinstance(issuer, dict) else issuer or "")
+
+
+def _date_warnings(document: dict) -> list[str]:
+    now = _iso(timezone.now())
+    warnings = []
+    until = document.get("validUntil")
+    if until and _utc(until) < now:
+        warnings.append(f"Justificatif expiré depuis le {until}.")
+    since = document.get("validFrom")
+    if since and _utc(since) > now:
+        warnings.append(f"Justificatif valable seulement à partir du {since}.")
+    return warnings
+
+
+def _utc(value: str) -> str:
+    try:
+        return _iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return value
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _local_iso(day, at: time = time.min) -> str:
+    """A date as an XML Schema dateTime with the Paris offset (OB 3.0 validFrom/validUntil)."""
+    moment = timezone.make_aware(datetime.combine(day, at))
+    return moment.isoformat()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+# --- credentials from decisions -------------------------------------------------------------
+
+TITLE_TYPE = "Certification"  # OB 3.0 AchievementType: a professional certification title
+BLOCK_TYPE = "Competency"  # OB 3.0 AchievementType: a block of competences
+REGISTRY_NAMES = {
+    "RNCP": "Répertoire national des certifications professionnelles (RNCP)",
+    "RS": "Répertoire spécifique (RS)",
+}
+
+
+def issuer_profile(certifier, did: str | None = None) -> dict:
+    """The OB 3.0 Profile of a certifier, identified by the installation's did:key."""
+    from django.urls import reverse
+
+    url = settings.SITE_URL.rstrip("/") + reverse("badge_issuer_profile", args=[certifier.pk])
+    return {"id": did or issuer_did(), "type": ["Profile"], "name": certifier.name, "url": url}
+
+
+def holder_name(candidate) -> str:
+    return f"{candidate.first_name} {candidate.usage_name or candidate.birth_name}"
+
+
+def _registry(version) -> tuple[str, str, str] | None:
+    """(code "RNCP36612", public URL, framework) when the registry number is known."""
+    number = "".join(ch for ch in (version.registry_number or "") if ch.isdigit())
+    kind = (version.registry_kind or "RNCP").upper()
+    if not number or kind not in REGISTRY_NAMES:
+        return None
+    url = f"https://www.francecompetences.fr/recherche/{kind.lower()}/{number}/"
+    return f"{kind}{number}", url, REGISTRY_NAMES[kind]
+
+
+def _achievement_id(*parts) -> str:
+    return f"urn:uuid:{uuid.uuid5(ACHIEVEMENT_NS, '/'.join(str(p) for p in parts))}"
+
+
+def title_achievement(version) -> dict:
+    level = (version.level or "").upper().removeprefix("NIV")
+    description = f"Certification professionnelle « {version.title} » ({version.certifier_name})."
+    if level:
+        description += f" Niveau {level} du cadre national des certifications professionnelles."
+    achievement = {
+        "id": _achievement_id(version.certification.code, version.number),
+        "type": ["Achievement"],
+        "achievementType": TITLE_TYPE,
+        "name": version.title,
+        "description": description,
+        "criteria": {
+            "narrative": "Délivrée par décision du jury de certification, au vu de la "
+            "validation de tous les blocs de compétences exigés par le référentiel."
+        },
+        "inLanguage": "fr",
+    }
+    registry = _registry(version)
+    if registry:
+        code, url, framework = registry
+        achievement["humanCode"] = code
+        achievement["alignment"] = [
+            {
+                "type": ["Alignment"],
+                "targetName": version.title,
+                "targetUrl": url,
+                "targetCode": code,
+                "targetFramework": framework,
+            }
+        ]
+    return achievement
+
+
+def block_achievement(version, block) -> dict:
+    achievement = {
+        "id": _achievement_id(version.certification.code, version.number, block.code),
+        "type": ["Achievement"],
+        "achievementType": BLOCK_TYPE,
+        "name": block.title,
+        "description": f"Bloc de compétences {block.code} de la certification "
+        f"« {version.title} » ({version.certifier_name}).",
+        "criteria": {
+            "narrative": "Validé par décision du jury de certification, au vu de "
+            "l'évaluation de chacune des compétences du bloc."
+        },
+        "inLanguage": "fr",
+    }
+    registry = _registry(version)
+    if registry and block.registry_code:
+        _, url, framework = registry
+        achievement["humanCode"] = block.registry_code
+        achievement["alignment"] = [
+            {
+                "type": ["Alignment"],
+                "targetName": block.title,
+                "targetUrl": url,
+                "targetCode": block.registry_code,
+                "targetFramework": framework,
+            }
+        ]
+    return achievement
+
+
+def build_credential(decision, achievement, *, issuer, status, credential_id, until=None):
+    """An unsigned AchievementCredential (OB 3.0 §B.1.1) for the decision's holder."""
+    deliberation = decision.deliberation
+    awarded = _local_iso(deliberation.date)
+    credential = {
+        "@context": list(CONTEXT),
+        "id": credential_id,
+        "type": ["VerifiableCredential", "AchievementCredential"],
+        "issuer": issuer,
+        "validFrom": awarded,
+        "awardedDate": awarded,
+        "name": achievement["name"],
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": holder_name(decision.candidacy.candidate),
+                }
+            ],
+            "achievement": achievement,
+        },
+        "credentialStatus": status,
+    }
+    if until is not None:
+        credential["validUntil"] = _local_iso(until, time(23, 59, 59))
+    return credential
+
+
+def _decision(decision):
+    from acquis.juries.models import Decision
+
+    return Decision.objects.select_related(
+        "deliberation__certifier",
+        "deliberation__version__certification",
+        "candidacy__candidate",
+    ).get(pk=decision.pk)
+
+
+def _awards(decision) -> list[tuple]:
+    """(block or None, achievement, expiry) of what the decision awards."""
+    version = decision.deliberation.version
+    awards = []
+    if decision.kind == DecisionKind.TOTAL:
+        awards.append((None, title_achievement(version), None))
+    held = decision.held_blocks.filter(revoked_by__isnull=True).select_related("block")
+    for row in held.order_by("block__position"):
+        awards.append((row.block, block_achievement(version, row.block), row.expires_on))
+    return awards
+
+
+@transaction.atomic
+def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
+    """Sign and store the badges of a signed decision (title, held blocks); idempotent."""
+    from acquis.credentials import status_list
+
+    decision = _decision(decision)
+    if not decision.frozen:
+        raise BadgeError(
+            "Badges : seule une décision figée (procès-verbal signé) peut en délivrer."
+        )
+    certifier = decision.deliberation.certifier
+    key = signing_key()
+    issuer = issuer_profile(certifier, did_key(key.public_key()))
+    status_list.lock(certifier)  # serialises issues per certifier: no duplicate on retry
+    existing = {c.block_id: c for c in decision.credentials.all()}
+    result, created = [], []
+    for block, achievement, until in _awards(decision):
+        block_id = block.pk if block else None
+        if block_id in existing:
+            result.append(existing[block_id])
+            continue
+        index = status_list.allocate_index(certifier)
+        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        document = build_credential(
+            decision,
+            achievement,
+            issuer=issuer,
+            status=status_list.entry(certifier, index),
+            credential_id=credential_id,
+            until=until,
+        )
+        issued = IssuedCredential.objects.create(
+            certifier=certifier,
+            decision=decision,
+            block=block,
+            credential_id=credential_id,
+            status_index=index,
+            document=sign(document, key),
+            issued_at=timezone.now(),
+        )
+        result.append(issued)
+        created.append(issued)
+    if created:
+        record_event(
+            "badges.issued",
+            decision,
+            actor=actor,
+            payload={
+                "credentials": [c.credential_id for c in created],
+                "blocks": [c.block.code if c.block else None for c in created],
+            },
+        )
+    return result
+
+
+@transaction.atomic
+def revoke(credential: IssuedCredential, *, reason: str, actor) -> IssuedCredential:
+    """Revoke a badge: its bit in the status list is set from now on (never deleted)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BadgeError("Révocation d'un badge : le motif est obligatoire.")
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise BadgeError(f"Le badge {credential.credential_id} est déjà révoqué.")
+    credential.revoked_at = timezone.now()
+    credential.save(update_fields=["revoked_at"])
+    record_event(
+        "badges.revoked",
+        credential,
+        actor=actor,
+        from_state="valid",
+        to_state="revoked",
+        payload={"reason": reason, "status_index": credential.status_index},
+    )
+    return credential
+
+
+def for_candidate(candidate):
+    """The holder's badges (portal download), most recent first."""
+    return (
+        IssuedCredential.objects.filter(decision__candidacy__candidate=candidate)
+        .select_related("block", "decision__deliberation__version")
+        .order_by("-issued_at", "pk")
+    )

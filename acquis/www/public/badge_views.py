@@ -1,0 +1,42 @@
+"""Open Badges public endpoints: a certifier's issuer Profile and its status list.
+
+Both are public JSON (any wallet or verifier fetches them without an account): the Profile
+(OB 3.0 §B.2.6) identified by the installation's did:key, and the signed
+BitstringStatusListCredential (Bitstring Status List v1.0 §2.2) of the certifier's badges.
+"""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from acquis.credentials import badges, status_list
+from acquis.credentials.models import StatusList
+from acquis.organisations.enums import OrganisationKind
+from acquis.organisations.models import Organisation
+
+
+def _json(document: dict, content_type: str) -> HttpResponse:
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"  # read by wallets from other origins
+    return response
+
+
+@require_GET
+def issuer_profile(request, certifier_id: int):
+    certifier = get_object_or_404(Organisation, pk=certifier_id, kind=OrganisationKind.CERTIFIER)
+    profile = {"@context": list(badges.CONTEXT), **badges.issuer_profile(certifier)}
+    return _json(profile, "application/ld+json")
+
+
+@require_GET
+def status_list_credential(request, certifier_id: int):
+    found = StatusList.objects.select_related("certifier").filter(certifier_id=certifier_id)
+    listed = found.first()
+    if listed is None:
+        raise Http404("Aucune liste de statuts pour ce certificateur.")
+    response = _json(status_list.status_list_credential(listed), "application/vc+ld+json")
+    response["Cache-Control"] = "public, max-age=300"  # a revocation shows within 5 minutes
+    return response

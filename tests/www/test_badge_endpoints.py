@@ -1,0 +1,58 @@
+"""Public Open Badges endpoints: the issuer Profile and the status list credential."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.urls import reverse
+
+from acquis.credentials import badges, status_list
+from acquis.credentials.models import StatusList
+from tests.credentials.test_badges import (
+    badge_key,  # noqa: F401  (autouse fixture)
+    signed,  # noqa: F401
+)
+
+pytestmark = pytest.mark.django_db
+SCHEMA = Path(__file__).resolve().parents[3] / "shared/data/openbadges/schema"
+
+
+def test_issuer_profile_is_a_valid_ob_profile(client, certifier, badge_key):  # noqa: F811
+    response = client.get(reverse("badge_issuer_profile", args=[certifier.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ld+json; charset=utf-8"
+    profile = response.json()
+    assert profile["id"] == badges.did_key(badge_key.public_key())
+    assert profile["name"] == "OPS Conseil"
+    schema = json.loads((SCHEMA / "ob_v3p0_profile_schema.json").read_text())
+    jsonschema.Draft201909Validator(schema).validate(profile)
+
+
+def test_issuer_profile_404_for_a_partner_or_unknown(client, partner):
+    assert client.get(reverse("badge_issuer_profile", args=[partner.pk])).status_code == 404
+    assert client.get(reverse("badge_issuer_profile", args=[999999])).status_code == 404
+
+
+def test_status_list_shows_a_revocation(client, signed):  # noqa: F811
+    total, _, _ = signed
+    title = badges.issue_for_decision(total, actor=None)[0]
+    url = title.document["credentialStatus"]["statusListCredential"]
+    path = reverse("badge_status_list", args=[total.deliberation.certifier_id])
+    assert url == "https://acquis.example.fr" + path
+
+    def bit() -> bool:
+        document = client.get(path).json()
+        assert badges.verify(document).ok
+        encoded = document["credentialSubject"]["encodedList"]
+        return status_list.is_set(status_list.decode(encoded), title.status_index)
+
+    assert bit() is False
+    badges.revoke(title, reason="Erreur de saisie.", actor=None)
+    assert bit() is True
+
+
+def test_status_list_404_without_a_list(client, certifier):
+    assert not StatusList.objects.exists()
+    assert client.get(reverse("badge_status_list", args=[certifier.pk])).status_code == 404
+    assert client.post(reverse("badge_issuer_profile", args=[certifier.pk])).status_code == 405
