@@ -17,6 +17,8 @@ install: $(UV)
 
 run: install
 	$(ACQUIS) migrate --no-input -v0
+	$(ACQUIS) credentials_key
+	$(ACQUIS) credentials keygen
 	$(ACQUIS) demo
 	@echo "Acquis sur http://$(HOST)/"
 	$(ACQUIS) runserver $(HOST)
@@ -34,7 +36,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ACQUIS) makemigrations --check --dry-run
 
 # Every benchmark runs; the target exits non-zero if one of them missed its target.
-BENCHES := bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py
+BENCHES := bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py
 bench: install
 	@status=0; for b in $(BENCHES); do $(VENV)/bin/python $$b || status=1; done; exit $$status
 

@@ -140,3 +140,47 @@ LOGGING = {
 # Uploads (PDF, DOCX, ODT checked by content): size limit in bytes.
 ACQUIS_UPLOAD_MAX_BYTES = envint("ACQUIS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Issue 6, part "documents": certificates, attestations, PAdES signature, verification --
+# Key and certificate of the certifier that sign the PDFs (PAdES, pyHanko); `make run` creates
+# a self-signed demo pair there when absent (`acquis credentials_key`).
+ACQUIS_PDF_SIGNING_KEY = Path(
+    envstr("ACQUIS_PDF_SIGNING_KEY", str(VAR_DIR / "credentials" / "pdf-signing-key.pem"))
+)
+ACQUIS_PDF_SIGNING_CERT = Path(
+    envstr("ACQUIS_PDF_SIGNING_CERT", str(VAR_DIR / "credentials" / "pdf-signing-cert.pem"))
+)
+# Printed on the documents: empty name = the certifier's name in the database; logo optional
+# (PNG or SVG file path).
+ACQUIS_CERTIFIER_DISPLAY_NAME = envstr("ACQUIS_CERTIFIER_DISPLAY_NAME", "")
+ACQUIS_CERTIFIER_LOGO = envstr("ACQUIS_CERTIFIER_LOGO", "")
+ACQUIS_SIGNATORY_NAME = envstr("ACQUIS_SIGNATORY_NAME", "")
+ACQUIS_SIGNATORY_TITLE = envstr("ACQUIS_SIGNATORY_TITLE", "Responsable de la certification")
+# Public verification (/verifier/<code>/): failed look-ups allowed per IP and window (seconds).
+ACQUIS_VERIFY_MAX_FAILURES = envint("ACQUIS_VERIFY_MAX_FAILURES", 10)
+ACQUIS_VERIFY_WINDOW_SECONDS = envint("ACQUIS_VERIFY_WINDOW_SECONDS", 600)
+
+# --- Open Badges 3.0 (part "badges", acquis/credentials/badges.py) ---
+# Ed25519 signing key of the installation's badges, multibase (Multikey secretKeyMultibase,
+# "z3u2…"); when empty, read from ACQUIS_BADGE_KEY_FILE (`acquis credentials keygen` writes a
+# demo key there). The issuer is the did:key of this key.
+ACQUIS_BADGE_KEY = envstr("ACQUIS_BADGE_KEY")
+ACQUIS_BADGE_KEY_FILE = Path(
+    envstr("ACQUIS_BADGE_KEY_FILE", str(VAR_DIR / "keys" / "badges-ed25519.key"))
+)
+
+# --- Issue 6, part "accrochage": CDC accrochage export (docs: ../shared/docs/formats.md §2) --
+# Identifiers given by the Caisse des Dépôts: idClient of the certifier and of the sender
+# (8 characters; the sender defaults to the certifier) and the certifier's idContrat.
+ACQUIS_ACCROCHAGE_CERTIFIER_ID = envstr("ACQUIS_ACCROCHAGE_CERTIFIER_ID", "")
+ACQUIS_ACCROCHAGE_EMITTER_ID = envstr("ACQUIS_ACCROCHAGE_EMITTER_ID", "")
+ACQUIS_ACCROCHAGE_CONTRACT_ID = envstr("ACQUIS_ACCROCHAGE_CONTRACT_ID", "")
+# The XSD every file is validated against (swap it for a newer kit's without code change).
+ACQUIS_ACCROCHAGE_XSD = Path(
+    envstr(
+        "ACQUIS_ACCROCHAGE_XSD",
+        str(BASE_DIR / "acquis" / "exports" / "xsd" / "cdc_xsd_v1.1.2_kit_v2.0.0.xsd"),
+    )
+)
+# Prefix of the idTechnique of each declared award: "<prefix>-<decision id>[-<block code>]".
+ACQUIS_ACCROCHAGE_ID_PREFIX = envstr("ACQUIS_ACCROCHAGE_ID_PREFIX", "ACQ")

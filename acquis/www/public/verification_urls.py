@@ -1,3 +1,9 @@
 """Public verification and status lists, mounted at the root by config/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.public import verification_views as v
+
+urlpatterns = [
+    path("verifier/<slug:code>/", v.verify_document, name="verify_document"),
+]

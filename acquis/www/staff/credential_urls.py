@@ -1,3 +1,24 @@
-"""Mounted under /gestion/ by config/urls.py."""
+"""Mounted under /gestion/ by config/urls.py: issued documents (certificates, attestations)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from acquis.www.staff import credential_views as v
+
+urlpatterns = [
+    path("documents-delivres/", v.staff_credentials, name="staff_credentials"),
+    path(
+        "documents-delivres/<int:pk>/telecharger/",
+        v.staff_issued_document,
+        name="staff_issued_document",
+    ),
+    path(
+        "documents-delivres/apercu/<slug:kind>/",
+        v.staff_document_preview,
+        name="staff_document_preview",
+    ),
+    path(
+        "deliberations/<int:pk>/documents/",
+        v.staff_deliberation_documents,
+        name="staff_deliberation_documents",
+    ),
+]

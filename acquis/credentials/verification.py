@@ -1,0 +1,121 @@
+"""Public verification of an issued document (`/verifier/<code>/`, the QR code's target).
+
+The code is 24 random bytes (`secrets.token_urlsafe`, 192 bits): unguessable, and failed
+look-ups are limited per IP address (`ACQUIS_VERIFY_MAX_FAILURES` per
+`ACQUIS_VERIFY_WINDOW_SECONDS`, counted in the Django cache) so that nobody can enumerate
+codes. The page shows what an employer needs and no more: valid or revoked, the
+certification, the blocks, the date, the holder's name partly masked ("J*** M*******").
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+
+from acquis.credentials.enums import DocumentKind
+from acquis.credentials.models import IssuedDocument
+from acquis.juries import ledger
+from acquis.juries.models import HeldBlock
+
+
+def mask(word: str) -> str:
+    """First letter kept, the others starred: "Marchand" -> "M*******"."""
+    return word[:1] + "*" * (len(word) - 1) if word else ""
+
+
+def masked_name(candidate) -> str:
+    last = candidate.usage_name or candidate.birth_name
+    return f"{mask(candidate.first_name)} {mask(last.upper())}"
+
+
+@dataclass(frozen=True)
+class VerifiedBlock:
+    code: str
+    title: str
+    valid_until: date | None
+    state: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    kind_label: str
+    number: str
+    valid: bool
+    revoked_at: object
+    certifier: str
+    certification: str
+    level: str
+    registry: str
+    holder: str
+    deliberation_date: date
+    issued_at: object
+    blocks: list[VerifiedBlock]
+
+
+def find(code: str) -> IssuedDocument | None:
+    return (
+        IssuedDocument.objects.filter(verification_code=code)
+        .select_related(
+            "candidate",
+            "certifier",
+            "decision__deliberation__version",
+            "minutes__deliberation__version",
+        )
+        .defer(
+            "decision__deliberation__version__document",
+            "minutes__deliberation__version__document",
+        )
+        .first()
+    )
+
+
+def verify(document: IssuedDocument) -> Verification:
+    decision = document.decision
+    # A PV has no decision of its own: its deliberation gives the certification and date.
+    deliberation = decision.deliberation if decision else document.minutes.deliberation
+    version = deliberation.version
+    rows = HeldBlock.objects.filter(decision=decision).select_related("block")
+    if decision is None:
+        rows = rows.none()
+    blocks = [
+        VerifiedBlock(row.block_code, row.block.title, row.expires_on, ledger.state(row))
+        for row in rows.order_by("block__position", "pk")
+    ]
+    return Verification(
+        kind_label=DocumentKind(document.kind).label,
+        number=document.number,
+        valid=document.revoked_at is None,
+        revoked_at=document.revoked_at,
+        certifier=settings.ACQUIS_CERTIFIER_DISPLAY_NAME or document.certifier.name,
+        certification=version.title,
+        level=version.level_label,
+        registry=f"{version.registry_kind}{version.registry_number}"
+        if version.registry_number
+        else "",
+        holder=masked_name(document.candidate) if document.candidate else "",
+        deliberation_date=deliberation.date,
+        issued_at=document.issued_at,
+        blocks=blocks,
+    )
+
+
+# --- rate limit of failed look-ups ----------------------------------------------------------
+
+
+def _key(ip: str) -> str:
+    return f"verify-failures:{ip}"
+
+
+def blocked(ip: str) -> bool:
+    return cache.get(_key(ip), 0) >= settings.ACQUIS_VERIFY_MAX_FAILURES
+
+
+def record_failure(ip: str) -> None:
+    key = _key(ip)
+    # add() sets the window on the first failure only; incr() keeps that expiry.
+    if not cache.add(key, 1, timeout=settings.ACQUIS_VERIFY_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=settings.ACQUIS_VERIFY_WINDOW_SECONDS)

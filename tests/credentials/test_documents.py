@@ -1,0 +1,195 @@
+"""Certificates and block attestations: content, PDF/A and tags, issuing rules, idempotence.
+
+The PDFs are read back with poppler (`pdftotext`, `pdfinfo`, `pdffonts`), an independent
+reader; signatures are checked in test_signing.py.
+"""
+
+import hashlib
+import re
+import subprocess
+
+import pytest
+
+from acquis.audit.models import AuditEvent
+from acquis.credentials import documents
+from acquis.credentials.enums import DocumentKind
+from acquis.credentials.models import CertificateCounter, IssuedDocument
+from acquis.juries.enums import DecisionKind
+from tests.juries import factories as jf
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
+
+B3_FAILED = ["C3.2.1"]
+ALL_FAILED = ["C1.1.1", "C2.1.1", "C3.2.1", "C4.1.1"]
+
+
+def poppler(tool: str, pdf: bytes, *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed poppler tools, bytes on stdin
+        [tool, *args, "-", "-"] if tool == "pdftotext" else [tool, *args, "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode()
+
+
+def text_of(pdf: bytes) -> str:
+    """The text on one line, typographic apostrophes and hyphenated line breaks undone."""
+    text = poppler("pdftotext", pdf, "-raw").replace("\u2019", "'")
+    return re.sub(r"\s+", " ", re.sub(r"-\n", "-", text))
+
+
+@pytest.fixture
+def signed(ops_version):
+    """A signed deliberation: total, partial (B3 not acquired), refusal."""
+    total = jf.ready_candidacy(ops_version)
+    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
+    refused = jf.ready_candidacy(ops_version, not_acquired=ALL_FAILED)
+    deliberation = jf.decided_and_signed(ops_version, [total, partial, refused])
+    by_kind = {d.kind: d for d in deliberation.decisions.all()}
+    return deliberation, by_kind
+
+
+def test_certificate_carries_the_mandatory_mentions(signed, ops_version):
+    deliberation, by_kind = signed
+    decision = by_kind[DecisionKind.TOTAL]
+    person = decision.candidacy.candidate
+    pdf = documents.render_certificate(decision, number="OPS-2026-000042", code="code-test")
+    text = text_of(pdf)
+    assert "Certificat" in text
+    assert "OPS Conseil" in text
+    assert ops_version.title in text
+    if ops_version.level_label:
+        assert ops_version.level_label in text
+    if ops_version.registry_number:
+        assert f"{ops_version.registry_kind}{ops_version.registry_number}" in text
+    assert person.birth_name.upper() in text and person.first_name in text
+    assert documents.french_date(person.birth_date) in text
+    assert documents.french_date(deliberation.date) in text
+    assert deliberation.place in text
+    assert "OPS-2026-000042" in text
+    assert "Claire Dumas" in text and "Directrice de la certification" in text
+    assert "https://acquis.example.fr/verifier/code-test/" in text
+
+
+def test_documents_are_pdfa_tagged_with_embedded_fonts(signed):
+    _, by_kind = signed
+    pdf = documents.render_certificate(by_kind[DecisionKind.TOTAL])
+    info = poppler("pdfinfo", pdf)
+    assert re.search(r"Tagged:\s+yes", info)
+    assert b"pdfaid:part" in pdf  # PDF/A identification in the XMP metadata
+    fonts = poppler("pdffonts", pdf).splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every font embedded
+    assert b"/Lang (fr" in pdf or b"/Lang(fr" in pdf
+
+
+def test_block_attestation_lists_the_blocks_held_with_their_validity(signed):
+    deliberation, by_kind = signed
+    decision = by_kind[DecisionKind.PARTIAL]
+    text = text_of(documents.render_block_attestation(decision))
+    assert "Attestation de blocs de compétences" in text
+    for row in decision.held_blocks.select_related("block"):
+        assert row.block_code in text
+        assert documents.french_date(row.expires_on) in text
+    assert "B3" not in re.sub(r"OPS-\S+", "", text)  # not acquired: not attested
+
+
+def test_issuing_a_deliberation(signed):
+    deliberation, by_kind = signed
+    admin = jf.member_users(deliberation)[0]
+    report = documents.issue_for_deliberation(deliberation, actor=admin)
+    assert report.skipped == 1  # the refusal issues nothing
+    kinds = {doc.decision.kind: doc for doc in report.issued}
+    certificate = kinds[DecisionKind.TOTAL]
+    attestation = kinds[DecisionKind.PARTIAL]
+    assert certificate.kind == DocumentKind.CERTIFICATE
+    assert attestation.kind == DocumentKind.BLOCK_ATTESTATION
+    year = certificate.issued_at.year
+    assert sorted(d.number for d in report.issued) == [
+        f"OPS-{year}-000001",
+        f"OPS-{year}-000002",
+    ]
+    for document in report.issued:
+        stored = document.file.read()
+        document.file.close()
+        assert stored.startswith(b"%PDF-")
+        assert hashlib.sha256(stored).hexdigest() == document.sha256
+        assert document.signed and b"/ByteRange" in stored
+        assert len(document.verification_code) >= 32
+        assert document.candidate == document.decision.candidacy.candidate
+        assert (
+            AuditEvent.objects.for_object(document)
+            .filter(verb="credentials.document_issued")
+            .exists()
+        )
+    assert certificate.verification_code != attestation.verification_code
+
+
+def test_issuing_twice_issues_nothing_new(signed):
+    deliberation, _ = signed
+    documents.issue_for_deliberation(deliberation, actor=None)
+    again = documents.issue_for_deliberation(deliberation, actor=None)
+    assert again.issued == [] and again.skipped == 3
+    assert IssuedDocument.objects.count() == 2
+    assert CertificateCounter.objects.get().last == 2  # no number drawn for nothing
+
+
+def test_an_unsigned_decision_issues_nothing(ops_version):
+    candidacy = jf.ready_candidacy(ops_version)
+    deliberation = jf.deliberation(ops_version, [candidacy])
+    decision = jf.decide_as_proposed(deliberation, candidacy)
+    with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
+        documents.issue_for_decision(decision, actor=None)
+    with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
+        documents.issue_for_deliberation(deliberation, actor=None)
+    assert not IssuedDocument.objects.exists()
+    assert not CertificateCounter.objects.exists()
+
+
+def test_a_missing_key_leaves_nothing_behind(signed, settings, tmp_path):
+    deliberation, by_kind = signed
+    settings.ACQUIS_PDF_SIGNING_KEY = tmp_path / "absente.pem"
+    with pytest.raises(documents.signing.SigningError, match="clé introuvable"):
+        documents.issue_for_decision(by_kind[DecisionKind.TOTAL], actor=None)
+    assert not IssuedDocument.objects.exists()
+    assert not CertificateCounter.objects.filter(last__gt=0).exists()  # number given back
+
+
+def test_revocation_needs_a_reason(signed):
+    deliberation, by_kind = signed
+    document = documents.issue_for_decision(by_kind[DecisionKind.TOTAL], actor=None)
+    with pytest.raises(documents.DocumentError, match="Motif de la révocation"):
+        documents.revoke_document(document, reason=" ", actor=None)
+    documents.revoke_document(document, reason="Erreur d'identité", actor=None)
+    document.refresh_from_db()
+    assert document.revoked_at is not None
+    with pytest.raises(documents.DocumentError, match="déjà révoqué"):
+        documents.revoke_document(document, reason="Encore", actor=None)
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION])
+def test_previews_render_sample_data(kind):
+    text = text_of(documents.render(kind, documents.sample_data(kind)))
+    assert "Camille EXEMPLE" in text and "OPS-0000-000000" in text
+
+
+def test_french_dates():
+    from datetime import date
+
+    assert documents.french_date(date(2026, 6, 1)) == "1er juin 2026"
+    assert documents.french_date(date(2026, 12, 25)) == "25 décembre 2026"
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png"])
+def test_the_logo_from_the_settings_is_drawn(settings, tmp_path, suffix):
+    import segno
+
+    logo = tmp_path / f"logo{suffix}"
+    segno.make("logo").save(str(logo), scale=3)  # any small image will do
+    settings.ACQUIS_CERTIFIER_LOGO = str(logo)
+    settings.ACQUIS_CERTIFIER_DISPLAY_NAME = "Certificateur Exemple"
+    kind = DocumentKind.CERTIFICATE
+    pdf = documents.render(kind, documents.sample_data(kind))
+    assert "Certificateur Exemple" in text_of(pdf)
+    images = poppler("pdfimages", pdf, "-list") if suffix == ".png" else ""
+    assert suffix == ".svg" or "image" in images
