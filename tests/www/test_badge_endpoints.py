@@ -56,3 +56,14 @@ def test_status_list_404_without_a_list(client, certifier):
     assert not StatusList.objects.exists()
     assert client.get(reverse("badge_status_list", args=[certifier.pk])).status_code == 404
     assert client.post(reverse("badge_issuer_profile", args=[certifier.pk])).status_code == 405
+
+
+def test_without_a_signing_key_the_endpoints_say_so(client, certifier, settings, tmp_path):
+    settings.ACQUIS_BADGE_KEY = ""
+    settings.ACQUIS_BADGE_KEY_FILE = tmp_path / "absente.key"
+    StatusList.objects.create(certifier=certifier)
+    for name in ("badge_issuer_profile", "badge_status_list"):
+        response = client.get(reverse(name, args=[certifier.pk]))
+        assert response.status_code == 503, name
+        text = response.content.decode()
+        assert "Service des badges indisponible" in text and "acquis credentials keygen" in text

@@ -17,6 +17,15 @@ from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
 
 
+def _unavailable(error: badges.BadgeError) -> HttpResponse:
+    """No signing key on this installation: say so (503), never a server error page."""
+    return HttpResponse(
+        f"Service des badges indisponible : {error}",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 def _json(document: dict, content_type: str) -> HttpResponse:
     body = json.dumps(document, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
@@ -27,7 +36,10 @@ def _json(document: dict, content_type: str) -> HttpResponse:
 @require_GET
 def issuer_profile(request, certifier_id: int):
     certifier = get_object_or_404(Organisation, pk=certifier_id, kind=OrganisationKind.CERTIFIER)
-    profile = {"@context": list(badges.CONTEXT), **badges.issuer_profile(certifier)}
+    try:
+        profile = {"@context": list(badges.CONTEXT), **badges.issuer_profile(certifier)}
+    except badges.BadgeError as error:
+        return _unavailable(error)
     return _json(profile, "application/ld+json")
 
 
@@ -37,6 +49,10 @@ def status_list_credential(request, certifier_id: int):
     listed = found.first()
     if listed is None:
         raise Http404("Aucune liste de statuts pour ce certificateur.")
-    response = _json(status_list.status_list_credential(listed), "application/vc+ld+json")
+    try:
+        document = status_list.status_list_credential(listed)
+    except badges.BadgeError as error:
+        return _unavailable(error)
+    response = _json(document, "application/vc+ld+json")
     response["Cache-Control"] = "public, max-age=300"  # a revocation shows within 5 minutes
     return response
