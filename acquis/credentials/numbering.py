@@ -8,9 +8,8 @@ sequence, so that every numbered document of a certifier is unique and a gap wou
 import re
 import unicodedata
 
-from django.db import transaction
-
 from acquis.credentials.models import CertificateCounter
+from acquis.numbering import draw
 
 NUMBER_FORMAT = "{prefix}-{year}-{number:06d}"
 
@@ -28,19 +27,7 @@ def prefix_for(certifier) -> str:
 
 
 def next_certificate_number(certifier, year: int) -> str:
-    """Draw the next number of this certifier and year, inside the caller's transaction.
-
-    The counter row is locked (`select_for_update`) until the issuing transaction ends: two
-    issuers never draw the same number, and a failed issue gives its number back (rolled back
-    with it), so there is no gap (tests/credentials/test_numbering_pg.py).
-    """
-    with transaction.atomic():
-        # ON CONFLICT DO NOTHING: a concurrent creation is ignored, and the locking read
-        # below waits for whichever transaction holds the row.
-        CertificateCounter.objects.bulk_create(
-            [CertificateCounter(certifier=certifier, year=year, last=0)], ignore_conflicts=True
-        )
-        counter = CertificateCounter.objects.select_for_update().get(certifier=certifier, year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return NUMBER_FORMAT.format(prefix=prefix_for(certifier), year=year, number=counter.last)
+    """Draw the next number of this certifier and year, inside the caller's transaction
+    (acquis.numbering.draw: locked counter, no gap, no duplicate)."""
+    number = draw(CertificateCounter, certifier, year)
+    return NUMBER_FORMAT.format(prefix=prefix_for(certifier), year=year, number=number)

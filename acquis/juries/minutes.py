@@ -30,6 +30,7 @@ from acquis.juries.models import (
     MinutesCounter,
     MinutesSignature,
 )
+from acquis.numbering import draw
 
 CONTENT_FORMAT = 1
 NUMBER_FORMAT = "PV-{year}-{number:04d}"
@@ -39,22 +40,9 @@ NUMBER_FORMAT = "PV-{year}-{number:04d}"
 
 
 def next_number(certifier, year: int) -> str:
-    """Draw the next PV number of this certifier and year, inside the caller's transaction.
-
-    The counter row is locked (`select_for_update`) until the transaction ends, so two
-    closings never draw the same number; a transaction that fails gives its number back
-    (rolled back with it): no gap, no duplicate (tests/juries/test_minutes_numbering_pg.py).
-    """
-    with transaction.atomic():
-        # Creating the row ignores a concurrent creation (ON CONFLICT DO NOTHING): the
-        # locking read below then waits for whichever transaction holds the row.
-        MinutesCounter.objects.bulk_create(
-            [MinutesCounter(certifier=certifier, year=year, last=0)], ignore_conflicts=True
-        )
-        counter = MinutesCounter.objects.select_for_update().get(certifier=certifier, year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return NUMBER_FORMAT.format(year=year, number=counter.last)
+    """Draw the next PV number of this certifier and year, inside the caller's transaction
+    (acquis.numbering.draw: locked counter, no gap, no duplicate)."""
+    return NUMBER_FORMAT.format(year=year, number=draw(MinutesCounter, certifier, year))
 
 
 # --- content and hash ----------------------------------------------------------------------
