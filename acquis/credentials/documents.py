@@ -321,6 +321,18 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
     return document
 
 
+def issue_decision_documents(decision: Decision, *, actor) -> list[IssuedDocument]:
+    """Every document a signed decision issues (certificate or attestation; the decision
+    letter to come), idempotent: what was already issued is not issued again."""
+    document = issue_for_decision(decision, actor=actor)
+    return [document] if document is not None else []
+
+
+def issue_minutes(deliberation, *, actor) -> IssuedDocument | None:
+    """The signed PDF of a deliberation's PV, once (to come: returns None for now)."""
+    return None
+
+
 def issue_for_deliberation(deliberation, *, actor) -> IssueReport:
     """Issue the documents of every decision of a signed deliberation.
 

@@ -90,11 +90,26 @@ class IssuedDocument(models.Model):
         verbose_name_plural = "documents délivrés"
         ordering = ["-issued_at", "-pk"]
         constraints = [
+            # Numbers are unique per certifier (two certifiers may share a prefix; the PV
+            # numbers "PV-2026-0001" are per certifier).
             models.UniqueConstraint(
-                fields=["number"],
+                fields=["certifier", "number"],
                 condition=~Q(number=""),
                 name="unique_issued_document_number",
                 violation_error_message="Ce numéro de document existe déjà.",
+            ),
+            # One document in force per decision and kind (a revoked one may be reissued).
+            models.UniqueConstraint(
+                fields=["decision", "kind"],
+                condition=Q(decision__isnull=False, revoked_at__isnull=True),
+                name="unique_live_document_per_decision",
+                violation_error_message="Ce document a déjà été délivré pour cette décision.",
+            ),
+            models.UniqueConstraint(
+                fields=["minutes", "kind"],
+                condition=Q(minutes__isnull=False, revoked_at__isnull=True),
+                name="unique_live_document_per_minutes",
+                violation_error_message="Ce procès-verbal a déjà été délivré.",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
