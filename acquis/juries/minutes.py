@@ -312,7 +312,7 @@ def sign(minutes: Minutes, user, *, password: str, actor) -> MinutesSignature:
 def _finalise(deliberation: Deliberation, minutes: Minutes, *, actor) -> None:
     """Last signature: decisions frozen, ledger written, candidacies decided, notified."""
     from acquis.candidates.services import record_decision
-    from acquis.juries import ledger, notifications
+    from acquis.juries import hooks, ledger, notifications
 
     _move(
         deliberation,
@@ -343,6 +343,8 @@ def _finalise(deliberation: Deliberation, minutes: Minutes, *, actor) -> None:
     for decision in decisions:
         decision.frozen = True
         ledger.record_held_blocks(decision, actor=actor)
+        if decision.corrects_id is not None:
+            hooks.decision_corrected(decision.corrects, decision, actor=actor)
         # record_decision is a guarded move (only this verb makes it); a correction's
         # candidacy is already decided.
         if decision.candidacy.status == CandidacyStatus.AWAITING_JURY:

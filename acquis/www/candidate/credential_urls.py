@@ -1,4 +1,4 @@
-"""Mounted under /mon-dossier/ by config/urls.py: the holder's issued documents."""
+"""Mounted under /mon-dossier/ by config/urls.py: the holder's issued documents and badges."""
 
 from django.urls import path
 
@@ -11,4 +11,5 @@ urlpatterns = [
         v.candidate_issued_document,
         name="candidate_issued_document",
     ),
+    path("badges/<int:pk>/", v.candidate_badge, name="candidate_badge"),
 ]

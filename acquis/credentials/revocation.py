@@ -1,0 +1,124 @@
+"""Revoking what a decision issued, and reissuing a document.
+
+- One document or one badge, by the certifier's staff, with a written reason
+  (`revoke_document`, `revoke_badge`): it stays stored and downloadable by its holder, the
+  public verification page says "révoqué" with the date, and a badge's bit is set in the
+  published status list. Never deleted, never revoked twice.
+- Everything of a decision (`revoke_decision`): when a signed correction supersedes the
+  decision (practice: "a correction is a new, reasoned decision that refers to the old
+  one"), its certificate or attestation, its letter and its badges no longer reflect the
+  decision in force. The jury app calls `on_decision_corrected` in the transaction of the
+  correction's last signature (registered in `apps.py`, see `acquis/juries/hooks.py`).
+- Reissue (`reissue_document`): a certificate or an attestation whose holder data was
+  corrected (civil status) is revoked and a new one, with a new number, issued from the
+  same decision in force, in one transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from acquis.audit.services import record_event
+from acquis.credentials import badges, documents
+from acquis.credentials.enums import DocumentKind
+from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.juries.models import Decision
+
+REISSUABLE = (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION)
+
+
+class RevocationError(Exception):
+    """A revocation or a reissue refused; the message is in French, for the user."""
+
+
+@dataclass(frozen=True)
+class RevocationReport:
+    documents: list[IssuedDocument]
+    badges: list[IssuedCredential]
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RevocationError("Motif de la révocation : ce champ est obligatoire.")
+    return reason
+
+
+def revoke_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+    try:
+        return documents.revoke_document(document, reason=_reason(reason), actor=actor)
+    except documents.DocumentError as error:
+        raise RevocationError(str(error)) from error
+
+
+def revoke_badge(credential: IssuedCredential, *, reason: str, actor) -> IssuedCredential:
+    try:
+        return badges.revoke(credential, reason=_reason(reason), actor=actor)
+    except badges.BadgeError as error:
+        raise RevocationError(str(error)) from error
+
+
+@transaction.atomic
+def revoke_decision(decision: Decision, *, reason: str, actor) -> RevocationReport:
+    """Revoke every document and badge of the decision still in force (idempotent)."""
+    reason = _reason(reason)
+    live_documents = IssuedDocument.objects.filter(decision=decision, revoked_at__isnull=True)
+    live_badges = IssuedCredential.objects.filter(decision=decision, revoked_at__isnull=True)
+    revoked_documents = [
+        documents.revoke_document(document, reason=reason, actor=actor)
+        for document in live_documents.order_by("pk")
+    ]
+    revoked_badges = [
+        badges.revoke(credential, reason=reason, actor=actor)
+        for credential in live_badges.order_by("pk")
+    ]
+    return RevocationReport(documents=revoked_documents, badges=revoked_badges)
+
+
+def correction_reason(correction: Decision) -> str:
+    deliberation = correction.deliberation
+    minutes = deliberation.minutes.filter(superseded=False).order_by("-generated_at").first()
+    number = f" (PV n° {minutes.number})" if minutes is not None else ""
+    return (
+        f"Décision corrigée par la délibération « {deliberation.title} » du "
+        f"{documents.french_date(deliberation.date)}{number}."
+    )
+
+
+def on_decision_corrected(corrected: Decision, correction: Decision, *, actor) -> None:
+    """Hook of the jury app: a signed correction supersedes `corrected`."""
+    revoke_decision(corrected, reason=correction_reason(correction), actor=actor)
+
+
+def _in_force(decision: Decision) -> bool:
+    return not decision.corrections.filter(frozen=True).exists()
+
+
+@transaction.atomic
+def reissue_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+    """Revoke a certificate or attestation and issue its replacement (new number)."""
+    reason = _reason(reason)
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.kind not in REISSUABLE or document.decision_id is None:
+        raise RevocationError(
+            "Seuls un certificat ou une attestation de blocs peuvent être délivrés à nouveau."
+        )
+    if document.revoked_at is not None:
+        raise RevocationError(
+            f"Le document n° {document.number} est déjà révoqué : il ne peut plus être remplacé."
+        )
+    decision = Decision.objects.select_for_update().get(pk=document.decision_id)
+    if not _in_force(decision):
+        raise RevocationError(
+            "Cette décision a été corrigée : ses documents ne peuvent plus être délivrés à "
+            "nouveau. Délivrez ceux de la décision de correction."
+        )
+    documents.revoke_document(document, reason=reason, actor=actor)
+    replacement = documents._issue(documents._decision(decision), document.kind, actor=actor)
+    record_event(
+        "credentials.document_reissued",
+        replacement,
+        actor=actor,
+        payload={"replaces": document.number, "number": replacement.number, "reason": reason},
+    )
+    return replacement

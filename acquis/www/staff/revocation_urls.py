@@ -1,0 +1,26 @@
+"""Mounted under /gestion/ by config/urls.py: one issued document or badge, revocation."""
+
+from django.urls import path
+
+from acquis.www.staff import revocation_views as v
+
+urlpatterns = [
+    path(
+        "documents-delivres/<int:pk>/fiche/",
+        v.staff_document_detail,
+        name="staff_document_detail",
+    ),
+    path(
+        "documents-delivres/<int:pk>/revoquer/",
+        v.staff_document_revoke,
+        name="staff_document_revoke",
+    ),
+    path(
+        "documents-delivres/<int:pk>/remplacer/",
+        v.staff_document_reissue,
+        name="staff_document_reissue",
+    ),
+    path("badges/<int:pk>/", v.staff_badge_detail, name="staff_badge_detail"),
+    path("badges/<int:pk>/telecharger/", v.staff_badge_download, name="staff_badge_download"),
+    path("badges/<int:pk>/revoquer/", v.staff_badge_revoke, name="staff_badge_revoke"),
+]

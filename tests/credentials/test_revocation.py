@@ -1,0 +1,170 @@
+"""Revocation of documents and badges (one by one, or all of a corrected decision) and the
+reissue of a certificate whose holder data changed."""
+
+import subprocess
+from datetime import date
+
+import pytest
+
+from acquis.audit.models import AuditEvent
+from acquis.credentials import badges, documents, revocation, status_list, verification
+from acquis.credentials.enums import DocumentKind
+from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.juries import corrections
+from acquis.juries.enums import DecisionKind
+from tests.juries import factories as jf
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
+B3_FAILED = ["C3.2.1"]
+REASON = "Erreur matérielle : le bloc B3 était acquis (grille mal reportée)."
+
+
+@pytest.fixture(autouse=True)
+def badge_key(settings):
+    settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
+
+
+@pytest.fixture
+def partial(ops_version):
+    """A signed partial validation (B3 not acquired) with its attestation and badges."""
+    candidacy = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
+    deliberation = jf.decided_and_signed(ops_version, [candidacy], on=date(2026, 6, 1))
+    decision = deliberation.decisions.get()
+    assert decision.kind == DecisionKind.PARTIAL
+    document = documents.issue_for_decision(decision, actor=None)
+    credentials = badges.issue_for_decision(decision, actor=None)
+    return decision, document, credentials
+
+
+def _pdf_text(document: IssuedDocument) -> str:
+    with document.file.open("rb") as handle:
+        pdf = handle.read()
+    return subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_a_revocation_needs_a_reason_and_happens_once(partial):
+    _, document, _ = partial
+    with pytest.raises(revocation.RevocationError, match="Motif de la révocation"):
+        revocation.revoke_document(document, reason="  ", actor=None)
+    document.refresh_from_db()
+    assert document.revoked_at is None
+    revocation.revoke_document(document, reason="Délivré par erreur.", actor=None)
+    document.refresh_from_db()
+    assert document.revoked_at is not None
+    assert document.revocation_reason == "Délivré par erreur."
+    assert verification.find(document.verification_code).revoked_at is not None
+    with pytest.raises(revocation.RevocationError, match="déjà révoqué"):
+        revocation.revoke_document(document, reason="Encore.", actor=None)
+    assert document.file.storage.exists(document.file.name)  # never deleted
+
+
+def test_a_revoked_badge_is_set_in_the_published_status_list(partial):
+    _, _, credentials = partial
+    first, other = credentials[0], credentials[1]
+    with pytest.raises(revocation.RevocationError, match="Motif de la révocation"):
+        revocation.revoke_badge(first, reason="", actor=None)
+    assert status_list.is_revoked(first.document) is False
+    revocation.revoke_badge(first, reason="Délivré par erreur.", actor=None)
+    assert status_list.is_revoked(first.document) is True
+    assert status_list.is_revoked(other.document) is False
+    with pytest.raises(revocation.RevocationError, match="déjà révoqué"):
+        revocation.revoke_badge(first, reason="Encore.", actor=None)
+
+
+def test_a_signed_correction_revokes_what_the_corrected_decision_issued(partial):
+    decision, document, credentials = partial
+    candidacy = decision.candidacy
+    new = jf.correction(decision)
+    correction = corrections.decide_correction(
+        new,
+        candidacy,
+        correction_reason=REASON,
+        blocks={"B1": True, "B2": True, "B3": True, "B4": True},
+        kind=DecisionKind.TOTAL,
+        reason="Tous les blocs sont acquis après rectification.",
+        actor=jf.member_users(new)[0],
+    )
+    document.refresh_from_db()
+    assert document.revoked_at is None  # nothing happens before the PV is signed
+    pv = jf.sign_all(new)
+    document.refresh_from_db()
+    assert document.revoked_at is not None
+    assert "Décision corrigée par la délibération « Jury de correction »" in (
+        document.revocation_reason
+    )
+    assert pv.number in document.revocation_reason
+    assert all(c.revoked_at is not None for c in IssuedCredential.objects.filter(decision=decision))
+    assert all(status_list.is_revoked(c.document) for c in credentials)
+    verbs = AuditEvent.objects.filter(verb__in=["credentials.document_revoked", "badges.revoked"])
+    assert verbs.count() == 1 + len(credentials)
+    # The correction issues its own certificate, the corrected decision nothing more.
+    certificate = documents.issue_for_decision(correction, actor=None)
+    assert certificate.kind == DocumentKind.CERTIFICATE
+    assert documents.issue_for_decision(decision, actor=None) is None
+
+
+def test_a_correction_signed_with_nothing_issued_revokes_nothing(ops_version):
+    candidacy = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
+    decision = jf.decided_and_signed(ops_version, [candidacy]).decisions.get()
+    new = jf.correction(decision)
+    corrections.decide_correction(
+        new,
+        candidacy,
+        correction_reason=REASON,
+        blocks={"B1": True, "B2": True, "B3": True, "B4": True},
+        kind=DecisionKind.TOTAL,
+        reason="Tous les blocs sont acquis après rectification.",
+        actor=None,
+    )
+    jf.sign_all(new)
+    assert not AuditEvent.objects.filter(verb="credentials.document_revoked").exists()
+
+
+def test_reissue_after_a_civil_status_correction(partial):
+    decision, document, _ = partial
+    person = decision.candidacy.candidate
+    person.birth_name = "Rectifié"
+    person.save()
+    with pytest.raises(revocation.RevocationError, match="Motif de la révocation"):
+        revocation.reissue_document(document, reason="", actor=None)
+    replacement = revocation.reissue_document(
+        document, reason="Nom de naissance rectifié (acte d'état civil).", actor=None
+    )
+    document.refresh_from_db()
+    assert document.revoked_at is not None
+    assert replacement.kind == document.kind and replacement.decision == decision
+    assert replacement.number != document.number
+    assert "RECTIFIÉ" in _pdf_text(replacement)
+    event = AuditEvent.objects.for_object(replacement).get(verb="credentials.document_reissued")
+    assert event.payload["replaces"] == document.number
+    with pytest.raises(revocation.RevocationError, match="déjà révoqué"):
+        revocation.reissue_document(document, reason="Encore.", actor=None)
+    live = IssuedDocument.objects.filter(decision=decision, kind=document.kind, revoked_at=None)
+    assert list(live) == [replacement]
+
+
+def test_no_reissue_for_a_corrected_decision(partial):
+    decision, document, _ = partial
+    new = jf.correction(decision)
+    corrections.decide_correction(
+        new,
+        decision.candidacy,
+        correction_reason=REASON,
+        blocks={"B1": True, "B2": True, "B3": False, "B4": True},
+        kind=DecisionKind.PARTIAL,
+        reason="Rectification du motif.",
+        further_evidence="Repasser l'épreuve du bloc B3.",
+        actor=None,
+    )
+    jf.sign_all(new)
+    document.refresh_from_db()
+    with pytest.raises(revocation.RevocationError, match="déjà révoqué"):
+        revocation.reissue_document(document, reason="Nom rectifié.", actor=None)
+    # Even a live document of a corrected decision (issued before the hook existed)
+    # cannot be reissued.
+    IssuedDocument.objects.filter(pk=document.pk).update(revoked_at=None)
+    document.refresh_from_db()
+    with pytest.raises(revocation.RevocationError, match="a été corrigée"):
+        revocation.reissue_document(document, reason="Nom rectifié.", actor=None)

@@ -1,0 +1,48 @@
+"""One issued document or badge (staff record, revocation, reissue) and the holder's badge
+download. The rows reuse the matrix document of matrix_credentials_documents (the candidate
+persona's candidacy); a badge row is written directly (issuing is tested in
+tests/credentials/). POST-only URLs answer 405 to a GET once the staff check passed."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from acquis.credentials.models import IssuedCredential
+from tests.www.permissions.matrix_credentials_documents import CANDIDATE, _document
+from tests.www.permissions.roles import STAFF, STAFF_OWN
+
+POST_ONLY = {
+    **STAFF,
+    "administrateur": 405,
+    "responsable_epreuves": 405,
+    "admin_autre_certificateur": 405,
+}
+
+
+def _badge(ctx) -> IssuedCredential:
+    if "issued_badge" not in ctx:
+        document = _document(ctx)
+        ctx["issued_badge"] = IssuedCredential.objects.create(
+            certifier=document.certifier,
+            decision=document.decision,
+            block=None,
+            credential_id="urn:uuid:00000000-0000-4000-8000-000000000001",
+            status_index=0,
+            document={"id": "urn:uuid:00000000-0000-4000-8000-000000000001", "name": "Titre"},
+            issued_at=timezone.now(),
+        )
+    return ctx["issued_badge"]
+
+
+def _url(name, obj):
+    return lambda ctx: reverse(name, args=[obj(ctx).pk])
+
+
+ENTRIES = {
+    "staff_document_detail": (_url("staff_document_detail", _document), STAFF_OWN),
+    "staff_document_revoke": (_url("staff_document_revoke", _document), POST_ONLY),
+    "staff_document_reissue": (_url("staff_document_reissue", _document), POST_ONLY),
+    "staff_badge_detail": (_url("staff_badge_detail", _badge), STAFF_OWN),
+    "staff_badge_download": (_url("staff_badge_download", _badge), STAFF_OWN),
+    "staff_badge_revoke": (_url("staff_badge_revoke", _badge), POST_ONLY),
+    "candidate_badge": (_url("candidate_badge", _badge), CANDIDATE),
+}
