@@ -40,7 +40,7 @@ def test_the_exam_manager_compares_two_versions(
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("heading", name="Gestion des référentiels").wait_for()
+    page.get_by_role("heading", name="Référentiels").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Chargé d'accompagnement collectif").click()
     page.get_by_label("Version de départ").select_option("2")

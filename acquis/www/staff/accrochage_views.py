@@ -35,14 +35,11 @@ def _batches(user):
 @staff_required
 def overview(request):
     today = timezone.localdate()
-    pending, counts = [], {"total": 0, "overdue": 0, "declarable": 0}
-    cutoff = accrochage.add_months(today, -accrochage.DEADLINE_MONTHS)
-    for certifier in access.certifiers(request.user).order_by("pk"):
+    certifiers = list(access.certifiers(request.user).order_by("pk"))
+    pending = []
+    for certifier in certifiers:
         pending.extend(accrochage.pending_holders(certifier, today=today, limit=PAGE_ROWS))
-        waiting = accrochage.not_declared(certifier)
-        counts["total"] += waiting.count()
-        counts["overdue"] += waiting.filter(deliberation__date__lt=cutoff).count()
-        counts["declarable"] += accrochage.declarable(certifier).count()
+    counts = accrochage.summary(certifiers, today=today)
     pending.sort(key=lambda row: (row.deadline, row.decision.pk))
     return render(
         request,

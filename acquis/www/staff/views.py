@@ -1,7 +1,13 @@
-"""Certifier staff pages for referentials: versions and what changed between them."""
+"""Certifier staff home (what needs attention, the referentials) and the versions of a
+referential with what changed between them."""
 
+from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
+from acquis.credentials.pending import awaiting_issue
+from acquis.exports import accrochage
+from acquis.juries import ledger
 from acquis.referential.export import diff_documents
 from acquis.referential.models import Certification
 from acquis.www.perms import (
@@ -9,6 +15,7 @@ from acquis.www.perms import (
     staff_required,
     visible_certifications_for_staff,
 )
+from acquis.www.staff import access
 
 
 @staff_required
@@ -18,7 +25,24 @@ def dashboard(request):
         .prefetch_related("versions")
         .order_by("title")
     )
-    return render(request, "www/staff/dashboard.html", {"certifications": certifications})
+    context = {"certifications": certifications} | _attention(request.user)
+    return render(request, "www/staff/dashboard.html", context)
+
+
+def _attention(user) -> dict:
+    """The figures of "À suivre": national declaration, documents to issue, expiries."""
+    today = timezone.localdate()
+    certifiers = list(access.certifiers(user).order_by("pk"))
+    to_issue = awaiting_issue(certifiers).aggregate(
+        decisions=Count("pk"), deliberations=Count("deliberation", distinct=True)
+    )
+    return {
+        "accrochage": accrochage.summary(certifiers, today=today),
+        "to_issue": to_issue,
+        "expiring": sum(ledger.expiring(certifier, on=today).count() for certifier in certifiers),
+        "expiry_months": round(ledger.EXPIRY_NOTICE_DAYS / 30.5),
+        "today": today,
+    }
 
 
 @staff_required
