@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from acquis.credentials.enums import DocumentKind
+from acquis.credentials.enums import ACTIVE_BATCH_STATUSES, BatchStatus, DocumentKind
 
 
 class CertificateCounter(models.Model):
@@ -190,3 +190,104 @@ class IssuedCredential(models.Model):
 
     def __str__(self) -> str:
         return self.credential_id
+
+
+class IssuingBatchQuerySet(models.QuerySet):
+    def active(self):
+        """Queued or running: the batch that holds its deliberation (at most one)."""
+        return self.filter(status__in=ACTIVE_BATCH_STATUSES)
+
+    def for_certifiers(self, certifiers):
+        return self.filter(certifier__in=certifiers)
+
+
+class IssuingBatch(models.Model):
+    """Issuing the documents of one signed deliberation in the background (batches.py).
+
+    The PV, then decision by decision in order of their id, one transaction per decision in
+    which the progress (`processed`, `last_decision`) is saved with what was issued: a run
+    stopped anywhere resumes after the last decision committed, never issuing twice.
+    """
+
+    deliberation = models.ForeignKey(
+        "juries.Deliberation",
+        verbose_name="délibération",
+        on_delete=models.PROTECT,
+        related_name="issuing_batches",
+    )
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="issuing_batches",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandé par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("décisions à traiter")
+    processed = models.PositiveIntegerField("décisions traitées", default=0)
+    documents_issued = models.PositiveIntegerField("documents délivrés", default=0)
+    badges_issued = models.PositiveIntegerField("badges délivrés", default=0)
+    skipped = models.PositiveIntegerField("décisions sans nouveau document", default=0)
+    last_decision = models.ForeignKey(
+        "juries.Decision",
+        verbose_name="dernière décision traitée",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Incremented by each run that takes the batch: a run overtaken by a newer one (stale
+    # takeover) sees its number change and stops before saving anything more.
+    attempt = models.PositiveIntegerField("tentative", default=0)
+    error = models.TextField("motif de l'interruption", blank=True)
+    task_id = models.CharField("tâche", max_length=64, blank=True)
+    requested_at = models.DateTimeField("demandé le")
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernière progression", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = IssuingBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lot de délivrance"
+        verbose_name_plural = "lots de délivrance"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation"],
+                condition=Q(status__in=ACTIVE_BATCH_STATUSES),
+                name="one_active_issuing_batch_per_deliberation",
+                violation_error_message=(
+                    "Un lot de délivrance est déjà en attente ou en cours pour cette délibération."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(processed__lte=models.F("total")),
+                name="issuing_batch_processed_within_total",
+                violation_error_message="Un lot ne traite pas plus de décisions qu'il n'en a.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BatchStatus.FAILED) | ~Q(error=""),
+                name="issuing_batch_failure_has_reason",
+                violation_error_message="Un lot interrompu porte le motif de l'interruption.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot de délivrance n° {self.pk} — {self.deliberation_id}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.processed / self.total)
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_BATCH_STATUSES

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "acquis.audit",
     "acquis.organisations",
     "acquis.referential",
@@ -159,6 +161,13 @@ ACQUIS_SIGNATORY_TITLE = envstr("ACQUIS_SIGNATORY_TITLE", "Responsable de la cer
 # Public verification (/verifier/<code>/): failed look-ups allowed per IP and window (seconds).
 ACQUIS_VERIFY_MAX_FAILURES = envint("ACQUIS_VERIFY_MAX_FAILURES", 10)
 ACQUIS_VERIFY_WINDOW_SECONDS = envint("ACQUIS_VERIFY_WINDOW_SECONDS", 600)
+
+# --- Background work: the Django Tasks API (django-tasks backport), database backend ----------
+# Issuing batches (acquis/credentials/batches.py) are tasks stored in the database and run by
+# `acquis db_worker` (started beside runserver by `make run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running batch whose worker gave no news for this long (seconds) may be resumed.
+ACQUIS_BATCH_STALE_SECONDS = envint("ACQUIS_BATCH_STALE_SECONDS", 300)
 
 # --- Open Badges 3.0 (part "badges", acquis/credentials/badges.py) ---
 # Ed25519 signing key of the installation's badges, multibase (Multikey secretKeyMultibase,
