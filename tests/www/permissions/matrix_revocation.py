@@ -1,14 +1,15 @@
-"""One issued document or badge (staff record, revocation, reissue) and the holder's badge
-download. The rows reuse the matrix document of matrix_credentials_documents (the candidate
-persona's candidacy); a badge row is written directly (issuing is tested in
-tests/credentials/). POST-only URLs answer 405 to a GET once the staff check passed."""
+"""One issued document or badge (staff record, revocation, reissue), the holder's badge
+download and the public check of a badge file. The rows reuse the matrix document of
+matrix_credentials_documents (the candidate persona's candidacy); a badge row is written
+directly (issuing is tested in tests/credentials/). POST-only URLs answer 405 to a GET once
+the staff check passed."""
 
 from django.urls import reverse
 from django.utils import timezone
 
 from acquis.credentials.models import IssuedCredential
 from tests.www.permissions.matrix_credentials_documents import CANDIDATE, _document
-from tests.www.permissions.roles import STAFF, STAFF_OWN
+from tests.www.permissions.roles import PUBLIC, STAFF, STAFF_OWN
 
 POST_ONLY = {
     **STAFF,
@@ -45,4 +46,6 @@ ENTRIES = {
     "staff_badge_download": (_url("staff_badge_download", _badge), STAFF_OWN),
     "staff_badge_revoke": (_url("staff_badge_revoke", _badge), POST_ONLY),
     "candidate_badge": (_url("candidate_badge", _badge), CANDIDATE),
+    # The public check of a badge file: anyone, signed in or not.
+    "badge_check": (lambda ctx: reverse("badge_check"), PUBLIC),
 }

@@ -1,0 +1,154 @@
+"""Public check of an Open Badges 3.0 credential a holder handed over (a JSON file).
+
+What an employer needs to know, in French: is the signature valid (eddsa-rdfc-2022, the
+issuer's did:key: `badges.verify`), is it revoked (for a badge of this installation, read in
+its published Bitstring status list; for another issuer the status cannot be read offline
+and the page says so), is it within its validity dates, and what it attests (achievement,
+holder, issuer). Nothing is stored and nothing is fetched from the network.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from acquis.credentials import badges, status_list
+from acquis.credentials.documents import french_date
+
+MAX_BYTES = 512 * 1024  # a badge is a few kilobytes; a larger file is not one
+
+
+class BadgeFileError(Exception):
+    """The file is not a readable credential (French message)."""
+
+
+def parse(data: bytes) -> dict:
+    if not data.strip():
+        raise BadgeFileError("Badge : le fichier est vide. Choisissez le fichier JSON du badge.")
+    if len(data) > MAX_BYTES:
+        raise BadgeFileError(
+            f"Badge : fichier trop volumineux ({len(data) // 1024} Kio, au plus "
+            f"{MAX_BYTES // 1024} Kio). Un badge ne pèse que quelques kilo-octets."
+        )
+    try:
+        credential = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise BadgeFileError("Badge : le fichier n'est pas un texte UTF-8 (JSON attendu).") from exc
+    except json.JSONDecodeError as exc:
+        raise BadgeFileError(
+            f"Badge : JSON illisible (ligne {exc.lineno}, colonne {exc.colno})."
+        ) from exc
+    if not isinstance(credential, dict):
+        raise BadgeFileError("Badge : le JSON doit être un objet (un justificatif vérifiable).")
+    types = credential.get("type") or []
+    if isinstance(types, str):
+        types = [types]
+    if "VerifiableCredential" not in types:
+        raise BadgeFileError(
+            "Badge : ce fichier n'est pas un justificatif vérifiable (type "
+            "« VerifiableCredential » absent)."
+        )
+    return credential
+
+
+@dataclass(frozen=True)
+class BadgeCheck:
+    signature_ok: bool
+    signature: str  # the verifier's French sentence
+    issuer_id: str
+    issuer_name: str
+    revoked: bool | None  # None: the status cannot be read here
+    status_note: str
+    warnings: list[str] = field(default_factory=list)
+    achievement: str = ""
+    achievement_type: str = ""
+    holder: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.signature_ok and self.revoked is not True and not self.warnings
+
+    @property
+    def verdict(self) -> str:
+        if not self.signature_ok:
+            return "Badge non valide : signature refusée"
+        if self.revoked:
+            return "Badge révoqué par son émetteur"
+        if self.warnings:
+            return "Badge hors de sa période de validité"
+        return "Badge valide"
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _day(value) -> str:
+    """An XML Schema dateTime as a French date ("1er juin 2026"); as given if unreadable."""
+    text = _text(value)
+    try:
+        return french_date(datetime.fromisoformat(text.replace("Z", "+00:00")).date())
+    except ValueError:
+        return text
+
+
+def _described(credential: dict) -> dict:
+    subject = credential.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, dict) else {}
+    identifiers = subject.get("identifier")
+    holder = ""
+    if isinstance(identifiers, list):
+        names = [
+            i.get("identityHash")
+            for i in identifiers
+            if isinstance(i, dict) and i.get("identityType") == "name" and not i.get("hashed")
+        ]
+        holder = _text(names[0]) if names else ""
+    issuer = credential.get("issuer")
+    issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else ""
+    return {
+        "achievement": _text(achievement.get("name")) or _text(credential.get("name")),
+        "achievement_type": _text(achievement.get("achievementType")),
+        "holder": holder,
+        "issuer_name": issuer_name,
+        "valid_from": _day(credential.get("validFrom")),
+        "valid_until": _day(credential.get("validUntil")),
+    }
+
+
+def _status(credential: dict) -> tuple[bool | None, str]:
+    if not credential.get("credentialStatus"):
+        return None, "Ce badge ne déclare aucune liste de statuts : sa révocation ne peut être lue."
+    try:
+        revoked = status_list.is_revoked(credential)
+    except (status_list.StatusListError, badges.BadgeError, TypeError, ValueError) as exc:
+        return None, f"Statut illisible : {exc}"
+    if revoked is None:
+        return None, (
+            "Émis par une autre installation : son statut (révocation) se lit sur la liste "
+            "publiée par l'émetteur, que cette page ne consulte pas."
+        )
+    if revoked:
+        return True, "La liste de statuts publiée par l'émetteur indique ce badge révoqué."
+    return False, "La liste de statuts publiée par l'émetteur indique ce badge non révoqué."
+
+
+def check(credential: dict) -> BadgeCheck:
+    described = _described(credential)
+    try:
+        result = badges.verify(credential)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        result = badges.VerificationResult(False, "Justificatif illisible : structure inattendue.")
+    revoked, note = _status(credential) if result.ok else (None, "")
+    return BadgeCheck(
+        signature_ok=result.ok,
+        signature=result.reason,
+        issuer_id=result.issuer,
+        revoked=revoked,
+        status_note=note,
+        warnings=list(result.warnings),
+        **described,
+    )
