@@ -82,7 +82,7 @@ def latest_for(deliberation) -> IssuingBatch | None:
 
 def _locked(batch_id: int) -> IssuingBatch:
     return (
-        IssuingBatch.objects.select_for_update()
+        IssuingBatch.objects.select_for_update(of=("self",))
         .select_related("deliberation__certifier", "requested_by")
         .get(pk=batch_id)
     )

@@ -1,0 +1,110 @@
+"""Issuing batches racing on PostgreSQL: nothing issued twice, numbers without gap.
+
+1. Two workers take the same batch at the same instant: one claims it, the other leaves it.
+2. A run overtaken in flight (its batch resumed as stale while it works) by a second run in
+   another connection: the batch row lock orders them, the loser stops at its next step.
+3. A batch and the synchronous `issue_for_deliberation` at the same time: the decision row
+   locks serialise them.
+SQLite serialises writers on its database lock, so these would show nothing there (skipped).
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/acquis_c .venv/bin/pytest \
+     tests/credentials/test_batches_pg.py
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from acquis.audit.models import AuditEvent
+from acquis.credentials import batches, documents
+from acquis.credentials.enums import BatchStatus
+from acquis.credentials.models import IssuedDocument, IssuingBatch
+from tests.credentials.batch_helpers import assert_issued_once, keys, signed_deliberation
+from tests.credentials.test_numbering_pg import together
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+S = BatchStatus
+
+
+@pytest.fixture(autouse=True)
+def _postgresql(settings, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Lots concurrents : PostgreSQL seulement (DATABASE_URL=postgres://…) ; SQLite "
+            "sérialise les écritures et ne montrerait rien."
+        )
+    keys(settings, tmp_path)
+
+
+@pytest.fixture
+def deliberation(ops_version):
+    return signed_deliberation(ops_version, 4)
+
+
+def test_two_workers_on_the_same_batch(deliberation):
+    batch = batches.request_batch(deliberation, actor=None)
+    results = together([lambda: batches.run(batch.pk), lambda: batches.run(batch.pk)])
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed, batch.attempt) == (S.DONE, 4, 1)
+    assert_issued_once(deliberation)
+
+
+def test_a_run_overtaken_in_flight_by_a_run_in_another_connection(deliberation, settings):
+    batch = batches.request_batch(deliberation, actor=None)
+    started, resumed = threading.Event(), threading.Event()
+    second: list = []
+
+    def pause_after_the_first_decision(current):
+        if current.processed == 1 and not started.is_set():
+            started.set()
+            assert resumed.wait(timeout=60)
+
+    def first_run():
+        try:
+            return batches.run(batch.pk, on_progress=pause_after_the_first_decision)
+        finally:
+            connections.close_all()
+
+    def overtake():
+        try:
+            assert started.wait(timeout=60)
+            settings.ACQUIS_BATCH_STALE_SECONDS = 0  # the first run looks dead
+            again = batches.resume(batch, actor=None)
+            resumed.set()  # both runs now race for the batch row
+            second.append(batches.run(again.pk))
+        except BaseException as exc:
+            resumed.set()
+            second.append(exc)
+        finally:
+            connections.close_all()
+
+    helper = threading.Thread(target=overtake)
+    helper.start()
+    first = first_run()
+    helper.join(timeout=120)
+    assert not isinstance(second[0], BaseException), second[0]
+    final = IssuingBatch.objects.get(pk=batch.pk)
+    assert (final.status, final.processed, final.attempt) == (S.DONE, 4, 2)
+    assert first.attempt in (1, 2)  # it stopped as soon as the batch was no longer its own
+    events = AuditEvent.objects.for_object(final).order_by("id")
+    starts = [e.payload["attempt"] for e in events.filter(verb="credentials.batch_start")]
+    assert starts == [1, 2] and events.filter(verb="credentials.batch_finish").count() == 1
+    documents_, credentials = assert_issued_once(deliberation)
+    pv = IssuedDocument.objects.filter(minutes__deliberation=deliberation).count()
+    assert final.documents_issued == len(documents_) + pv  # each counted once
+    assert final.badges_issued == len(credentials)
+
+
+def test_a_batch_and_a_direct_issue_at_the_same_time(deliberation):
+    batch = batches.request_batch(deliberation, actor=None)
+    results = together(
+        [
+            lambda: batches.run(batch.pk),
+            lambda: documents.issue_for_deliberation(deliberation, actor=None),
+        ]
+    )
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert IssuingBatch.objects.get(pk=batch.pk).status == S.DONE
+    assert_issued_once(deliberation)
