@@ -4,10 +4,14 @@
   Integrity EdDSA Cryptosuites v1.0 §3.3): SHA-256 of the canonical proof configuration, then
   of the canonical document, Ed25519 over both; `proofValue` is base58btc multibase (`z…`).
   `proof` is written as an array (the 1EdTech JSON Schema of this build requires it).
-- Issuer: **did:key** of the installation's Ed25519 key (`did:key:z6Mk…`), embedded as an OB
-  3.0 `Profile` carrying the certifier's name. A did:key resolves offline (no network to
-  verify, as in the 1EdTech conformance fixtures); the certifier's Profile is also published
-  at `/badges/emetteurs/<id>` (badge_views).
+- Issuer: by default the **did:key** of the installation's Ed25519 key (`did:key:z6Mk…`),
+  which resolves offline (as in the 1EdTech conformance fixtures); or, with
+  `ACQUIS_BADGE_ISSUER_METHOD=did:web`, the **did:web** of the installation (from SITE_URL,
+  e.g. `did:web:acquis.ops-conseil.fr`), whose DID document (Multikey) is published at
+  `/.well-known/did.json`: a domain-bound identity whose key can be replaced. Either is
+  embedded as an OB 3.0 `Profile` carrying the certifier's name; the certifier's Profile is
+  also published at `/badges/emetteurs/<id>` (badge_views). Badges issued with the did:key
+  keep verifying after a switch to did:web (a did:key resolves by itself).
 - Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (total validation),
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
   "Certification" for an RNCP/RS title and "Competency" for a block of competences (OB 3.0
@@ -22,6 +26,7 @@ import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from urllib.parse import quote, urlsplit
 
 import base58
 from cryptography.exceptions import InvalidSignature
@@ -106,8 +111,89 @@ def public_key_from_did(did: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
-def issuer_did() -> str:
-    return did_key(signing_key().public_key())
+def public_multibase(public_key: Ed25519PublicKey) -> str:
+    """Multikey `publicKeyMultibase`: z + base58btc(0xed01 + 32-byte key)."""
+    return "z" + base58.b58encode(ED25519_PUB + public_key.public_bytes_raw()).decode("ascii")
+
+
+def did_web(site_url: str | None = None) -> str:
+    """The did:web of this installation (did:web method §3.1.1): the host of SITE_URL, a
+    port percent-encoded, each path segment after a colon."""
+    parts = urlsplit(site_url or settings.SITE_URL)
+    if not parts.hostname:
+        raise BadgeError(f"did:web impossible : SITE_URL sans nom d'hôte ({site_url}).")
+    host = parts.hostname + (f"%3A{parts.port}" if parts.port else "")
+    path = [quote(segment, safe="") for segment in parts.path.split("/") if segment]
+    return ":".join(["did:web", host, *path])
+
+
+def did_web_document_path(did: str) -> str:
+    """Where a did:web's DID document lives on its host (did:web §3.2 Read)."""
+    segments = did.removeprefix("did:web:").split(":")[1:]
+    return "/" + "/".join([*segments, "did.json"]) if segments else "/.well-known/did.json"
+
+
+def uses_did_web() -> bool:
+    return settings.ACQUIS_BADGE_ISSUER_METHOD == "did:web"
+
+
+def issuer_did(key: Ed25519PrivateKey | None = None) -> str:
+    """The issuer id of this installation's badges: its did:web when configured
+    (ACQUIS_BADGE_ISSUER_METHOD), else the did:key of its key."""
+    key = key or signing_key()
+    return did_web() if uses_did_web() else did_key(key.public_key())
+
+
+def verification_method(did: str, public_key: Ed25519PublicKey) -> str:
+    """The key's id in the issuer's DID document: the key's multibase as fragment (for a
+    did:key, the did:key method's own form)."""
+    return f"{did}#{public_multibase(public_key)}"
+
+
+def did_document(key: Ed25519PrivateKey | None = None) -> dict:
+    """The DID document of this installation's did:web (DID Core §5, Multikey)."""
+    public_key = (key or signing_key()).public_key()
+    did = did_web()
+    method = verification_method(did, public_key)
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": method,
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": public_multibase(public_key),
+            }
+        ],
+        "assertionMethod": [method],
+    }
+
+
+def public_key_for(method: str) -> Ed25519PublicKey:
+    """The key behind a proof's verificationMethod, resolved offline: any did:key; a did:web
+    only when it is this installation's own (no network here)."""
+    did, _, fragment = method.partition("#")
+    if did.startswith("did:key:"):
+        public_key = public_key_from_did(did)
+        if fragment and fragment != did.removeprefix("did:key:"):
+            raise BadgeError("Méthode de vérification inconnue pour ce did:key.")
+        return public_key
+    if did.startswith("did:web:"):
+        if not uses_did_web() or did != did_web():
+            raise BadgeError(
+                f"Émetteur {did} : un did:web d'une autre installation se résout en ligne, "
+                "ce que ce vérificateur hors ligne ne fait pas."
+            )
+        public_key = signing_key().public_key()
+        if fragment != public_multibase(public_key):
+            raise BadgeError(
+                f"Clé {fragment or '(aucune)'} inconnue dans le document DID de {did}."
+            )
+        return public_key
+    raise BadgeError(
+        f"Méthode de vérification non prise en charge : {did} (did:key ou did:web attendu)."
+    )
 
 
 # --- proofs ---------------------------------------------------------------------------------
@@ -123,11 +209,12 @@ def sign(credential: dict, key: Ed25519PrivateKey, *, created: datetime | None =
     """A copy of `credential` with a DataIntegrityProof (eddsa-rdfc-2022) by `key`."""
     document = copy.deepcopy(credential)
     document.pop("proof", None)
-    did = did_key(key.public_key())
+    issuer = str(_issuer_id(document))
+    did = issuer if issuer.startswith("did:") else did_key(key.public_key())
     proof = {
         "type": "DataIntegrityProof",
         "created": _iso(created or timezone.now()),
-        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+        "verificationMethod": verification_method(did, key.public_key()),
         "cryptosuite": CRYPTOSUITE,
         "proofPurpose": "assertionMethod",
     }
@@ -176,15 +263,13 @@ def _verify(credential: dict) -> VerificationResult:
     if proof.get("proofPurpose") != "assertionMethod":
         return VerificationResult(False, "La preuve n'est pas une assertion (proofPurpose).")
     method = str(proof.get("verificationMethod", ""))
-    did, _, fragment = method.partition("#")
+    did = method.partition("#")[0]
     issuer = _issuer_id(document)
     if did != issuer:
         return VerificationResult(
             False, f"La clé de la preuve ({did}) n'est pas celle de l'émetteur ({issuer})."
         )
-    public_key = public_key_from_did(did)
-    if fragment and fragment != did.removeprefix("did:key:"):
-        return VerificationResult(False, "Méthode de vérification inconnue pour ce did:key.")
+    public_key = public_key_for(method)
     value = str(proof.pop("proofValue", ""))
     try:
         signature = base58.b58decode(value[1:]) if value.startswith("z") else b""
@@ -403,7 +488,7 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
         )
     certifier = decision.deliberation.certifier
     key = signing_key()
-    issuer = issuer_profile(certifier, did_key(key.public_key()))
+    issuer = issuer_profile(certifier, issuer_did(key))
     status_list.lock(certifier)  # serialises issues per certifier: no duplicate on retry
     existing = {c.block_id: c for c in decision.credentials.all()}
     result, created = [], []

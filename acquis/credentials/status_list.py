@@ -104,7 +104,7 @@ def status_list_credential(status_list: StatusList) -> dict:
         "@context": [badges.canonical.CREDENTIALS_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": badges.did_key(key.public_key()),
+        "issuer": badges.issuer_did(key),
         "validFrom": badges._iso(timezone.now()),
         "credentialSubject": {
             "id": f"{url}#list",

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import envbool, envint, envlist, envsecret, envstr
 
@@ -172,8 +173,16 @@ ACQUIS_BATCH_STALE_SECONDS = envint("ACQUIS_BATCH_STALE_SECONDS", 300)
 # --- Open Badges 3.0 (part "badges", acquis/credentials/badges.py) ---
 # Ed25519 signing key of the installation's badges, multibase (Multikey secretKeyMultibase,
 # "z3u2…"); when empty, read from ACQUIS_BADGE_KEY_FILE (`acquis credentials keygen` writes a
-# demo key there). The issuer is the did:key of this key.
+# demo key there). The issuer: see ACQUIS_BADGE_ISSUER_METHOD below.
 ACQUIS_BADGE_KEY = envstr("ACQUIS_BADGE_KEY")
+# Issuer identifier of the badges: "did:key" (default, resolves offline) or "did:web" (the
+# installation's domain, from SITE_URL; its DID document is served at /.well-known/did.json).
+ACQUIS_BADGE_ISSUER_METHOD = envstr("ACQUIS_BADGE_ISSUER_METHOD", "did:key")
+if ACQUIS_BADGE_ISSUER_METHOD not in ("did:key", "did:web"):
+    raise ImproperlyConfigured(
+        "ACQUIS_BADGE_ISSUER_METHOD : « did:key » ou « did:web » attendu, pas "
+        f"« {ACQUIS_BADGE_ISSUER_METHOD} »."
+    )
 ACQUIS_BADGE_KEY_FILE = Path(
     envstr("ACQUIS_BADGE_KEY_FILE", str(VAR_DIR / "keys" / "badges-ed25519.key"))
 )

@@ -6,6 +6,10 @@ from django.urls import path
 from acquis.www.public import badge_check_views, badge_views
 
 urlpatterns = [
+    # did:web (when ACQUIS_BADGE_ISSUER_METHOD=did:web): the DID document of the host.
+    path(".well-known/did.json", badge_views.did_document, name="did_document"),
+    # …or at <path>/did.json when SITE_URL has a path (the app mounted under it).
+    path("did.json", badge_views.did_document, name="did_document_under_path"),
     path("badges/verifier/", badge_check_views.check_badge, name="badge_check"),
     path(
         "badges/emetteurs/<int:certifier_id>",

@@ -1,4 +1,5 @@
-"""Open Badges public endpoints: a certifier's issuer Profile and its status list.
+"""Open Badges public endpoints: a certifier's issuer Profile, its status list, and the DID
+document of the installation's did:web.
 
 Both are public JSON (any wallet or verifier fetches them without an account): the Profile
 (OB 3.0 §B.2.6) identified by the installation's did:key, and the signed
@@ -55,4 +56,22 @@ def status_list_credential(request, certifier_id: int):
         return _unavailable(error)
     response = _json(document, "application/vc+ld+json")
     response["Cache-Control"] = "public, max-age=300"  # a revocation shows within 5 minutes
+    return response
+
+
+@require_GET
+def did_document(request):
+    """The DID document of the installation's did:web (did:web §3.2: GET
+    https://<host>/.well-known/did.json, or <host>/<path>/did.json under a path); 404 while
+    the badges' issuer is the did:key."""
+    if not badges.uses_did_web():
+        raise Http404("Cette installation émet ses badges sous un did:key : pas de document DID.")
+    if request.path != badges.did_web_document_path(badges.did_web()):
+        raise Http404("Document DID introuvable à cette adresse.")
+    try:
+        document = badges.did_document()
+    except badges.BadgeError as error:
+        return _unavailable(error)
+    response = _json(document, "application/did+ld+json")
+    response["Cache-Control"] = "public, max-age=300"
     return response

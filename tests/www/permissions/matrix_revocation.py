@@ -49,3 +49,9 @@ ENTRIES = {
     # The public check of a badge file: anyone, signed in or not.
     "badge_check": (lambda ctx: reverse("badge_check"), PUBLIC),
 }
+
+# did:web DID document: 404 for everyone while the issuer is the did:key (the default);
+# served in tests/credentials/test_did_web.py.
+NOT_FOUND = dict.fromkeys(PUBLIC, 404)
+ENTRIES["did_document"] = (lambda ctx: reverse("did_document"), NOT_FOUND)
+ENTRIES["did_document_under_path"] = (lambda ctx: reverse("did_document_under_path"), NOT_FOUND)
