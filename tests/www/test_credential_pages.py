@@ -1,12 +1,12 @@
-"""Issued documents through the pages: the staff's issue action and downloads, the holder's
-own documents (another holder's: 404), the previews."""
+"""Issued documents through the pages: the staff's issue action (a background batch) and
+downloads, the holder's own documents (another holder's: 404), the previews."""
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from acquis.credentials import documents
-from acquis.credentials.models import IssuedDocument
+from acquis.credentials import badges, batches, documents
+from acquis.credentials.models import IssuedDocument, IssuingBatch
 from acquis.credentials.signing import create_demo_pair
 from acquis.juries.enums import DecisionKind
 from tests.conftest import PASSWORD
@@ -38,24 +38,27 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_staff_issue_the_documents_of_a_deliberation(client, personas, signed):
+def test_staff_issue_the_documents_of_a_deliberation(client, personas, signed, settings):
     deliberation, total, _ = signed
+    settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
     login(client, personas["responsable_epreuves"])
     url = reverse("staff_deliberation_documents", args=[deliberation.pk])
     page = client.get(url).content.decode()
-    assert "Délivrer les documents de cette délibération" in page
-    response = client.post(url)
+    assert "Délivrer les documents</button>" in page
+    response = client.post(url)  # a background batch (tests/www/test_batch_pages.py)
     assert response.status_code == 302 and response.url == url
+    batch = IssuingBatch.objects.get()
     assert messages_of(response) == [
-        "2 document(s) délivré(s) ; 0 décision(s) sans nouveau document (refus ou déjà délivré)."
+        f"Lot n° {batch.pk} mis en file d'attente : 2 décision(s) à traiter."
     ]
+    batches.run(batch.pk)  # what the worker does
+    issued = IssuedDocument.objects.count()  # PV, certificate, attestation, letters
+    assert IssuingBatch.objects.get(pk=batch.pk).documents_issued == issued >= 2
     client.get(url)  # the message is shown, then gone
-    again = client.post(url)
-    assert messages_of(again) == [
-        "0 document(s) délivré(s) ; 2 décision(s) sans nouveau document (refus ou déjà délivré)."
-    ]
-    assert IssuedDocument.objects.count() == 2
-    certificate = IssuedDocument.objects.get(decision__candidacy=total)
+    again = batches.run(batches.request_batch(deliberation, actor=None).pk)
+    assert (again.documents_issued, again.skipped) == (0, 2)
+    assert IssuedDocument.objects.count() == issued
+    certificate = IssuedDocument.objects.get(decision__candidacy=total, kind="certificate")
     page = client.get(url).content.decode()
     assert f"n° {certificate.number}" in page
     download = client.get(reverse("staff_issued_document", args=[certificate.pk]))
@@ -74,17 +77,20 @@ def test_an_unsigned_deliberation_is_refused_with_a_french_message(client, perso
     assert "procès-verbal signé par tous les membres" in client.get(url).content.decode()
     response = client.post(url)
     assert messages_of(response) == [
-        "Documents : la délibération doit avoir son procès-verbal signé avant toute délivrance."
+        "Délivrance : la délibération doit avoir son procès-verbal signé par tous les membres "
+        "du jury avant toute délivrance."
     ]
-    assert not IssuedDocument.objects.exists()
+    assert not IssuedDocument.objects.exists() and not IssuingBatch.objects.exists()
 
 
 def test_a_missing_key_is_reported(client, personas, signed, settings, tmp_path):
     deliberation, _, _ = signed
     settings.ACQUIS_PDF_SIGNING_KEY = tmp_path / "absente.pem"
     login(client, personas["administrateur"])
-    response = client.post(reverse("staff_deliberation_documents", args=[deliberation.pk]))
-    assert "clé introuvable" in messages_of(response)[0]
+    url = reverse("staff_deliberation_documents", args=[deliberation.pk])
+    client.post(url)
+    batches.run(IssuingBatch.objects.get().pk)
+    assert "clé introuvable" in client.get(url).content.decode()
     assert not IssuedDocument.objects.exists()
 
 

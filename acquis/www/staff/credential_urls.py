@@ -21,4 +21,9 @@ urlpatterns = [
         v.staff_deliberation_documents,
         name="staff_deliberation_documents",
     ),
+    path(
+        "deliberations/<int:pk>/documents/lot/",
+        v.staff_issuing_batch_progress,
+        name="staff_issuing_batch_progress",
+    ),
 ]

@@ -2,21 +2,21 @@
 
 - the list of documents issued by the staff's certifiers, and the signed deliberations
   whose documents can be issued;
-- a deliberation's documents, with the action "issue the documents of this deliberation"
-  (`documents.issue_for_deliberation`: idempotent, a second run issues nothing new);
+- a deliberation's documents, with the action "issue the documents of this deliberation":
+  a background batch (`batches.request_batch`, run by the worker), its progress polled
+  with htmx (works without JavaScript: a reload shows the state), "resume" after a failure;
 - the download of a stored, signed PDF; previews of each template with sample data.
 """
 
 from django.contrib import messages
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from acquis.credentials import documents
+from acquis.credentials import batches, documents
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import IssuedDocument
-from acquis.credentials.signing import SigningError
+from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Deliberation
 from acquis.www.perms import staff_required
@@ -58,38 +58,104 @@ def staff_credentials(request):
     return render(request, "www/staff/credentials/list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required
-def staff_deliberation_documents(request, pk):
-    deliberation = access.get_or_404(
+def _deliberation(request, pk) -> Deliberation:
+    return access.get_or_404(
         Deliberation.objects.filter(certifier__in=access.certifiers(request.user))
         .select_related("version")
         .defer("version__document"),
         pk=pk,
     )
-    if request.method == "POST":
-        try:
-            report = documents.issue_for_deliberation(deliberation, actor=request.user)
-        except (documents.DocumentError, SigningError) as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                f"{len(report.issued)} document(s) délivré(s) ; {report.skipped} décision(s) "
-                "sans nouveau document (refus ou déjà délivré).",
-            )
-        return redirect("staff_deliberation_documents", pk=deliberation.pk)
+
+
+def _batch_context(deliberation) -> dict:
+    batch = batches.latest_for(deliberation)
+    stale = batch is not None and batches.is_stale(batch)
+    return {
+        "deliberation": deliberation,
+        "signed": deliberation.status == DeliberationStatus.SIGNED,
+        "batch": batch,
+        "stale": stale,
+        "polling": batch is not None and batch.active and not stale,
+        "can_resume": batch is not None and batches.can_resume(batch),
+    }
+
+
+def _documents_context(deliberation) -> dict:
     decisions = (
         deliberation.decisions.select_related("candidacy__candidate")
-        .prefetch_related("issued_documents")
+        .prefetch_related(
+            Prefetch(
+                "issued_documents", queryset=IssuedDocument.objects.order_by("issued_at", "pk")
+            ),
+            Prefetch(
+                "credentials",
+                queryset=IssuedCredential.objects.select_related("block").order_by(
+                    "block__position", "pk"
+                ),
+            ),
+        )
         .order_by("pk")
     )
-    context = {
-        "deliberation": deliberation,
-        "decisions": decisions,
-        "signed": deliberation.status == DeliberationStatus.SIGNED,
-    }
+    minutes_documents = IssuedDocument.objects.filter(minutes__deliberation=deliberation).order_by(
+        "issued_at", "pk"
+    )
+    return {"decisions": decisions, "minutes_documents": minutes_documents}
+
+
+def _batch_action(request, deliberation):
+    """POST: "delivrer" queues a batch, "reprendre" resumes the latest (interrupted) one."""
+    action = request.POST.get("action", "delivrer")
+    if action not in ("delivrer", "reprendre"):
+        return HttpResponseBadRequest("Action inconnue.")
+    try:
+        if action == "reprendre":
+            latest = batches.latest_for(deliberation)
+            if latest is None:
+                raise batches.BatchError("Délivrance : aucun lot à reprendre.")
+            batch = batches.resume(latest, actor=request.user)
+            messages.success(
+                request,
+                f"Lot n° {batch.pk} repris : il reprend après la "
+                f"dernière décision traitée ({batch.processed} / {batch.total}).",
+            )
+        else:
+            batch = batches.request_batch(deliberation, actor=request.user)
+            messages.success(
+                request,
+                f"Lot n° {batch.pk} mis en file d'attente : {batch.total} décision(s) à traiter.",
+            )
+    except batches.BatchError as error:
+        messages.error(request, str(error))
+    return redirect("staff_deliberation_documents", pk=deliberation.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def staff_deliberation_documents(request, pk):
+    deliberation = _deliberation(request, pk)
+    if request.method == "POST":
+        return _batch_action(request, deliberation)
+    context = _batch_context(deliberation) | _documents_context(deliberation)
     return render(request, "www/staff/credentials/deliberation.html", context)
+
+
+# htmx stops polling when the answer's status is 286 (htmx.org, "hx-trigger": polling).
+STOP_POLLING = 286
+
+
+@require_GET
+@staff_required
+def staff_issuing_batch_progress(request, pk):
+    """The progress of the deliberation's latest batch, as out-of-band htmx swaps; 286 (stop
+    polling) with the final state and the documents table once it no longer runs."""
+    context = _batch_context(_deliberation(request, pk))
+    if not context["polling"]:
+        context |= _documents_context(context["deliberation"]) | {"finished": True}
+    response = render(request, "www/staff/credentials/_batch_progress.html", context)
+    if not context["polling"] and request.headers.get("HX-Request") == "true":
+        response.status_code = STOP_POLLING
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _private(response):
