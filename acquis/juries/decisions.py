@@ -46,6 +46,7 @@ def decide(
         Candidacy.objects.select_for_update().select_related("candidate").get(pk=candidacy.pk)
     )
     _check_context(deliberation, candidacy, corrects)
+    _check_actor(deliberation, actor)
     existing = Decision.objects.filter(deliberation=deliberation, candidacy=candidacy).first()
     if existing is not None and existing.frozen:
         raise FrozenDecisionError()
@@ -58,6 +59,22 @@ def decide(
     if problems:
         raise JuryError("Décision non enregistrée : corrigez les points signalés.", problems)
     return _record(deliberation, candidacy, file, chosen, kind, text, corrects, existing, actor)
+
+
+def _check_actor(deliberation, actor) -> None:
+    """The jury decides: a member present at the deliberation, or the certifier's staff
+    recording it for them (the screens offer nothing else). No actor: the system (demo,
+    commands)."""
+    if actor is None:
+        return
+    if deliberation.members.filter(user=actor, present=True).exists():
+        return
+    if actor.staff_certifiers().filter(pk=deliberation.certifier_id).exists():
+        return
+    raise JuryError(
+        "Décision non enregistrée : seuls les membres présents du jury, ou le personnel du "
+        "certificateur pour eux, enregistrent une décision."
+    )
 
 
 class _Texts:

@@ -257,3 +257,23 @@ def test_a_correction_refers_to_the_signed_decision_with_its_reason(ops_version)
     assert (new.corrects, new.kind) == (old, DecisionKind.TOTAL)
     old.refresh_from_db()
     assert old.kind == DecisionKind.PARTIAL  # the old one stays as it was
+
+
+def test_only_the_jury_or_the_certifier_staff_decide(ready, personas):
+    deliberation, full, _ = ready
+    members = jf.member_users(deliberation)
+    absent = deliberation.members.get(user=members[2])
+    absent.present = False
+    absent.save()
+    for outsider in (
+        members[2],  # absent from the deliberation
+        personas["jure"],  # a juror of the certifier, not on this jury
+        personas["admin_autre_certificateur"],  # another certifier's staff
+        personas["partenaire"],
+    ):
+        error = refusal(deliberation, full, blocks=ALL, kind="total", actor=outsider)
+        assert "seuls les membres présents du jury" in str(error)
+    assert decide(deliberation, full, blocks=ALL, kind="total", actor=members[0])
+    assert decide(
+        deliberation, full, blocks=ALL, kind="total", actor=personas["responsable_epreuves"]
+    )
