@@ -1,4 +1,5 @@
-"""acquis credentials keygen | list [--format json] | badge NUMBER [--bloc CODE].
+"""acquis credentials keygen | list [--format json] | badge NUMBER [--bloc CODE]
+| issue DELIBERATION_ID [--background].
 
 `badge NUMBER`: NUMBER is either the credential id (`urn:uuid:…`, shown by `list`) or the
 number of the certificate issued for the decision (IssuedDocument of kind certificate); with
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from acquis.credentials import badges
 from acquis.credentials.enums import DocumentKind
+from acquis.credentials.management.commands._issue import issue
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 
 
@@ -28,9 +30,21 @@ class Command(BaseCommand):
         badge = sub.add_parser("badge", help="Affiche un badge signé (JSON).")
         badge.add_argument("number", help="Identifiant du badge ou numéro du certificat.")
         badge.add_argument("--bloc", help="Code du bloc (avec un numéro de certificat).")
+        issue = sub.add_parser(
+            "issue", help="Délivre (ou reprend) les documents d'une délibération signée."
+        )
+        issue.add_argument("deliberation", type=int, help="Numéro de la délibération.")
+        issue.add_argument(
+            "--background",
+            action="store_true",
+            help="Met seulement le lot en file d'attente (traité par « acquis db_worker »).",
+        )
 
     def handle(self, *args, action, **options):
         getattr(self, "do_" + action)(**options)
+
+    def do_issue(self, *, deliberation, background, **_):
+        issue(self, deliberation, background=background)
 
     def do_keygen(self, *, force, **_):
         path = settings.ACQUIS_BADGE_KEY_FILE
