@@ -1,4 +1,6 @@
-"""The documents a signed decision issues: the certificate and the block attestation.
+"""The documents a signed decision issues: the certificate and the block attestation (here),
+the PV and the decision letter (`minutes_pdf.py`, `letters.py`, issued through
+`issue_minutes` and `issue_decision_documents` below); printable grids: `grids_pdf.py`.
 
 - Rendering: Typst templates (`templates_typst/`), PDF/A-2a (embedded fonts, tagged for
   accessibility), in French; one `typst.Compiler` reused for every document (fonts load
@@ -43,6 +45,10 @@ PDF_STANDARD = "a-2a"  # PDF/A-2 level A: archival, fonts embedded, tagged struc
 TEMPLATE_FOR = {
     DocumentKind.CERTIFICATE: "certificate.typ",
     DocumentKind.BLOCK_ATTESTATION: "block_attestation.typ",
+    # The PV and the decision letter (minutes_pdf.py, letters.py); the printable grids
+    # (grids_pdf.py) are not issued and have no QR code.
+    DocumentKind.MINUTES: "minutes.typ",
+    DocumentKind.DECISION_LETTER: "decision_letter.typ",
 }
 # What each decision issues (a refusal: nothing).
 KIND_FOR_DECISION = {
@@ -321,35 +327,49 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
     return document
 
 
+@transaction.atomic
 def issue_decision_documents(decision: Decision, *, actor) -> list[IssuedDocument]:
-    """Every document a signed decision issues (certificate or attestation; the decision
-    letter to come), idempotent: what was already issued is not issued again."""
-    document = issue_for_decision(decision, actor=actor)
-    return [document] if document is not None else []
+    """Every document a signed decision issues, in one transaction: the certificate or the
+    attestation (`issue_for_decision`; none for a refusal), then the decision letter
+    (`letters.issue_letter`: every kind, naming what was issued with it). Idempotent: what
+    was already issued is not issued again; the list holds what this call issued."""
+    from acquis.credentials import letters
+
+    issued = [
+        issue_for_decision(decision, actor=actor),
+        letters.issue_letter(decision, actor=actor),
+    ]
+    return [document for document in issued if document is not None]
 
 
 def issue_minutes(deliberation, *, actor) -> IssuedDocument | None:
-    """The signed PDF of a deliberation's PV, once (to come: returns None for now)."""
-    return None
+    """The signed PDF of a deliberation's PV, once it is signed by every member; None when
+    already issued (`minutes_pdf.issue_minutes`)."""
+    from acquis.credentials import minutes_pdf
+
+    return minutes_pdf.issue_minutes(deliberation, actor=actor)
 
 
 def issue_for_deliberation(deliberation, *, actor) -> IssueReport:
-    """Issue the documents of every decision of a signed deliberation.
+    """Issue the PV and the documents of every decision of a signed deliberation.
 
-    One transaction per decision: a run interrupted half-way keeps what it issued, and the
-    next run skips it (idempotent), so nothing is issued twice.
+    The PV first (`issue_minutes`), then one transaction per decision
+    (`issue_decision_documents`: certificate or attestation, and the letter): a run
+    interrupted half-way keeps what it issued, and the next run skips it (idempotent), so
+    nothing is issued twice. `skipped` counts the decisions that issued nothing new.
     """
     if deliberation.status != DeliberationStatus.SIGNED:
         raise DocumentError(
             "Documents : la délibération doit avoir son procès-verbal signé avant toute délivrance."
         )
-    issued, skipped = [], 0
+    minutes = issue_minutes(deliberation, actor=actor)
+    issued, skipped = ([minutes] if minutes is not None else []), 0
     for decision in deliberation.decisions.order_by("pk"):
-        document = issue_for_decision(decision, actor=actor)
-        if document is None:
-            skipped += 1
+        documents = issue_decision_documents(decision, actor=actor)
+        if documents:
+            issued.extend(documents)
         else:
-            issued.append(document)
+            skipped += 1
     return IssueReport(issued=issued, skipped=skipped)
 
 

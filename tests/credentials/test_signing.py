@@ -81,7 +81,12 @@ def test_every_issued_document_verifies_with_pdfsig(ops_version, tmp_path):
     refused = jf.ready_candidacy(ops_version, not_acquired=ALL_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [total, partial, refused])
     issued = documents.issue_for_deliberation(deliberation, actor=None).issued
-    assert {d.decision.kind for d in issued} == {DecisionKind.TOTAL, DecisionKind.PARTIAL}
+    # The PV, the certificate, the attestation and the three decision letters.
+    assert sorted(d.kind for d in issued) == sorted(
+        [DocumentKind.MINUTES, DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION]
+        + [DocumentKind.DECISION_LETTER] * 3
+    )
+    assert {d.decision.kind for d in issued if d.decision_id} == set(DecisionKind)
     for document in issued:
         with document.file.open("rb") as handle:
             stored = handle.read()

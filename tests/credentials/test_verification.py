@@ -25,7 +25,8 @@ def issued(ops_version):
     partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [total, partial])
     report = documents.issue_for_deliberation(deliberation, actor=None)
-    return {doc.decision.kind: doc for doc in report.issued}
+    numbered = [doc for doc in report.issued if doc.kind in documents.KIND_FOR_DECISION.values()]
+    return {doc.decision.kind: doc for doc in numbered}
 
 
 def url(code: str) -> str:

@@ -106,8 +106,8 @@ def test_the_holder_downloads_their_own_documents_only(client, personas, signed)
     deliberation, total, partial = signed
     jf_admin = personas["administrateur"]
     documents.issue_for_deliberation(deliberation, actor=jf_admin)
-    mine = IssuedDocument.objects.get(decision__candidacy=total)
-    theirs = IssuedDocument.objects.get(decision__candidacy=partial)
+    mine = IssuedDocument.objects.get(decision__candidacy=total, kind="certificate")
+    theirs = IssuedDocument.objects.get(decision__candidacy=partial, kind="block_attestation")
     portal(client, total, jf_admin)
     page = client.get(reverse("candidate_credentials")).content.decode()
     assert mine.number in page and theirs.number not in page
@@ -141,7 +141,10 @@ def test_an_unknown_preview_is_404(client, personas):
 def test_decision_kinds_issue_the_right_document(signed):
     deliberation, _, _ = signed
     report = documents.issue_for_deliberation(deliberation, actor=None)
-    assert sorted((d.decision.kind, d.kind) for d in report.issued) == [
+    assert sorted((d.decision.kind, d.kind) for d in report.issued if d.decision_id) == [
         (DecisionKind.PARTIAL, "block_attestation"),
+        (DecisionKind.PARTIAL, "decision_letter"),
         (DecisionKind.TOTAL, "certificate"),
+        (DecisionKind.TOTAL, "decision_letter"),
     ]
+    assert [d.kind for d in report.issued if not d.decision_id] == ["minutes"]

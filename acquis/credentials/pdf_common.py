@@ -1,0 +1,122 @@
+"""What the PV, the decision letter and the printable grids share: French dates and times,
+the certifier's block, the level label, and storing a signed document.
+
+The certificate path (`documents.render`, `_issue`) is left as it is; `store_signed` is its
+counterpart for the documents that are not numbered by the certificate counter (the PV keeps
+its own number, the letter has none).
+"""
+
+import hashlib
+import re
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from acquis.audit.services import record_event
+from acquis.credentials import documents, signing
+from acquis.credentials.enums import DocumentKind
+from acquis.credentials.models import IssuedDocument
+
+
+def french_date(value: date | str | None) -> str:
+    """A date (or its ISO form, as in the PV content) the French way; "" for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return documents.french_date(value)
+
+
+def french_datetime(value: datetime | str | None) -> str:
+    """ "12 juin 2026 à 14 h 05" (no line break inside the time), local time zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    local = timezone.localtime(value)
+    return f"{documents.french_date(local.date())} à {local:%H}\u00a0h\u00a0{local:%M}"
+
+
+def level_label(level: str) -> str:
+    """The CNCP level as printed ("NIV5" -> "Niveau 5"), as CertificationVersion does."""
+    return f"Niveau {level[3:]}" if level and level.startswith("NIV") else ""
+
+
+def registry_label(registry: str) -> str:
+    """The registry code only when its number is known ("RNCP" alone is not a code)."""
+    return registry if registry and re.search(r"\d", registry) else ""
+
+
+def certifier_data(certifier=None, *, name: str = "", address: str = "") -> dict:
+    """The header: the display name from the settings first, then the certifier's own."""
+    return {
+        "name": settings.ACQUIS_CERTIFIER_DISPLAY_NAME
+        or (certifier.name if certifier is not None else name),
+        "address": certifier.address if certifier is not None else address,
+    }
+
+
+def signatory_data() -> dict:
+    return {
+        "name": settings.ACQUIS_SIGNATORY_NAME,
+        "title": settings.ACQUIS_SIGNATORY_TITLE,
+    }
+
+
+def document_block(kind: str, *, number: str, code: str, on: date) -> dict:
+    return {
+        "kind": kind,
+        "kind_label": DocumentKind(kind).label,
+        "number": number,
+        "verify_url": documents.verify_url(code),
+        "issued_on": documents.french_date(on),
+    }
+
+
+def store_signed(
+    pdf: bytes,
+    *,
+    kind: str,
+    certifier,
+    number: str,
+    code: str,
+    now,
+    actor,
+    filename: str,
+    decision=None,
+    minutes=None,
+    candidate=None,
+    payload: dict,
+) -> IssuedDocument:
+    """Sign the PDF (PAdES), store it with its SHA-256, audit it; inside the caller's
+    transaction (a signing or storage failure leaves no row and no event)."""
+    signed = signing.sign_pdf(
+        pdf,
+        reason=f"{DocumentKind(kind).label}" + (f" n° {number}" if number else ""),
+        location=payload.get("place", ""),
+    )
+    document = IssuedDocument(
+        certifier=certifier,
+        kind=kind,
+        number=number,
+        decision=decision,
+        minutes=minutes,
+        candidate=candidate,
+        verification_code=code,
+        sha256=hashlib.sha256(signed).hexdigest(),
+        signed=True,
+        issued_at=now,
+        issued_by=actor if actor is not None and actor.pk else None,
+    )
+    document.file.save(filename, ContentFile(signed), save=False)
+    document.save()
+    record_event(
+        "credentials.document_issued",
+        document,
+        actor=actor,
+        payload={"kind": kind, "number": number, "sha256": document.sha256}
+        | {key: value for key, value in payload.items() if key != "place"},
+    )
+    return document
