@@ -4,7 +4,9 @@ The code is 24 random bytes (`secrets.token_urlsafe`, 192 bits): unguessable, an
 look-ups are limited per IP address (`ACQUIS_VERIFY_MAX_FAILURES` per
 `ACQUIS_VERIFY_WINDOW_SECONDS`, counted in the Django cache) so that nobody can enumerate
 codes. The page shows what an employer needs and no more: valid or revoked, the
-certification, the blocks, the date, the holder's name partly masked ("J*** M*******").
+certification, the blocks, the date, the holder's name partly masked ("J*** M*******"). A
+decision letter shows like a certificate, with the decision it announces; a PV shows its
+number, date, jury, number of decisions and content hash, never a candidate's name.
 """
 
 from dataclasses import dataclass
@@ -51,6 +53,17 @@ class Verification:
     deliberation_date: date
     issued_at: object
     blocks: list[VerifiedBlock]
+    kind: str = ""
+    # A decision letter: the decision it announces.
+    decision_label: str = ""
+    # A PV: what it records, without any candidate's name.
+    jury: str = ""
+    decisions: int | None = None
+    content_hash: str = ""
+
+    @property
+    def is_minutes(self) -> bool:
+        return self.kind == DocumentKind.MINUTES
 
 
 def find(code: str) -> IssuedDocument | None:
@@ -97,7 +110,24 @@ def verify(document: IssuedDocument) -> Verification:
         deliberation_date=deliberation.date,
         issued_at=document.issued_at,
         blocks=blocks,
+        kind=document.kind,
+        decision_label=decision.get_kind_display()
+        if decision is not None and document.kind == DocumentKind.DECISION_LETTER
+        else "",
+        **_minutes_facts(document, deliberation),
     )
+
+
+def _minutes_facts(document: IssuedDocument, deliberation) -> dict:
+    """A PV's verification: its jury, how many decisions it records, its content hash;
+    never the candidates' names (they are in the PDF, not on a public page)."""
+    if document.kind != DocumentKind.MINUTES or document.minutes is None:
+        return {}
+    return {
+        "jury": f"{deliberation.get_kind_display()} — {deliberation.title}",
+        "decisions": len(document.minutes.content.get("candidates", [])),
+        "content_hash": document.minutes.content_hash,
+    }
 
 
 # --- rate limit of failed look-ups ----------------------------------------------------------

@@ -6,4 +6,5 @@ from acquis.www.jury import minutes_views as v
 
 urlpatterns = [
     path("deliberations/<int:pk>/pv/", v.jury_minutes, name="jury_minutes"),
+    path("deliberations/<int:pk>/pv/pdf/", v.jury_minutes_pdf, name="jury_minutes_pdf"),
 ]

@@ -1,9 +1,10 @@
 """The PV of a deliberation for its jury members (/jury/deliberations/<pk>/pv/).
 
-Printable: number, hash, members and their signatures, each candidate's decision. A member
-closes the deliberation (the PV is generated), reopens it while nobody has signed, and signs
-after re-entering their password. Each action runs one verb of `acquis.juries.minutes`; a
-refusal is shown with its French message.
+Printable: number, hash, members and their signatures, each candidate's decision; once
+issued, the signed PDF of the PV (`jury_minutes_pdf`). A member closes the deliberation (the
+PV is generated), reopens it while nobody has signed, and signs after re-entering their
+password. Each action runs one verb of `acquis.juries.minutes`; a refusal is shown with its
+French message.
 """
 
 import copy
@@ -12,13 +13,16 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from acquis.credentials import minutes_pdf
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.www.jury.deliberation_perms import jury_member_required
+from acquis.www.staff.credential_views import download
 
 
 class SignForm(forms.Form):
@@ -55,6 +59,8 @@ def minutes_context(deliberation, minutes) -> dict:
         "superseded": list(deliberation.minutes.filter(superseded=True).order_by("generated_at")),
         "hash_ok": minutes is None or pv.content_hash(minutes.content) == minutes.content_hash,
         "S": DeliberationStatus,
+        # The signed PDF of the PV, once issued (minutes_pdf.issue_minutes).
+        "issued_pdf": minutes_pdf.issued_minutes(minutes) if minutes else None,
     }
 
 
@@ -119,3 +125,14 @@ def jury_minutes(request, pk):
         context,
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+@jury_member_required
+def jury_minutes_pdf(request, pk):
+    """The signed PDF of the PV, for the members of that jury (404 until it is issued)."""
+    minutes = pv.current_minutes(request.jury_member.deliberation)
+    document = minutes_pdf.issued_minutes(minutes) if minutes is not None else None
+    if document is None:
+        raise Http404("Le procès-verbal signé n'est pas encore délivré.")
+    return download(document)

@@ -17,6 +17,7 @@ from acquis.www.staff import access
 from acquis.www.staff import candidate_forms as f
 from acquis.www.staff.consolidation_views import candidacy_results
 from acquis.www.staff.dossier_actions import ACTIONS
+from acquis.www.staff.grid_pdf_views import printable_grids
 
 PAGE_SIZE = 50
 
@@ -169,6 +170,7 @@ def candidacy_detail(request, pk):
         "forms": _dossier_forms(candidacy),
         "results": candidacy_results(candidacy),
         "jury_decisions": _jury_decisions(candidacy),
+        "printable_grids": printable_grids(candidacy),
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
 

@@ -8,24 +8,77 @@
 - the download of a stored, signed PDF; previews of each template with sample data.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from acquis.credentials import batches, documents
+from acquis.credentials import batches, documents, grids_pdf, letters, minutes_pdf
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
-from acquis.juries.enums import DeliberationStatus
+from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 
 LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One template filled with fictitious data (staff page "Aperçus des modèles")."""
+
+    label: str
+    render: Callable[[], bytes]
+
+
+def _issued_preview(kind: str, data: Callable[[], dict]) -> Callable[[], bytes]:
+    return lambda: documents.render(kind, data())
+
+
 PREVIEWS = {
-    "certificat": DocumentKind.CERTIFICATE,
-    "attestation-de-blocs": DocumentKind.BLOCK_ATTESTATION,
+    "certificat": Preview(
+        DocumentKind.CERTIFICATE.label,
+        _issued_preview(
+            DocumentKind.CERTIFICATE, lambda: documents.sample_data(DocumentKind.CERTIFICATE)
+        ),
+    ),
+    "attestation-de-blocs": Preview(
+        DocumentKind.BLOCK_ATTESTATION.label,
+        _issued_preview(
+            DocumentKind.BLOCK_ATTESTATION,
+            lambda: documents.sample_data(DocumentKind.BLOCK_ATTESTATION),
+        ),
+    ),
+    "proces-verbal": Preview(
+        DocumentKind.MINUTES.label, _issued_preview(DocumentKind.MINUTES, minutes_pdf.sample_data)
+    ),
+    **{
+        f"lettre-{slug}": Preview(
+            f"{DocumentKind.DECISION_LETTER.label} ({label})",
+            _issued_preview(
+                DocumentKind.DECISION_LETTER, lambda kind=kind: letters.sample_data(kind)
+            ),
+        )
+        for slug, kind, label in (
+            ("validation-totale", DecisionKind.TOTAL, "validation totale"),
+            ("validation-partielle", DecisionKind.PARTIAL, "validation partielle"),
+            ("refus", DecisionKind.REFUSED, "refus de validation"),
+        )
+    },
+    "grille-evaluateur": Preview(
+        "Grille d'évaluation d'un évaluateur",
+        lambda: grids_pdf.render(grids_pdf.sample_juror_data()),
+    ),
+    "resultat-consolide": Preview(
+        "Résultat consolidé d'une épreuve (grille consolidée)",
+        lambda: grids_pdf.render(grids_pdf.sample_consolidated_data()),
+    ),
 }
 
 
@@ -164,13 +217,20 @@ def _private(response):
     return response
 
 
+def download_name(document: IssuedDocument) -> str:
+    """ "OPS-2026-000001.pdf"; a letter has no number: "lettre-de-decision-<id>.pdf"."""
+    if document.number:
+        return f"{document.number}.pdf"
+    return f"{slugify(document.get_kind_display())}-{document.pk}.pdf"
+
+
 def download(document: IssuedDocument) -> FileResponse:
     """The stored, signed PDF as an attachment (shared with the candidate portal)."""
     return _private(
         FileResponse(
             document.file.open("rb"),
             as_attachment=True,
-            filename=f"{document.number}.pdf",
+            filename=download_name(document),
             content_type="application/pdf",
         )
     )
@@ -187,9 +247,6 @@ def staff_issued_document(request, pk):
 def staff_document_preview(request, kind):
     if kind not in PREVIEWS:
         raise Http404("Aperçu inconnu.")
-    kind = PREVIEWS[kind]
-    response = HttpResponse(
-        documents.render(kind, documents.sample_data(kind)), content_type="application/pdf"
-    )
+    response = HttpResponse(PREVIEWS[kind].render(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="apercu-{kind}.pdf"'
     return _private(response)

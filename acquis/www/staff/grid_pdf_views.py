@@ -1,0 +1,99 @@
+"""Printable evaluation grids for the certifier's staff (PDF on demand, not stored).
+
+- `/gestion/grilles/<pk>/pdf/`: one juror's submitted grid;
+- `/gestion/creneaux/<pk>/resultat-consolide/pdf/`: the consolidated result of a slot.
+
+The staff dossier of a candidacy lists them (`printable_grids`). Object permissions (one
+rule, `access.certifiers`): a slot of the staff's certifier; a grid not submitted yet, a
+slot not consolidated yet or another certifier's are 404.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from acquis.credentials import grids_pdf
+from acquis.credentials.documents import DocumentError
+from acquis.evaluations.enums import GridStatus, SlotStatus
+from acquis.evaluations.models import Grid, Slot
+from acquis.www.perms import staff_required
+from acquis.www.staff import access
+
+
+@dataclass
+class PrintableSlot:
+    slot: Slot
+    grids: list[Grid]
+
+    @property
+    def consolidated(self) -> bool:
+        return self.slot.status == SlotStatus.CONSOLIDATED
+
+
+def printable_grids(candidacy) -> list[PrintableSlot]:
+    """The candidacy's slots with a submitted grid (a consolidated slot has them all), for
+    the staff dossier's links: one query whatever the number of slots."""
+    grids = (
+        Grid.objects.filter(slot__candidacy=candidacy, status=GridStatus.SUBMITTED)
+        .select_related("slot__assessment", "slot__session", "juror__user")
+        .order_by("slot__starts_at", "slot_id", "juror__user__last_name", "pk")
+    )
+    rows: dict[int, PrintableSlot] = {}
+    for grid in grids:
+        rows.setdefault(grid.slot_id, PrintableSlot(grid.slot, [])).grids.append(grid)
+    return list(rows.values())
+
+
+def pdf_response(pdf: bytes, name: str) -> HttpResponse:
+    """A printable PDF as an attachment, private (personal data of a candidate)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def grid_filename(grid: Grid) -> str:
+    slot = grid.slot
+    return f"grille {slot.assessment.code} {slot.candidacy.candidate.full_name} {grid.juror}"
+
+
+def render_grid_or_404(grid: Grid) -> HttpResponse:
+    try:
+        pdf = grids_pdf.render_juror_grid(grid)
+    except DocumentError as error:
+        raise Http404(str(error)) from error
+    return pdf_response(pdf, grid_filename(grid))
+
+
+@require_GET
+@staff_required
+def staff_grid_pdf(request, pk):
+    grid = access.get_or_404(
+        Grid.objects.filter(
+            slot__session__certifier__in=access.certifiers(request.user),
+            status=GridStatus.SUBMITTED,
+        ).select_related("juror__user", "slot__assessment", "slot__candidacy__candidate"),
+        pk=pk,
+    )
+    return render_grid_or_404(grid)
+
+
+@require_GET
+@staff_required
+def staff_slot_consolidation_pdf(request, pk):
+    slot = access.get_or_404(
+        Slot.objects.filter(
+            session__certifier__in=access.certifiers(request.user),
+            consolidation__isnull=False,
+        ).select_related("assessment", "candidacy__candidate"),
+        pk=pk,
+    )
+    try:
+        pdf = grids_pdf.render_consolidated(slot)
+    except DocumentError as error:
+        raise Http404(str(error)) from error
+    name = f"resultat consolide {slot.assessment.code} {slot.candidacy.candidate.full_name}"
+    return pdf_response(pdf, name)
