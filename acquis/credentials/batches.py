@@ -51,6 +51,11 @@ UNEXPECTED = (
     "Reprenez le lot une fois la cause corrigée : rien ne sera délivré deux fois."
 )
 
+STOPPED = (
+    "le processus de traitement a été arrêté pendant la délivrance. Reprenez le lot : il "
+    "continue après la dernière décision traitée."
+)
+
 
 class BatchError(Exception):
     """A batch cannot be requested or resumed; the message is in French, for the user."""
@@ -301,6 +306,11 @@ def run(batch_id: int, *, on_progress: Callable[[IssuingBatch], None] | None = N
         logger.exception("Issuing batch %s failed (%s)", batch_id, where)
         _end(batch_id, attempt, S.FAILED, error=f"{where} : {UNEXPECTED}")
         raise  # the task result keeps the traceback
+    except (KeyboardInterrupt, SystemExit):
+        # The worker asked to stop (Ctrl-C, a second SIGTERM): say so at once. A worker killed
+        # outright (SIGKILL, power cut) says nothing: its batch becomes stale, then resumable.
+        _end(batch_id, attempt, S.FAILED, error=f"{where} : {STOPPED}")
+        raise
     return _end(batch_id, attempt, S.DONE)
 
 

@@ -144,31 +144,40 @@ def test_a_signing_failure_half_way_then_resume_issues_the_rest_once(
 
 
 @pytest.mark.django_db
-def test_a_crash_inside_a_decision_rolls_it_back_and_the_stale_batch_resumes(
-    deliberation, monkeypatch, settings
-):
+def test_a_worker_stopped_inside_a_decision_rolls_it_back_then_resumes(deliberation, monkeypatch):
     issue_badges = badges.issue_for_decision
     second = deliberation.decisions.order_by("pk")[1]
 
-    def crash_on_the_second(decision, *, actor):
+    def stopped_on_the_second(decision, *, actor):
         if decision.pk == second.pk:
-            raise KeyboardInterrupt  # the worker killed while issuing this decision
+            raise KeyboardInterrupt  # Ctrl-C while this decision is being issued
         return issue_badges(decision, actor=actor)
 
-    monkeypatch.setattr(badges, "issue_for_decision", crash_on_the_second)
+    monkeypatch.setattr(badges, "issue_for_decision", stopped_on_the_second)
     batch = batches.request_batch(deliberation, actor=None)
     with pytest.raises(KeyboardInterrupt):
         batches.run(batch.pk)
     batch.refresh_from_db()
-    assert (batch.status, batch.processed) == (S.RUNNING, 1)  # as a killed worker leaves it
-    assert not live_documents(deliberation).filter(decision=second).exists()
-    assert not batches.can_resume(batch)  # news came recently: not stale
+    assert (batch.status, batch.processed) == (S.FAILED, 1)
+    assert "le processus de traitement a été arrêté" in batch.error
+    assert not live_documents(deliberation).filter(decision=second).exists()  # rolled back
+
+    monkeypatch.setattr(badges, "issue_for_decision", issue_badges)
+    done = batches.run(batches.resume(batch, actor=None).pk)
+    assert (done.status, done.processed) == (S.DONE, 3)
+    assert_issued_once(deliberation)
+
+
+@pytest.mark.django_db
+def test_a_running_batch_without_news_is_stale_and_a_request_resumes_it(deliberation):
+    batch = batches.request_batch(deliberation, actor=None)
+    batches._claim(batch.pk)  # taken by a worker that then died without a word (SIGKILL)
+    batch.refresh_from_db()
+    assert batch.status == S.RUNNING and not batches.can_resume(batch)
     with pytest.raises(batches.BatchError, match="seul un lot interrompu se reprend"):
         batches.resume(batch, actor=None)
     with pytest.raises(batches.BatchError, match="déjà en cours"):
         batches.request_batch(deliberation, actor=None)
-
-    monkeypatch.setattr(badges, "issue_for_decision", issue_badges)
     IssuingBatch.objects.filter(pk=batch.pk).update(
         heartbeat_at=timezone.now() - timezone.timedelta(seconds=301)
     )
@@ -177,9 +186,8 @@ def test_a_crash_inside_a_decision_rolls_it_back_and_the_stale_batch_resumes(
     resumed = batches.request_batch(deliberation, actor=None)  # a stale batch is resumed
     assert resumed.pk == batch.pk and resumed.status == S.QUEUED
     done = batches.run(resumed.pk)
-    assert (done.status, done.processed) == (S.DONE, 3)
+    assert (done.status, done.processed, done.attempt) == (S.DONE, 3, 2)
     assert_issued_once(deliberation)
-    assert "resume" in verbs(done)
     resume_event = AuditEvent.objects.get(verb="credentials.batch_resume")
     assert resume_event.payload["stale"] is True
 
