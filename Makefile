@@ -20,7 +20,13 @@ run: install
 	$(ACQUIS) credentials_key
 	$(ACQUIS) credentials keygen
 	$(ACQUIS) demo
-	@echo "Acquis sur http://$(HOST)/"
+	@echo "Acquis sur http://$(HOST)/ (avec un processus de traitement des lots de délivrance)"
+	@# The worker runs beside the server; both stop together (Ctrl-C, or either one ending).
+	@# A background job of a non-interactive shell ignores SIGINT: the trap stops it.
+	@# SIGTERM twice: the worker stops at once, even inside a batch (marked interrupted:
+	@# "Reprendre" continues it, nothing issued twice).
+	@$(ACQUIS) db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; sleep 0.3; kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(ACQUIS) runserver $(HOST)
 
 # The whole suite (browser tests included when /usr/bin/chromium exists; otherwise they
