@@ -2,13 +2,15 @@
 
 A 2025 cohort of three candidates evaluated on every sitting they need, then one signed
 deliberation with the three kinds of decision (total validation, partial validation,
-refusal), and one open VAE deliberation on which the demo juror sits.
+refusal) and what it issues (demo_credentials.py), and one open VAE deliberation on which
+the demo juror sits.
 """
 
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from acquis import demo_credentials
 from acquis.candidates import services as dossiers
 from acquis.evaluations import consolidation, grids, planning
 from acquis.evaluations import services as evaluations
@@ -115,6 +117,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
 
     for member in (helene, rachid, sophie.user):
         minutes.sign(pv, member, password=DEMO_PASSWORD, actor=member)
+    demo_credentials.issue(signed, manager)
     # Open today: a VAE jury on which the demo juror (Paul Girard) sits.
     awaiting = version.candidacies.filter(
         candidate__certifier=certifier, pathway="vae", status="awaiting_jury"

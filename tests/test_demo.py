@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from acquis.audit.services import verify_chain
 from acquis.candidates.models import Candidacy, Candidate
+from acquis.credentials.enums import BatchStatus, DocumentKind
+from acquis.credentials.models import IssuedCredential, IssuedDocument, IssuingBatch
 from acquis.demo import build_demo
 from acquis.evaluations.enums import GridStatus, PanelRule, SessionStatus, SlotStatus
 from acquis.evaluations.models import (
@@ -22,7 +24,17 @@ from acquis.referential.models import CertificationVersion
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callbacks):
+@pytest.fixture(autouse=True)
+def demo_keys(settings, tmp_path):
+    """The demo creates its signing keys where the settings say: a temporary folder here,
+    never the developer's var/."""
+    settings.ACQUIS_PDF_SIGNING_KEY = tmp_path / "keys" / "pdf-key.pem"
+    settings.ACQUIS_PDF_SIGNING_CERT = tmp_path / "keys" / "pdf-cert.pem"
+    settings.ACQUIS_BADGE_KEY = ""
+    settings.ACQUIS_BADGE_KEY_FILE = tmp_path / "keys" / "badges.key"
+
+
+def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callbacks, settings):
     with django_capture_on_commit_callbacks(execute=True):  # the decisions' emails
         call_command("demo")
     first = capsys.readouterr().out
@@ -78,6 +90,22 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert signed.decisions.filter(frozen=True, notified_at__isnull=False).count() == 3
     assert signed.minutes.get(superseded=False).signatures.count() == 3
     assert HeldBlock.objects.filter(decision__deliberation=signed).count() == 4 + 3
+    # What it issued, through a batch run to its end: the PV, a certificate (replaced after
+    # a change of name: the first one revoked), an attestation, three letters, the badges.
+    batch = IssuingBatch.objects.get(deliberation=signed)
+    assert (batch.status, batch.processed, batch.total) == (BatchStatus.DONE, 3, 3)
+    kinds = sorted(
+        IssuedDocument.objects.filter(revoked_at__isnull=True).values_list("kind", flat=True)
+    )
+    assert kinds == sorted(
+        [DocumentKind.MINUTES, DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION]
+        + [DocumentKind.DECISION_LETTER] * 3
+    )
+    revoked = IssuedDocument.objects.get(revoked_at__isnull=False)
+    assert revoked.kind == DocumentKind.CERTIFICATE
+    assert "Nom d'usage ajouté" in revoked.revocation_reason
+    assert IssuedCredential.objects.filter(decision__deliberation=signed).count() == 5 + 3
+    assert settings.ACQUIS_PDF_SIGNING_KEY.is_file() and settings.ACQUIS_BADGE_KEY_FILE.is_file()
     opened = Deliberation.objects.get(status=DeliberationStatus.OPEN)
     assert opened.kind == JuryKind.VAE
     assert opened.members.filter(user__email="jure@ops-conseil.demo").exists()
