@@ -17,6 +17,7 @@ from acquis.evaluations import services as evaluations
 from acquis.juries import decisions, deliberations, evidence, minutes
 from acquis.juries.enums import DecisionKind, JuryKind, JuryRole
 from acquis.organisations.enums import Role
+from acquis.organisations.models import Organisation
 
 PLACE = "OPS Conseil, 1 Rue de Colonel Chambonnet, Bron"
 PEOPLE_2025 = [
@@ -157,6 +158,12 @@ def _deliberation(certifier, version, manager, *, kind, title, on, seats, candid
     return result
 
 
+def _partner(certifier) -> Organisation:
+    from acquis.demo import PARTNER
+
+    return Organisation.objects.get(certifier=certifier, name=PARTNER)
+
+
 def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on):
     """Registered, trained, evaluated on every sitting of its blocks, sent to the jury."""
     free = situation == "refused"
@@ -164,6 +171,8 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
         candidate=candidate,
         version=version,
         cohort=None if free else cohort,
+        # Thomas Roux trained with the partner organisation (statistics by partner).
+        partner=_partner(candidate.certifier) if situation == "partial" else None,
         block_codes=["B3"] if free else None,
         actor=manager,
         pathway="free" if free else "training",

@@ -52,7 +52,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
         "awaiting_jury",
         "withdrawn",
     } <= statuses
-    assert Candidacy.objects.filter(partner__isnull=False).count() == 2
+    assert Candidacy.objects.filter(partner__isnull=False).count() == 3  # and Thomas Roux (2025)
     assert Candidacy.objects.filter(accommodations__isnull=False).count() == 2
     assert Candidate.objects.get(birth_name="Moreau").user.is_active
     upcoming = EvaluationSession.objects.get(status=SessionStatus.PLANNED)
