@@ -486,6 +486,8 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
         raise BadgeError(
             "Badges : seule une décision figée (procès-verbal signé) peut en délivrer."
         )
+    if decision.corrections.filter(frozen=True).exists():
+        return []  # superseded by a signed correction: the correction issues its own
     certifier = decision.deliberation.certifier
     key = signing_key()
     issuer = issuer_profile(certifier, issuer_did(key))

@@ -293,6 +293,8 @@ def issue_for_decision(decision: Decision, *, actor) -> IssuedDocument | None:
     kind = KIND_FOR_DECISION.get(locked.kind)
     if kind is None or issued_for(locked).filter(kind=kind).exists():
         return None
+    if Decision.objects.filter(corrects=locked, frozen=True).exists():
+        return None  # superseded by a signed correction: the correction issues its own
     decision = _decision(locked)
     if (
         kind == DocumentKind.BLOCK_ATTESTATION

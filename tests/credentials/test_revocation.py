@@ -168,3 +168,24 @@ def test_no_reissue_for_a_corrected_decision(partial):
     document.refresh_from_db()
     with pytest.raises(revocation.RevocationError, match="a été corrigée"):
         revocation.reissue_document(document, reason="Nom rectifié.", actor=None)
+
+
+def test_a_corrected_decision_issues_nothing_afterwards(ops_version):
+    candidacy = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
+    decision = jf.decided_and_signed(ops_version, [candidacy]).decisions.get()
+    new = jf.correction(decision)
+    correction = corrections.decide_correction(
+        new,
+        candidacy,
+        correction_reason=REASON,
+        blocks={"B1": True, "B2": True, "B3": True, "B4": True},
+        kind=DecisionKind.TOTAL,
+        reason="Tous les blocs sont acquis après rectification.",
+        actor=None,
+    )
+    jf.sign_all(new)
+    assert documents.issue_for_decision(decision, actor=None) is None
+    assert badges.issue_for_decision(decision, actor=None) == []
+    assert documents.issue_decision_documents(decision, actor=None) == []
+    assert not IssuedDocument.objects.filter(decision=decision).exists()
+    assert documents.issue_for_decision(correction, actor=None).kind == DocumentKind.CERTIFICATE
