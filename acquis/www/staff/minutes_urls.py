@@ -7,6 +7,11 @@ from acquis.www.staff import minutes_views as v
 urlpatterns = [
     path("deliberations/<int:pk>/pv/", v.staff_minutes, name="staff_minutes"),
     path(
+        "deliberations/<int:pk>/pv/notifier/",
+        v.staff_minutes_notify,
+        name="staff_minutes_notify",
+    ),
+    path(
         "decisions/<int:pk>/correction/",
         v.staff_decision_correction,
         name="staff_decision_correction",

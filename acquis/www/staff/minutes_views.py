@@ -1,17 +1,18 @@
 """Staff screens of the PV (/gestion/deliberations/<pk>/pv/) and of corrections.
 
-The exam manager reads the PV and follows its signatures; once it is signed, they start
-the correction of a decision (`corrections.start_correction`): a new deliberation whose
-jury is composed and which decides as any other, with its own signed PV.
+The exam manager reads the PV and follows its signatures; once it is signed, they see who
+has not been notified (no address, or the email failed) and send again what is missing,
+and they start the correction of a decision (`corrections.start_correction`): a new
+deliberation whose jury is composed and which decides as any other, with its own signed PV.
 """
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acquis.juries import corrections
+from acquis.juries import corrections, notifications
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.exceptions import JuryError
@@ -52,8 +53,39 @@ def staff_minutes(request, pk):
             .prefetch_related("corrections__deliberation")
             .order_by("pk")
         )
-    context = minutes_context(deliberation, minutes) | {"decisions": decisions}
+    context = minutes_context(deliberation, minutes) | {
+        "decisions": decisions,
+        "not_notified": [d for d in decisions if d.notified_at is None],
+    }
     return render(request, "www/juries/minutes_staff.html", context)
+
+
+@staff_required
+@require_POST
+def staff_minutes_notify(request, pk):
+    """Send again the decision emails that failed (`notify_decisions` sends only those)."""
+    deliberation = access.get_or_404(_deliberations(request.user), pk=pk)
+    try:
+        summary = notifications.notify_decisions(deliberation)
+    except JuryError as error:
+        messages.error(request, str(error))
+        return redirect("staff_minutes", pk=deliberation.pk)
+    if summary.sent:
+        messages.success(request, "Décision notifiée par courriel à : " + ", ".join(summary.sent))
+    if summary.failed:
+        messages.error(
+            request,
+            "Envoi impossible pour : " + ", ".join(summary.failed) + ". Réessayez plus tard.",
+        )
+    if summary.without_email:
+        messages.warning(
+            request,
+            "Sans adresse électronique (remettez-leur la lettre de décision) : "
+            + ", ".join(summary.without_email),
+        )
+    if not (summary.sent or summary.failed or summary.without_email):
+        messages.info(request, "Tous les candidats ont déjà été notifiés.")
+    return redirect("staff_minutes", pk=deliberation.pk)
 
 
 def _after_correction(deliberation) -> str:

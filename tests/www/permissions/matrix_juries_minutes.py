@@ -12,7 +12,7 @@ from django.utils import timezone
 from acquis.juries.enums import DecisionKind, JuryKind, JuryRole
 from acquis.juries.models import Decision, Deliberation, JuryMember
 from tests import factories
-from tests.www.permissions.roles import ROLES, STAFF_OWN
+from tests.www.permissions.roles import ROLES, STAFF, STAFF_OWN
 
 
 def _only(role: str) -> dict:
@@ -58,6 +58,16 @@ ENTRIES = {
     "staff_minutes": (
         lambda ctx: reverse("staff_minutes", args=[ctx["minutes_deliberation"].pk]),
         STAFF_OWN,
+    ),
+    # POST only: a GET answers 405 once the staff check passed.
+    "staff_minutes_notify": (
+        lambda ctx: reverse("staff_minutes_notify", args=[ctx["minutes_deliberation"].pk]),
+        {
+            **STAFF,
+            "administrateur": 405,
+            "responsable_epreuves": 405,
+            "admin_autre_certificateur": 405,
+        },
     ),
     "staff_decision_correction": (
         lambda ctx: reverse("staff_decision_correction", args=[ctx["minutes_decision"].pk]),
