@@ -22,7 +22,12 @@ a demonstration signing pair made by `acquis credentials_key`):
 
 Target: (a) / (b) ≤ 4. Exit status 1 if missed or if a check fails.
 
+`--without qr,cms,meta` measures the issuing path with kept levers turned back off, for the
+history in bench/README.md: `qr` the QR mask chosen by segno's penalty scores again, `cms` the
+CMS container built by pyHanko for every signature, `meta` pyHanko's metadata rewrite.
+
 Usage: bench_certificates.py [--certificates 1000] [--chunk 100] [--sample 25] [--json FILE]
+                             [--without qr,cms,meta]
 """
 
 from __future__ import annotations
@@ -139,11 +144,28 @@ def _inputs_of(documents, document):
     return documents.render_inputs(data)
 
 
-def measure(count: int, chunk: int, sample: int) -> dict:
+def without(levers: set[str]) -> None:
+    """Turn kept levers back off in this process (history of the figures only)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from acquis.credentials import documents, signing
+
+    if "qr" in levers:
+        documents.QR_MASK = None  # segno scores the eight masks
+    if "cms" in levers:
+        signing.ReusingSigner.async_sign = signers.SimpleSigner.async_sign
+    if "meta" in levers:
+        signing._SignatureOnlyWriter._update_meta = IncrementalPdfFileWriter._update_meta
+
+
+def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:
     import django
 
     django.setup()
     from acquis.credentials import documents, signing
+
+    without(levers_off)
     from acquis.credentials.enums import DocumentKind
     from acquis.credentials.models import IssuedDocument
     from acquis.juries.enums import DecisionKind
@@ -218,6 +240,7 @@ def main() -> int:
     parser.add_argument("--chunk", type=int, default=100)
     parser.add_argument("--sample", type=int, default=25)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--without", default="", help="qr,cms,meta (history only)")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -225,7 +248,8 @@ def main() -> int:
         print(json.dumps(setup(args.certificates)))
         return 0
     if args.measure:
-        print(json.dumps(measure(args.certificates, args.chunk, args.sample)))
+        levers = {lever for lever in args.without.split(",") if lever}
+        print(json.dumps(measure(args.certificates, args.chunk, args.sample, levers)))
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="acquis-bench-certificates-"))
     print(f"base : {tmp}", file=sys.stderr)
@@ -251,6 +275,8 @@ def main() -> int:
             str(args.chunk),
             "--sample",
             str(args.sample),
+            "--without",
+            args.without,
         )
         valid, pdfa = check_sample(result["sample"])
     finally:
@@ -263,6 +289,7 @@ def main() -> int:
     print(
         f"Certificats — {n} décisions (1 par les verbes en {built['verbs_s']:.1f} s, copies en "
         f"masse {built['bulk_s']:.1f} s), par tranches de {args.chunk} alternées"
+        + (f" ; leviers retirés : {args.without}" if args.without else "")
     )
     print(
         f"(a) délivrance (verrou, numéro, données, QR, Typst, signature PAdES, stockage, audit) : "

@@ -5,6 +5,8 @@ French reason and "Reprendre la délivrance", refusals. The batch itself is run 
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -163,3 +165,16 @@ def test_another_certifier_sees_nothing(client, personas, deliberation):
     assert client.post(page_url, {"action": "delivrer"}).status_code == 404
     assert client.get(progress_url, **HTMX).status_code == 404
     assert not IssuingBatch.objects.exists()
+
+
+def test_the_page_reads_a_constant_number_of_queries(client, personas, deliberation, ops_version):
+    smaller = signed_deliberation(ops_version, 1)
+    for each in (deliberation, smaller):
+        batches.run(batches.request_batch(each, actor=None).pk)
+    login(client, personas["administrateur"])
+    counts = []
+    for each in (deliberation, smaller):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(urls(each)[0]).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]  # 2 decisions or 1: the same queries
