@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from acquis.credentials.enums import BatchStatus
-from acquis.credentials.management.commands.credentials import Command
 from acquis.credentials.models import IssuingBatch
 from tests.credentials.batch_helpers import assert_issued_once, keys, signed_deliberation
 from tests.juries import factories as jf
@@ -69,12 +68,14 @@ def test_background_only_queues_then_issue_takes_the_queued_batch(deliberation):
     assert out.startswith(f"Lot n° {batch.pk} terminé")
 
 
-def test_refusals_exit_with_status_1_and_a_french_reason(ops_version, capsys):
+def test_refusals_exit_with_status_1_and_a_french_reason(ops_version):
+    # BaseCommand.run_from_argv prints a CommandError and exits with its returncode (1);
+    # not called here: it closes the database connections, the test's transaction with them.
     unsigned = jf.deliberation(ops_version, [jf.ready_candidacy(ops_version)])
-    with pytest.raises(CommandError, match="procès-verbal signé par tous les membres"):
+    with pytest.raises(CommandError, match="procès-verbal signé par tous les membres") as refused:
         issue(unsigned.pk)
-    with pytest.raises(SystemExit) as exit_info:
-        Command().run_from_argv(["acquis", "credentials", "issue", "999999"])
-    assert exit_info.value.code == 1
-    assert "Délibération n° 999999 introuvable." in capsys.readouterr().err
+    assert refused.value.returncode == 1
+    with pytest.raises(CommandError, match=r"^Délibération n° 999999 introuvable\.$") as unknown:
+        issue(999999)
+    assert unknown.value.returncode == 1
     assert not IssuingBatch.objects.exists()
