@@ -21,7 +21,7 @@ run: install
 	$(ACQUIS) credentials keygen
 	$(ACQUIS) demo
 	@echo "Acquis sur http://$(HOST)/ (avec un processus de traitement des lots de délivrance)"
-	@# The worker runs beside the server; both stop together (Ctrl-C, or either one ending).
+	@# The worker runs beside the server; both stop together (Ctrl-C, or the server ending).
 	@# A background job of a non-interactive shell ignores SIGINT: the trap stops it.
 	@# SIGTERM twice: the worker stops at once, even inside a batch (marked interrupted:
 	@# "Reprendre" continues it, nothing issued twice).
