@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from acquis.audit.models import AuditEvent
 from acquis.credentials import documents, letters
@@ -62,7 +63,8 @@ def test_each_decision_gets_its_letter_signed_and_stored(three_kinds, ops_versio
         assert event.payload["decision_kind"] == kind and event.payload["minutes"] == pv.number
         text = text_of(pdf)
         assert person.first_name in text and person.birth_name.upper() in text
-        assert f"{deliberation.place}, le {documents.french_date(letter.issued_at.date())}" in text
+        issued_on = documents.french_date(timezone.localdate(letter.issued_at))
+        assert f"{deliberation.place}, le {issued_on}" in text
         assert ops_version.title in text and "OPS Conseil" in text
         assert f"réuni le {documents.french_date(deliberation.date)}" in text
         assert f"procès-verbal de délibération n° {pv.number}" in text
