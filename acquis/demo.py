@@ -80,9 +80,11 @@ def _build() -> list[DemoLogin]:
         _cohort(certifier, version, partner, manager)
     if not EvaluationSession.objects.filter(certifier=certifier).exists():
         _evaluations(certifier, version, users[Role.JUROR], manager)
-    candidate_user = User.objects.filter(email="ines.moreau@exemple.fr").first()
-    if candidate_user is not None:
-        logins.append(DemoLogin(candidate_user.email, Role.CANDIDATE.label))
+    # Inès Moreau (2026, in training) and Julie Marchand (2025, certified: her documents).
+    for email in ("ines.moreau@exemple.fr", "julie.marchand@exemple.fr"):
+        candidate_user = User.objects.filter(email=email).first()
+        if candidate_user is not None:
+            logins.append(DemoLogin(candidate_user.email, Role.CANDIDATE.label))
     return logins
 
 

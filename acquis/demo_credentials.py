@@ -44,3 +44,6 @@ def issue(deliberation, manager) -> None:
     holder = certificate.candidate
     dossiers.update_candidate(holder, data={"usage_name": "Lefèvre"}, actor=manager)
     revocation.reissue_document(certificate, reason=REISSUE_REASON, actor=manager)
+    from acquis.demo import _open_portal
+
+    _open_portal(holder, manager)  # she finds her documents and badges in her space

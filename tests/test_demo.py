@@ -39,6 +39,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
         call_command("demo")
     first = capsys.readouterr().out
     assert "admin@ops-conseil.demo" in first and "Mot de passe" in first
+    assert "julie.marchand@exemple.fr" in first  # a holder with her documents and badges
     build_demo()
     assert CertificationVersion.objects.count() == 1
     assert Candidate.objects.count() == 15  # 12 in the 2026 cohort, 3 in 2025
@@ -55,6 +56,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert Candidacy.objects.filter(partner__isnull=False).count() == 3  # and Thomas Roux (2025)
     assert Candidacy.objects.filter(accommodations__isnull=False).count() == 2
     assert Candidate.objects.get(birth_name="Moreau").user.is_active
+    assert Candidate.objects.get(birth_name="Marchand").user.is_active
     upcoming = EvaluationSession.objects.get(status=SessionStatus.PLANNED)
     problems = panel_problems(upcoming)
     assert {p.rule for p in problems} == {PanelRule.EXPERIENCE, PanelRule.TRAINING}
