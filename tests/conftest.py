@@ -16,6 +16,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CHROMIUM = Path(os.environ.get("ACQUIS_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "mot-de-passe-de-test"
+# Fixtures of an area used beyond its folder (accrochage: exports and www pages).
+pytest_plugins = ["tests.exports.fixtures"]
 
 
 # --- no network: only loopback connections are allowed during tests ----------------------

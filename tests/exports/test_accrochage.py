@@ -1,5 +1,4 @@
 """The accrochage file: what is declared, its content, the XSD check before it is offered."""
-# ruff: noqa: F811  (pytest fixtures imported from tests.exports, then requested by name)
 
 from datetime import date
 
@@ -12,13 +11,11 @@ from acquis.exports import accrochage
 from acquis.exports.accrochage import NS, AccrochageError, export_accrochage
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch, AccrochageLine
-from tests.exports import (  # noqa: F401  (fixtures)
+from tests.exports import (
     NUMBER,
     ON,
-    accrochage_settings,
     awarded,
     real_schema,
-    rncp_version,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accrochage_settings")]

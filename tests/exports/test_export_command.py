@@ -1,5 +1,4 @@
 """`acquis export accrochage` and `acquis export accrochage-report` through call_command."""
-# ruff: noqa: F811  (pytest fixtures imported from tests.exports, then requested by name)
 
 import io
 
@@ -9,7 +8,7 @@ from lxml import etree
 
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch, AccrochageLine
-from tests.exports import accrochage_settings, awarded, real_schema, rncp_version  # noqa: F401
+from tests.exports import awarded, real_schema
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accrochage_settings")]
 

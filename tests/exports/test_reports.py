@@ -1,5 +1,4 @@
 """Import of the CDC processing report: lines accepted / rejected, unknown ids refused."""
-# ruff: noqa: F811  (pytest fixtures imported from tests.exports, then requested by name)
 
 import pytest
 
@@ -8,7 +7,7 @@ from acquis.exports.accrochage import declarable, export_accrochage
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageLine
 from acquis.exports.reports import ReportError, import_report
-from tests.exports import NUMBER, accrochage_settings, awarded, rncp_version  # noqa: F401
+from tests.exports import NUMBER, awarded
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accrochage_settings")]
 

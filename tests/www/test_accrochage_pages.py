@@ -1,5 +1,4 @@
 """Staff accrochage pages: holders with the 3-month deadline, building, downloading, reports."""
-# ruff: noqa: F811  (pytest fixtures imported from tests.exports, then requested by name)
 
 from datetime import date
 
@@ -12,7 +11,7 @@ from lxml import etree
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch, AccrochageLine
 from tests.conftest import PASSWORD
-from tests.exports import accrochage_settings, awarded, real_schema, rncp_version  # noqa: F401
+from tests.exports import awarded, real_schema
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accrochage_settings")]
 
