@@ -33,6 +33,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from acquis.audit.services import record_event
@@ -556,9 +557,15 @@ def revoke(credential: IssuedCredential, *, reason: str, actor) -> IssuedCredent
 
 
 def for_candidate(candidate):
-    """The holder's badges (portal download), most recent first."""
+    """The holder's badges (portal download): the most recent decision first, its title
+    before its blocks in the referential's order."""
     return (
         IssuedCredential.objects.filter(decision__candidacy__candidate=candidate)
         .select_related("block", "decision__deliberation__version")
-        .order_by("-issued_at", "pk")
+        .order_by(
+            "-decision__deliberation__date",
+            "-decision_id",
+            F("block__position").asc(nulls_first=True),
+            "pk",
+        )
     )

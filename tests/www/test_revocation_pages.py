@@ -147,6 +147,8 @@ def test_the_holder_downloads_their_own_badges(client, personas, issued):
     page = client.get(reverse("candidate_credentials")).content.decode()
     assert "Badges numériques (Open Badges 3.0)" in page
     assert page.count("Télécharger le badge signé (JSON)") == mine.count() == 5  # title + 4
+    order = [page.index(label) for label in ("Titre —", "Bloc B1 —", "Bloc B2 —", "Bloc B4 —")]
+    assert order == sorted(order)  # the title first, then the blocks in order
     response = client.get(reverse("candidate_badge", args=[mine[0].pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
