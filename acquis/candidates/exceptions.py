@@ -1,6 +1,6 @@
-class CandidateError(Exception):
-    """A candidate action refused. `errors` maps a field name to its French message."""
+from acquis.errors import AcquisError
 
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = dict(errors or {})
+
+class CandidateError(AcquisError):
+    """A candidate action refused; `problems` name the field at fault when there is one
+    (a mapping {field: message} is accepted for that)."""

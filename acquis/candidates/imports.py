@@ -40,6 +40,7 @@ from acquis.candidates.enums import PATHWAY_ACCESS_MODES, AccessMode, Pathway, S
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.identity import validate_identity
 from acquis.candidates.models import Candidacy, Candidate, identity_key
+from acquis.errors import AcquisError, Problem
 from acquis.referential.enums import VersionStatus
 from acquis.referential.models import CertificationVersion
 
@@ -234,7 +235,7 @@ DATABASE_REFUSED = (
 EMPTY_FILE = "Le fichier est vide : la première ligne doit porter les noms des colonnes."
 
 
-class ImportFileError(Exception):
+class ImportFileError(AcquisError):
     """The file cannot be read at all (format, encoding, size): one global message."""
 
 
@@ -600,7 +601,7 @@ class _PartnerIndex:
 
 # --- pass 2: the writes, in one transaction --------------------------------------------------
 
-# CandidateError.errors keys of the registration rules → the column to point at.
+# CandidateError problem fields of the registration rules → the column to point at.
 SERVICE_COLUMNS = {c.field: c.name for c in COLUMNS} | {"candidate": "nom_naissance"}
 
 
@@ -709,7 +710,7 @@ def _pending(rows: list[Row], reader: _Reader, cohort, version) -> list[_Pending
         try:
             blocks = services.chosen_blocks(version, row.block_codes)
         except CandidateError as exc:
-            _service_errors(reader, row, exc.errors, exc)
+            _service_errors(reader, row, exc)
             continue
         reused = candidate is not None
         candidate = candidate or _new_candidate(cohort.certifier, row.identity)
@@ -755,7 +756,7 @@ def _candidacies(pending: list[_Pending], reader: _Reader, cohort, version) -> l
             if memo is not None:
                 checked[memo] = errors
         if errors:
-            _service_errors(reader, row, errors, None)
+            _service_errors(reader, row, CandidateError("", errors))
             continue
         result.append((item, _new_candidacy(item, cohort, version)))
     return result
@@ -798,8 +799,9 @@ def _save_candidacies(pairs: list, actor) -> None:
     record_events(events, actor=actor)
 
 
-def _service_errors(reader: _Reader, row: Row, errors: dict, exc) -> None:
-    for name, message in (errors or {"": str(exc)}).items():
+def _service_errors(reader: _Reader, row: Row, exc: CandidateError) -> None:
+    for problem in exc.problems or [Problem(exc.message)]:
+        name, message = getattr(problem, "field", None) or "", str(problem.message)
         if name == "blocks":  # chosen_blocks puts the useful text in the exception's message
             message = str(exc)
         elif name == "access_mode" and not row.access_mode:  # no default for this pathway

@@ -38,7 +38,7 @@ def give_portal_access(candidate: Candidate, *, actor) -> User:
             actor=actor,
         )
     except OrganisationError as exc:
-        raise CandidateError(str(exc), {exc.field or "email": str(exc)}) from exc
+        raise CandidateError(exc.message, {exc.field or "email": exc.message}) from exc
     return _link(candidate, invitation.user, actor=actor, new_user=invitation.new_user)
 
 

@@ -38,6 +38,7 @@ from acquis.candidates.models import (
 from acquis.documents.services import DocumentError, store_upload
 from acquis.organisations.enums import Habilitation, OrganisationKind
 from acquis.referential.enums import VersionStatus
+from acquis.workflow import Workflow
 
 S = CandidacyStatus
 IDENTITY_FIELDS = (
@@ -251,37 +252,35 @@ def chosen_blocks(version, block_codes):
     return [blocks[c] for c in dict.fromkeys(block_codes)]
 
 
+CANDIDACY_WORKFLOW = Workflow(
+    "candidacy.",
+    CANDIDACY_TRANSITIONS,
+    CandidateError,
+    refusal=lambda candidacy, _to: (
+        f"Action impossible : la candidature est « {candidacy.get_status_display()} » "
+        f"(voie {candidacy.get_pathway_display()})."
+    ),
+    # (verb, pathways, label): a move is open to the pathways it names only.
+    guard=lambda candidacy, entry: candidacy.pathway in entry[1],
+)
+
+
 def allowed_moves(candidacy: Candidacy) -> list[tuple[str, str, str]]:
     """(to_status, verb, label) a user may trigger directly from the current state."""
     return [
         (to, verb, label)
-        for (frm, to), (verb, pathways, label) in CANDIDACY_TRANSITIONS.items()
-        if frm == candidacy.status and candidacy.pathway in pathways and verb not in GUARDED_VERBS
+        for to, (verb, _pathways, label) in CANDIDACY_WORKFLOW.moves_from(candidacy)
+        if verb not in GUARDED_VERBS
     ]
 
 
-def _transition(original: Candidacy, to_status: str, *, verb: str, actor, payload=None):
-    """The one place where a candidacy changes state: checked against the table, audited."""
-    candidacy = Candidacy.objects.select_for_update().get(pk=original.pk)
-    move = CANDIDACY_TRANSITIONS.get((candidacy.status, to_status))
-    if move is None or move[0] != verb or candidacy.pathway not in move[1]:
-        raise CandidateError(
-            f"Action impossible : la candidature est « {candidacy.get_status_display()} » "
-            f"(voie {candidacy.get_pathway_display()})."
-        )
-    from_status = candidacy.status
-    candidacy.status = to_status
-    candidacy.save(update_fields=["status"])
-    original.status = to_status
-    record_event(
-        f"candidacy.{verb}",
-        candidacy,
-        actor=actor,
-        from_state=from_status,
-        to_state=to_status,
-        payload=payload or {},
-    )
-    return candidacy
+def verb_available(candidacy: Candidacy, verb: str) -> bool:
+    """The transition table offers this verb from the candidacy's state and pathway."""
+    return any(entry[0] == verb for _to, entry in CANDIDACY_WORKFLOW.moves_from(candidacy))
+
+
+def _transition(candidacy: Candidacy, to_status: str, *, verb: str, actor, payload=None):
+    return CANDIDACY_WORKFLOW.apply(candidacy, to_status, verb=verb, actor=actor, payload=payload)
 
 
 @transaction.atomic
@@ -300,16 +299,17 @@ def record_decision(candidacy: Candidacy, *, decision, minutes_number: str, acto
 @transaction.atomic
 def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: str = ""):
     """Plain moves (start, send to jury, withdraw, abandon); reasons required to leave."""
-    current = Candidacy.objects.select_for_update().values_list("status", flat=True)
-    move = CANDIDACY_TRANSITIONS.get((current.get(pk=candidacy.pk), to_status))
-    if move is None or move[0] in GUARDED_VERBS:
+    locked = CANDIDACY_WORKFLOW.lock(candidacy)
+    # The pathway is checked by the move itself (its refusal names the pathway).
+    verb = (CANDIDACY_TRANSITIONS.get((locked.status, to_status)) or [None])[0]
+    if verb is None or verb in GUARDED_VERBS:
         raise CandidateError("Cette action n'est pas possible depuis l'état actuel.")
-    if move[0] in {"withdraw", "abandon"} and not reason.strip():
+    if verb in {"withdraw", "abandon"} and not reason.strip():
         raise CandidateError("Indiquez le motif.", {"reason": "Le motif est obligatoire."})
     return _transition(
         candidacy,
         to_status,
-        verb=move[0],
+        verb=verb,
         actor=actor,
         payload={"reason": reason.strip()} if reason else {},
     )

@@ -39,6 +39,7 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.credentials import canonical
 from acquis.credentials.models import IssuedCredential
+from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind
 
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
@@ -49,7 +50,7 @@ CONTEXT = [canonical.CREDENTIALS_V2, canonical.OB_V3P0]
 ACHIEVEMENT_NS = uuid.UUID("6f1c3a52-3a5e-4f0e-9d7a-8a1b5c2e7d40")
 
 
-class BadgeError(Exception):
+class BadgeError(AcquisError):
     """A badge that cannot be issued, signed or read (French message)."""
 
 

@@ -34,8 +34,10 @@ from acquis.credentials import badges, documents, status_list
 from acquis.credentials.enums import BATCH_TRANSITIONS, BatchStatus
 from acquis.credentials.models import IssuedCredential, IssuingBatch
 from acquis.credentials.signing import SigningError
+from acquis.errors import AcquisError
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Decision, Deliberation
+from acquis.workflow import Workflow
 
 logger = logging.getLogger(__name__)
 S = BatchStatus
@@ -57,7 +59,7 @@ STOPPED = (
 )
 
 
-class BatchError(Exception):
+class BatchError(AcquisError):
     """A batch cannot be requested or resumed; the message is in French, for the user."""
 
 
@@ -93,34 +95,27 @@ def _locked(batch_id: int) -> IssuingBatch:
     )
 
 
+BATCH_WORKFLOW = Workflow(
+    "credentials.batch_",
+    BATCH_TRANSITIONS,
+    BatchError,
+    refusal=lambda batch, _to: (
+        f"Lot de délivrance n° {batch.pk} : action impossible, il est "
+        f"« {batch.get_status_display()} »."
+    ),
+)
+
+
 def _move(locked: IssuingBatch, to_status: str, *, actor, payload=None, **fields):
-    """The one place where a batch changes state: checked against the table, audited.
-    The caller holds the row lock (`_locked`) in the current transaction."""
-    verb = BATCH_TRANSITIONS.get((locked.status, to_status))
-    if verb is None:
-        raise BatchError(
-            f"Lot de délivrance n° {locked.pk} : action impossible, il est "
-            f"« {locked.get_status_display()} »."
-        )
-    from_status = locked.status
-    locked.status = to_status
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["status", *fields])
-    record_event(
-        f"credentials.batch_{verb}",
-        locked,
-        actor=actor,
-        from_state=from_status,
-        to_state=to_status,
-        payload={
-            "deliberation": locked.deliberation_id,
-            "processed": locked.processed,
-            "total": locked.total,
-            **(payload or {}),
-        },
+    """A batch's move, with its progress in the audit payload (`fields` move with it)."""
+    progress = {
+        "deliberation": locked.deliberation_id,
+        "processed": fields.get("processed", locked.processed),
+        "total": fields.get("total", locked.total),
+    }
+    return BATCH_WORKFLOW.apply(
+        locked, to_status, actor=actor, payload=progress | (payload or {}), fields=fields
     )
-    return locked
 
 
 def _enqueue(batch: IssuingBatch) -> None:

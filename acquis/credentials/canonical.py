@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pyld import jsonld
 
+from acquis.errors import AcquisError
+
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -25,7 +27,7 @@ CONTEXT_FILES = {
 }
 
 
-class CanonicalisationError(Exception):
+class CanonicalisationError(AcquisError):
     """A document that cannot be canonicalised offline (French message)."""
 
 

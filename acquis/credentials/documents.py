@@ -36,6 +36,7 @@ from acquis.audit.services import record_event
 from acquis.credentials import numbering, signing
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
+from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Decision, HeldBlock
 
@@ -60,7 +61,7 @@ MONTHS = (
 ).split()
 
 
-class DocumentError(Exception):
+class DocumentError(AcquisError):
     """A document cannot be issued; the message is in French, for the user."""
 
 

@@ -22,12 +22,13 @@ from acquis.audit.services import record_event
 from acquis.credentials import badges, documents
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.errors import AcquisError
 from acquis.juries.models import Decision
 
 REISSUABLE = (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION)
 
 
-class RevocationError(Exception):
+class RevocationError(AcquisError):
     """A revocation or a reissue refused; the message is in French, for the user."""
 
 

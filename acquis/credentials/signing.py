@@ -24,6 +24,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
+from acquis.errors import AcquisError
+
 DEMO_VALIDITY_DAYS = 5 * 365
 # Room for the CMS signature (bytes). Given, pyHanko skips its dry-run signature that
 # estimates the size, which halves the signing time; 16 KiB holds a certificate chain of a
@@ -31,7 +33,7 @@ DEMO_VALIDITY_DAYS = 5 * 365
 SIGNATURE_BYTES = 16384
 
 
-class SigningError(Exception):
+class SigningError(AcquisError):
     """The PDF cannot be signed (missing or unreadable key); the message is in French."""
 
 

@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acquis.credentials.models import IssuedCredential, StatusList
+from acquis.errors import AcquisError
 
 PURPOSE = "revocation"
 
 
-class StatusListError(Exception):
+class StatusListError(AcquisError):
     """French message."""
 
 

@@ -9,9 +9,10 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from acquis.documents.models import Document
+from acquis.errors import AcquisError
 
 
-class DocumentError(Exception):
+class DocumentError(AcquisError):
     """An upload refused, with a French message naming the problem."""
 
 

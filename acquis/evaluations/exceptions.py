@@ -1,6 +1,5 @@
-class EvaluationError(Exception):
-    """An evaluation action refused, with a French message (and the failed rules if any)."""
+from acquis.errors import AcquisError
 
-    def __init__(self, message: str, problems=None):
-        super().__init__(message)
-        self.problems = list(problems or [])
+
+class EvaluationError(AcquisError):
+    """An evaluation action refused, with a French message (and the failed rules if any)."""

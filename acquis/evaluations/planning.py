@@ -24,6 +24,7 @@ from acquis.evaluations.enums import (
 )
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import EvaluationSession, Slot, SlotAssessor
+from acquis.workflow import Workflow
 
 # A candidacy can be convoked while it is being assessed (training started, VAE admissible).
 CONVOCABLE_CANDIDACY_STATUSES = (
@@ -259,24 +260,18 @@ def assign_assessors(session: EvaluationSession) -> list[SlotProblem]:
     return _assign(session, slots)
 
 
+SLOT_WORKFLOW = Workflow(
+    "slot.",
+    SLOT_TRANSITIONS,
+    EvaluationError,
+    refusal=lambda slot, _to: (
+        f"Action impossible : le créneau est « {slot.get_status_display()} »."
+    ),
+)
+
+
 def move_slot(slot: Slot, to_status: str, *, actor, payload=None) -> Slot:
-    """The one place where a slot changes state: checked against the table, audited."""
-    verb = SLOT_TRANSITIONS.get((slot.status, to_status))
-    if verb is None:
-        raise EvaluationError(
-            f"Action impossible : le créneau est « {slot.get_status_display()} »."
-        )
-    from_status, slot.status = slot.status, to_status
-    slot.save(update_fields=["status"])
-    record_event(
-        f"slot.{verb}",
-        slot,
-        actor=actor,
-        from_state=from_status,
-        to_state=to_status,
-        payload=payload or {},
-    )
-    return slot
+    return SLOT_WORKFLOW.apply(slot, to_status, actor=actor, payload=payload)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from acquis.evaluations.models import (
 from acquis.evaluations.planning import default_deliverables_due
 from acquis.organisations.enums import Role
 from acquis.referential.enums import VersionStatus
+from acquis.workflow import Workflow
 
 
 @transaction.atomic
@@ -268,24 +269,18 @@ def _role_problems(juror: JurorProfile, rules: dict) -> list[PanelProblem]:
     ]
 
 
+SESSION_WORKFLOW = Workflow(
+    "session.",
+    SESSION_TRANSITIONS,
+    EvaluationError,
+    refusal=lambda session, _to: (
+        f"Action impossible : la session est « {session.get_status_display()} »."
+    ),
+)
+
+
 def _move(session: EvaluationSession, to_status: str, *, actor, payload=None):
-    """The one place where a session changes state: checked against the table, audited."""
-    verb = SESSION_TRANSITIONS.get((session.status, to_status))
-    if verb is None:
-        raise EvaluationError(
-            f"Action impossible : la session est « {session.get_status_display()} »."
-        )
-    from_status, session.status = session.status, to_status
-    session.save(update_fields=["status"])
-    record_event(
-        f"session.{verb}",
-        session,
-        actor=actor,
-        from_state=from_status,
-        to_state=to_status,
-        payload=payload or {},
-    )
-    return session
+    return SESSION_WORKFLOW.apply(session, to_status, actor=actor, payload=payload)
 
 
 @transaction.atomic

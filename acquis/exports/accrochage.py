@@ -44,6 +44,7 @@ from lxml import etree
 
 from acquis.audit.services import record_event
 from acquis.candidates.enums import AccessMode
+from acquis.errors import AcquisError
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch, AccrochageLine
 from acquis.juries.enums import DecisionKind
@@ -56,7 +57,7 @@ DEADLINE_MONTHS = 3  # "dans un délai de 3 mois" after the award (issue 6, §6)
 CHUNK = 2000
 
 
-class AccrochageError(Exception):
+class AccrochageError(AcquisError):
     """An export that cannot be produced; the message is for the user (French)."""
 
 

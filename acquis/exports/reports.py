@@ -28,6 +28,7 @@ from django.utils import timezone
 from lxml import etree
 
 from acquis.audit.services import record_event
+from acquis.errors import AcquisError
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageLine
 
@@ -35,7 +36,7 @@ OK_WORDS = {"ok", "accepte", "accepté", "accepted"}
 KO_WORDS = {"ko", "rejete", "rejeté", "rejected", "erreur"}
 
 
-class ReportError(Exception):
+class ReportError(AcquisError):
     """The report cannot be imported; the message names every faulty line (French)."""
 
 

@@ -31,6 +31,7 @@ from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Deliberation, DeliberationCandidate, JuryMember
 from acquis.organisations.enums import Role
 from acquis.referential.enums import VersionStatus
+from acquis.workflow import Workflow
 
 S = DeliberationStatus
 UNSIGNED = (S.PREPARED, S.OPEN, S.SIGNING)
@@ -55,28 +56,18 @@ def _require(deliberation: Deliberation, statuses, action: str) -> None:
         )
 
 
-@transaction.atomic
+DELIBERATION_WORKFLOW = Workflow(
+    "deliberation.",
+    DELIBERATION_TRANSITIONS,
+    JuryError,
+    refusal=lambda deliberation, _to: (
+        f"Action impossible : la délibération est « {deliberation.get_status_display()} »."
+    ),
+)
+
+
 def _move(deliberation: Deliberation, to_status: str, *, actor, payload=None) -> Deliberation:
-    """The one place where a deliberation changes state: checked against the table, audited."""
-    locked = _locked(deliberation)
-    verb = DELIBERATION_TRANSITIONS.get((locked.status, to_status))
-    if verb is None:
-        raise JuryError(
-            f"Action impossible : la délibération est « {locked.get_status_display()} »."
-        )
-    from_status = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status"])
-    deliberation.status = to_status
-    record_event(
-        f"deliberation.{verb}",
-        locked,
-        actor=actor,
-        from_state=from_status,
-        to_state=to_status,
-        payload=payload or {},
-    )
-    return deliberation
+    return DELIBERATION_WORKFLOW.apply(deliberation, to_status, actor=actor, payload=payload)
 
 
 # --- preparation ----------------------------------------------------------------------------

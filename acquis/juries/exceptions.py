@@ -1,9 +1,8 @@
-class JuryError(Exception):
-    """A jury action refused, with a French message (and the failed rules if any)."""
+from acquis.errors import AcquisError
 
-    def __init__(self, message: str, problems=None):
-        super().__init__(message)
-        self.problems = list(problems or [])
+
+class JuryError(AcquisError):
+    """A jury action refused, with a French message (and the failed rules if any)."""
 
 
 class FrozenDecisionError(JuryError):

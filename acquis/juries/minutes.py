@@ -280,8 +280,7 @@ def sign(minutes: Minutes, user, *, password: str, actor) -> MinutesSignature:
         raise JuryError("Vous étiez absent(e) de la délibération : vous ne pouvez pas signer.")
     if not password or not user.check_password(password):
         raise JuryError(
-            "Mot de passe incorrect : la signature n'est pas enregistrée.",
-            problems=["password"],
+            "Mot de passe incorrect : la signature n'est pas enregistrée.", field="password"
         )
     if content_hash(minutes.content) != minutes.content_hash:
         raise JuryError(

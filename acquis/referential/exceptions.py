@@ -1,6 +1,5 @@
-class ReferentialError(Exception):
-    """A referential action refused, with a French message for the user."""
+from acquis.errors import AcquisError
 
-    def __init__(self, message: str, issues=None):
-        super().__init__(message)
-        self.issues = list(issues or [])
+
+class ReferentialError(AcquisError):
+    """A referential action refused; `problems` are the file's issues (path, line)."""

@@ -21,6 +21,7 @@ from acquis.referential.models import (
     Criterion,
     PreparatoryDeliverable,
 )
+from acquis.workflow import Workflow
 
 
 @dataclass(frozen=True)
@@ -238,16 +239,23 @@ def ensure_materialised(version: CertificationVersion) -> CertificationVersion:
     return version
 
 
+VERSION_WORKFLOW = Workflow(
+    "referential.version_",
+    VERSION_TRANSITIONS,
+    ReferentialError,
+    refusal=lambda version, to_status: (
+        f"Impossible de passer la version de « {version.get_status_display()} » "
+        f"à « {VersionStatus(to_status).label} »."
+    ),
+)
+
+
 @transaction.atomic
 def transition_version(version: CertificationVersion, to_status: str, *, actor=None):
     """Move a version along VERSION_TRANSITIONS; publishing re-checks the referential."""
-    version = CertificationVersion.objects.select_for_update().get(pk=version.pk)
-    verb = VERSION_TRANSITIONS.get((version.status, to_status))
-    if verb is None:
-        raise ReferentialError(
-            f"Impossible de passer la version de « {version.get_status_display()} » "
-            f"à « {VersionStatus(to_status).label} »."
-        )
+    version = VERSION_WORKFLOW.lock(version)
+    if VERSION_WORKFLOW.verb(version, to_status) is None:
+        raise ReferentialError(VERSION_WORKFLOW.refusal(version, to_status))
     if to_status == VersionStatus.PUBLISHED:
         errors, _ = fileformat.consistency({**version.document, "draft": False})
         if errors:
@@ -257,17 +265,7 @@ def transition_version(version: CertificationVersion, to_status: str, *, actor=N
                 errors,
             )
     ensure_materialised(version)
-    from_status = version.status
-    version.status = to_status
-    version.save(update_fields=["status"])
-    record_event(
-        f"referential.version_{verb}",
-        version,
-        actor=actor,
-        from_state=from_status,
-        to_state=to_status,
-    )
-    return version
+    return VERSION_WORKFLOW.apply(version, to_status, actor=actor)
 
 
 # --- RNCP import -------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_an_email_is_required(certifier, manager):
     with pytest.raises(CandidateError) as refused:
         give_portal_access(candidate, actor=manager)
     assert "adresse électronique" in str(refused.value)
-    assert "email" in refused.value.errors
+    assert "email" in refused.value.field_messages()
     assert not mail.outbox and User.objects.count() == users
 
 

@@ -78,7 +78,7 @@ def test_same_person_may_exist_at_two_certifiers(certifier, other_certifier):
 def test_invalid_identity_writes_nothing(certifier):
     with pytest.raises(CandidateError) as exc:
         services.create_candidate(certifier=certifier, data={"birth_name": "Seul"})
-    assert set(exc.value.errors) >= {"first_name", "sex", "birth_date"}
+    assert set(exc.value.field_messages()) >= {"first_name", "sex", "birth_date"}
     assert not Candidate.objects.exists()
     assert not AuditEvent.objects.filter(verb="candidate.created").exists()
 
@@ -133,14 +133,14 @@ def test_pathway_and_access_mode_must_agree(ops_version, certifier, kwargs, fiel
     person = factories.candidate(certifier)
     with pytest.raises(CandidateError) as exc:
         services.register_candidacy(candidate=person, version=ops_version, **kwargs)
-    assert field in exc.value.errors
+    assert field in exc.value.field_messages()
 
 
 def test_one_active_candidacy_per_certification(ops_version, certifier):
     first = factories.candidacy(ops_version)
     with pytest.raises(CandidateError) as exc:
         factories.candidacy(ops_version, person=first.candidate)
-    assert "candidate" in exc.value.errors
+    assert "candidate" in exc.value.field_messages()
     services.move_candidacy(first, S.WITHDRAWN, reason="Déménagement")
     assert factories.candidacy(ops_version, person=first.candidate).status == S.REGISTERED
 
@@ -161,7 +161,7 @@ def test_partner_must_be_habilitated_to_prepare(ops_version, certifier, other_ce
     for partner, fragment in ((organiser, "habilité"), (foreign, "pas un partenaire")):
         with pytest.raises(CandidateError) as exc:
             factories.candidacy(ops_version, partner=partner)
-        assert fragment in exc.value.errors["partner"]
+        assert fragment in exc.value.problem_for("partner")
 
 
 def test_cohort_gives_the_memoir_deadline(ops_version, certifier):

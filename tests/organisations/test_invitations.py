@@ -131,7 +131,7 @@ def test_a_weak_password_is_refused_in_french(personas, certifier, password, rea
     with pytest.raises(OrganisationError) as caught:
         accept_invitation(uid, token, password)
     assert caught.value.field == "password"
-    assert any(reason in issue for issue in caught.value.issues), caught.value.issues
+    assert any(reason in issue for issue in caught.value.problems), caught.value.problems
     user = User.objects.get(email="nouveau@test.fr")
     assert not user.is_active and not user.has_usable_password()
     assert accept_invitation(uid, token, STRONG).is_active  # the link still works

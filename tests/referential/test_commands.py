@@ -169,7 +169,7 @@ def test_a_draft_cannot_be_published_until_complete():
     version = CertificationVersion.objects.first()
     with pytest.raises(ReferentialError) as exc:
         transition_version(version, "published")
-    assert any("aucune épreuve" in issue.message for issue in exc.value.issues)
+    assert any("aucune épreuve" in issue.message for issue in exc.value.problems)
     version.refresh_from_db()
     assert version.status == "draft"
 

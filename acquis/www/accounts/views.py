@@ -104,9 +104,8 @@ def accept_invitation(request, uidb64, token):
         try:
             invitations.accept_invitation(uidb64, token, form.cleaned_data["password1"])
         except OrganisationError as exc:
-            form.add_error(
-                "password1" if exc.field == "password" else None, exc.issues or exc.message
-            )
+            password = exc.field_messages().get("password")
+            form.add_error("password1" if password else None, password or exc.message)
         else:
             messages.success(
                 request,

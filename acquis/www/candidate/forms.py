@@ -2,7 +2,7 @@
 
 It checks the input's shape only (a file was chosen); the domain verbs check the file itself
 (type by content, size, emptiness: acquis.documents.services.store_upload) and the rules,
-and their French messages are shown beside the field (CandidateError.errors["file"]).
+and their French messages are shown beside the field (the CandidateError problem about "file").
 """
 
 from django import forms
@@ -42,7 +42,7 @@ class UploadForm(forms.Form):
 
     def add_domain_error(self, exc: CandidateError) -> None:
         """Show a verb's refusal beside the file field (or above the form)."""
-        message = exc.errors.get("file")
+        message = exc.problem_for("file")
         if message:
             self.add_error("file", message)
         else:

@@ -14,19 +14,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from acquis.candidates import services
-from acquis.candidates.enums import ACTIVE, CANDIDACY_TRANSITIONS, CandidacyStatus, Pathway
+from acquis.candidates.enums import ACTIVE, CandidacyStatus, Pathway
 from acquis.candidates.exceptions import CandidateError
 from acquis.www.candidate.forms import UploadForm
 
 S = CandidacyStatus
-
-
-def verb_available(candidacy, verb: str) -> bool:
-    """The transition table offers this verb from the candidacy's state and pathway."""
-    return any(
-        frm == candidacy.status and name == verb and candidacy.pathway in pathways
-        for (frm, _to), (name, pathways, _label) in CANDIDACY_TRANSITIONS.items()
-    )
 
 
 def _training_refusal(candidacy, what: str) -> str:
@@ -49,7 +41,7 @@ def _vae_refusal(candidacy, what: str, verb: str) -> str:
             f"{what} concerne la voie VAE ; cette candidature suit la voie "
             f"« {candidacy.get_pathway_display()} »."
         )
-    if verb_available(candidacy, verb):
+    if services.verb_available(candidacy, verb):
         return ""
     if verb == "submit_validation_file" and candidacy.status in (
         S.REGISTERED,

@@ -85,11 +85,11 @@ def _act(request, member, minutes, form):
             update_session_auth_hash(request, request.user)
             messages.success(request, f"Vous avez signé le procès-verbal {minutes.number}.")
     except JuryError as exc:
-        if action == "sign" and exc.problems == ["password"]:
-            form.add_error("password", str(exc))
+        if action == "sign" and exc.problem_for("password"):
+            form.add_error("password", exc.message)
             return form
         for problem in exc.problems:
-            messages.error(request, problem)
+            messages.error(request, str(problem.message))
         messages.error(request, str(exc))
     return None
 

@@ -12,6 +12,7 @@ from acquis.candidates import services
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
 from acquis.juries.models import Decision
+from acquis.www.errors import add_to_form
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import candidate_forms as f
@@ -20,13 +21,6 @@ from acquis.www.staff.dossier_actions import ACTIONS
 from acquis.www.staff.grid_pdf_views import printable_grids
 
 PAGE_SIZE = 50
-
-
-def _form_errors(form, error: CandidateError) -> None:
-    for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not error.errors:
-        form.add_error(None, str(error))
 
 
 @staff_required
@@ -77,7 +71,7 @@ def candidate_new(request):
                 actor=request.user,
             )
         except CandidateError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Candidat {candidate.full_name} enregistré.")
             return redirect("staff_candidate", pk=candidate.pk)
@@ -104,7 +98,7 @@ def candidate_edit(request, pk):
         try:
             services.update_candidate(candidate, data=form.cleaned_data, actor=request.user)
         except CandidateError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Identité mise à jour.")
             return redirect("staff_candidate", pk=candidate.pk)
@@ -140,7 +134,7 @@ def candidacy_new(request, pk):
                 actor=request.user,
             )
         except CandidateError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Candidature enregistrée.")
             return redirect("staff_candidacy", pk=candidacy.pk)
@@ -228,7 +222,7 @@ def cohort_list(request):
                 **form.cleaned_data,
             )
         except CandidateError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
             return redirect("staff_cohorts")

@@ -8,6 +8,7 @@ from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import invitable_organisations, invite_user
 from acquis.organisations.models import Organisation
 from acquis.organisations.partners import create_partner
+from acquis.www.errors import add_to_form
 from acquis.www.perms import (
     admin_required,
     administered_certifiers,
@@ -40,7 +41,7 @@ def partner_create(request):
         try:
             partner = create_partner(**form.cleaned_data, actor=request.user)
         except OrganisationError as exc:
-            add_domain_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"L'organisme partenaire « {partner} » est ajouté.")
             return redirect("staff_partners")
@@ -55,7 +56,7 @@ def users(request):
         try:
             invitation = invite_user(**form.cleaned_data, actor=request.user)
         except OrganisationError as exc:
-            add_domain_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _sent_message(invitation))
             return redirect("staff_users")
@@ -68,9 +69,3 @@ def _sent_message(invitation) -> str:
     if invitation.accept_url:
         return f"Invitation envoyée à {email} : le lien pour choisir son mot de passe est parti."
     return f"{email} a déjà un compte : son nouveau rôle lui est annoncé par courriel."
-
-
-def add_domain_error(form, exc: OrganisationError) -> None:
-    """Show a service's refusal beside the field it names (or above the form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.issues or exc.message)

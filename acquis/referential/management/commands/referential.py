@@ -36,7 +36,7 @@ class Command(BaseCommand):
         try:
             handler(**options)
         except ReferentialError as exc:
-            for issue in exc.issues:
+            for issue in exc.problems:
                 self.stderr.write(issue.format(options.get("file", "")))
             raise CommandError(str(exc)) from exc
 
