@@ -11,7 +11,7 @@ a demonstration signing pair made by `acquis credentials_key`):
    (a) the real issuing path, `documents.issue_for_decision` for each decision: row lock,
        number drawn from the locked counter, data, QR code, Typst, PAdES signature, file
        stored, row written, audit event, one transaction per certificate;
-   (b) Typst alone (`documents.compile_pdf`) compiling the same documents: for each stored
+   (b) Typst alone (`typst_render.compile_pdf`) compiling the same documents: for each stored
        certificate its inputs are rebuilt from its row (number, verification code, date;
        not timed) and compiled again. The stored file must begin with the bytes Typst gives
        again, time stamps aside (the signature is an incremental update): the same
@@ -43,6 +43,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from acquis.credentials import typst_render
 
 REPO = Path(__file__).resolve().parents[1]
 ACQUIS = REPO / ".venv" / "bin" / "acquis"
@@ -141,7 +143,7 @@ def _inputs_of(documents, document):
         code=document.verification_code,
         on=timezone.localdate(document.issued_at),
     )
-    return documents.render_inputs(data)
+    return typst_render.render_inputs(data)
 
 
 def without(levers: set[str]) -> None:
@@ -149,10 +151,10 @@ def without(levers: set[str]) -> None:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
-    from acquis.credentials import documents, signing
+    from acquis.credentials import signing
 
     if "qr" in levers:
-        documents.QR_MASK = None  # segno scores the eight masks
+        typst_render.QR_MASK = None  # segno scores the eight masks
     if "cms" in levers:
         signing.ReusingSigner.async_sign = signers.SimpleSigner.async_sign
     if "meta" in levers:
@@ -178,7 +180,7 @@ def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:
         .values_list("pk", flat=True)
     )
     assert len(ids) == count, (len(ids), count)
-    signing.sign_pdf(documents.render(kind, documents.sample_data(kind)))  # warm-up
+    signing.sign_pdf(typst_render.render(kind, documents.sample_data(kind)))  # warm-up
     issue_s = typst_s = 0.0
     same = checked = 0
     for start in range(0, count, chunk):
@@ -192,7 +194,7 @@ def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:
         )
         inputs = [_inputs_of(documents, d) for d in issued]
         began = time.perf_counter()
-        pdfs = [documents.compile_pdf(kind, i) for i in inputs]
+        pdfs = [typst_render.compile_pdf(kind, i) for i in inputs]
         typst_s += time.perf_counter() - began
         for document, pdf in list(zip(issued, pdfs, strict=True))[:5]:
             with document.file.open("rb") as handle:

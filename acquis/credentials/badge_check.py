@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from acquis.credentials import badges, status_list
-from acquis.credentials.documents import french_date
+from acquis.dates import french_date
 from acquis.errors import AcquisError
 
 MAX_BYTES = 512 * 1024  # a badge is a few kilobytes; a larger file is not one

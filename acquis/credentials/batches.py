@@ -8,10 +8,10 @@
 
 A batch (`IssuingBatch`) is requested by the staff (`request_batch`); a worker process
 (`acquis db_worker`, Django Tasks database backend) takes its task (`issue_batch`) and runs
-it (`run`): the PV once (`documents.issue_minutes`), then decision by decision in order of
+it (`run`): the PV once (`issuing.issue_minutes`), then decision by decision in order of
 their id, each in its own transaction holding, in this order, the batch row, the decision
 row and the certifier's badge status list (one lock order for every issuer: no deadlock),
-with `documents.issue_decision_documents` and `badges.issue_for_decision`. The progress
+with `issuing.issue_decision_documents` and `badges.issue_for_decision`. The progress
 (`processed`, `last_decision`, the counts) is saved in the same transaction as what the
 decision issued, so a run stopped anywhere (worker killed, exception, signing error) resumes
 after the last decision committed; the per-decision calls are idempotent and row-locked, so
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from acquis.audit.services import record_event
-from acquis.credentials import badges, documents, status_list
+from acquis.credentials import badges, documents, issuing, status_list
 from acquis.credentials.enums import BATCH_TRANSITIONS, BatchStatus
 from acquis.credentials.models import IssuedCredential, IssuingBatch
 from acquis.credentials.signing import SigningError
@@ -238,7 +238,7 @@ def _save_progress(locked: IssuingBatch, decision, *, issued: int, badges_issued
 def _issue_minutes(batch_id: int, attempt: int) -> IssuingBatch:
     with transaction.atomic():
         locked = _hold(batch_id, attempt)
-        document = documents.issue_minutes(locked.deliberation, actor=locked.requested_by)
+        document = issuing.issue_minutes(locked.deliberation, actor=locked.requested_by)
         return _save_progress(locked, None, issued=0 if document is None else 1)
 
 
@@ -249,7 +249,7 @@ def _issue_decision(batch_id: int, attempt: int, decision_id: int) -> IssuingBat
         status_list.lock(locked.deliberation.certifier)
         actor = locked.requested_by
         before = IssuedCredential.objects.filter(decision=decision).count()
-        issued = documents.issue_decision_documents(decision, actor=actor)
+        issued = issuing.issue_decision_documents(decision, actor=actor)
         badges.issue_for_decision(decision, actor=actor)
         added = IssuedCredential.objects.filter(decision=decision).count() - before
         return _save_progress(locked, decision, issued=len(issued), badges_issued=added)

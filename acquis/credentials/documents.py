@@ -1,10 +1,7 @@
 """The documents a signed decision issues: the certificate and the block attestation (here),
-the PV and the decision letter (`minutes_pdf.py`, `letters.py`, issued through
-`issue_minutes` and `issue_decision_documents` below); printable grids: `grids_pdf.py`.
+the PV and the decision letter (`minutes_pdf.py`, `letters.py`; `issuing.py` issues them
+all in order); printable grids: `grids_pdf.py`. Rendering: `typst_render.py`.
 
-- Rendering: Typst templates (`templates_typst/`), PDF/A-2a (embedded fonts, tagged for
-  accessibility), in French; one `typst.Compiler` reused for every document (fonts load
-  once). The data goes in as JSON (`sys.inputs`), the verification QR code as SVG (segno).
 - Issuing (`issue_for_decision`): only a frozen decision (its PV signed by every member).
   A total validation issues the certificate (the title; it covers every block); a partial
   validation issues the attestation of the blocks validated by this decision, with their
@@ -15,17 +12,9 @@ the PV and the decision letter (`minutes_pdf.py`, `letters.py`, issued through
 """
 
 import hashlib
-import io
-import json
 import secrets
-import threading
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-import segno
-import typst
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,104 +22,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.services import record_event
-from acquis.credentials import numbering, signing
+from acquis.credentials import numbering, signing, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
+from acquis.dates import french_date
 from acquis.errors import AcquisError
-from acquis.juries.enums import DecisionKind, DeliberationStatus
+from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
 
-TEMPLATES = Path(__file__).resolve().parent / "templates_typst"
-FONTS = Path(__file__).resolve().parent / "fonts"
-PDF_STANDARD = "a-2a"  # PDF/A-2 level A: archival, fonts embedded, tagged structure
-TEMPLATE_FOR = {
-    DocumentKind.CERTIFICATE: "certificate.typ",
-    DocumentKind.BLOCK_ATTESTATION: "block_attestation.typ",
-    # The PV and the decision letter (minutes_pdf.py, letters.py); the printable grids
-    # (grids_pdf.py) are not issued and have no QR code.
-    DocumentKind.MINUTES: "minutes.typ",
-    DocumentKind.DECISION_LETTER: "decision_letter.typ",
-}
 # What each decision issues (a refusal: nothing).
 KIND_FOR_DECISION = {
     DecisionKind.TOTAL: DocumentKind.CERTIFICATE,
     DecisionKind.PARTIAL: DocumentKind.BLOCK_ATTESTATION,
 }
-MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
 
 
 class DocumentError(AcquisError):
     """A document cannot be issued; the message is in French, for the user."""
 
 
-# --- rendering -----------------------------------------------------------------------------
-
-_compile_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _compiler() -> typst.Compiler:
-    fonts = [str(FONTS)] if FONTS.is_dir() else []
-    # System fonts ignored: the same bytes on every machine, only embedded free fonts.
-    return typst.Compiler(root=str(TEMPLATES), font_paths=fonts, ignore_system_fonts=True)
-
-
-def french_date(day: date) -> str:
-    """ "1er juin 2026", "12 juin 2026"."""
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month - 1]} {day.year}"
-
-
 def verify_url(code: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("verify_document", args=[code])
-
-
-# Every mask pattern gives a valid QR code (ISO/IEC 18004 §7.8); choosing the best of the eight
-# by their penalty scores is what costs most in segno (3/4 of the QR time, measured:
-# bench/README.md). Mask 2 is the one segno picks most often for our verification addresses.
-QR_MASK = 2
-
-
-def qr_svg(url: str) -> str:
-    buffer = io.BytesIO()
-    segno.make(url, error="m", mask=QR_MASK).save(
-        buffer, kind="svg", xmldecl=False, scale=4, border=2, dark="#1f2a44"
-    )
-    return buffer.getvalue().decode()
-
-
-def _logo_inputs() -> dict:
-    path = Path(settings.ACQUIS_CERTIFIER_LOGO) if settings.ACQUIS_CERTIFIER_LOGO else None
-    if path is None or not path.is_file():
-        return {}
-    fmt = "svg" if path.suffix.lower() == ".svg" else "png"
-    return {"logo": json.dumps(list(path.read_bytes())), "logo_format": fmt}
-
-
-def render_inputs(data: dict) -> dict:
-    """What Typst is given for one document: its data as JSON, the QR code, the logo."""
-    return {
-        "data": json.dumps(data, ensure_ascii=False),
-        "qr": qr_svg(data["document"]["verify_url"]),
-    } | _logo_inputs()
-
-
-def compile_pdf(kind: str, inputs: dict) -> bytes:
-    """Typst alone: the PDF/A of one document from its inputs (`render_inputs`)."""
-    with _compile_lock:  # one compiler, reused: calls are serialised
-        return _compiler().compile(
-            input=str(TEMPLATES / TEMPLATE_FOR[kind]),
-            sys_inputs=inputs,
-            pdf_standards=[PDF_STANDARD],
-            pdf_tags=True,
-        )
-
-
-def render(kind: str, data: dict) -> bytes:
-    """The PDF/A of one document from its data (see `document_data`)."""
-    return compile_pdf(kind, render_inputs(data))
 
 
 # --- data of a decision ---------------------------------------------------------------------
@@ -216,7 +128,7 @@ def render_certificate(decision: Decision, *, number="N° provisoire", code="ape
         code=code,
         on=timezone.localdate(),
     )
-    return render(DocumentKind.CERTIFICATE, data)
+    return typst_render.render(DocumentKind.CERTIFICATE, data)
 
 
 def render_block_attestation(decision: Decision, *, number="N° provisoire", code="apercu") -> bytes:
@@ -228,7 +140,7 @@ def render_block_attestation(decision: Decision, *, number="N° provisoire", cod
         code=code,
         on=timezone.localdate(),
     )
-    return render(DocumentKind.BLOCK_ATTESTATION, data)
+    return typst_render.render(DocumentKind.BLOCK_ATTESTATION, data)
 
 
 # --- sample data (previews) ------------------------------------------------------------------
@@ -270,12 +182,6 @@ def sample_data(kind: str) -> dict:
 # --- issuing ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IssueReport:
-    issued: list[IssuedDocument]
-    skipped: int  # decisions that issue nothing (refusal) or already issued
-
-
 def issued_for(decision: Decision):
     return IssuedDocument.objects.filter(decision=decision)
 
@@ -312,7 +218,7 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
     code = secrets.token_urlsafe(24)
     data = document_data(decision, kind, number=number, code=code, on=timezone.localdate(now))
     pdf = signing.sign_pdf(
-        render(kind, data),
+        typst_render.render(kind, data),
         reason=f"{DocumentKind(kind).label} n° {number}",
         location=deliberation.place,
     )
@@ -343,52 +249,6 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
         },
     )
     return document
-
-
-@transaction.atomic
-def issue_decision_documents(decision: Decision, *, actor) -> list[IssuedDocument]:
-    """Every document a signed decision issues, in one transaction: the certificate or the
-    attestation (`issue_for_decision`; none for a refusal), then the decision letter
-    (`letters.issue_letter`: every kind, naming what was issued with it). Idempotent: what
-    was already issued is not issued again; the list holds what this call issued."""
-    from acquis.credentials import letters
-
-    issued = [
-        issue_for_decision(decision, actor=actor),
-        letters.issue_letter(decision, actor=actor),
-    ]
-    return [document for document in issued if document is not None]
-
-
-def issue_minutes(deliberation, *, actor) -> IssuedDocument | None:
-    """The signed PDF of a deliberation's PV, once it is signed by every member; None when
-    already issued (`minutes_pdf.issue_minutes`)."""
-    from acquis.credentials import minutes_pdf
-
-    return minutes_pdf.issue_minutes(deliberation, actor=actor)
-
-
-def issue_for_deliberation(deliberation, *, actor) -> IssueReport:
-    """Issue the PV and the documents of every decision of a signed deliberation.
-
-    The PV first (`issue_minutes`), then one transaction per decision
-    (`issue_decision_documents`: certificate or attestation, and the letter): a run
-    interrupted half-way keeps what it issued, and the next run skips it (idempotent), so
-    nothing is issued twice. `skipped` counts the decisions that issued nothing new.
-    """
-    if deliberation.status != DeliberationStatus.SIGNED:
-        raise DocumentError(
-            "Documents : la délibération doit avoir son procès-verbal signé avant toute délivrance."
-        )
-    minutes = issue_minutes(deliberation, actor=actor)
-    issued, skipped = ([minutes] if minutes is not None else []), 0
-    for decision in deliberation.decisions.order_by("pk"):
-        documents = issue_decision_documents(decision, actor=actor)
-        if documents:
-            issued.extend(documents)
-        else:
-            skipped += 1
-    return IssueReport(issued=issued, skipped=skipped)
 
 
 @transaction.atomic

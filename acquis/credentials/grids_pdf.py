@@ -19,8 +19,9 @@ import json
 from django.utils import timezone
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import documents
-from acquis.credentials.pdf_common import certifier_data, french_datetime
+from acquis.credentials import documents, typst_render
+from acquis.credentials.pdf_common import certifier_data
+from acquis.dates import french_datetime
 from acquis.evaluations import consolidation as consolidation_verbs
 from acquis.evaluations import grids as grid_verbs
 from acquis.evaluations.enums import GridStatus
@@ -37,14 +38,8 @@ OUTCOME = {True: "réussie", False: "non réussie"}
 
 def render(data: dict) -> bytes:
     """The PDF/A of a printable grid, through the documents' single Typst compiler."""
-    inputs = {"data": json.dumps(data, ensure_ascii=False)} | documents._logo_inputs()
-    with documents._compile_lock:
-        return documents._compiler().compile(
-            input=str(documents.TEMPLATES / TEMPLATE),
-            sys_inputs=inputs,
-            pdf_standards=[documents.PDF_STANDARD],
-            pdf_tags=True,
-        )
+    inputs = {"data": json.dumps(data, ensure_ascii=False)} | typst_render.logo_inputs()
+    return typst_render.compile_template(TEMPLATE, inputs)
 
 
 # --- what both grids show -------------------------------------------------------------------

@@ -16,17 +16,17 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from acquis.credentials import documents
+from acquis.credentials import documents, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
 from acquis.credentials.pdf_common import (
     certifier_data,
     document_block,
-    french_date,
     registry_label,
     signatory_data,
     store_signed,
 )
+from acquis.dates import french_date
 from acquis.juries import minutes as pv
 from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind, JuryKind
@@ -132,14 +132,14 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
         "addressee": {"name": addressee["name"], "lines": addressee["lines"]},
         "salutation": addressee["salutation"],
         "salutation_close": addressee["salutation_close"],
-        "place_date": f"{deliberation.place}, le {documents.french_date(on)}",
+        "place_date": f"{deliberation.place}, le {french_date(on)}",
         "certification": {
             "title": version.title,
             "level": version.level_label,
             "registry": registry_label(f"{version.registry_kind}{version.registry_number}"),
         },
         "deliberation": {
-            "date": documents.french_date(deliberation.date),
+            "date": french_date(deliberation.date),
             "place": deliberation.place,
             "jury_label": JURY_LABEL.get(deliberation.kind, "jury"),
         },
@@ -156,7 +156,7 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
             if corrected is None
             else {
                 "kind_label": corrected.get_kind_display(),
-                "date": documents.french_date(corrected.deliberation.date),
+                "date": french_date(corrected.deliberation.date),
                 "reason": decision.correction_reason,
             },
         }
@@ -182,7 +182,7 @@ def _decision(decision: Decision) -> Decision:
 def render_letter(decision: Decision, *, code: str = "apercu") -> bytes:
     """The (unsigned) letter of a decision; the verification code is given when issuing."""
     data = letter_data(_decision(decision), code=code, on=timezone.localdate())
-    return documents.render(KIND, data)
+    return typst_render.render(KIND, data)
 
 
 def issued_letter(decision: Decision) -> IssuedDocument | None:
@@ -213,7 +213,7 @@ def issue_letter(decision: Decision, *, actor) -> IssuedDocument | None:
     data = letter_data(decision, code=code, on=timezone.localdate(now))
     deliberation = decision.deliberation
     return store_signed(
-        documents.render(KIND, data),
+        typst_render.render(KIND, data),
         kind=KIND,
         certifier=deliberation.certifier,
         number="",
@@ -265,14 +265,14 @@ def sample_data(kind: str = DecisionKind.PARTIAL) -> dict:
         },
         "salutation": "Madame,",
         "salutation_close": "Madame",
-        "place_date": f"Bron, le {documents.french_date(today)}",
+        "place_date": f"Bron, le {french_date(today)}",
         "certification": {
             "title": "Conseiller en insertion socioprofessionnelle (exemple)",
             "level": "Niveau 5",
             "registry": "RNCP00000",
         },
         "deliberation": {
-            "date": documents.french_date(today),
+            "date": french_date(today),
             "place": "Bron",
             "jury_label": "jury de certification",
         },

@@ -14,18 +14,17 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from acquis.credentials import documents
+from acquis.credentials import documents, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
 from acquis.credentials.pdf_common import (
     certifier_data,
     document_block,
-    french_date,
-    french_datetime,
     level_label,
     registry_label,
     store_signed,
 )
+from acquis.dates import french_date, french_datetime
 from acquis.juries import minutes as pv
 from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind, DeliberationStatus
@@ -171,7 +170,7 @@ def minutes_data(minutes: Minutes, *, code: str, on) -> dict:
 
 def render_minutes(minutes: Minutes, *, code: str = "apercu") -> bytes:
     """The (unsigned) PDF of a PV; the verification code is given when issuing."""
-    return documents.render(KIND, minutes_data(minutes, code=code, on=timezone.localdate()))
+    return typst_render.render(KIND, minutes_data(minutes, code=code, on=timezone.localdate()))
 
 
 def issued_minutes(minutes: Minutes) -> IssuedDocument | None:
@@ -210,7 +209,7 @@ def issue_minutes(deliberation: Deliberation, *, actor) -> IssuedDocument | None
     code = secrets.token_urlsafe(24)
     data = minutes_data(minutes, code=code, on=timezone.localdate(now))
     return store_signed(
-        documents.render(KIND, data),
+        typst_render.render(KIND, data),
         kind=KIND,
         certifier=deliberation.certifier,
         number=minutes.number,

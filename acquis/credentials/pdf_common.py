@@ -1,42 +1,23 @@
-"""What the PV, the decision letter and the printable grids share: French dates and times,
-the certifier's block, the level label, and storing a signed document.
+"""What the PV, the decision letter and the printable grids share: the certifier's block,
+the level label, and storing a signed document.
 
-The certificate path (`documents.render`, `_issue`) is left as it is; `store_signed` is its
+The certificate path (`documents._issue`) is left as it is; `store_signed` is its
 counterpart for the documents that are not numbered by the certificate counter (the PV keeps
 its own number, the letter has none).
 """
 
 import hashlib
 import re
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.credentials import documents, signing
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
-
-
-def french_date(value: date | str | None) -> str:
-    """A date (or its ISO form, as in the PV content) the French way; "" for None."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return documents.french_date(value)
-
-
-def french_datetime(value: datetime | str | None) -> str:
-    """ "12 juin 2026 à 14 h 05" (no line break inside the time), local time zone."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    local = timezone.localtime(value)
-    return f"{documents.french_date(local.date())} à {local:%H}\u00a0h\u00a0{local:%M}"
+from acquis.dates import french_date
 
 
 def level_label(level: str) -> str:
@@ -71,7 +52,7 @@ def document_block(kind: str, *, number: str, code: str, on: date) -> dict:
         "kind_label": DocumentKind(kind).label,
         "number": number,
         "verify_url": documents.verify_url(code),
-        "issued_on": documents.french_date(on),
+        "issued_on": french_date(on),
     }
 
 

@@ -22,6 +22,7 @@ from acquis.audit.services import record_event
 from acquis.credentials import badges, documents
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.dates import french_date
 from acquis.errors import AcquisError
 from acquis.juries.models import Decision
 
@@ -82,7 +83,7 @@ def correction_reason(correction: Decision) -> str:
     number = f" (PV n° {minutes.number})" if minutes is not None else ""
     return (
         f"Décision corrigée par la délibération « {deliberation.title} » du "
-        f"{documents.french_date(deliberation.date)}{number}."
+        f"{french_date(deliberation.date)}{number}."
     )
 
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from acquis.credentials import documents
+from acquis.credentials import issuing
 from acquis.evaluations import consolidation
 from tests import consolidation_factories as cf
 from tests import evaluation_factories as ef
@@ -45,7 +45,7 @@ def arranged(personas, ops_version):
     cannot run inside Playwright's."""
     deliberation, _ = decided(ops_version)
     pv = jf.sign_all(deliberation)
-    documents.issue_for_deliberation(deliberation, actor=personas["responsable_epreuves"])
+    issuing.issue_for_deliberation(deliberation, actor=personas["responsable_epreuves"])
     candidacy = ef.started_candidacy(ops_version)
     (slot,) = cf.held_slots(ops_version, candidacy)
     anne, paul = cf.assessors(slot)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import badges, batches, documents
+from acquis.credentials import badges, batches, issuing
 from acquis.credentials.enums import BatchStatus
 from acquis.credentials.models import IssuedCredential, IssuedDocument, IssuingBatch
 from acquis.juries.enums import DecisionKind
@@ -197,7 +197,7 @@ def test_an_unexpected_error_fails_the_batch_with_a_french_reason(deliberation, 
     def broken(decision, *, actor):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(documents, "issue_decision_documents", broken)
+    monkeypatch.setattr(issuing, "issue_decision_documents", broken)
     batch = batches.request_batch(deliberation, actor=None)
     with pytest.raises(RuntimeError):
         batches.run(batch.pk)

@@ -25,7 +25,7 @@ import pytest
 from django.db import connection, connections
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import batches, documents
+from acquis.credentials import batches, issuing
 from acquis.credentials.enums import BatchStatus
 from acquis.credentials.models import IssuedDocument, IssuingBatch
 from tests.credentials.batch_helpers import assert_issued_once, keys, signed_deliberation
@@ -110,7 +110,7 @@ def test_a_batch_and_a_direct_issue_at_the_same_time(deliberation):
     results = together(
         [
             lambda: batches.run(batch.pk),
-            lambda: documents.issue_for_deliberation(deliberation, actor=None),
+            lambda: issuing.issue_for_deliberation(deliberation, actor=None),
         ]
     )
     assert [r for r in results if isinstance(r, BaseException)] == []

@@ -11,9 +11,10 @@ import subprocess
 import pytest
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import documents
+from acquis.credentials import documents, issuing, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import CertificateCounter, IssuedDocument
+from acquis.dates import french_date
 from acquis.juries.enums import DecisionKind
 from tests.juries import factories as jf
 
@@ -64,8 +65,8 @@ def test_certificate_carries_the_mandatory_mentions(signed, ops_version):
     if ops_version.registry_number:
         assert f"{ops_version.registry_kind}{ops_version.registry_number}" in text
     assert person.birth_name.upper() in text and person.first_name in text
-    assert documents.french_date(person.birth_date) in text
-    assert documents.french_date(deliberation.date) in text
+    assert french_date(person.birth_date) in text
+    assert french_date(deliberation.date) in text
     assert deliberation.place in text
     assert "OPS-2026-000042" in text
     assert "Claire Dumas" in text and "Directrice de la certification" in text
@@ -90,14 +91,14 @@ def test_block_attestation_lists_the_blocks_held_with_their_validity(signed):
     assert "Attestation de blocs de compétences" in text
     for row in decision.held_blocks.select_related("block"):
         assert row.block_code in text
-        assert documents.french_date(row.expires_on) in text
+        assert french_date(row.expires_on) in text
     assert "B3" not in re.sub(r"OPS-\S+", "", text)  # not acquired: not attested
 
 
 def test_issuing_a_deliberation(signed):
     deliberation, by_kind = signed
     admin = jf.member_users(deliberation)[0]
-    report = documents.issue_for_deliberation(deliberation, actor=admin)
+    report = issuing.issue_for_deliberation(deliberation, actor=admin)
     assert report.skipped == 0  # the refusal issues its decision letter (test_letters.py)
     numbered = [d for d in report.issued if d.kind in documents.KIND_FOR_DECISION.values()]
     kinds = {doc.decision.kind: doc for doc in numbered}
@@ -128,8 +129,8 @@ def test_issuing_a_deliberation(signed):
 
 def test_issuing_twice_issues_nothing_new(signed):
     deliberation, _ = signed
-    documents.issue_for_deliberation(deliberation, actor=None)
-    again = documents.issue_for_deliberation(deliberation, actor=None)
+    issuing.issue_for_deliberation(deliberation, actor=None)
+    again = issuing.issue_for_deliberation(deliberation, actor=None)
     assert again.issued == [] and again.skipped == 3
     assert IssuedDocument.objects.count() == 2 + 1 + 3  # + the PV and the three letters
     assert CertificateCounter.objects.get().last == 2  # no number drawn for nothing
@@ -142,7 +143,7 @@ def test_an_unsigned_decision_issues_nothing(ops_version):
     with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
         documents.issue_for_decision(decision, actor=None)
     with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
-        documents.issue_for_deliberation(deliberation, actor=None)
+        issuing.issue_for_deliberation(deliberation, actor=None)
     assert not IssuedDocument.objects.exists()
     assert not CertificateCounter.objects.exists()
 
@@ -170,15 +171,15 @@ def test_revocation_needs_a_reason(signed):
 
 @pytest.mark.parametrize("kind", [DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION])
 def test_previews_render_sample_data(kind):
-    text = text_of(documents.render(kind, documents.sample_data(kind)))
+    text = text_of(typst_render.render(kind, documents.sample_data(kind)))
     assert "Camille EXEMPLE" in text and "OPS-0000-000000" in text
 
 
 def test_french_dates():
     from datetime import date
 
-    assert documents.french_date(date(2026, 6, 1)) == "1er juin 2026"
-    assert documents.french_date(date(2026, 12, 25)) == "25 décembre 2026"
+    assert french_date(date(2026, 6, 1)) == "1er juin 2026"
+    assert french_date(date(2026, 12, 25)) == "25 décembre 2026"
 
 
 @pytest.mark.parametrize("suffix", [".svg", ".png"])
@@ -190,7 +191,7 @@ def test_the_logo_from_the_settings_is_drawn(settings, tmp_path, suffix):
     settings.ACQUIS_CERTIFIER_LOGO = str(logo)
     settings.ACQUIS_CERTIFIER_DISPLAY_NAME = "Certificateur Exemple"
     kind = DocumentKind.CERTIFICATE
-    pdf = documents.render(kind, documents.sample_data(kind))
+    pdf = typst_render.render(kind, documents.sample_data(kind))
     assert "Certificateur Exemple" in text_of(pdf)
     images = poppler("pdfimages", pdf, "-list") if suffix == ".png" else ""
     assert suffix == ".svg" or "image" in images

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import documents, letters
+from acquis.credentials import documents, issuing, letters, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import CertificateCounter, IssuedDocument
+from acquis.dates import french_date
 from acquis.juries import corrections, minutes
 from acquis.juries.enums import DecisionKind
 from tests.credentials.test_documents import ALL_FAILED, B3_FAILED, text_of
@@ -50,7 +51,7 @@ def test_each_decision_gets_its_letter_signed_and_stored(three_kinds, ops_versio
     deliberation, by_kind = three_kinds
     pv = minutes.current_minutes(deliberation)
     for decision in by_kind.values():
-        documents.issue_decision_documents(decision, actor=None)
+        issuing.issue_decision_documents(decision, actor=None)
     for kind, decision in by_kind.items():
         letter = issued(decision, LETTER)
         person = decision.candidacy.candidate
@@ -63,10 +64,10 @@ def test_each_decision_gets_its_letter_signed_and_stored(three_kinds, ops_versio
         assert event.payload["decision_kind"] == kind and event.payload["minutes"] == pv.number
         text = text_of(pdf)
         assert person.first_name in text and person.birth_name.upper() in text
-        issued_on = documents.french_date(timezone.localdate(letter.issued_at))
+        issued_on = french_date(timezone.localdate(letter.issued_at))
         assert f"{deliberation.place}, le {issued_on}" in text
         assert ops_version.title in text and "OPS Conseil" in text
-        assert f"réuni le {documents.french_date(deliberation.date)}" in text
+        assert f"réuni le {french_date(deliberation.date)}" in text
         assert f"procès-verbal de délibération n° {pv.number}" in text
         assert "Claire Dumas" in text and "Directrice de la certification" in text
         assert f"https://acquis.example.fr/verifier/{letter.verification_code}/" in text
@@ -75,7 +76,7 @@ def test_each_decision_gets_its_letter_signed_and_stored(three_kinds, ops_versio
 
 def test_what_each_letter_says(three_kinds):
     deliberation, by_kind = three_kinds
-    documents.issue_for_deliberation(deliberation, actor=None)
+    issuing.issue_for_deliberation(deliberation, actor=None)
 
     total = by_kind[DecisionKind.TOTAL]
     text = text_of(stored(issued(total, LETTER)))
@@ -92,7 +93,7 @@ def test_what_each_letter_says(three_kinds):
     assert "Le jury a prononcé une validation partielle" in text
     assert "Il vous reste à obtenir : B3" in text
     assert partial.further_evidence in text and partial.reason in text
-    deadline = documents.french_date(partial.deadline)
+    deadline = french_date(partial.deadline)
     assert f"jusqu'au {deadline} (5 ans à compter de la délibération)" in text
     assert f"Votre attestation de blocs de compétences n° {attestation.number}" in text
 
@@ -107,9 +108,9 @@ def test_issuing_twice_issues_nothing_new(ops_version):
     deliberation, _ = decided(ops_version)
     jf.sign_all(deliberation)
     decision = deliberation.decisions.get()
-    first = documents.issue_decision_documents(decision, actor=None)
+    first = issuing.issue_decision_documents(decision, actor=None)
     assert [d.kind for d in first] == [LETTER]  # a refusal: the letter only
-    assert documents.issue_decision_documents(decision, actor=None) == []
+    assert issuing.issue_decision_documents(decision, actor=None) == []
     assert letters.issue_letter(decision, actor=None) is None
     assert IssuedDocument.objects.filter(kind=LETTER).count() == 1
 
@@ -118,7 +119,7 @@ def test_no_letter_before_the_pv_is_signed(ops_version):
     deliberation, _ = decided(ops_version)
     decision = deliberation.decisions.get()
     with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
-        documents.issue_decision_documents(decision, actor=None)
+        issuing.issue_decision_documents(decision, actor=None)
     with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
         letters.issue_letter(decision, actor=None)
     assert not IssuedDocument.objects.exists()
@@ -132,7 +133,7 @@ def test_the_certificate_and_its_letter_are_issued_together_or_not_at_all(three_
 
     monkeypatch.setattr(letters, "letter_data", broken)
     with pytest.raises(documents.DocumentError, match="rendu impossible"):
-        documents.issue_decision_documents(by_kind[DecisionKind.TOTAL], actor=None)
+        issuing.issue_decision_documents(by_kind[DecisionKind.TOTAL], actor=None)
     assert not IssuedDocument.objects.exists()
     assert not CertificateCounter.objects.filter(last__gt=0).exists()  # number given back
 
@@ -155,7 +156,7 @@ def test_a_corrected_decision_gets_no_new_letter_and_the_correction_says_so(ops_
     assert letters.issue_letter(decision, actor=None) is None  # superseded
     correction = new.decisions.get()
     text = text_of(stored(letters.issue_letter(correction, actor=None)))
-    date = documents.french_date(decision.deliberation.date)
+    date = french_date(decision.deliberation.date)
     assert f"corrige la décision « Refus de validation » prise par le jury le {date}" in text
     assert REASON in text
 
@@ -176,7 +177,7 @@ def test_a_candidate_without_address_or_civility_is_still_addressed():
 
 @pytest.mark.parametrize("kind", list(DecisionKind))
 def test_the_sample_letters(kind):
-    text = text_of(documents.render(LETTER, letters.sample_data(kind)))
+    text = text_of(typst_render.render(LETTER, letters.sample_data(kind)))
     assert "Madame Camille EXEMPLE" in text and DecisionKind(kind).label in text
 
 
@@ -185,7 +186,7 @@ def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, per
 
     deliberation, (candidacy,) = decided(ops_version)
     jf.sign_all(deliberation)
-    letter = documents.issue_decision_documents(deliberation.decisions.get(), actor=None)[0]
+    letter = issuing.issue_decision_documents(deliberation.decisions.get(), actor=None)[0]
     portal(client, candidacy, personas["administrateur"])
     page = client.get(reverse("candidate_credentials")).content.decode()
     assert "Lettre de décision" in page

@@ -10,9 +10,10 @@ import re
 import pytest
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import documents, minutes_pdf, pdf_common
+from acquis.credentials import documents, issuing, minutes_pdf, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
+from acquis.dates import french_date, french_datetime
 from acquis.juries import corrections, minutes
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Minutes
@@ -50,7 +51,7 @@ def test_the_pv_says_what_the_members_signed(three_kinds, ops_version):
     if ops_version.registry_number:
         assert f"{ops_version.registry_kind}{ops_version.registry_number}" in text
     assert "Jury de certification" in text
-    assert documents.french_date(deliberation.date) in text and deliberation.place in text
+    assert french_date(deliberation.date) in text and deliberation.place in text
     assert "3 candidats : 1 validation totale, 1 validation partielle, 1 refus" in text
     for member in deliberation.members.select_related("user"):
         assert member.user.get_full_name() in text
@@ -62,12 +63,12 @@ def test_the_pv_says_what_the_members_signed(three_kinds, ops_version):
             assert entry["decision"]["reason"] in text
     partial = next(c for c in pv.content["candidates"] if c["decision"]["kind"] == "partial")
     assert partial["decision"]["further_evidence"] in text
-    deadline = pdf_common.french_date(partial["decision"]["deadline"])
+    deadline = french_date(partial["decision"]["deadline"])
     assert f"Nouvelle validation possible jusqu'au {deadline}" in text
     # Every member's signature line: name, role, time; the content hash they signed.
     assert pv.content_hash in text
     for signature in pv.signatures.select_related("member__user"):
-        line = pdf_common.french_datetime(signature.signed_at).replace("\u00a0", " ")
+        line = french_datetime(signature.signed_at).replace("\u00a0", " ")
         assert line in text
     assert text.count("conforme") >= 3
     assert "https://acquis.example.fr/verifier/code-pv/" in text
@@ -76,7 +77,7 @@ def test_the_pv_says_what_the_members_signed(three_kinds, ops_version):
 def test_issuing_the_pv_signs_stores_and_audits_it_once(three_kinds, tmp_path):
     deliberation = three_kinds
     pv = minutes.current_minutes(deliberation)
-    document = documents.issue_minutes(deliberation, actor=None)
+    document = issuing.issue_minutes(deliberation, actor=None)
     assert document.kind == DocumentKind.MINUTES and document.number == pv.number
     assert document.minutes == pv and document.decision is None and document.candidate is None
     pdf = stored(document)
@@ -94,21 +95,21 @@ def test_issuing_the_pv_signs_stores_and_audits_it_once(three_kinds, tmp_path):
     assert "Signature is Valid." in report and "ETSI.CAdES.detached" in report
     assert "Digest Mismatch." in pdfsig(tampered(pdf), tmp_path)
     # Idempotent: a second call (or a second batch) issues nothing.
-    assert documents.issue_minutes(deliberation, actor=None) is None
+    assert issuing.issue_minutes(deliberation, actor=None) is None
     assert IssuedDocument.objects.filter(kind=DocumentKind.MINUTES).count() == 1
 
 
 def test_no_pv_before_every_member_has_signed(ops_version):
     deliberation, _ = decided(ops_version)
     with pytest.raises(documents.DocumentError, match="signé par tous les membres"):
-        documents.issue_minutes(deliberation, actor=None)  # still open
+        issuing.issue_minutes(deliberation, actor=None)  # still open
     pv = minutes.close_deliberation(deliberation, actor=None)
     first = jf.member_users(deliberation)[0]
     minutes.sign(pv, first, password=PASSWORD, actor=first)
     deliberation.refresh_from_db()
     assert deliberation.status == DeliberationStatus.SIGNING
     with pytest.raises(documents.DocumentError, match="signé par tous les membres"):
-        documents.issue_minutes(deliberation, actor=None)
+        issuing.issue_minutes(deliberation, actor=None)
     assert not IssuedDocument.objects.exists()
     assert not AuditEvent.objects.filter(verb="credentials.document_issued").exists()
 
@@ -119,7 +120,7 @@ def test_an_altered_pv_is_not_issued(ops_version):
     content = pv.content | {"deliberation": pv.content["deliberation"] | {"place": "Ailleurs"}}
     Minutes.objects.filter(pk=pv.pk).update(content=content)
     with pytest.raises(documents.DocumentError, match="ne correspond plus à l'empreinte"):
-        documents.issue_minutes(deliberation, actor=None)
+        issuing.issue_minutes(deliberation, actor=None)
     assert not IssuedDocument.objects.exists()
 
 
@@ -128,7 +129,7 @@ def test_a_missing_key_issues_no_pv(ops_version, settings, tmp_path):
     jf.sign_all(deliberation)
     settings.ACQUIS_PDF_SIGNING_KEY = tmp_path / "absente.pem"
     with pytest.raises(documents.signing.SigningError, match="clé introuvable"):
-        documents.issue_minutes(deliberation, actor=None)
+        issuing.issue_minutes(deliberation, actor=None)
     assert not IssuedDocument.objects.exists()
     assert not AuditEvent.objects.filter(verb="credentials.document_issued").exists()
 
@@ -154,7 +155,7 @@ def test_the_pv_of_a_correction_names_the_corrected_decision(ops_version):
 
 
 def test_the_sample_pv_previews_every_kind_of_decision():
-    text = text_of(documents.render(DocumentKind.MINUTES, minutes_pdf.sample_data()))
+    text = text_of(typst_render.render(DocumentKind.MINUTES, minutes_pdf.sample_data()))
     assert "PV-" in text and "Validation totale" in text and "Validation partielle" in text
     assert "Refus de validation" in text and "EXEMPLE Camille" in text
 

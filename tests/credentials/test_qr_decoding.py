@@ -1,6 +1,6 @@
 """The verification QR code printed on each document decodes to its verification address,
 read back by an independent decoder (zxing-cpp) from the PDF rasterised by poppler
-(`pdftoppm`) — the QR code uses a fixed mask (documents.QR_MASK), which any reader must
+(`pdftoppm`) — the QR code uses a fixed mask (typst_render.QR_MASK), which any reader must
 accept (ISO/IEC 18004 §7.8)."""
 
 import secrets
@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import zxingcpp
 
-from acquis.credentials import documents
+from acquis.credentials import documents, typst_render
 from acquis.credentials.enums import DocumentKind
 
 
@@ -51,4 +51,4 @@ def test_the_qr_code_reads_back_as_the_verification_address(settings, tmp_path, 
     data = documents.sample_data(kind)
     url = documents.verify_url(secrets.token_urlsafe(24))
     data["document"]["verify_url"] = url
-    assert decoded(documents.render(kind, data), tmp_path) == [url]
+    assert decoded(typst_render.render(kind, data), tmp_path) == [url]

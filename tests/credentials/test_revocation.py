@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import badges, documents, revocation, status_list, verification
+from acquis.credentials import badges, documents, issuing, revocation, status_list, verification
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries import corrections
@@ -186,6 +186,6 @@ def test_a_corrected_decision_issues_nothing_afterwards(ops_version):
     jf.sign_all(new)
     assert documents.issue_for_decision(decision, actor=None) is None
     assert badges.issue_for_decision(decision, actor=None) == []
-    assert documents.issue_decision_documents(decision, actor=None) == []
+    assert issuing.issue_decision_documents(decision, actor=None) == []
     assert not IssuedDocument.objects.filter(decision=decision).exists()
     assert documents.issue_for_decision(correction, actor=None).kind == DocumentKind.CERTIFICATE

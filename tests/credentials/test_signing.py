@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from acquis.credentials import documents, signing
+from acquis.credentials import documents, issuing, signing, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.juries.enums import DecisionKind
 from tests.credentials.test_documents import ALL_FAILED, B3_FAILED
@@ -36,7 +36,7 @@ def tampered(pdf: bytes) -> bytes:
 
 
 def preview(kind=DocumentKind.CERTIFICATE) -> bytes:
-    return documents.render(kind, documents.sample_data(kind))
+    return typst_render.render(kind, documents.sample_data(kind))
 
 
 def test_a_signed_pdf_is_valid_for_pdfsig(tmp_path):
@@ -80,7 +80,7 @@ def test_every_issued_document_verifies_with_pdfsig(ops_version, tmp_path):
     partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
     refused = jf.ready_candidacy(ops_version, not_acquired=ALL_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [total, partial, refused])
-    issued = documents.issue_for_deliberation(deliberation, actor=None).issued
+    issued = issuing.issue_for_deliberation(deliberation, actor=None).issued
     # The PV, the certificate, the attestation and the three decision letters.
     assert sorted(d.kind for d in issued) == sorted(
         [DocumentKind.MINUTES, DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION]

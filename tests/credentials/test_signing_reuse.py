@@ -15,7 +15,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from acquis.credentials import documents, signing
+from acquis.credentials import documents, signing, typst_render
 from acquis.credentials.enums import DocumentKind
 
 pytestmark = pytest.mark.usefixtures("signing_settings")
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("signing_settings")
 def pdf(number: str) -> bytes:
     data = documents.sample_data(DocumentKind.CERTIFICATE)
     data["document"]["number"] = number
-    return documents.render(DocumentKind.CERTIFICATE, data)
+    return typst_render.render(DocumentKind.CERTIFICATE, data)
 
 
 def pdfsig(signed: bytes, tmp_path) -> str:

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from acquis.credentials import documents, verification
+from acquis.credentials import documents, issuing, verification
 from acquis.juries.enums import DecisionKind
 from tests.credentials.test_documents import B3_FAILED
 from tests.juries import factories as jf
@@ -24,7 +24,7 @@ def issued(ops_version):
     total = jf.ready_candidacy(ops_version)
     partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [total, partial])
-    report = documents.issue_for_deliberation(deliberation, actor=None)
+    report = issuing.issue_for_deliberation(deliberation, actor=None)
     numbered = [doc for doc in report.issued if doc.kind in documents.KIND_FOR_DECISION.values()]
     return {doc.decision.kind: doc for doc in numbered}
 

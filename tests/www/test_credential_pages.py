@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from acquis.credentials import badges, batches, documents
+from acquis.credentials import badges, batches, issuing
 from acquis.credentials.models import IssuedDocument, IssuingBatch
 from acquis.credentials.signing import create_demo_pair
 from acquis.juries.enums import DecisionKind
@@ -105,7 +105,7 @@ def test_another_certifier_cannot_issue(client, personas, signed):
 def test_the_holder_downloads_their_own_documents_only(client, personas, signed):
     deliberation, total, partial = signed
     jf_admin = personas["administrateur"]
-    documents.issue_for_deliberation(deliberation, actor=jf_admin)
+    issuing.issue_for_deliberation(deliberation, actor=jf_admin)
     mine = IssuedDocument.objects.get(decision__candidacy=total, kind="certificate")
     theirs = IssuedDocument.objects.get(decision__candidacy=partial, kind="block_attestation")
     portal(client, total, jf_admin)
@@ -140,7 +140,7 @@ def test_an_unknown_preview_is_404(client, personas):
 
 def test_decision_kinds_issue_the_right_document(signed):
     deliberation, _, _ = signed
-    report = documents.issue_for_deliberation(deliberation, actor=None)
+    report = issuing.issue_for_deliberation(deliberation, actor=None)
     assert sorted((d.decision.kind, d.kind) for d in report.issued if d.decision_id) == [
         (DecisionKind.PARTIAL, "block_attestation"),
         (DecisionKind.PARTIAL, "decision_letter"),

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from acquis.credentials import documents
+from acquis.credentials import documents, issuing
 from acquis.credentials.enums import DocumentKind
 from acquis.organisations.enums import Role
 from acquis.www.staff.credential_views import PREVIEWS
@@ -50,7 +50,7 @@ def test_staff_download_the_signed_pv_once_issued(client, personas, signed):
     page = client.get(url).content.decode()
     assert "Le procès-verbal signé n'est pas encore délivré en PDF" in page
     assert reverse("staff_deliberation_documents", args=[deliberation.pk]) in page
-    document = documents.issue_minutes(deliberation, actor=personas["responsable_epreuves"])
+    document = issuing.issue_minutes(deliberation, actor=personas["responsable_epreuves"])
     page = client.get(url).content.decode()
     download = reverse("staff_issued_document", args=[document.pk])
     assert download in page and "Télécharger le procès-verbal signé (PDF)" in page
@@ -67,7 +67,7 @@ def test_jury_members_download_the_signed_pv(client, signed, certifier):
     assert client.get(url).status_code == 404  # not issued yet
     page = client.get(reverse("jury_minutes", args=[deliberation.pk])).content.decode()
     assert "sera téléchargeable ici une fois délivré" in page and url not in page
-    document = documents.issue_minutes(deliberation, actor=None)
+    document = issuing.issue_minutes(deliberation, actor=None)
     page = client.get(reverse("jury_minutes", args=[deliberation.pk])).content.decode()
     assert url in page
     assert body(client.get(url)) == stored(document)
@@ -80,7 +80,7 @@ def test_jury_members_download_the_signed_pv(client, signed, certifier):
 
 def test_the_public_verification_of_a_pv_names_no_candidate(client, signed):
     deliberation, pv, candidacies = signed
-    document = documents.issue_minutes(deliberation, actor=None)
+    document = issuing.issue_minutes(deliberation, actor=None)
     response = client.get(reverse("verify_document", args=[document.verification_code]))
     assert response.status_code == 200
     page = " ".join(unescape(response.content.decode()).split())
@@ -101,7 +101,7 @@ def test_the_public_verification_of_a_pv_names_no_candidate(client, signed):
 def test_a_letter_verifies_like_a_certificate(client, signed):
     deliberation, _, (candidacy, _) = signed
     decision = deliberation.decisions.get(candidacy=candidacy)
-    (letter,) = documents.issue_decision_documents(decision, actor=None)
+    (letter,) = issuing.issue_decision_documents(decision, actor=None)
     response = client.get(reverse("verify_document", args=[letter.verification_code]))
     page = " ".join(unescape(response.content.decode()).split())
     person = candidacy.candidate

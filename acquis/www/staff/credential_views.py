@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from acquis.credentials import batches, documents, grids_pdf, letters, minutes_pdf
+from acquis.credentials import batches, documents, grids_pdf, letters, minutes_pdf, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries.enums import DecisionKind, DeliberationStatus
@@ -38,7 +38,7 @@ class Preview:
 
 
 def _issued_preview(kind: str, data: Callable[[], dict]) -> Callable[[], bytes]:
-    return lambda: documents.render(kind, data())
+    return lambda: typst_render.render(kind, data())
 
 
 PREVIEWS = {
