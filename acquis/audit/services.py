@@ -18,8 +18,12 @@ def record_event(
     from_state: str = "",
     to_state: str = "",
     payload: dict | None = None,
+    object_repr: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event to the chain, inside the caller's transaction.
+
+    `object_repr` replaces `str(obj)` where the object's name must not be written (an RGPD
+    erasure names no one)."""
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
@@ -29,7 +33,7 @@ def record_event(
             verb=verb,
             object_type=obj._meta.label,
             object_id=str(obj.pk),
-            object_repr=str(obj)[:255],
+            object_repr=(str(obj) if object_repr is None else object_repr)[:255],
             from_state=from_state,
             to_state=to_state,
             payload=payload or {},

@@ -150,6 +150,8 @@ LOGGING = {
 
 # Uploads (PDF, DOCX, ODT checked by content): size limit in bytes.
 ACQUIS_UPLOAD_MAX_BYTES = envint("ACQUIS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# All the uploads of one candidacy together (current and replaced files), in bytes.
+ACQUIS_UPLOAD_QUOTA_BYTES = envint("ACQUIS_UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Issue 6, part "documents": certificates, attestations, PAdES signature, verification --
@@ -254,3 +256,15 @@ OTP_TOTP_ISSUER = envstr("ACQUIS_OTP_ISSUER", "Acquis")
 # `acquis audit verify` warns when the latest signed checkpoint is older than this (the
 # maintenance task writes one a day).
 ACQUIS_AUDIT_CHECKPOINT_MAX_AGE_HOURS = envint("ACQUIS_AUDIT_CHECKPOINT_MAX_AGE_HOURS", 36)
+
+# --- Data protection (RGPD): retention policy per record type, in days (docs/rgpd.md) ------
+# Legal records (decisions, PVs, issued documents, badges, held blocks, audit trail) are
+# kept and have no entry here. The daily maintenance applies these (`acquis rgpd purge`).
+ACQUIS_RETENTION = {
+    # Files uploaded to a candidacy, after it closed (decided, withdrawn, abandoned, refused).
+    "uploads_after_closing": envint("ACQUIS_RETENTION_UPLOADS_DAYS", 2 * 365),
+    # A candidate's e-mail, phone and address, after their last candidacy closed.
+    "contact_after_closing": envint("ACQUIS_RETENTION_CONTACT_DAYS", 3 * 365),
+    # Counters of failed attempts (no lock in force).
+    "throttle_counters": envint("ACQUIS_RETENTION_THROTTLE_DAYS", 30),
+}
