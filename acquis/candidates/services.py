@@ -165,6 +165,9 @@ def register_candidacy(
     errors = registration_errors(
         candidate, version, pathway, access_mode, vae_route, cohort, partner
     )
+    future = registration_date_error(registered_on)
+    if future:
+        errors["registered_on"] = future
     if errors:
         raise CandidateError("L'inscription n'est pas possible en l'état.", errors)
     blocks = chosen_blocks(version, block_codes)
@@ -193,6 +196,21 @@ def register_candidacy(
 
 def default_access_mode(pathway: str) -> str:
     return {Pathway.VAE: AccessMode.VAE, Pathway.FREE: AccessMode.FREE}.get(pathway, "")
+
+
+# A registration recorded ahead of time is fine (a cohort starting next term); one years
+# ahead is a typo (2062 for 2026).
+REGISTRATION_MAX_DAYS_AHEAD = 366
+
+
+def registration_date_error(registered_on, *, today=None) -> str | None:
+    today = today or timezone.localdate()
+    if registered_on is not None and (registered_on - today).days > REGISTRATION_MAX_DAYS_AHEAD:
+        return (
+            f"Date d'inscription trop lointaine ({registered_on:%d/%m/%Y}) : au plus un an "
+            "après aujourd'hui."
+        )
+    return None
 
 
 def registration_errors(candidate, version, pathway, access_mode, vae_route, cohort, partner):

@@ -20,7 +20,7 @@ from django.core.files.base import File
 from django.utils import timezone
 
 from acquis.documents.models import Document
-from acquis.errors import AcquisError
+from acquis.errors import AcquisError, storage_error_message
 
 
 class DocumentError(AcquisError):
@@ -258,10 +258,6 @@ def store_upload(
     try:
         document.file.save("upload", File(upload), save=False)
     except OSError as exc:
-        raise DocumentError(
-            f"{field_label} : le fichier n'a pas pu être enregistré sur le serveur (dossier des "
-            "pièces non accessible en écriture). Réessayez plus tard ou prévenez "
-            "l'administrateur."
-        ) from exc
+        raise DocumentError(f"{field_label} : {storage_error_message(exc)}") from exc
     document.save()
     return document

@@ -268,3 +268,6 @@ ACQUIS_RETENTION = {
     # Counters of failed attempts (no lock in force).
     "throttle_counters": envint("ACQUIS_RETENTION_THROTTLE_DAYS", 30),
 }
+
+# --- Dates typed in forms: the formats the candidates import accepts too -------------------
+FORMAT_MODULE_PATH = ["config.formats"]
