@@ -111,6 +111,28 @@ def confirm_enrolment(user, code: str) -> list[str]:
 
 
 @transaction.atomic
+def enrol_with_key(user, key_hex: str, *, name: str = TOTP_NAME) -> TOTPDevice:
+    """Enrol with a given secret (demo accounts, whose secret is printed): audited."""
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name=name, key=key_hex, confirmed=True)
+    record_event("security.2fa_enrolled", user, payload={"method": "totp", "name": name})
+    return device
+
+
+def current_code(key_hex: str) -> str:
+    """The code an authenticator shows now for this secret (the demo's `--code`)."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(bytes.fromhex(key_hex)).token():06d}"
+
+
+def base32_secret(key_hex: str) -> str:
+    from base64 import b32encode
+
+    return b32encode(bytes.fromhex(key_hex)).decode("ascii").rstrip("=")
+
+
+@transaction.atomic
 def regenerate_recovery_codes(user) -> list[str]:
     if not is_enrolled(user):
         raise TwoFactorError("Activez d'abord la double authentification.")

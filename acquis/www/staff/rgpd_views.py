@@ -8,8 +8,8 @@ from acquis.www.perms import staff_required
 from acquis.www.staff import access
 
 
-@require_POST
 @staff_required
+@require_POST
 def candidate_export(request, pk):
     candidate = access.get_or_404(access.candidates(request.user), pk=pk)
     data = export_candidate(candidate, actor=request.user)
