@@ -20,10 +20,12 @@ def enrol(user) -> TOTPDevice:
 
 
 def code_for(user) -> str:
-    """The current code of the user's device; its replay guard is reset first, so that a
-    test may log in and sign within the same 30 seconds."""
+    """The current code of the user's device; its replay guard and its back-off after
+    failures are reset first, so that a test may log in and sign within 30 seconds."""
     device = enrol(user)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     return code_from_key(bytes.fromhex(device.key), device)
 
 

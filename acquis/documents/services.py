@@ -177,7 +177,7 @@ def _refusal(upload, detected: Detected, field_label: str) -> str | None:
             f"alors que le contenu est un {detected.extension.upper()} (une double extension "
             "comme « cv.pdf.exe » est refusée). Renommez le fichier et déposez-le de nouveau."
         )
-    if _contains_html(upload):
+    if detected == PDF and _contains_html(upload):
         return (
             f"{field_label} : le fichier contient aussi du HTML (fichier polyglotte) ; "
             "seul un document simple est accepté. Exportez-le de nouveau en "

@@ -96,13 +96,16 @@ def _documents_in_history(candidate) -> set[int]:
     """Documents named by the audit events of the candidacies (replaced uploads)."""
     from acquis.documents.models import Document
 
-    uuids = set()
+    uuids, ids = set(), set()
     for payload in _events_about(candidate).values_list("payload", flat=True):
         for key in ("document", "replaces"):
             value = (payload or {}).get(key)
             if isinstance(value, str) and len(value) == 36:
                 uuids.add(value)
-    return set(Document.objects.filter(uuid__in=uuids).values_list("pk", flat=True))
+            elif isinstance(value, int):
+                ids.add(value)
+    found = Document.objects.filter(uuid__in=uuids) | Document.objects.filter(pk__in=ids)
+    return set(found.values_list("pk", flat=True))
 
 
 def _events_about(candidate):

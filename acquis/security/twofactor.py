@@ -191,10 +191,13 @@ def verify(user, code: str, *, purpose: str = "login"):
         raise TwoFactorError(throttle.locked_message(until), field="code")
     code = (code or "").strip()
     device = totp_device(user)
-    if device is not None and _digits(code).isdigit() and device.verify_token(_digits(code)):
+    # Six digits: the application's code; anything else: a recovery code (each device
+    # counts its own failures, so a code is tried on one device only).
+    is_totp = _digits(code).isdigit() and len(_digits(code)) == device_digits(device)
+    if device is not None and is_totp and device.verify_token(_digits(code)):
         throttle.clear("login.account", user.email)
         return device
-    recovery = StaticDevice.objects.filter(user=user).first()
+    recovery = None if is_totp else StaticDevice.objects.filter(user=user).first()
     if recovery is not None and recovery.verify_token(code.replace(" ", "").lower()):
         throttle.clear("login.account", user.email)
         record_event(
@@ -213,6 +216,10 @@ def verify(user, code: str, *, purpose: str = "login"):
         "vos codes de secours.",
         field="code",
     )
+
+
+def device_digits(device) -> int:
+    return device.digits if device is not None else 6
 
 
 def _digits(code: str) -> str:

@@ -38,9 +38,9 @@ def _replaced_in(document):
     from acquis.audit.models import AuditEvent
     from acquis.candidates.models import Candidacy
 
-    for object_type, object_id in AuditEvent.objects.filter(
-        payload__replaces=str(document.uuid)
-    ).values_list("object_type", "object_id")[:5]:
+    # The verbs record the replaced document by id (memoir, attestation).
+    replaced = AuditEvent.objects.filter(payload__replaces=document.pk)
+    for object_type, object_id in replaced.values_list("object_type", "object_id")[:5]:
         lookup = {
             "candidates.Memoir": "memoir__pk",
             "candidates.WorkPlacement": "placements__pk",
