@@ -486,7 +486,12 @@ class _Reader:
         formulas = {name for name, value in get.items() if isinstance(value, Formula)}
         for name in formulas:
             get[name] = None
+        first = len(self.report.errors)
         row = self._read_row(line, get)
+        # A formula column's own complaint is the formula, not a missing or bad value.
+        self.report.errors[first:] = [
+            e for e in self.report.errors[first:] if e.column not in formulas
+        ]
         for name in sorted(formulas, key=lambda n: self.positions.get(n, 0)):
             self.error(
                 row,
