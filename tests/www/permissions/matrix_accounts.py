@@ -52,7 +52,8 @@ ENTRIES = {
     "staff_partner_create": (lambda ctx: reverse("staff_partner_create"), ADMIN_ONLY),
     "staff_users": (lambda ctx: reverse("staff_users"), STAFF),
     "two_factor_verify": (lambda ctx: reverse("two_factor_verify"), VERIFIED_GOES_ON),
-    # Enrolment: the enrolled (staff, verified by the test login) go to « Mon compte ».
+    # Enrolment: the enrolled (staff, jury members of the matrix's deliberations: verified by
+    # the test login) go to « Mon compte ».
     "two_factor_setup": (
         lambda ctx: reverse("two_factor_setup"),
         {
