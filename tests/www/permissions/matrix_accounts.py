@@ -60,6 +60,7 @@ ENTRIES = {
             **LOGGED_IN,
             "administrateur": 302,
             "responsable_epreuves": 302,
+            "jure": 302,
             "admin_autre_certificateur": 302,
         },
     ),
