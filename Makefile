@@ -20,6 +20,7 @@ run: install
 	$(ACQUIS) credentials_key
 	$(ACQUIS) credentials keygen
 	$(ACQUIS) demo
+	$(ACQUIS) maintenance --schedule
 	@echo "Acquis sur http://$(HOST)/ (avec un processus de traitement des lots de délivrance)"
 	@# The worker runs beside the server; both stop together (Ctrl-C, or the server ending).
 	@# A background job of a non-interactive shell ignores SIGINT: the trap stops it.

@@ -36,6 +36,10 @@ from acquis.organisations.services import ensure_certifier, grant_role
 from acquis.referential import services as referential
 
 DEMO_PASSWORD = "demo-acquis-2026"  # noqa: S105 - printed at start, demo only
+# Second factor of the demo accounts that must have one (staff, jury members): one public
+# secret, printed by `acquis demo` (add it to an authenticator app, or ask
+# `acquis demo --code`). Demo only: never a real account's secret.
+DEMO_TOTP_KEY = "41637175697320646d6f2032464120736563726574"  # noqa: S105
 COHORT = "Promotion Lyon 2026"
 PARTNER = "Formation Plus Lyon"
 PARTNER_SIRET = "73282932000074"  # fictitious number that passes the SIRET key
@@ -57,7 +61,9 @@ STAFF = [
 def build_demo() -> list[DemoLogin]:
     # Invitation emails of the demo stay in memory: `make run` prints only the logins.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        return _build()
+        logins = _build()
+    _enrol_second_factors()  # after the juries: their members sign PVs
+    return logins
 
 
 @transaction.atomic
@@ -86,6 +92,21 @@ def _build() -> list[DemoLogin]:
         if candidate_user is not None:
             logins.append(DemoLogin(candidate_user.email, Role.CANDIDATE.label))
     return logins
+
+
+def _enrol_second_factors() -> None:
+    """Every demo account that must use a second factor gets the printed demo secret."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from acquis.security import twofactor
+
+    for user in (
+        User.objects.filter(email__endswith=".demo")
+        | User.objects.filter(jury_seats__isnull=False).distinct()
+    ):
+        enrolled = TOTPDevice.objects.filter(user=user, key=DEMO_TOTP_KEY, confirmed=True)
+        if twofactor.requires_two_factor(user) and not enrolled.exists():
+            twofactor.enrol_with_key(user, DEMO_TOTP_KEY, name="Démonstration")
 
 
 def _user(email, first, last, organisation, role) -> User:

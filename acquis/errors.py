@@ -88,3 +88,24 @@ class AcquisError(Exception):
         """The first message about `field`, if any."""
         messages = self.field_messages().get(field)
         return messages[0] if messages else None
+
+
+def storage_error_message(error: OSError) -> str:
+    """A file that could not be written (media folder missing, read-only, full), in French."""
+    import errno
+
+    from django.conf import settings
+
+    reasons = {
+        errno.EACCES: "accès refusé",
+        errno.EPERM: "opération non permise",
+        errno.EROFS: "système de fichiers en lecture seule",
+        errno.ENOSPC: "disque plein",
+        errno.ENOENT: "dossier introuvable",
+        errno.EDQUOT: "quota du disque dépassé",
+    }
+    reason = reasons.get(error.errno, "erreur d'écriture")
+    return (
+        f"le fichier n'a pas pu être écrit ({reason}) : vérifiez que le dossier des fichiers "
+        f"({settings.MEDIA_ROOT}) existe et est accessible en écriture."
+    )

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from acquis.organisations.enums import OrganisationKind, Role
 from acquis.organisations.models import Organisation, User
 from acquis.organisations.services import ensure_certifier, grant_role
 from acquis.referential.services import load_referential_file
+from tests import twofactor as test_twofactor
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -34,6 +37,27 @@ def _guarded_connect(self, address):
 
 
 socket.socket.connect = _guarded_connect
+
+
+# --- second factor: the test client's login() gives a verified session --------------------
+# Through django-otp's real session key, read by the real middleware: a user who must use a
+# second factor (staff, jury members) is enrolled with the test key (tests/twofactor.py).
+# Tests of the second factor itself log in through the login form instead.
+_real_client_login = Client._login
+
+
+def _login_with_second_factor(self, user, backend=None):
+    _real_client_login(self, user, backend)
+    from acquis.security import twofactor
+
+    enrolled, required = twofactor.status(user)
+    if enrolled or required:
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = test_twofactor.enrol(user).persistent_id
+        session.save()
+
+
+Client._login = _login_with_second_factor
 
 
 # --- browser tests: skipped (and counted) without Chromium, failing in CI ----------------

@@ -11,9 +11,12 @@ from acquis.candidates.enums import AccessMode, AdmissibilityDecision, Pathway, 
 
 _seq = itertools.count(1)
 
+# One blank page: the smallest PDF a reader (and the upload's inspection, qpdf) opens.
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
 

@@ -268,17 +268,55 @@ def _read_xlsx(data: bytes) -> Sheet:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas read as formulas (data_only=False): a cell computed by the spreadsheet is
+        # reported, never read as its cached value nor as an empty cell.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("Fichier XLSX illisible : enregistrez-le de nouveau.") from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = _numbered(sheet.iter_rows(values_only=True))
+        # The <dimension> tag is written by the producing program and may be stale: a
+        # read-only sheet trusts it and silently stops at its last row. Read every row
+        # whatever it says, then refuse a file that contradicts its own declaration.
+        declared = sheet.max_row  # None when the sheet declares no dimension
+        sheet.reset_dimensions()
+        rows = _numbered(_cells(sheet))
         header = next(rows, (1, []))[1]
-        body = _take(rows)
+        body, last = _take_xlsx(rows)
     finally:
         workbook.close()
+    if declared is not None and last > declared:
+        raise ImportFileError(
+            f"Fichier XLSX incohérent : la feuille déclare {declared} ligne(s) mais en contient "
+            f"{last}. Ouvrez-le dans votre tableur et enregistrez-le de nouveau (aucune ligne "
+            "n'a été importée)."
+        )
     return Sheet(header, body, f"XLSX, feuille « {sheet.title} »")
+
+
+class Formula(str):
+    """A cell holding a formula (its text): reported as such, never taken as a value."""
+
+
+def _cells(sheet):
+    for row in sheet.iter_rows():
+        yield [
+            Formula(cell.value) if getattr(cell, "data_type", None) == "f" else cell.value
+            for cell in row
+        ]
+
+
+def _take_xlsx(rows) -> tuple[list[tuple[int, list]], int]:
+    """_take, and the number of the last row the sheet holds (empty ones included)."""
+    last = 1
+
+    def counted():
+        nonlocal last
+        for line, row in rows:
+            last = line
+            yield line, row
+
+    return _take(counted()), last
 
 
 def _read_csv(data: bytes) -> Sheet:
@@ -445,6 +483,25 @@ class _Reader:
 
     def read_row(self, line: int, values: list) -> Row:
         get = {c.name: self.cell(values, c.name) for c in COLUMNS}
+        formulas = {name for name, value in get.items() if isinstance(value, Formula)}
+        for name in formulas:
+            get[name] = None
+        first = len(self.report.errors)
+        row = self._read_row(line, get)
+        # A formula column's own complaint is the formula, not a missing or bad value.
+        self.report.errors[first:] = [
+            e for e in self.report.errors[first:] if e.column not in formulas
+        ]
+        for name in sorted(formulas, key=lambda n: self.positions.get(n, 0)):
+            self.error(
+                row,
+                name,
+                f"La cellule contient une formule (« {str(self.cell(values, name))[:40]} ») : "
+                "remplacez-la par sa valeur (copier, puis collage spécial « valeurs »).",
+            )
+        return row
+
+    def _read_row(self, line: int, get: dict) -> Row:
         identity = {c.field: _identity_value(c.name, get[c.name]) for c in IDENTITY_COLUMNS}
         identity["birth_date"] = _date(get["date_naissance"]) or identity["birth_date"]
         identity["sex"] = SEXES.get(fold(identity["sex"]), identity["sex"].upper())
@@ -509,6 +566,8 @@ class _Reader:
                 self.error(
                     row, "date_inscription", "Date d'inscription invalide (format JJ/MM/AAAA)."
                 )
+            elif future := services.registration_date_error(row.registered_on):
+                self.error(row, "date_inscription", future)
 
     def read_vae_route(self, row: Row, raw: str) -> None:
         row.vae_route = VAE_ROUTES.get(fold(raw), "")
@@ -702,6 +761,11 @@ def _pending(rows: list[Row], reader: _Reader, cohort, version) -> list[_Pending
     pending = []
     for row in rows:
         if row.failed:
+            # Its other errors are reported; an unknown block code is reported with them.
+            try:
+                services.chosen_blocks(version, row.block_codes)
+            except CandidateError as exc:
+                _service_errors(reader, row, exc)
             continue
         candidate = existing.get(row.key)
         if candidate is not None and candidate.pk in in_cohort:

@@ -165,6 +165,9 @@ def register_candidacy(
     errors = registration_errors(
         candidate, version, pathway, access_mode, vae_route, cohort, partner
     )
+    future = registration_date_error(registered_on)
+    if future:
+        errors["registered_on"] = future
     if errors:
         raise CandidateError("L'inscription n'est pas possible en l'état.", errors)
     blocks = chosen_blocks(version, block_codes)
@@ -193,6 +196,21 @@ def register_candidacy(
 
 def default_access_mode(pathway: str) -> str:
     return {Pathway.VAE: AccessMode.VAE, Pathway.FREE: AccessMode.FREE}.get(pathway, "")
+
+
+# A registration recorded ahead of time is fine (a cohort starting next term); one years
+# ahead is a typo (2062 for 2026).
+REGISTRATION_MAX_DAYS_AHEAD = 366
+
+
+def registration_date_error(registered_on, *, today=None) -> str | None:
+    today = today or timezone.localdate()
+    if registered_on is not None and (registered_on - today).days > REGISTRATION_MAX_DAYS_AHEAD:
+        return (
+            f"Date d'inscription trop lointaine ({registered_on:%d/%m/%Y}) : au plus un an "
+            "après aujourd'hui."
+        )
+    return None
 
 
 def registration_errors(candidate, version, pathway, access_mode, vae_route, cohort, partner):
@@ -322,7 +340,9 @@ def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: 
 def request_admissibility(candidacy: Candidacy, *, upload=None, actor=None) -> AdmissibilityRequest:
     # The move is checked (and made) first: a refused request stores no file.
     _transition(candidacy, S.ADMISSIBILITY_PENDING, verb="request_admissibility", actor=actor)
-    document = _store(upload, DocumentKind.ADMISSIBILITY_REQUEST, actor, "demande de recevabilité")
+    document = _store(
+        upload, DocumentKind.ADMISSIBILITY_REQUEST, actor, "demande de recevabilité", candidacy
+    )
     return AdmissibilityRequest.objects.create(
         candidacy=candidacy, document=document, submitted_at=timezone.now()
     )
@@ -359,7 +379,9 @@ def submit_validation_file(candidacy: Candidacy, *, upload, actor=None) -> Valid
     if upload is None:
         raise CandidateError("Joignez le dossier de validation.", {"file": "Fichier manquant."})
     _transition(candidacy, S.VALIDATION_FILE_SUBMITTED, verb="submit_validation_file", actor=actor)
-    document = _store(upload, DocumentKind.VALIDATION_FILE, actor, "dossier de validation")
+    document = _store(
+        upload, DocumentKind.VALIDATION_FILE, actor, "dossier de validation", candidacy
+    )
     return ValidationFile.objects.create(
         candidacy=candidacy, document=document, submitted_at=timezone.now()
     )
@@ -469,7 +491,9 @@ def add_placement_period(
 @transaction.atomic
 def attach_placement_attestation(placement: WorkPlacement, *, upload, actor=None) -> WorkPlacement:
     _require_training(placement.candidacy)
-    document = _store(upload, DocumentKind.WORK_PLACEMENT_ATTESTATION, actor, "attestation")
+    document = _store(
+        upload, DocumentKind.WORK_PLACEMENT_ATTESTATION, actor, "attestation", placement.candidacy
+    )
     if document is None:
         raise CandidateError("Joignez l'attestation.", {"file": "Fichier manquant."})
     previous = placement.attestation_id
@@ -504,7 +528,7 @@ def _memoir(candidacy: Candidacy) -> Memoir:
 @transaction.atomic
 def submit_memoir(candidacy: Candidacy, *, upload, actor=None) -> Memoir:
     _require_training(candidacy)
-    document = _store(upload, DocumentKind.MEMOIR, actor, "mémoire")
+    document = _store(upload, DocumentKind.MEMOIR, actor, "mémoire", candidacy)
     if document is None:
         raise CandidateError("Joignez le mémoire.", {"file": "Fichier manquant."})
     memoir = _memoir(candidacy)
@@ -619,10 +643,10 @@ def withdraw_accommodation(accommodation: Accommodation, *, actor=None) -> Accom
     return accommodation
 
 
-def _store(upload, kind, actor, label):
+def _store(upload, kind, actor, label, candidacy=None):
     if upload is None:
         return None
     try:
-        return store_upload(upload, kind=kind, actor=actor, field_label=label)
+        return store_upload(upload, kind=kind, actor=actor, field_label=label, candidacy=candidacy)
     except DocumentError as exc:
         raise CandidateError(str(exc), {"file": str(exc)}) from exc

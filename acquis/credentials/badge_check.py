@@ -22,6 +22,26 @@ class BadgeFileError(AcquisError):
     """The file is not a readable credential (French message)."""
 
 
+# A badge nests a few levels (credential > subject > achievement > criteria); far deeper is
+# an attack on the parser or the canonicalisation (recursion), refused before either runs.
+MAX_DEPTH = 32
+TOO_DEEP = f"Badge : JSON trop imbriqué (plus de {MAX_DEPTH} niveaux) : ce n'est pas un badge."
+
+
+def _depth(value) -> int:
+    """Nesting depth, iteratively (a recursive walk would itself overflow)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def parse(data: bytes) -> dict:
     if not data.strip():
         raise BadgeFileError("Badge : le fichier est vide. Choisissez le fichier JSON du badge.")
@@ -32,6 +52,8 @@ def parse(data: bytes) -> dict:
         )
     try:
         credential = json.loads(data.decode("utf-8-sig"))
+    except RecursionError as exc:
+        raise BadgeFileError(TOO_DEEP) from exc
     except UnicodeDecodeError as exc:
         raise BadgeFileError("Badge : le fichier n'est pas un texte UTF-8 (JSON attendu).") from exc
     except json.JSONDecodeError as exc:
@@ -40,6 +62,8 @@ def parse(data: bytes) -> dict:
         ) from exc
     if not isinstance(credential, dict):
         raise BadgeFileError("Badge : le JSON doit être un objet (un justificatif vérifiable).")
+    if _depth(credential) > MAX_DEPTH:
+        raise BadgeFileError(TOO_DEEP)
     types = credential.get("type") or []
     if isinstance(types, str):
         types = [types]

@@ -34,7 +34,7 @@ from acquis.credentials import badges, documents, issuing, status_list
 from acquis.credentials.enums import BATCH_TRANSITIONS, BatchStatus
 from acquis.credentials.models import IssuedCredential, IssuingBatch
 from acquis.credentials.signing import SigningError
-from acquis.errors import AcquisError
+from acquis.errors import AcquisError, storage_error_message
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Decision, Deliberation
 from acquis.workflow import Workflow
@@ -297,6 +297,8 @@ def run(batch_id: int, *, on_progress: Callable[[IssuingBatch], None] | None = N
         return IssuingBatch.objects.get(pk=batch_id)
     except DOMAIN_ERRORS as error:
         return _end(batch_id, attempt, S.FAILED, error=f"{where} : {error}")
+    except OSError as error:  # media folder unwritable, disk full: said in French
+        return _end(batch_id, attempt, S.FAILED, error=f"{where} : {storage_error_message(error)}")
     except Exception:
         logger.exception("Issuing batch %s failed (%s)", batch_id, where)
         _end(batch_id, attempt, S.FAILED, error=f"{where} : {UNEXPECTED}")

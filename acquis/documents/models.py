@@ -28,6 +28,13 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField("déposé le")
+    purged_at = models.DateTimeField(
+        "contenu effacé le",
+        null=True,
+        blank=True,
+        help_text="Durée de conservation échue ou effacement RGPD : le fichier n'existe plus, "
+        "son empreinte et sa date restent.",
+    )
 
     class Meta:
         verbose_name = "pièce déposée"

@@ -141,6 +141,7 @@ def upload_deliverable(
             kind=DOCUMENT_KIND,
             actor=actor,
             field_label=f"Livrable {deliverable.code} ({deliverable.title})",
+            candidacy=slot.candidacy,
         )
     except DocumentError as exc:
         raise DeliverableFileError(str(exc)) from exc

@@ -18,6 +18,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
+from acquis.audit.checkpoints import checkpoint_on_commit
 from acquis.audit.services import record_event, record_events
 from acquis.candidates.enums import CandidacyStatus
 from acquis.juries.enums import DecisionKind, DeliberationStatus
@@ -305,6 +306,8 @@ def sign(minutes: Minutes, user, *, password: str, actor) -> MinutesSignature:
     )
     if minutes.signatures.count() == deliberation.members.count():
         _finalise(deliberation, minutes, actor=actor)
+    # A signed checkpoint of the audit chain after every signature (truncation check).
+    checkpoint_on_commit("minutes.signed")
     return signature
 
 

@@ -21,6 +21,19 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Réinitialiser la double authentification (audité)")
+    def reset_two_factor(self, request, queryset):
+        from acquis.security import twofactor
+
+        for user in queryset:
+            twofactor.reset(user, actor=request.user)
+        self.message_user(
+            request,
+            "Double authentification réinitialisée : la personne l'activera de nouveau à sa "
+            "prochaine connexion.",
+        )
 
 
 @admin.register(Organisation)

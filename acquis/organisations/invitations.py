@@ -21,16 +21,17 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from acquis.audit.services import record_event
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
 from acquis.organisations.exceptions import OrganisationError
-from acquis.organisations.models import Membership, Organisation, User
+from acquis.organisations.models import Membership, Organisation, RoleInvitation, User
 from acquis.organisations.services import grant_role
 
 CERTIFIER_GRANTABLE = (Role.ADMIN, Role.EXAM_MANAGER, Role.JUROR, Role.CANDIDATE)
@@ -46,10 +47,12 @@ INVALID_LINK = (
 @dataclass(frozen=True)
 class Invitation:
     user: User
-    membership: Membership
+    membership: Membership | None
     new_user: bool
     accept_url: str
     """The set-password link; empty when the person already has an active account."""
+    offer: RoleInvitation | None = None
+    """The pending invitation an existing account accepts or declines, logged in."""
 
 
 # --- who may grant what ------------------------------------------------------------------
@@ -180,12 +183,16 @@ def invite_user(*, email, first_name, last_name, organisation, role, actor) -> I
 
 @transaction.atomic
 def _record_invitation(*, email, first_name, last_name, organisation, role, actor) -> Invitation:
+    """A new address gets a pending account holding the role (choosing the password is the
+    consent). An address that already has an account anywhere on the installation gets a
+    pending `RoleInvitation` instead: no role until that person, logged in, accepts it, and
+    the inviter learns nothing about the account (same message, same list)."""
     email = _clean_email(email)
     role = _clean_role(role)
     check_may_invite(actor, organisation, role)
     user = User.objects.select_for_update().filter(email__iexact=email).first()
-    new_user = user is None
-    if new_user:
+    certifier = certifier_of(organisation)
+    if user is None:
         user = User.objects.create_user(
             email,
             None,  # unusable password until the invitation is accepted
@@ -193,12 +200,45 @@ def _record_invitation(*, email, first_name, last_name, organisation, role, acto
             last_name=(last_name or "").strip(),
             is_active=False,
         )
-    elif not user.is_active and user.has_usable_password():
+        return _grant_and_record(user, organisation, role, actor, new_user=True)
+    known_here = _known_to(user, certifier)
+    if is_pending(user) and known_here:
+        # Invited by this certifier and not activated yet: the link is sent again.
+        return _grant_and_record(user, organisation, role, actor, new_user=False)
+    if not user.is_active and user.has_usable_password() and known_here:
         raise OrganisationError(
             f"Le compte {email} est désactivé : un administrateur doit le réactiver avant "
             "de lui attribuer un rôle.",
             field="email",
         )
+    offer = RoleInvitation.objects.filter(
+        email=user.email, organisation=organisation, role=role, status=RoleInvitation.Status.PENDING
+    ).first() or RoleInvitation.objects.create(
+        email=user.email,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        organisation=organisation,
+        role=role,
+        invited_by=actor if actor is not None and actor.pk else None,
+    )
+    record_event(
+        "user.role_offered",
+        offer,
+        actor=actor,
+        payload={"organisation_id": organisation.pk, "role": role},
+    )
+    accept_url = _accept_url(user) if is_pending(user) else ""
+    return Invitation(user, None, False, accept_url, offer)
+
+
+def _known_to(user: User, certifier: Organisation) -> bool:
+    """The person already holds a role with this certifier or one of its partners."""
+    return user.memberships.filter(
+        models.Q(organisation=certifier) | models.Q(organisation__certifier=certifier)
+    ).exists()
+
+
+def _grant_and_record(user, organisation, role, actor, *, new_user: bool) -> Invitation:
     membership = grant_role(user, organisation, role, actor=actor)
     record_event(
         "user.invited",
@@ -242,18 +282,24 @@ def _accept_url(user: User) -> str:
 
 
 def _send_invitation_email(invitation: Invitation, actor) -> None:
-    organisation = invitation.membership.organisation
+    offer = invitation.offer
+    organisation = offer.organisation if offer else invitation.membership.organisation
+    role = offer.role if offer else invitation.membership.role
     context = {
         "user": invitation.user,
         "organisation": organisation,
         "certifier": certifier_of(organisation),
-        "role_label": Role(invitation.membership.role).label,
+        "role_label": Role(role).label,
         "actor_name": actor.get_full_name() or actor.email,
         "accept_url": invitation.accept_url,
         "login_url": settings.SITE_URL.rstrip("/") + reverse("login"),
         "validity": link_validity(),
+        "invitations_url": settings.SITE_URL.rstrip("/") + reverse("my_invitations"),
     }
-    template = "invitation" if invitation.accept_url else "role_granted"
+    if offer is not None:
+        template = "role_offered"
+    else:
+        template = "invitation" if invitation.accept_url else "role_granted"
     subject = render_to_string(f"www/emails/{template}_subject.txt", context)
     body = render_to_string(f"www/emails/{template}_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [invitation.user.email])
@@ -326,3 +372,44 @@ def _user_from_uid(uidb64: str, *, lock: bool = False) -> User | None:
         return None
     users = User.objects.select_for_update() if lock else User.objects
     return users.filter(pk=pk).first()
+
+
+# --- role invitations of existing accounts (« Mes invitations ») --------------------------
+
+
+def pending_offers(user: User):
+    return (
+        RoleInvitation.objects.filter(
+            email__iexact=user.email, status=RoleInvitation.Status.PENDING
+        )
+        .select_related("organisation", "organisation__certifier")
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def decide_offer(offer_id: int, user: User, *, accept: bool) -> RoleInvitation:
+    """The logged-in person accepts (the role is granted) or declines an invitation
+    addressed to their e-mail address."""
+    offer = (
+        RoleInvitation.objects.select_for_update()
+        .filter(pk=offer_id, email__iexact=user.email, status=RoleInvitation.Status.PENDING)
+        .select_related("organisation")
+        .first()
+    )
+    if offer is None:
+        raise OrganisationError("Cette invitation n'existe pas ou a déjà reçu une réponse.")
+    offer.status = RoleInvitation.Status.ACCEPTED if accept else RoleInvitation.Status.DECLINED
+    offer.decided_at = timezone.now()
+    offer.save(update_fields=["status", "decided_at"])
+    if accept:
+        grant_role(user, offer.organisation, offer.role, actor=user)
+    record_event(
+        "user.role_invitation_accepted" if accept else "user.role_invitation_declined",
+        offer,
+        actor=user,
+        from_state=RoleInvitation.Status.PENDING,
+        to_state=offer.status,
+        payload={"organisation_id": offer.organisation_id, "role": offer.role},
+    )
+    return offer

@@ -134,3 +134,47 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class RoleInvitation(models.Model):
+    """A role offered to someone who already has an account: nothing is attached until that
+    person, logged in, accepts it (« Mes invitations »). The inviter sees only what they
+    typed (address, name), never the account's own name."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        ACCEPTED = "accepted", "Acceptée"
+        DECLINED = "declined", "Refusée"
+
+    email = models.EmailField("adresse électronique")
+    first_name = models.CharField("prénom saisi", max_length=150, blank=True)
+    last_name = models.CharField("nom saisi", max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        related_name="role_invitations",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, verbose_name="invitée par", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation à un rôle"
+        verbose_name_plural = "invitations à un rôle"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "organisation", "role"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_role_invitation",
+                violation_error_message="Cette invitation est déjà en attente.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation : {self.get_role_display()} — {self.organisation}"

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "acquis.audit",
     "acquis.organisations",
     "acquis.referential",
@@ -34,6 +37,8 @@ INSTALLED_APPS = [
     "acquis.juries",
     "acquis.credentials",
     "acquis.exports",
+    "acquis.security",
+    "acquis.rgpd",
     "acquis.www",
 ]
 
@@ -45,6 +50,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Accounts security: the verified second factor, then the page that asks for it.
+    "django_otp.middleware.OTPMiddleware",
+    "acquis.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -142,6 +150,8 @@ LOGGING = {
 
 # Uploads (PDF, DOCX, ODT checked by content): size limit in bytes.
 ACQUIS_UPLOAD_MAX_BYTES = envint("ACQUIS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# All the uploads of one candidacy together (current and replaced files), in bytes.
+ACQUIS_UPLOAD_QUOTA_BYTES = envint("ACQUIS_UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Issue 6, part "documents": certificates, attestations, PAdES signature, verification --
@@ -159,7 +169,8 @@ ACQUIS_CERTIFIER_DISPLAY_NAME = envstr("ACQUIS_CERTIFIER_DISPLAY_NAME", "")
 ACQUIS_CERTIFIER_LOGO = envstr("ACQUIS_CERTIFIER_LOGO", "")
 ACQUIS_SIGNATORY_NAME = envstr("ACQUIS_SIGNATORY_NAME", "")
 ACQUIS_SIGNATORY_TITLE = envstr("ACQUIS_SIGNATORY_TITLE", "Responsable de la certification")
-# Public verification (/verifier/<code>/): failed look-ups allowed per IP and window (seconds).
+# Public verification (/verifier/<code>/): failed look-ups allowed per IP and window (seconds)
+# (the IP as seen through ACQUIS_TRUSTED_PROXY_HEADER, acquis/security/network.py).
 ACQUIS_VERIFY_MAX_FAILURES = envint("ACQUIS_VERIFY_MAX_FAILURES", 10)
 ACQUIS_VERIFY_WINDOW_SECONDS = envint("ACQUIS_VERIFY_WINDOW_SECONDS", 600)
 
@@ -202,3 +213,61 @@ ACQUIS_ACCROCHAGE_XSD = Path(
 )
 # Prefix of the idTechnique of each declared award: "<prefix>-<decision id>[-<block code>]".
 ACQUIS_ACCROCHAGE_ID_PREFIX = envstr("ACQUIS_ACCROCHAGE_ID_PREFIX", "ACQ")
+
+# --- Accounts security: throttling, two-factor authentication, trusted proxy ---------------
+# Every password check with a request goes through the throttled backend (per account and
+# per IP, acquis/security/backends.py).
+AUTHENTICATION_BACKENDS = ["acquis.security.backends.ThrottledModelBackend"]
+# The client IP behind a reverse proxy: the META name of the header the proxy sets
+# ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP"); empty (default): REMOTE_ADDR only, since a
+# header that reaches the application directly is written by the client. With several
+# proxies in front, ACQUIS_TRUSTED_PROXY_COUNT says how many (the client is that many
+# entries from the right of X-Forwarded-For).
+ACQUIS_TRUSTED_PROXY_HEADER = envstr("ACQUIS_TRUSTED_PROXY_HEADER", "")
+ACQUIS_TRUSTED_PROXY_COUNT = envint("ACQUIS_TRUSTED_PROXY_COUNT", 1)
+# Attempts allowed per scope: `limit` within `window` seconds, then a lock of `lock` seconds.
+_LOGIN_LOCK = envint("ACQUIS_LOGIN_LOCK_SECONDS", 900)
+ACQUIS_THROTTLES = {
+    # Passwords and second-factor codes of one account (login, PV signature, code step).
+    "login.account": {
+        "limit": envint("ACQUIS_LOGIN_MAX_FAILURES", 5),
+        "window": 900,
+        "lock": _LOGIN_LOCK,
+    },
+    # Failed logins from one IP address, whatever the account (an office shares one IP).
+    "login.ip": {
+        "limit": envint("ACQUIS_LOGIN_IP_MAX_FAILURES", 30),
+        "window": 900,
+        "lock": _LOGIN_LOCK,
+    },
+    # Dead invitation links tried from one IP address.
+    "invitation.ip": {"limit": 10, "window": 900, "lock": 900},
+    # Password-reset e-mails per address (more requests: the page says the same, nothing sent).
+    "reset.email": {"limit": envint("ACQUIS_RESET_MAX_PER_HOUR", 3), "window": 3600, "lock": 3600},
+    # Password-reset requests per IP address.
+    "reset.ip": {"limit": 20, "window": 3600, "lock": 3600},
+    # Badge checks (/badges/verifier/) per IP address: each one costs a canonicalisation.
+    "badge_check.ip": {"limit": envint("ACQUIS_BADGE_CHECK_MAX", 30), "window": 600, "lock": 600},
+}
+# The issuer shown by authenticator applications beside the account.
+OTP_TOTP_ISSUER = envstr("ACQUIS_OTP_ISSUER", "Acquis")
+
+# --- Audit trail: signed checkpoints ---------------------------------------------------------
+# `acquis audit verify` warns when the latest signed checkpoint is older than this (the
+# maintenance task writes one a day).
+ACQUIS_AUDIT_CHECKPOINT_MAX_AGE_HOURS = envint("ACQUIS_AUDIT_CHECKPOINT_MAX_AGE_HOURS", 36)
+
+# --- Data protection (RGPD): retention policy per record type, in days (docs/rgpd.md) ------
+# Legal records (decisions, PVs, issued documents, badges, held blocks, audit trail) are
+# kept and have no entry here. The daily maintenance applies these (`acquis rgpd purge`).
+ACQUIS_RETENTION = {
+    # Files uploaded to a candidacy, after it closed (decided, withdrawn, abandoned, refused).
+    "uploads_after_closing": envint("ACQUIS_RETENTION_UPLOADS_DAYS", 2 * 365),
+    # A candidate's e-mail, phone and address, after their last candidacy closed.
+    "contact_after_closing": envint("ACQUIS_RETENTION_CONTACT_DAYS", 3 * 365),
+    # Counters of failed attempts (no lock in force).
+    "throttle_counters": envint("ACQUIS_RETENTION_THROTTLE_DAYS", 30),
+}
+
+# --- Dates typed in forms: the formats the candidates import accepts too -------------------
+FORMAT_MODULE_PATH = ["config.formats"]

@@ -1,3 +1,4 @@
+import base64
 import os
 import threading
 import time
@@ -50,3 +51,26 @@ def assert_accessible(page):
         v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
     ]
     assert serious == [], [(v["id"], v["help"], len(v["nodes"])) for v in serious]
+
+
+def second_factor(page, email):
+    """After « Se connecter »: give the second factor when the app asks for it — the code
+    of the enrolled user, or the whole enrolment for a user who must enrol."""
+    from urllib.parse import urlsplit
+
+    from acquis.organisations.models import User
+    from tests import twofactor
+
+    page.wait_for_url(lambda url: urlsplit(url).path != "/connexion/")
+    path = urlsplit(page.url).path
+    if path == "/compte/double-authentification/activer/":
+        secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        page.get_by_label("Code de vérification").fill(twofactor.code_from_key(key))
+        page.get_by_role("button", name="Activer").click()
+        page.get_by_role("link", name="Continuer").click()
+    elif path == "/connexion/verification/":
+        code = twofactor.code_for(User.objects.get(email=email))
+        page.get_by_label("Code de vérification").fill(code)
+        page.get_by_role("button", name="Vérifier").click()
+        page.wait_for_url(lambda url: urlsplit(url).path != "/connexion/verification/")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 from tests.factories import MINIMAL_PDF
 
@@ -16,6 +16,7 @@ def test_register_a_candidate_and_follow_the_dossier(
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", name="Nouveau candidat").wait_for()
     assert_accessible(page)
     page.get_by_label("Nom de naissance").fill("Moreau")

@@ -7,7 +7,7 @@ from acquis.candidates import services
 from acquis.candidates.portal import give_portal_access
 from acquis.organisations.enums import Habilitation
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,7 @@ def test_the_candidate_uploads_the_memoir(page, live_server, personas, candidacy
     page.get_by_label("Adresse électronique").fill(personas["candidat"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["candidat"].email)
     page.get_by_role("heading", level=1, name="Mon dossier").wait_for()
     assert page.get_by_text("MARTIN Léa").first.is_visible()
     assert_accessible(page)
@@ -87,6 +88,7 @@ def test_partner_staff_follow_their_candidates(
     page.get_by_label("Adresse électronique").fill(personas["partenaire"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["partenaire"].email)
     page.get_by_role("heading", level=1, name="Candidatures suivies").wait_for()
     row = page.get_by_role("row", name="PETIT Jules")
     assert "En formation / en évaluation" in row.inner_text()

@@ -5,7 +5,7 @@ import pytest
 from acquis.evaluations.enums import SlotStatus
 from tests import consolidation_factories as cf
 from tests import evaluation_factories as ef
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +24,7 @@ def test_consolidate_a_divergence_and_depart_from_the_rule(
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", name="Consolidation : E1 — Information collective").wait_for()
     divergent = page.locator("tr.divergent")
     assert divergent.count() == 1

@@ -5,7 +5,7 @@ import pytest
 
 from acquis.juries.enums import JuryRole
 from acquis.juries.models import Decision
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 from tests.juries import factories as jf
 
@@ -22,6 +22,7 @@ def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_ver
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", name="Délibérations du jury de certification").wait_for()
     assert_accessible(page)
     page.get_by_label("Intitulé").fill("Jury de juin")

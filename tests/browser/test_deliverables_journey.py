@@ -9,7 +9,7 @@ from acquis.candidates.portal import give_portal_access
 from acquis.evaluations.models import DeliverableSubmission
 from tests import evaluation_factories as ef
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 from tests.factories import MINIMAL_PDF
 
@@ -30,6 +30,7 @@ def test_the_candidate_deposits_l1_for_their_e1_slot(
     page.get_by_label("Adresse électronique").fill(personas["candidat"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["candidat"].email)
     page.get_by_role("heading", name="Mes livrables").wait_for()
     assert page.get_by_role(
         "heading", name="L1 — Support synthétique présentant l'action"

@@ -5,7 +5,7 @@ import pytest
 from acquis.evaluations.enums import GridStatus
 from acquis.evaluations.models import Grid, GridMark
 from tests import evaluation_factories as ef
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,6 +27,7 @@ def test_a_juror_fills_and_submits_their_grid(page, live_server, ops_version):
     page.get_by_label("Adresse électronique").fill(juror.user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, juror.user.email)
     page.get_by_role("heading", name="Grilles des évaluateurs").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Ouvrir ma grille").click()

@@ -4,7 +4,7 @@ import pytest
 
 from acquis.candidates.models import Candidacy
 from acquis.candidates.services import create_cohort
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +25,7 @@ def test_the_exam_manager_fixes_a_bad_line_then_imports(
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", level=1, name="Importer des candidats").wait_for()
     assert_accessible(page)
 

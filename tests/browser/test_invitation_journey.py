@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from acquis.organisations.models import User
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +18,7 @@ def log_in(page, email, password):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, email)
 
 
 def test_admin_invites_a_juror_who_sets_a_password_and_logs_in(

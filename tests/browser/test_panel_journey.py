@@ -7,7 +7,7 @@ import pytest
 from acquis.evaluations import services
 from acquis.organisations.enums import Role
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +38,7 @@ def test_a_panel_with_an_ineligible_juror_is_refused(page, live_server, personas
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", name="Session B1").wait_for()
     assert_accessible(page)
     page.get_by_label("Membre de jury à ajouter").select_option(label="Bruno Vidal")

@@ -3,7 +3,7 @@
 import pytest
 
 from acquis.referential.services import load_referential_file
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +40,7 @@ def test_the_exam_manager_compares_two_versions(
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", name="Référentiels").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Chargé d'accompagnement collectif").click()

@@ -14,7 +14,7 @@ from acquis.evaluations.enums import SlotStatus
 from acquis.evaluations.models import Slot
 from tests import evaluation_factories as ef
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +32,7 @@ def test_plan_convoke_open_and_record_an_absence(page, live_server, personas, op
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("heading", name="Session du jour").wait_for()
     assert_accessible(page)
 
@@ -85,6 +86,7 @@ def _login(page, live_server, path, email):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, email)
 
 
 def test_the_candidate_and_the_juror_read_their_convocations(

@@ -5,13 +5,15 @@ import pytest
 
 from acquis.candidates.portal import give_portal_access
 from acquis.juries import minutes
-from tests.browser.conftest import assert_accessible
+from tests import twofactor
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 from tests.juries import factories as jf
 from tests.juries.test_minutes import decided
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIGN_LABEL = "Mot de passe (confirmation de votre signature)"
+CODE_LABEL = "Code de vérification (application d'authentification)"
 
 
 def log_in(page, base, email, path):
@@ -20,6 +22,7 @@ def log_in(page, base, email, path):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, email)
 
 
 def test_three_members_sign_then_the_candidate_sees_the_decision(
@@ -40,18 +43,21 @@ def test_three_members_sign_then_the_candidate_sees_the_decision(
     assert pv.content_hash in page.content()
     assert_accessible(page)
     page.get_by_label(SIGN_LABEL).fill("pas-le-bon")
+    page.get_by_label(CODE_LABEL).fill(twofactor.code_for(members[0]))
     page.get_by_role("button", name=f"Signer le procès-verbal {pv.number}").click()
     alert = page.get_by_role("alert")
     assert "Mot de passe incorrect" in alert.inner_text()
     assert_accessible(page)
     alert.get_by_role("link").first.click()
     page.keyboard.type(PASSWORD)  # the link focused the password field
-    page.keyboard.press("Enter")
+    page.get_by_label(CODE_LABEL).fill(twofactor.code_for(members[0]))  # the second factor
+    page.get_by_label(CODE_LABEL).press("Enter")
     page.get_by_text(f"Vous avez signé le procès-verbal {pv.number}.").wait_for()
 
     for member in members[1:]:
         log_in(page, live_server.url, member.email, path)
         page.get_by_label(SIGN_LABEL).fill(PASSWORD)
+        page.get_by_label(CODE_LABEL).fill(twofactor.code_for(member))
         page.get_by_role("button", name=f"Signer le procès-verbal {pv.number}").click()
         page.get_by_text(f"Vous avez signé le procès-verbal {pv.number}.").wait_for()
     assert page.locator("#pv-signe").is_visible()

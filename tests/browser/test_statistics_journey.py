@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from acquis.juries.enums import JuryKind
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
 from tests.juries import factories as jf
 
@@ -29,6 +29,7 @@ def test_statistics_from_the_nav_filtered_by_year_and_pathway(
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     page.get_by_role("navigation", name="Gestion").wait_for()
     for _ in range(60):  # Tab through the page to the nav link, then Enter
         page.keyboard.press("Tab")

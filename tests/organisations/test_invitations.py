@@ -16,9 +16,11 @@ from acquis.organisations.enums import OrganisationKind, Role
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import (
     accept_invitation,
+    decide_offer,
     invitable_organisations,
     invite_user,
     invited_user,
+    pending_offers,
 )
 from acquis.organisations.models import Organisation, User
 from tests.conftest import PASSWORD
@@ -205,15 +207,18 @@ def test_only_certifier_staff_invites(personas, certifier, partner, role_name):
 
 
 @pytest.mark.django_db
-def test_an_existing_account_is_reused_and_told_of_its_new_role(personas, certifier):
+def test_an_existing_account_gets_a_pending_invitation_it_accepts_logged_in(personas, certifier):
     juror = personas["jure"]
     invitation = invite(personas["administrateur"], certifier, Role.CANDIDATE, email="JURE@test.fr")
     assert invitation.user == juror and not invitation.new_user
-    assert invitation.accept_url == ""
-    assert juror.roles_in(certifier) == {Role.JUROR, Role.CANDIDATE}
+    assert invitation.accept_url == "" and invitation.membership is None
+    assert juror.roles_in(certifier) == {Role.JUROR}  # nothing attached without consent
     [message] = mail.outbox
-    assert message.subject == "Acquis : nouveau rôle dans OPS Conseil"
-    assert "/invitation/" not in message.body and "/connexion/" in message.body
+    assert message.subject == "Acquis : invitation dans OPS Conseil"
+    assert "/invitation/" not in message.body and "/compte/invitations/" in message.body
+    [offer] = pending_offers(juror)
+    decide_offer(offer.pk, juror, accept=True)
+    assert juror.roles_in(certifier) == {Role.JUROR, Role.CANDIDATE}
     juror.refresh_from_db()
     assert juror.check_password(PASSWORD)  # nothing about the account changed
 

@@ -167,8 +167,9 @@ def test_autosave_is_lean(client, held, django_assert_num_queries):
     grid = grids.ensure_grid(slot, first)
     mark = marks_of(grid)[0]
     login(client, first)
-    # session, user, the UPDATE (whose WHERE proves the grid, its state and the juror role)
-    with django_assert_num_queries(3):
+    # session, user, the second-factor status (acquis.security.middleware), the UPDATE
+    # (whose WHERE proves the grid, its state and the juror role)
+    with django_assert_num_queries(4):
         assert autosave(client, grid, mark, acquired="oui").status_code == 200
     stored = GridMark.objects.get(pk=mark.pk)
     assert (stored.acquired, stored.revision) == (True, 1) and stored.updated_at is not None

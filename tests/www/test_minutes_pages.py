@@ -12,6 +12,7 @@ from acquis.juries import corrections, deliberations, minutes
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Deliberation, MinutesSignature
 from acquis.organisations.enums import Role
+from tests import twofactor
 from tests.conftest import PASSWORD
 from tests.juries import factories as jf
 from tests.juries.test_minutes import ON, awaiting, decided
@@ -47,7 +48,10 @@ def test_a_member_closes_then_signs_with_the_password(client, ops_version):
     assert not MinutesSignature.objects.exists()
     empty = client.post(url, {"action": "sign", "password": ""})
     assert "Saisissez votre mot de passe pour signer." in empty.content.decode()
-    signed = client.post(url, {"action": "sign", "password": PASSWORD}, follow=True)
+    no_code = client.post(url, {"action": "sign", "password": PASSWORD})
+    assert no_code.status_code == 400 and "Code incorrect" in no_code.content.decode()
+    code = twofactor.code_for(first)
+    signed = client.post(url, {"action": "sign", "password": PASSWORD, "code": code}, follow=True)
     html = signed.content.decode()
     assert "Vous avez signé le procès-verbal PV-2026-0001." in html
     assert SIGN_LABEL not in html and html.count("Non signé") == 2
@@ -62,7 +66,8 @@ def test_the_last_signature_shows_a_signed_pv(client, ops_version):
         minutes.sign(pv, user, password=PASSWORD, actor=user)
     login(client, last)
     url = reverse("jury_minutes", args=[deliberation.pk])
-    html = client.post(url, {"action": "sign", "password": PASSWORD}, follow=True).content.decode()
+    posted = {"action": "sign", "password": PASSWORD, "code": twofactor.code_for(last)}
+    html = client.post(url, posted, follow=True).content.decode()
     assert "Procès-verbal signé par tous les membres du jury" in html
     assert "Non signé" not in html
     deliberation.refresh_from_db()

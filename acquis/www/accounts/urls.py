@@ -1,10 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from acquis.www.accounts import views
+from acquis.www.accounts import twofactor_views, views
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/verification/", twofactor_views.verify, name="two_factor_verify"),
+    path(
+        "compte/double-authentification/activer/",
+        twofactor_views.setup,
+        name="two_factor_setup",
+    ),
+    path("compte/securite/", twofactor_views.account_security, name="account_security"),
+    path("compte/invitations/", views.my_invitations, name="my_invitations"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("accueil/", views.after_login, name="after_login"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +20,23 @@ from django.views.decorators.http import require_http_methods
 
 from acquis.organisations import invitations
 from acquis.organisations.exceptions import OrganisationError
+from acquis.security import throttle
+from acquis.security.network import client_ip
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form; a lock (per account or per IP) says so, in French, with the same
+    words whether the account exists or not."""
+
+    def get_invalid_login_error(self):
+        until = getattr(self.request, "acquis_login_locked", None)
+        if until is not None:
+            return forms.ValidationError(throttle.locked_message(until), code="locked")
+        return super().get_invalid_login_error()
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
 
 
 class ResetRequestForm(auth_forms.PasswordResetForm):
@@ -46,6 +64,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         # The link is built from SITE_URL, never from the request's Host header.
         return {"site_url": settings.SITE_URL.rstrip("/"), "validity": invitations.link_validity()}
+
+    def form_valid(self, form):
+        """A few e-mails per address per hour (`reset.email`): beyond, the page says the same
+        and nothing is sent, so nobody learns whether the address has an account. Too many
+        requests from one IP address are refused openly (that reveals nothing either)."""
+        ip, email = client_ip(self.request), form.cleaned_data["email"]
+        until = throttle.locked_until("reset.ip", ip)
+        if until is not None:
+            form.add_error(None, throttle.locked_message(until))
+            return self.form_invalid(form)
+        throttle.hit("reset.ip", ip)
+        if throttle.locked_until("reset.email", email) is not None:
+            return redirect(self.get_success_url())
+        throttle.hit("reset.email", email)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -95,9 +128,17 @@ class ChoosePasswordForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, uidb64, token):
+    # Dead links tried from one IP address are limited (`invitation.ip`): tokens cannot be
+    # guessed, but nobody gets to try.
+    ip = client_ip(request)
+    until = throttle.locked_until("invitation.ip", ip)
+    if until is not None:
+        context = {"invalid": throttle.locked_message(until)}
+        return render(request, "www/accounts/accept_invitation.html", context, status=429)
     try:
         invited = invitations.invited_user(uidb64, token)
     except OrganisationError as exc:
+        throttle.hit("invitation.ip", ip)
         return render(request, "www/accounts/accept_invitation.html", {"invalid": exc.message})
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,6 +172,8 @@ def after_login(request):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if invitations.pending_offers(user).exists():
+        return redirect("my_invitations")
     if is_certifier_staff(user):
         return redirect("staff_candidacies")
     if is_partner_staff(user):
@@ -140,3 +183,34 @@ def after_login(request):
     if juror_profile(user) is not None:
         return redirect("jury_home")
     return redirect("home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_invitations(request):
+    """« Mes invitations »: the roles offered to the logged-in person, to accept or decline."""
+    if request.method == "POST":
+        accept = request.POST.get("action") == "accept"
+        try:
+            offer = invitations.decide_offer(
+                _int(request.POST.get("invitation")), request.user, accept=accept
+            )
+        except OrganisationError as exc:
+            messages.error(request, exc.message)
+        else:
+            done = "acceptée : le rôle est à vous" if accept else "refusée"
+            messages.success(
+                request,
+                f"Invitation « {offer.get_role_display()} — {offer.organisation} » {done}.",
+            )
+        return redirect("my_invitations")
+    offers = invitations.pending_offers(request.user)
+    return render(request, "www/accounts/my_invitations.html", {"offers": offers})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

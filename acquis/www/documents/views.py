@@ -3,6 +3,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 
+from acquis.audit.services import record_event
 from acquis.candidates.models import candidacy_for_document
 from acquis.documents.models import Document
 from acquis.evaluations import deliverables
@@ -17,7 +18,9 @@ def may_download(user, document) -> bool:
         return False
     candidacy = candidacy_for_document(document)
     if candidacy is None:
-        return user.is_superuser
+        # A replaced upload stays in the dossier's history, for the certifier's staff only.
+        candidacy = _replaced_in(document)
+        return candidacy is not None and _is_staff_of(user, candidacy.candidate.certifier_id)
     candidate = candidacy.candidate
     if user.is_superuser or candidate.user_id == user.pk:
         return True
@@ -28,6 +31,35 @@ def may_download(user, document) -> bool:
         if role == Role.PARTNER_STAFF and organisation_id == candidacy.partner_id:
             return True
     return _assessor_may_download(user, document)
+
+
+def _replaced_in(document):
+    """The candidacy whose history names this document as replaced (memoir, attestation)."""
+    from acquis.audit.models import AuditEvent
+    from acquis.candidates.models import Candidacy
+
+    # The verbs record the replaced document by id (memoir, attestation).
+    replaced = AuditEvent.objects.filter(payload__replaces=document.pk)
+    for object_type, object_id in replaced.values_list("object_type", "object_id")[:5]:
+        lookup = {
+            "candidates.Memoir": "memoir__pk",
+            "candidates.WorkPlacement": "placements__pk",
+            "candidates.Candidacy": "pk",
+        }.get(object_type)
+        if lookup:
+            found = Candidacy.objects.filter(**{lookup: object_id}).select_related("candidate")
+            if found.exists():
+                return found.first()
+    return None
+
+
+def _is_staff_of(user, certifier_id) -> bool:
+    return (
+        user.is_superuser
+        or user.memberships.filter(
+            role__in=CERTIFIER_STAFF_ROLES, organisation_id=certifier_id
+        ).exists()
+    )
 
 
 def _assessor_may_download(user, document) -> bool:
@@ -58,6 +90,10 @@ def download(request, uuid):
     # 404 for both "does not exist" and "not yours": a code reveals nothing.
     if document is None or not may_download(request.user, document):
         raise Http404("Document introuvable.")
+    if document.purged_at is not None:
+        raise Http404("Cette pièce a été effacée (durée de conservation échue ou demande RGPD).")
+    # Personal documents: every download is in the audit trail.
+    record_event("document.downloaded", document, actor=request.user)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

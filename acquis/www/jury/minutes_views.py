@@ -21,6 +21,8 @@ from acquis.credentials import minutes_pdf
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.exceptions import JuryError
+from acquis.security import reauth
+from acquis.security.twofactor import TwoFactorError
 from acquis.www.jury.deliberation_perms import jury_member_required
 from acquis.www.staff.credential_views import download
 
@@ -31,6 +33,13 @@ class SignForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Saisissez votre mot de passe pour signer."},
+    )
+    code = forms.CharField(
+        label="Code de vérification (application d'authentification)",
+        required=False,
+        max_length=20,
+        help_text="Le code à 6 chiffres de votre application, ou l'un de vos codes de secours.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
@@ -78,6 +87,18 @@ def _act(request, member, minutes, form):
             messages.success(request, "Délibération rouverte : le procès-verbal est remplacé.")
         elif action == "sign" and minutes is not None:
             if not form.is_valid():
+                return form
+            # Password and second factor again, counted and audited outside the signature's
+            # transaction (a refusal rolls the signature back, not the count).
+            try:
+                reauth.confirm_identity(
+                    request.user,
+                    password=form.cleaned_data["password"],
+                    code=form.cleaned_data["code"],
+                    purpose="minutes.sign",
+                )
+            except TwoFactorError as exc:
+                form.add_error(exc.field or "password", exc.message)
                 return form
             pv.sign(
                 minutes, request.user, password=form.cleaned_data["password"], actor=request.user

@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from acquis.credentials import badge_check
+from acquis.security import throttle
+from acquis.security.network import client_ip
 
 
 class BadgeForm(forms.Form):
@@ -47,6 +49,13 @@ class BadgeForm(forms.Form):
 @never_cache
 def check_badge(request):
     posted = request.method == "POST"
+    if posted:
+        # Each check canonicalises a JSON-LD document: a few dozen per IP and 10 minutes.
+        until = throttle.locked_until("badge_check.ip", client_ip(request))
+        if until is not None:
+            context = {"form": BadgeForm(), "blocked": throttle.locked_message(until)}
+            return render(request, "www/public/badge_check.html", context, status=429)
+        throttle.hit("badge_check.ip", client_ip(request))
     form = BadgeForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if posted and form.is_valid():

@@ -5,12 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from acquis.credentials import verification
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: a forwarded header can be forged by the client (a reverse proxy
-    # that sets REMOTE_ADDR is the place to trust X-Forwarded-For).
-    return request.META.get("REMOTE_ADDR", "")
+from acquis.security.network import client_ip as _client_ip
 
 
 @require_GET

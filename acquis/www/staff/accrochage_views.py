@@ -17,6 +17,7 @@ from acquis.exports import accrochage
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch
 from acquis.exports.reports import ReportError, import_report
+from acquis.security.exports import audit_export
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 
@@ -109,6 +110,7 @@ def batch(request, pk):
 @staff_required
 def download(request, pk):
     found = access.get_or_404(_batches(request.user), pk=pk)
+    audit_export(request, "accrochage.xml", batch=found.pk)
     return FileResponse(
         found.file.open("rb"),
         as_attachment=True,

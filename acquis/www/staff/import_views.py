@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from acquis.candidates.exports import CONTENT_TYPES, export_candidacies
 from acquis.candidates.imports import COLUMNS, import_candidates, template_csv
+from acquis.security.exports import audit_export
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 
@@ -85,6 +86,7 @@ def candidacies_export(request, fmt):
         candidacies = candidacies.filter(cohort=cohort)
         name += f"-promotion-{cohort.pk}"
     response = HttpResponse(export_candidacies(candidacies, fmt), content_type=CONTENT_TYPES[fmt])
+    audit_export(request, f"candidacies.{fmt}", promotion=promotion or "")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"  # personal data: not kept in shared caches

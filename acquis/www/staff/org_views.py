@@ -6,13 +6,14 @@ from django.shortcuts import redirect, render
 
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import invitable_organisations, invite_user
-from acquis.organisations.models import Organisation
+from acquis.organisations.models import Organisation, RoleInvitation
 from acquis.organisations.partners import create_partner
 from acquis.www.errors import add_to_form
 from acquis.www.perms import (
     admin_required,
     administered_certifiers,
     staff_certifiers_for,
+    staff_organisations,
     staff_required,
     visible_users_for_staff,
 )
@@ -60,12 +61,17 @@ def users(request):
         else:
             messages.success(request, _sent_message(invitation))
             return redirect("staff_users")
-    context = {"users": visible_users_for_staff(request.user), "form": form}
+    context = {
+        "users": visible_users_for_staff(request.user),
+        "offers": RoleInvitation.objects.filter(
+            organisation__in=staff_organisations(request.user).values("pk"),
+            status=RoleInvitation.Status.PENDING,
+        ).select_related("organisation"),
+        "form": form,
+    }
     return render(request, "www/staff/org/users.html", context)
 
 
 def _sent_message(invitation) -> str:
-    email = invitation.user.email
-    if invitation.accept_url:
-        return f"Invitation envoyée à {email} : le lien pour choisir son mot de passe est parti."
-    return f"{email} a déjà un compte : son nouveau rôle lui est annoncé par courriel."
+    # The same words whether the address has an account or not (nothing to learn here).
+    return f"Invitation envoyée à {invitation.user.email}."

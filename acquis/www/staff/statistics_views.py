@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from acquis.exports import statistics
 from acquis.referential.models import CertificationVersion
+from acquis.security.exports import audit_export
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import statistics_charts as charts
@@ -74,6 +75,7 @@ def statistics_export(request):
     response = HttpResponse(
         tables.to_csv(report, heading=heading), content_type="text/csv; charset=utf-8"
     )
+    audit_export(request, "statistics.csv")
     response["Content-Disposition"] = f'attachment; filename="statistiques-{today.isoformat()}.csv"'
     response["Cache-Control"] = "no-store"
     return response

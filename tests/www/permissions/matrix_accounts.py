@@ -6,6 +6,12 @@ from acquis.organisations.enums import Role
 from acquis.organisations.invitations import invite_user
 from tests.www.permissions.roles import PUBLIC, STAFF
 
+# Pages of the logged-in person (« Mon compte »): anyone logged in, the login page otherwise.
+LOGGED_IN = {role: 302 if role == "anonyme" else 200 for role in PUBLIC}
+# The second-factor code step: a verified session (the test client's login is verified)
+# goes on (302 to where it was going); anonymous: to the login page.
+VERIFIED_GOES_ON = dict.fromkeys(PUBLIC, 302)
+
 # Only a certifier's administrator adds partners; another certifier's administrator adds
 # to their own certifier (the form offers only theirs), hence 200.
 ADMIN_ONLY = {**STAFF, "responsable_epreuves": 403}
@@ -45,4 +51,21 @@ ENTRIES = {
     "staff_partners": (lambda ctx: reverse("staff_partners"), STAFF),
     "staff_partner_create": (lambda ctx: reverse("staff_partner_create"), ADMIN_ONLY),
     "staff_users": (lambda ctx: reverse("staff_users"), STAFF),
+    "two_factor_verify": (lambda ctx: reverse("two_factor_verify"), VERIFIED_GOES_ON),
+    # Enrolment: the enrolled (staff, jury members of the matrix's deliberations: verified by
+    # the test login) go to « Mon compte ».
+    "two_factor_setup": (
+        lambda ctx: reverse("two_factor_setup"),
+        {
+            **LOGGED_IN,
+            "administrateur": 302,
+            "responsable_epreuves": 302,
+            "jure": 302,
+            "admin_autre_certificateur": 302,
+        },
+    ),
+    "account_security": (lambda ctx: reverse("account_security"), LOGGED_IN),
+    "my_invitations": (lambda ctx: reverse("my_invitations"), LOGGED_IN),
 }
+# URLs whose 302 for a logged-in role goes elsewhere than the login page (test_matrix).
+REDIRECTING = {"two_factor_verify", "two_factor_setup"}

@@ -38,6 +38,12 @@ ENTRIES = {
         STAFF_OWN_POST,
     ),
     "staff_candidate_new": (lambda ctx: reverse("staff_candidate_new"), STAFF),
+    # The RGPD export (POST only): the ZIP for the certifier's staff, hidden from others.
+    "staff_candidate_rgpd_export": (
+        lambda ctx: reverse("staff_candidate_rgpd_export", args=[ctx["candidacy"].candidate.pk]),
+        STAFF_OWN_POST,
+        STAFF_OWN,
+    ),
     "staff_candidate": (
         lambda ctx: reverse("staff_candidate", args=[ctx["candidacy"].candidate.pk]),
         STAFF_OWN,

@@ -2,6 +2,10 @@
 
 Entries live in `matrix_*.py` beside this file, one module per area. The test fails when a
 URL exists without an entry: add one with the new view.
+
+POST too: every role refused on GET (302 to login, 403, 404) is refused the same way on POST
+(or 405 where the URL takes no POST), before any form is read. A POST-only URL gives its POST
+expectations as a third element of its entry: `(build, get_expected, post_expected)`.
 """
 
 import importlib
@@ -16,19 +20,22 @@ from tests.conftest import PASSWORD
 from tests.www.permissions.roles import ROLES
 
 
-def _matrix() -> dict:
+def _matrix() -> tuple[dict, set]:
     merged: dict = {}
+    redirecting = {"admin:index", "after_login"}
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("matrix_"):
-            entries = importlib.import_module(f"{package.__name__}.{info.name}").ENTRIES
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            entries = module.ENTRIES
             assert not merged.keys() & entries.keys(), f"entrée en double dans {info.name}"
             merged.update(entries)
-    return merged
+            redirecting |= getattr(module, "REDIRECTING", set())
+    return merged, redirecting
 
 
-MATRIX = _matrix()
-# URLs whose 302 goes somewhere else than the login page (checked in their own tests).
-REDIRECTING = {"admin:index", "after_login"}
+# REDIRECTING: URLs whose 302 goes somewhere else than the login page (own tests).
+MATRIX, REDIRECTING = _matrix()
+REFUSED = (302, 403, 404)
 
 
 def _named_urls(patterns=None):
@@ -47,8 +54,9 @@ def test_every_url_has_an_entry_in_the_matrix():
     assert None not in names, "Chaque URL doit avoir un nom."
     assert names - MATRIX.keys() == set(), "URL sans entrée dans la matrice des permissions"
     assert MATRIX.keys() - names == set(), "Entrée de matrice pour une URL qui n'existe plus"
-    for name, (_, expected) in MATRIX.items():
+    for name, (_, expected, *post) in MATRIX.items():
         assert set(expected) == set(ROLES), f"{name} : un rôle manque"
+        assert not post or set(post[0]) == set(ROLES), f"{name} : un rôle manque (POST)"
 
 
 @pytest.fixture
@@ -71,13 +79,10 @@ def matrix_context(request, personas, ops_version):
 def test_url_permission(client, personas, matrix_context, name):
     """Every role on one URL, on one arranged context (building it is the costly part:
     once per URL rather than once per URL and role); every mismatch is reported."""
-    build, expected = MATRIX[name]
+    build, expected, *post = MATRIX[name]
     mismatches = []
     for role in ROLES:
-        client.logout()
-        user = personas[role]
-        if user is not None:
-            assert client.login(email=user.email, password=PASSWORD)
+        _log_in(client, personas[role])
         response = client.get(build(matrix_context))
         if response.streaming:
             # A file download holds its file open until read to the end; the test client's
@@ -89,7 +94,26 @@ def test_url_permission(client, personas, matrix_context, name):
         elif response.status_code == 302 and name not in REDIRECTING:
             if not response.url.startswith(reverse("login")):
                 mismatches.append((role, f"302 vers {response.url}", "302 vers la connexion"))
+    # POST, after every GET (a POST the role may send changes things).
+    post_expected = post[0] if post else {r: s for r, s in expected.items() if s in REFUSED}
+    for role, status in post_expected.items():
+        _log_in(client, personas[role])
+        response = client.post(build(matrix_context), {})
+        if response.streaming:
+            b"".join(response.streaming_content)
+        got = response.status_code
+        if got != status and not (not post and got == 405):
+            mismatches.append((role, f"POST {got}", status))
+        elif got == 302 and name not in REDIRECTING and post_expected is not None:
+            if not response.url.startswith(reverse("login")):
+                mismatches.append((role, f"POST 302 vers {response.url}", "302 vers la connexion"))
     assert mismatches == [], f"{name} : (rôle, obtenu, attendu) {mismatches}"
+
+
+def _log_in(client, user):
+    client.logout()
+    if user is not None:
+        assert client.login(email=user.email, password=PASSWORD)
 
 
 @pytest.mark.django_db

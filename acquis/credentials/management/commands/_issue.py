@@ -60,7 +60,14 @@ def issue(command, deliberation_id: int, *, background: bool) -> None:
         )
         return
     progress = Progress(command.stderr)
-    batch = batches.run(batch.pk, on_progress=progress.update)
+    try:
+        batch = batches.run(batch.pk, on_progress=progress.update)
+    except Exception as error:  # the French reason, never a traceback (it is logged)
+        progress.close()
+        batch.refresh_from_db()
+        raise CommandError(
+            f"Lot n° {batch.pk} interrompu : {batch.error or batches.UNEXPECTED}"
+        ) from error
     progress.close()
     if batch.status == BatchStatus.FAILED:
         raise CommandError(f"Lot n° {batch.pk} interrompu : {batch.error}")
