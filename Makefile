@@ -5,6 +5,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 ACQUIS := $(VENV)/bin/acquis
 HOST ?= 127.0.0.1:8000
+SITE_URL ?= http://$(HOST)
+
+# `acquis` defaults to the production settings: the development server says so explicitly,
+# and its public address (QR codes, signed PDFs, e-mails, calendar files) follows HOST.
+run: export DJANGO_SETTINGS_MODULE = config.settings.dev
+run: export SITE_URL := $(SITE_URL)
 
 .PHONY: run install test test-browser lint bench demo clean
 

@@ -38,6 +38,7 @@ from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Decision, HeldBlock
+from acquis.site import public_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates_typst"
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -83,7 +84,7 @@ def french_date(day: date) -> str:
 
 
 def verify_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("verify_document", args=[code])
+    return public_url(reverse("verify_document", args=[code]))
 
 
 # Every mask pattern gives a valid QR code (ISO/IEC 18004 §7.8); choosing the best of the eight

@@ -7,7 +7,6 @@ shadow ours.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from acquis.organisations import invitations
 from acquis.organisations.exceptions import OrganisationError
+from acquis.site import public_url
 
 
 class ResetRequestForm(auth_forms.PasswordResetForm):
@@ -45,7 +45,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         # The link is built from SITE_URL, never from the request's Host header.
-        return {"site_url": settings.SITE_URL.rstrip("/"), "validity": invitations.link_validity()}
+        return {"site_url": public_url(""), "validity": invitations.link_validity()}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
