@@ -52,8 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "acquis.www.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "acquis.www.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -204,6 +204,9 @@ def _proxy_ssl_header() -> tuple[str, str] | None:
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
 USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", False)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# With SECURE_SSL_REDIRECT (production), the health probes still answer over plain HTTP: a
+# load balancer or the container's healthcheck asks them inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
 # Production checks that a document is issued from the public address (SITE_URL).
 ACQUIS_CHECK_SITE_URL = False
 

@@ -90,10 +90,9 @@ CSRF_TRUSTED_ORIGINS = [
     f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}",
 ]
 
-# HTTPS everywhere: redirect, HSTS, cookies sent over TLS only. The health probes answer over
-# plain HTTP too (a load balancer or the container's healthcheck asks them inside the network).
+# HTTPS everywhere: redirect (but the health probes: SECURE_REDIRECT_EXEMPT), HSTS, cookies
+# sent over TLS only.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^sante/"]
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
