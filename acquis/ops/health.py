@@ -40,8 +40,11 @@ class Check:
         return data
 
 
-def _failed(what: str, message: str, *, critical: bool = True) -> Check:
-    logger.exception("Contrôle de santé en échec : %s", what)
+def _failed(what: str, message: str, error: Exception, *, critical: bool = True) -> Check:
+    # One line for the operator's log (the cause, without a traceback); the answer keeps
+    # only the French message.
+    detail = " ".join(str(error).split())[:500]
+    logger.warning("Contrôle de santé en échec : %s (%s: %s)", what, type(error).__name__, detail)
     return Check(ok=False, critical=critical, message=message)
 
 
@@ -51,11 +54,12 @@ def database() -> Check:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
+    except Exception as error:
         connections[DEFAULT_DB_ALIAS].close()
         return _failed(
             "base de données",
             "Base de données injoignable : vérifiez DATABASE_URL et que le serveur répond.",
+            error,
         )
     return Check(ok=True, details={"duree_ms": round((time.perf_counter() - started) * 1000, 1)})
 
@@ -71,11 +75,12 @@ def storage() -> Check:
             read = handle.read()
         if read != body:
             raise OSError("contenu relu différent")
-    except Exception:
+    except Exception as error:
         return _failed(
             "stockage",
             "Stockage des fichiers inutilisable (écriture ou relecture impossible) : vérifiez "
             "ACQUIS_MEDIA_ROOT et ses droits, ou les réglages ACQUIS_S3_*.",
+            error,
         )
     finally:
         if name is not None:
@@ -94,8 +99,8 @@ def worker() -> Check:
         alive = WorkerHeartbeat.objects.filter(
             seen_at__gte=timezone.now() - timedelta(seconds=settings.ACQUIS_WORKER_SILENT_SECONDS)
         ).count()
-    except Exception:
-        return _failed("processus de traitement", "Signes de vie des processus illisibles.")
+    except Exception as error:
+        return _failed("processus de traitement", "Signes de vie des processus illisibles.", error)
     if latest is None:
         return Check(
             ok=False,
@@ -125,8 +130,8 @@ def migrations() -> Check:
     try:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception:
-        return _failed("migrations", "État des migrations illisible (base injoignable ?).")
+    except Exception as error:
+        return _failed("migrations", "État des migrations illisible (base injoignable ?).", error)
     if plan:
         return Check(
             ok=False,

@@ -52,7 +52,8 @@ class Heartbeat:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         try:
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         except Exception:
