@@ -169,6 +169,12 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Acquis <ne-pas-repondre@acquis.invalid>")
 
 SESSION_COOKIE_HTTPONLY = True
