@@ -41,3 +41,65 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def worker_env(settings, tmp_path) -> dict[str, str]:
+    """A process on the test database with the test's keys and address (config.settings.test)."""
+    return {
+        **{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "ACQUIS_VAR_DIR": str(tmp_path / "var"),
+        "ACQUIS_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "ACQUIS_PDF_SIGNING_KEY": str(settings.ACQUIS_PDF_SIGNING_KEY),
+        "ACQUIS_PDF_SIGNING_CERT": str(settings.ACQUIS_PDF_SIGNING_CERT),
+        "ACQUIS_BADGE_KEY": settings.ACQUIS_BADGE_KEY,
+        "SITE_URL": settings.SITE_URL,
+    }
+
+
+def _clone(model, row, **changes):
+    values = {
+        f.attname: getattr(row, f.attname)
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname not in changes
+    }
+    return model(**values, **changes)
+
+
+def clone_decisions(template, count: int) -> None:
+    """`count` copies of a signed decision in its deliberation (new candidate, candidacy,
+    decision and held blocks, in bulk): many decisions to issue without minutes of set-up."""
+    from acquis.candidates.models import Candidacy, Candidate, identity_key
+    from acquis.juries.models import Decision, HeldBlock
+
+    person, candidacy = template.candidacy.candidate, template.candidacy
+    held = list(HeldBlock.objects.filter(decision=template))
+    people = Candidate.objects.bulk_create(
+        [
+            _clone(
+                Candidate,
+                person,
+                birth_name=f"Titulaire{i:04d}",
+                user_id=None,
+                email=f"t{i}@exemple.fr",
+                identity_key=identity_key(
+                    f"Titulaire{i:04d}", person.first_name, person.birth_date
+                ),
+            )
+            for i in range(count)
+        ]
+    )
+    files = Candidacy.objects.bulk_create(
+        [_clone(Candidacy, candidacy, candidate_id=p.pk) for p in people]
+    )
+    decisions = Decision.objects.bulk_create(
+        [_clone(Decision, template, candidacy_id=c.pk) for c in files]
+    )
+    HeldBlock.objects.bulk_create(
+        [
+            _clone(HeldBlock, row, decision_id=d.pk, candidate_id=c.candidate_id)
+            for d, c in zip(decisions, files, strict=True)
+            for row in held
+        ]
+    )
