@@ -4,6 +4,7 @@ import os
 import secrets
 import socket
 import sys
+import time
 from pathlib import Path
 
 from django.db import connection
@@ -35,6 +36,17 @@ def database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def wait_for(condition, *, timeout: float, what: str):
+    """The first true value of condition(), polled; AssertionError naming `what` after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"délai dépassé : {what}")
 
 
 def free_port() -> int:

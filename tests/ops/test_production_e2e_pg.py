@@ -10,11 +10,11 @@ import json
 import re
 import signal
 import subprocess
-import time
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
+import psutil
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
@@ -28,7 +28,7 @@ from tests import factories
 from tests.conftest import PASSWORD
 from tests.credentials.batch_helpers import keys
 from tests.exports import awarded
-from tests.ops.helpers import ACQUIS, REPO, database_url, free_port
+from tests.ops.helpers import ACQUIS, REPO, database_url, free_port, wait_for
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 HOST = "acquis.example.fr"
@@ -103,16 +103,6 @@ def assert_production_headers(response):
     assert response.headers["Server"] != "WSGIServer"  # gunicorn, not the development server
 
 
-def wait_for(condition, *, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"délai dépassé : {what}")
-
-
 def test_production_server_and_worker_end_to_end(
     prod_site, personas, ops_version, settings, tmp_path
 ):
@@ -170,6 +160,14 @@ def test_production_server_and_worker_end_to_end(
         jury = browser.get(reverse("jury_home"))
         assert jury.status == 200 and "Mes évaluations".encode() in jury.body
         assert_production_headers(jury)
+
+        # A web process killed outright (as by the OOM killer): the others serve, gunicorn
+        # starts a new one, the session (in the database) survives.
+        web_workers = psutil.Process(server.pid).children()
+        assert len(web_workers) == 2
+        web_workers[0].kill()
+        for _ in range(4):
+            assert browser.get(reverse("jury_home")).status == 200
 
         browser.login(manager.email)
         dashboard = browser.get(reverse("staff_dashboard"))

@@ -13,7 +13,6 @@ bench/bench_certificates.py does): building 100 through the verbs would take min
 
 import signal
 import subprocess
-import time
 
 import pytest
 from django.db import connection
@@ -26,7 +25,7 @@ from acquis.credentials.models import IssuedDocument, IssuingBatch
 from acquis.ops.models import WorkerHeartbeat
 from tests.credentials.batch_helpers import assert_issued_once, keys
 from tests.exports import awarded
-from tests.ops.helpers import ACQUIS, REPO, clone_decisions, worker_env
+from tests.ops.helpers import ACQUIS, REPO, clone_decisions, wait_for, worker_env
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 DECISIONS = 100
@@ -37,16 +36,6 @@ WORKERS = 3
 def _postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("Plusieurs processus sur une base : PostgreSQL seulement (DATABASE_URL).")
-
-
-def wait_for(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"délai dépassé : {what}")
 
 
 def test_three_workers_one_batch_of_200_documents(ops_version, settings, tmp_path):
