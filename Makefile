@@ -26,7 +26,7 @@ run: install
 	$(ACQUIS) credentials_key
 	$(ACQUIS) credentials keygen
 	$(ACQUIS) demo
-	@echo "Acquis sur http://$(HOST)/ (avec un processus de traitement des lots de délivrance)"
+	@echo "Acquis sur $(SITE_URL)/ (avec un processus de traitement des lots de délivrance ; santé : $(SITE_URL)/sante/pret/)"
 	@# The worker runs beside the server; both stop together (Ctrl-C, or the server ending).
 	@# A background job of a non-interactive shell ignores SIGINT: the trap stops it.
 	@# SIGTERM twice: the worker stops at once, even inside a batch (marked interrupted:

@@ -39,6 +39,11 @@ def test_liveness_touches_nothing(client, django_assert_num_queries):
     assert response.json() == {"statut": "vivant"}
 
 
+def test_the_probes_only_answer_get(client):
+    for name in ("health_live", "health_ready"):
+        assert client.post(reverse(name)).status_code == 405
+
+
 def test_ready_with_a_live_worker(client, ready):
     heartbeat = Heartbeat("travailleur-1")
     heartbeat.beat()

@@ -92,3 +92,14 @@ def test_check_deploy_names_missing_keys_and_static_files(tmp_path):
     assert proc.returncode != 0
     assert "(acquis.E001) Signature électronique impossible : clé introuvable" in proc.stderr
     assert "(acquis.E002) Fichiers statiques absents : lancez « acquis collectstatic" in proc.stderr
+
+
+def test_make_run_says_dev_and_sets_site_url_from_host():
+    """`make run HOST=…`: development settings, and SITE_URL (QR codes, PDFs, e-mails)
+    follows HOST. The acquis command is replaced by one that prints what it receives."""
+    probe = "sh -c 'echo \"$$SITE_URL $$DJANGO_SETTINGS_MODULE\"; exit 1' probe"  # $$: make's $
+    proc = subprocess.run(  # noqa: S603 - make, on our own Makefile
+        ["make", "-s", "-o", "install", "run", "HOST=127.0.0.1:8109", f"ACQUIS={probe}"],  # noqa: S607
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert proc.stdout.splitlines()[0] == "http://127.0.0.1:8109 config.settings.dev"
