@@ -103,3 +103,11 @@ def test_make_run_says_dev_and_sets_site_url_from_host():
         cwd=REPO, capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
     assert proc.stdout.splitlines()[0] == "http://127.0.0.1:8109 config.settings.dev"
+
+
+def test_an_unreachable_database_is_one_french_line(tmp_path):
+    env = production_env(tmp_path, DATABASE_URL="postgres://acquis@127.0.0.1:1/acquis")
+    proc = _run([ACQUIS, "migrate", "--no-input"], env)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Base de données injoignable : vérifiez DATABASE_URL")
+    assert "Traceback" not in proc.stderr
