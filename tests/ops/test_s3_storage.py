@@ -11,7 +11,7 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from acquis.candidates import services
-from acquis.credentials import documents
+from acquis.credentials import batches
 from acquis.ops import health
 from tests import factories
 from tests.conftest import PASSWORD
@@ -101,8 +101,8 @@ def test_an_issued_certificate_is_signed_into_the_bucket(
 ):
     keys(settings, tmp_path)
     deliberation = signed_deliberation(ops_version, 1)
-    issued = documents.issue_for_deliberation(deliberation, actor=None)
-    assert issued  # the PV, the certificate, the letter
+    batch = batches.request_batch(deliberation, actor=None, enqueue=False)
+    assert batches.run(batch.pk).documents_issued == 3  # the PV, the certificate, the letter
     certificate = deliberation.decisions.get().issued_documents.get(kind="certificate")
     key = f"acquis/{certificate.file.name}"
     assert key in objects(bucket)
