@@ -5,6 +5,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 ACQUIS := $(VENV)/bin/acquis
 HOST ?= 127.0.0.1:8000
+SITE_URL ?= http://$(HOST)
+
+# `acquis` defaults to the production settings: the development server says so explicitly,
+# and its public address (QR codes, signed PDFs, e-mails, calendar files) follows HOST.
+run: export DJANGO_SETTINGS_MODULE = config.settings.dev
+run: export SITE_URL := $(SITE_URL)
 
 .PHONY: run install test test-browser lint bench demo clean
 
@@ -21,7 +27,7 @@ run: install
 	$(ACQUIS) credentials keygen
 	$(ACQUIS) demo
 	$(ACQUIS) maintenance --schedule
-	@echo "Acquis sur http://$(HOST)/ (avec un processus de traitement des lots de délivrance)"
+	@echo "Acquis sur $(SITE_URL)/ (avec un processus de traitement des lots de délivrance ; santé : $(SITE_URL)/sante/pret/)"
 	@# The worker runs beside the server; both stop together (Ctrl-C, or the server ending).
 	@# A background job of a non-interactive shell ignores SIGINT: the trap stops it.
 	@# SIGTERM twice: the worker stops at once, even inside a batch (marked interrupted:
@@ -43,7 +49,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ACQUIS) makemigrations --check --dry-run
 
 # Every benchmark runs; the target exits non-zero if one of them missed its target.
-BENCHES := bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py
+BENCHES := bench/bench_servers.py bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py
 bench: install
 	@status=0; for b in $(BENCHES); do $(VENV)/bin/python $$b || status=1; done; exit $$status
 

@@ -360,7 +360,9 @@ def main() -> int:
         "PYTHONPATH": os.pathsep.join([str(BENCH), str(REPO)]),
         "SECRET_KEY": secrets.token_urlsafe(40),
         "SECURE_COOKIES": "0",  # plain HTTP on the loopback
+        "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://127.0.0.1",
         "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
     }
     servers: list[subprocess.Popen] = []

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import shutil
 import subprocess
 import sys
@@ -113,7 +114,10 @@ def django_env(var_dir: Path) -> dict[str, str]:
     # A certifier runs imports on a production configuration: DEBUG off (with DEBUG on,
     # Django formats and keeps the SQL of every statement, big JSON parameters included).
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
-    env.setdefault("SECRET_KEY", "bench-only-secret-key")
+    # The production settings refuse a weak key and want the public address.
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    env.setdefault("SITE_URL", "https://127.0.0.1")
     env["ACQUIS_VAR_DIR"] = str(var_dir)
     return env
 

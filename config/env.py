@@ -5,6 +5,11 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 
+class ConfigurationError(ImproperlyConfigured):
+    """A setting read from the environment is missing or unsafe; the message is in French and
+    names the variable. `acquis` and the WSGI/ASGI entry points print it without a traceback."""
+
+
 def envstr(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
@@ -18,7 +23,7 @@ def envbool(name: str, default: bool = False) -> bool:
         return True
     if lowered in {"0", "false", "no", "off", "non"}:
         return False
-    raise ImproperlyConfigured(f"{name} doit valoir true ou false, pas « {value} ».")
+    raise ConfigurationError(f"{name} doit valoir true ou false, pas « {value} ».")
 
 
 def envint(name: str, default: int) -> int:
@@ -28,7 +33,7 @@ def envint(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} doit être un nombre entier, pas « {value} ».") from exc
+        raise ConfigurationError(f"{name} doit être un nombre entier, pas « {value} ».") from exc
 
 
 def envlist(name: str, default: list[str] | None = None) -> list[str]:
@@ -45,4 +50,4 @@ def envsecret(name: str, *, dev_default: str | None = None) -> str:
         return value
     if dev_default is not None:
         return dev_default
-    raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire.")
+    raise ConfigurationError(f"La variable d'environnement {name} est obligatoire.")

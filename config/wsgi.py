@@ -1,6 +1,10 @@
-import os
+"""WSGI entry point (gunicorn): production settings unless DJANGO_SETTINGS_MODULE says
+otherwise."""
 
-from django.core.wsgi import get_wsgi_application
+from config.startup import configure
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+configure()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
 application = get_wsgi_application()

@@ -148,5 +148,10 @@ def chromium_path():
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    """Uploads go to a per-test folder, never to the developer's var/."""
+    """Uploads go to a per-test folder, never to the developer's var/; no signing key unless
+    the test installs one (the developer's demo keys under var/ are never read)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ACQUIS_PDF_SIGNING_KEY = tmp_path / "absent" / "pdf-signing-key.pem"
+    settings.ACQUIS_PDF_SIGNING_CERT = tmp_path / "absent" / "pdf-signing-cert.pem"
+    settings.ACQUIS_BADGE_KEY = ""
+    settings.ACQUIS_BADGE_KEY_FILE = tmp_path / "absent" / "badges.key"

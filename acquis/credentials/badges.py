@@ -41,6 +41,7 @@ from acquis.credentials import canonical
 from acquis.credentials.models import IssuedCredential
 from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind
+from acquis.site import public_url
 
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
 ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
@@ -340,7 +341,7 @@ def issuer_profile(certifier, did: str | None = None) -> dict:
     """The OB 3.0 Profile of a certifier, identified by the installation's did:key."""
     from django.urls import reverse
 
-    url = settings.SITE_URL.rstrip("/") + reverse("badge_issuer_profile", args=[certifier.pk])
+    url = public_url(reverse("badge_issuer_profile", args=[certifier.pk]))
     return {"id": did or issuer_did(), "type": ["Profile"], "name": certifier.name, "url": url}
 
 

@@ -29,6 +29,7 @@ from acquis.dates import french_date
 from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
+from acquis.site import public_url
 
 # What each decision issues (a refusal: nothing).
 KIND_FOR_DECISION = {
@@ -42,7 +43,7 @@ class DocumentError(AcquisError):
 
 
 def verify_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("verify_document", args=[code])
+    return public_url(reverse("verify_document", args=[code]))
 
 
 # --- data of a decision ---------------------------------------------------------------------

@@ -101,6 +101,12 @@ def _signer() -> signers.SimpleSigner:
     return _load(str(key), key.stat().st_mtime_ns, str(cert), cert.stat().st_mtime_ns)
 
 
+def check_signer() -> None:
+    """SigningError (French) when the key or the certificate is missing or unreadable: for the
+    readiness probe and the production server's start."""
+    _signer()
+
+
 @lru_cache(maxsize=4)
 def _load(key: str, _key_mtime: int, cert: str, _cert_mtime: int) -> signers.SimpleSigner:
     signer = signers.SimpleSigner.load(key, cert)

@@ -11,13 +11,13 @@ left-most bit of the first byte (§3.2). A set bit means revoked.
 import base64
 import gzip
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from acquis.credentials.models import IssuedCredential, StatusList
 from acquis.errors import AcquisError
+from acquis.site import public_url
 
 PURPOSE = "revocation"
 
@@ -28,7 +28,7 @@ class StatusListError(AcquisError):
 
 def list_url(certifier) -> str:
     path = reverse("badge_status_list", args=[certifier.pk])
-    return settings.SITE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def lock(certifier) -> StatusList:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import EvaluationSession, JurorProfile, PanelMember, Slot
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
+from acquis.site import public_url
 
 PARIS = ZoneInfo("Europe/Paris")
 CONVOCABLE_SESSION_STATUSES = (SessionStatus.PANEL_CONFIRMED, SessionStatus.OPENED)
@@ -287,7 +287,7 @@ class ConvocationSummary:
 
 
 def _absolute(name: str, *args) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return public_url(reverse(name, args=args))
 
 
 def _send(subject: str, template: str, context: dict, to: str, ics: bytes) -> bool:

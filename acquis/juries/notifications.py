@@ -10,7 +10,6 @@ verb again sends only what is missing.
 import smtplib
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +19,7 @@ from acquis.audit.services import record_event
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision
+from acquis.site import public_url
 
 
 @dataclass
@@ -51,7 +51,7 @@ def decision_letter(decision: Decision) -> dict:
         "is_total": decision.kind == DecisionKind.TOTAL,
         "is_partial": decision.kind == DecisionKind.PARTIAL,
         "is_refused": decision.kind == DecisionKind.REFUSED,
-        "url": settings.SITE_URL.rstrip("/") + reverse("candidate_decisions"),
+        "url": public_url(reverse("candidate_decisions")),
     }
 
 

@@ -33,6 +33,7 @@ from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, 
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.models import Membership, Organisation, RoleInvitation, User
 from acquis.organisations.services import grant_role
+from acquis.site import public_url
 
 CERTIFIER_GRANTABLE = (Role.ADMIN, Role.EXAM_MANAGER, Role.JUROR, Role.CANDIDATE)
 PARTNER_GRANTABLE = (Role.PARTNER_STAFF,)
@@ -278,7 +279,7 @@ def _accept_url(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accept_invitation", kwargs={"uidb64": uidb64, "token": token})
-    return settings.SITE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def _send_invitation_email(invitation: Invitation, actor) -> None:
@@ -292,7 +293,7 @@ def _send_invitation_email(invitation: Invitation, actor) -> None:
         "role_label": Role(role).label,
         "actor_name": actor.get_full_name() or actor.email,
         "accept_url": invitation.accept_url,
-        "login_url": settings.SITE_URL.rstrip("/") + reverse("login"),
+        "login_url": public_url(reverse("login")),
         "validity": link_validity(),
         "invitations_url": settings.SITE_URL.rstrip("/") + reverse("my_invitations"),
     }

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE
 
-from config.env import envbool, envint, envlist, envsecret, envstr
+from config.env import ConfigurationError, envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(envstr("ACQUIS_VAR_DIR", str(BASE_DIR / "var")))
@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
+    # Before django_tasks_db: its `db_worker` command (with a heartbeat) wins over the library's.
+    "acquis.ops",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -43,7 +46,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, redirects and static files included, carries the request id.
+    "acquis.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,8 +61,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "acquis.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "acquis.www.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+SILENCED_SYSTEM_CHECKS: list[str] = []
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -120,14 +130,59 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "media"
+# Built by `acquis collectstatic` (hashed names, compressed), served by WhiteNoise with a
+# one-year immutable cache; the image builds it into the image, outside the data volume.
+STATIC_ROOT = Path(envstr("ACQUIS_STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(envstr("ACQUIS_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+
+def _default_storage() -> dict:
+    """Uploaded and issued files: a folder (MEDIA_ROOT) or an S3-compatible bucket. Either
+    way every read goes through Django's storage API and a permission-checked view."""
+    kind = envstr("ACQUIS_STORAGE", "fichiers")
+    if kind == "fichiers":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ConfigurationError(
+            f"ACQUIS_STORAGE : « fichiers » ou « s3 » attendu, pas « {kind} »."
+        )
+    bucket = envstr("ACQUIS_S3_BUCKET")
+    if not bucket:
+        raise ConfigurationError(
+            "ACQUIS_S3_BUCKET : le nom du compartiment est obligatoire avec ACQUIS_STORAGE=s3."
+        )
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": envstr("ACQUIS_S3_ENDPOINT_URL") or None,
+        "region_name": envstr("ACQUIS_S3_REGION") or None,
+        "access_key": envstr("ACQUIS_S3_ACCESS_KEY") or None,
+        "secret_key": envstr("ACQUIS_S3_SECRET_KEY") or None,
+        "location": envstr("ACQUIS_S3_PREFIX"),
+        "addressing_style": envstr("ACQUIS_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        # Private objects (no ACL: the bucket is private; some S3-compatible stores refuse
+        # ACLs), never overwritten (a new name, as on disk), no public URL: downloads are
+        # streamed by the views that check permissions.
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Acquis <ne-pas-repondre@acquis.invalid>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -135,17 +190,105 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Sessions: at most ACQUIS_SESSION_HOURS after login, closed after ACQUIS_SESSION_IDLE_MINUTES
+# without a request (acquis.www.middleware.SessionTimeoutMiddleware), ended with the browser.
+SESSION_COOKIE_AGE = envint("ACQUIS_SESSION_HOURS", 8) * 3600
+ACQUIS_SESSION_IDLE_SECONDS = envint("ACQUIS_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+
+# --- Behind a reverse proxy (TLS ended by nginx, Caddy, a load balancer…) -------------------
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https": the header the proxy sets (and
+    strips from the client's request) to say the request came over HTTPS."""
+    value = envstr("SECURE_PROXY_SSL_HEADER")
+    if not value:
+        return None
+    name, sep, expected = value.partition(":")
+    if not sep or not name.strip() or not expected.strip():
+        raise ConfigurationError(
+            "SECURE_PROXY_SSL_HEADER : « En-Tête: valeur » attendu (par exemple "
+            f"« X-Forwarded-Proto: https »), pas « {value} »."
+        )
+    return "HTTP_" + name.strip().upper().replace("-", "_"), expected.strip()
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", False)
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# With SECURE_SSL_REDIRECT (production), the health probes still answer over plain HTTP: a
+# load balancer or the container's healthcheck asks them inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
+# Production checks that a document is issued from the public address (SITE_URL).
+ACQUIS_CHECK_SITE_URL = False
+
+# --- Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere ----------
+# The templates hold no inline script, style or event handler (static files only: htmx, the
+# grid's script, one stylesheet). An inline script that must exist takes the request's nonce:
+# <script nonce="{{ request.csp_nonce }}">; the nonce is added to the header only then.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # The built-in referential loaded by `make run` (OPS Conseil title).
 ACQUIS_BUILTIN_REFERENTIAL = (
     BASE_DIR / "acquis" / "referential" / "data" / "ops-conseil-caci-isp.yaml"
 )
 
+# Logs on the standard error: text, or JSON lines (ACQUIS_LOG_FORMAT=json) for a log
+# collector; every line carries the request id (X-Request-ID, given by the proxy or made).
+# ACQUIS_LOG_REQUESTS=true adds one line per request (method, path, status, duration).
+ACQUIS_LOG_FORMAT = envstr("ACQUIS_LOG_FORMAT", "texte")
+if ACQUIS_LOG_FORMAT not in ("texte", "json"):
+    raise ConfigurationError(
+        f"ACQUIS_LOG_FORMAT : « texte » ou « json » attendu, pas « {ACQUIS_LOG_FORMAT} »."
+    )
+ACQUIS_LOG_REQUESTS = envbool("ACQUIS_LOG_REQUESTS", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "acquis.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "texte": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s : %(message)s"},
+        "json": {"()": "acquis.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": ACQUIS_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {"acquis.requests": {"level": "INFO" if ACQUIS_LOG_REQUESTS else "WARNING"}},
 }
 
 # Uploads (PDF, DOCX, ODT checked by content): size limit in bytes.
@@ -180,6 +323,10 @@ ACQUIS_VERIFY_WINDOW_SECONDS = envint("ACQUIS_VERIFY_WINDOW_SECONDS", 600)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running batch whose worker gave no news for this long (seconds) may be resumed.
 ACQUIS_BATCH_STALE_SECONDS = envint("ACQUIS_BATCH_STALE_SECONDS", 300)
+# Each worker writes its heartbeat this often (seconds); /sante/pret/ reports the age of the
+# latest one and says "no worker" past ACQUIS_WORKER_SILENT_SECONDS.
+ACQUIS_WORKER_HEARTBEAT_SECONDS = envint("ACQUIS_WORKER_HEARTBEAT_SECONDS", 15)
+ACQUIS_WORKER_SILENT_SECONDS = envint("ACQUIS_WORKER_SILENT_SECONDS", 60)
 
 # --- Open Badges 3.0 (part "badges", acquis/credentials/badges.py) ---
 # Ed25519 signing key of the installation's badges, multibase (Multikey secretKeyMultibase,
@@ -190,7 +337,7 @@ ACQUIS_BADGE_KEY = envstr("ACQUIS_BADGE_KEY")
 # installation's domain, from SITE_URL; its DID document is served at /.well-known/did.json).
 ACQUIS_BADGE_ISSUER_METHOD = envstr("ACQUIS_BADGE_ISSUER_METHOD", "did:key")
 if ACQUIS_BADGE_ISSUER_METHOD not in ("did:key", "did:web"):
-    raise ImproperlyConfigured(
+    raise ConfigurationError(
         "ACQUIS_BADGE_ISSUER_METHOD : « did:key » ou « did:web » attendu, pas "
         f"« {ACQUIS_BADGE_ISSUER_METHOD} »."
     )

@@ -24,7 +24,15 @@ def page(live_server):
         context = browser.new_context(locale="fr-FR")
         page = context.new_page()
         page.set_default_timeout(15000)
+        # The pages run under the production Content-Security-Policy (no inline code, no
+        # eval): anything it blocks fails the journey.
+        blocked = []
+        page.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         yield page
+        assert blocked == [], f"Bloqué par la Content-Security-Policy : {blocked}"
         # ORM calls made while Playwright's loop runs use connections local to that
         # context: close them here, or PostgreSQL cannot drop the test database.
         connections.close_all()

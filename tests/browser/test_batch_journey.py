@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import expect
 
 from acquis.credentials.models import IssuedDocument
 from tests.browser.conftest import assert_accessible
@@ -65,9 +66,8 @@ def test_staff_start_the_batch_and_see_the_bar_reach_the_end(
     page.evaluate("window.sansRechargement = true")
 
     thread = start_worker()
-    page.wait_for_function(
-        "document.querySelector('#lot-statut').textContent.includes('Terminé')", timeout=60000
-    )
+    # An auto-waiting assertion, not wait_for_function: the CSP forbids evaluating strings.
+    expect(page.locator("#lot-statut")).to_contain_text("Terminé", timeout=60000)
     thread.join(timeout=30)
     assert page.evaluate("window.sansRechargement === true")  # updated in place by htmx
     assert bar.get_attribute("value") == "3"

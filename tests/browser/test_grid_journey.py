@@ -1,6 +1,7 @@
 """A juror fills their grid during the sitting, with the keyboard and the mouse (Chromium)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from acquis.evaluations.enums import GridStatus
 from acquis.evaluations.models import Grid, GridMark
@@ -12,9 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def revision_is(page, mark_pk, value):
-    page.wait_for_function(
-        f"document.getElementById('revision-{mark_pk}').value === '{value}'", timeout=10000
-    )
+    # An auto-waiting assertion, not wait_for_function: the CSP forbids evaluating strings.
+    expect(page.locator(f"#revision-{mark_pk}")).to_have_value(str(value), timeout=10000)
 
 
 def test_a_juror_fills_and_submits_their_grid(page, live_server, ops_version):

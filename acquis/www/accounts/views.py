@@ -7,7 +7,6 @@ shadow ours.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -22,6 +21,7 @@ from acquis.organisations import invitations
 from acquis.organisations.exceptions import OrganisationError
 from acquis.security import throttle
 from acquis.security.network import client_ip
+from acquis.site import public_url
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -63,7 +63,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         # The link is built from SITE_URL, never from the request's Host header.
-        return {"site_url": settings.SITE_URL.rstrip("/"), "validity": invitations.link_validity()}
+        return {"site_url": public_url(""), "validity": invitations.link_validity()}
 
     def form_valid(self, form):
         """A few e-mails per address per hour (`reset.email`): beyond, the page says the same

@@ -24,6 +24,7 @@ from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
 from acquis.www.perms import staff_required
+from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
 
 LIST_LIMIT = 200
@@ -160,6 +161,10 @@ def _batch_action(request, deliberation):
     action = request.POST.get("action", "delivrer")
     if action not in ("delivrer", "reprendre"):
         return HttpResponseBadRequest("Action inconnue.")
+    refusal = issuing_refusal(request)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("staff_deliberation_documents", pk=deliberation.pk)
     try:
         if action == "reprendre":
             latest = batches.latest_for(deliberation)

@@ -22,6 +22,7 @@ from acquis.credentials import badges, documents, revocation
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.credentials.signing import SigningError
 from acquis.www.perms import staff_required
+from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
 
 
@@ -118,6 +119,9 @@ def staff_document_reissue(request, pk):
     form = ReissueForm(request.POST, prefix="reissue")
     if not form.is_valid():
         return _document_page(request, document, reissue_form=form, status=400)
+    refusal = issuing_refusal(request)
+    if refusal:
+        return _document_page(request, document, refusal=refusal, status=400)
     try:
         replacement = revocation.reissue_document(
             document, reason=form.cleaned_data["reason"], actor=request.user
