@@ -230,15 +230,35 @@ class ReusingSigner(signers.SimpleSigner):
         return cms.ContentInfo.load(der)
 
 
+# PDF/A-2 is built on ISO 32000-1, PDF 1.7 (ISO 19005-2 §6.1.2: header "%PDF-1.n", n ≤ 7).
+PDF_VERSION = (1, 7)
+
+
 class _SignatureOnlyWriter(IncrementalPdfFileWriter):
     """An incremental update that adds the signature and leaves the document's metadata as
     Typst wrote it. pyHanko would rewrite the Info dictionary and re-serialise the XMP packet
     (ModDate, Producer): 40 % of what remained of the signing time once the CMS container is
     reused (bench/README.md). Unchanged, the two stay consistent with each other as PDF/A
-    requires (ISO 19005-2 §6.6.3); the signing time is /M of the signature dictionary."""
+    requires (ISO 19005-2 §6.6.3); the signing time is /M of the signature dictionary.
+
+    The file also stays a PDF 1.7, as its header, its XMP and its PDF/A-2 claim say. For an
+    ECDSA key on a NIST or Brainpool curve (ours) pyHanko declares the ISO/TS 32002 extension,
+    which is defined for PDF 2.0 only, and raises the catalog's /Version to 2.0: a PDF/A-2
+    file cannot be that. The signature does not need it: PAdES declares itself through the
+    ESIC extension of PDF 1.7 (ETSI EN 319 142-1 §5.1), whose CAdES signatures may be ECDSA.
+    """
 
     def _update_meta(self):
         return None
+
+    def ensure_output_version(self, version):
+        if tuple(version) <= PDF_VERSION:
+            super().ensure_output_version(version)
+
+    def register_extension(self, ext):
+        if ext.base_version == "/2.0":
+            return  # a PDF 2.0 extension in a PDF 1.7 file would contradict its version
+        super().register_extension(ext)
 
 
 def sign_pdf(pdf: bytes, *, reason: str = "Document délivré", location: str = "") -> bytes:
