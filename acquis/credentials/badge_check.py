@@ -59,6 +59,8 @@ class BadgeCheck:
     revoked: bool | None  # None: the status cannot be read here
     status_note: str
     warnings: list[str] = field(default_factory=list)
+    unsupported: bool = False  # no proof this page can check: no verdict on the signature
+    notes: list[str] = field(default_factory=list)
     achievement: str = ""
     achievement_type: str = ""
     holder: str = ""
@@ -71,6 +73,8 @@ class BadgeCheck:
 
     @property
     def verdict(self) -> str:
+        if self.unsupported:
+            return "Preuve non prise en charge : ce badge ne peut pas être vérifié ici"
         if not self.signature_ok:
             return "Badge non valide : signature refusée"
         if self.revoked:
@@ -150,5 +154,7 @@ def check(credential: dict) -> BadgeCheck:
         revoked=revoked,
         status_note=note,
         warnings=list(result.warnings),
+        unsupported=result.unsupported,
+        notes=list(result.notes),
         **described,
     )

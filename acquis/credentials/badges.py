@@ -94,6 +94,28 @@ def signing_key() -> Ed25519PrivateKey:
     return key_from_multibase(value)
 
 
+def retired_keys() -> list[Ed25519PrivateKey]:
+    """Keys the installation signed badges with before its current one
+    (ACQUIS_BADGE_RETIRED_KEYS): still needed to sign the status lists of those badges'
+    issuers, never used for a new badge."""
+    return [key_from_multibase(value) for value in settings.ACQUIS_BADGE_RETIRED_KEYS]
+
+
+def key_for_issuer(did: str) -> Ed25519PrivateKey:
+    """The key that speaks for an issuer identity of this installation: the did:key of the
+    current key or of a retired one, or the installation's did:web (its current key)."""
+    current = signing_key()
+    if did.startswith("did:web:") and did == did_web():
+        return current
+    for key in (current, *retired_keys()):
+        if did == did_key(key.public_key()):
+            return key
+    raise BadgeError(
+        f"Aucune clé de cette installation ne correspond à l'émetteur {did} : ajoutez sa clé "
+        "à ACQUIS_BADGE_RETIRED_KEYS pour publier sa liste de statuts."
+    )
+
+
 def did_key(public_key: Ed25519PublicKey) -> str:
     raw = ED25519_PUB + public_key.public_bytes_raw()
     return "did:key:z" + base58.b58encode(raw).decode("ascii")
@@ -152,22 +174,24 @@ def verification_method(did: str, public_key: Ed25519PublicKey) -> str:
 
 
 def did_document(key: Ed25519PrivateKey | None = None) -> dict:
-    """The DID document of this installation's did:web (DID Core §5, Multikey)."""
-    public_key = (key or signing_key()).public_key()
+    """The DID document of this installation's did:web (DID Core §5, Multikey): the current
+    key first, then the retired ones, so that badges they signed keep verifying."""
     did = did_web()
-    method = verification_method(did, public_key)
+    keys = [(key or signing_key()).public_key(), *(k.public_key() for k in retired_keys())]
+    methods = [
+        {
+            "id": verification_method(did, public_key),
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": public_multibase(public_key),
+        }
+        for public_key in keys
+    ]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
-        "verificationMethod": [
-            {
-                "id": method,
-                "type": "Multikey",
-                "controller": did,
-                "publicKeyMultibase": public_multibase(public_key),
-            }
-        ],
-        "assertionMethod": [method],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
     }
 
 
@@ -186,12 +210,10 @@ def public_key_for(method: str) -> Ed25519PublicKey:
                 f"Émetteur {did} : un did:web d'une autre installation se résout en ligne, "
                 "ce que ce vérificateur hors ligne ne fait pas."
             )
-        public_key = signing_key().public_key()
-        if fragment != public_multibase(public_key):
-            raise BadgeError(
-                f"Clé {fragment or '(aucune)'} inconnue dans le document DID de {did}."
-            )
-        return public_key
+        for key in (signing_key(), *retired_keys()):
+            if fragment == public_multibase(key.public_key()):
+                return key.public_key()
+        raise BadgeError(f"Clé {fragment or '(aucune)'} inconnue dans le document DID de {did}.")
     raise BadgeError(
         f"Méthode de vérification non prise en charge : {did} (did:key ou did:web attendu)."
     )
@@ -231,6 +253,10 @@ class VerificationResult:
     reason: str = ""
     issuer: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Nothing could be checked here (no proof of a suite we verify, or a JSON-LD context
+    # not held offline): not a verdict on the credential.
+    unsupported: bool = False
+    notes: list[str] = field(default_factory=list)  # proofs of a set left unchecked
 
     def __bool__(self) -> bool:
         return self.ok
@@ -240,32 +266,65 @@ def verify(credential: dict) -> VerificationResult:
     """Check the DataIntegrityProof of a credential; the reason says why it fails (French)."""
     try:
         return _verify(credential)
+    except canonical.UnknownContextError as exc:
+        return VerificationResult(False, f"Preuve non vérifiable ici : {exc}", unsupported=True)
     except (BadgeError, canonical.CanonicalisationError) as exc:
         return VerificationResult(False, str(exc))
 
 
+def _suite(proof) -> str:
+    if not isinstance(proof, dict):
+        return "preuve illisible"
+    return f"{proof.get('type')} {proof.get('cryptosuite') or ''}".strip()
+
+
 def _verify(credential: dict) -> VerificationResult:
+    """A proof set (VC Data Integrity §2.1.2: several proofs over the same document, each
+    computed without the `proof` property) is valid when every proof of the suite we verify
+    is; a proof of another suite (e.g. the older Ed25519Signature2020 beside it) is named as
+    not checked, and does not make the credential invalid."""
     document = copy.deepcopy(credential)
     proofs = document.pop("proof", None)
     if isinstance(proofs, dict):
         proofs = [proofs]
-    if not proofs:
+    if not proofs or not isinstance(proofs, list):
         return VerificationResult(False, "Le justificatif n'a pas de preuve (proof).")
-    if len(proofs) != 1:
-        return VerificationResult(False, "Une seule preuve est prise en charge.")
-    proof = dict(proofs[0])
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+    ours = [
+        p
+        for p in proofs
+        if isinstance(p, dict)
+        and p.get("type") == "DataIntegrityProof"
+        and p.get("cryptosuite") == CRYPTOSUITE
+    ]
+    others = [_suite(p) for p in proofs if not any(p is mine for mine in ours)]
+    if not ours:
         return VerificationResult(
             False,
-            f"Suite de preuve non prise en charge : {proof.get('type')} "
-            f"{proof.get('cryptosuite') or ''}".strip()
-            + f" (seule DataIntegrityProof {CRYPTOSUITE} est acceptée).",
+            f"Preuve non prise en charge : {', '.join(others)} (seule DataIntegrityProof "
+            f"{CRYPTOSUITE} est vérifiée ici).",
+            unsupported=True,
         )
+    issuer = _issuer_id(document)
+    for proof in ours:
+        failure = _check_proof(document, dict(proof), issuer)
+        if failure is not None:
+            return failure
+    notes = [
+        f"Preuve non prise en charge, non vérifiée : {suite} (la preuve {CRYPTOSUITE} "
+        "suffit à établir la signature)."
+        for suite in others
+    ]
+    return VerificationResult(
+        True, "Signature valide.", issuer, _date_warnings(document), notes=notes
+    )
+
+
+def _check_proof(document: dict, proof: dict, issuer: str) -> VerificationResult | None:
+    """None when this eddsa-rdfc-2022 proof verifies; otherwise why not."""
     if proof.get("proofPurpose") != "assertionMethod":
         return VerificationResult(False, "La preuve n'est pas une assertion (proofPurpose).")
     method = str(proof.get("verificationMethod", ""))
     did = method.partition("#")[0]
-    issuer = _issuer_id(document)
     if did != issuer:
         return VerificationResult(
             False, f"La clé de la preuve ({did}) n'est pas celle de l'émetteur ({issuer})."
@@ -284,7 +343,7 @@ def _verify(credential: dict) -> VerificationResult:
         return VerificationResult(
             False, "Signature invalide : le justificatif a été modifié ou mal signé.", issuer
         )
-    return VerificationResult(True, "Signature valide.", issuer, _date_warnings(document))
+    return None
 
 
 def _issuer_id(document: dict) -> str:
@@ -492,7 +551,9 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
     certifier = decision.deliberation.certifier
     key = signing_key()
     issuer = issuer_profile(certifier, issuer_did(key))
-    status_list.lock(certifier)  # serialises issues per certifier: no duplicate on retry
+    # The issuer's own list, locked: serialises issues per certifier and issuer, so a retry
+    # never issues twice.
+    listed = status_list.lock(certifier, issuer["id"])
     existing = {c.block_id: c for c in decision.credentials.all()}
     result, created = [], []
     for block, achievement, until in _awards(decision):
@@ -500,13 +561,13 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
         if block_id in existing:
             result.append(existing[block_id])
             continue
-        index = status_list.allocate_index(certifier)
+        index = status_list.allocate_index(listed)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         document = build_credential(
             decision,
             achievement,
             issuer=issuer,
-            status=status_list.entry(certifier, index),
+            status=status_list.entry(listed, index),
             credential_id=credential_id,
             until=until,
         )
@@ -515,6 +576,7 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
             decision=decision,
             block=block,
             credential_id=credential_id,
+            status_list=listed,
             status_index=index,
             document=sign(document, key),
             issued_at=timezone.now(),

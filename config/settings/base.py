@@ -186,6 +186,9 @@ if ACQUIS_BADGE_ISSUER_METHOD not in ("did:key", "did:web"):
 ACQUIS_BADGE_KEY_FILE = Path(
     envstr("ACQUIS_BADGE_KEY_FILE", str(VAR_DIR / "keys" / "badges-ed25519.key"))
 )
+# Keys replaced by ACQUIS_BADGE_KEY (multibase, comma-separated): they sign the status lists
+# of the badges issued with them (their did:key), and stay in the did:web document.
+ACQUIS_BADGE_RETIRED_KEYS = envlist("ACQUIS_BADGE_RETIRED_KEYS")
 
 # --- Issue 6, part "accrochage": CDC accrochage export (docs: ../shared/docs/formats.md §2) --
 # Identifiers given by the Caisse des Dépôts: idClient of the certifier and of the sender

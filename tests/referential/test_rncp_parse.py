@@ -23,7 +23,7 @@ from acquis.referential.rncp import (
     split_competencies,
 )
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "rncp"
+DATA = Path(__file__).resolve().parents[1] / "data" / "rncp"
 RNCP_SAMPLE = DATA / "export_fiches_RNCP_v4.1_sample.xml"
 RS_SAMPLE = DATA / "export_fiches_RS_v4.1_sample.xml"
 

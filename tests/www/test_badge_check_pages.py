@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from acquis.credentials import badges
-from tests.credentials.test_badges import fixture
+from tests.credentials.test_badges import FIXTURES, fixture
 from tests.juries import factories as jf
 
 URL = "/badges/verifier/"
@@ -39,6 +39,15 @@ def test_an_uploaded_real_badge_is_valid(client):
     assert response.status_code == 200
     page = text(response)
     assert "Badge valide" in page and "Signature valide." in page
+
+
+def test_a_multi_proof_badge_is_valid_and_its_other_proof_named(client):
+    both = FIXTURES / "v2__bothSignatureTypes__didkey__legacy-noStatus-noExpiry.json"
+    response = client.post(URL, {"content": both.read_text(encoding="utf-8")})
+    page = text(response)
+    assert response.status_code == 200
+    assert "Badge valide" in page and "non valide" not in page
+    assert "Preuve non prise en charge, non vérifiée : Ed25519Signature2020" in page
 
 
 @pytest.mark.django_db

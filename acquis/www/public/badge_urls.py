@@ -16,8 +16,9 @@ urlpatterns = [
         badge_views.issuer_profile,
         name="badge_issuer_profile",
     ),
+    # One list per certifier and issuer identity; <key> is written into the badges.
     path(
-        "badges/statuts/<int:certifier_id>",
+        "badges/statuts/<slug:key>",
         badge_views.status_list_credential,
         name="badge_status_list",
     ),

@@ -3,7 +3,8 @@ document of the installation's did:web.
 
 Both are public JSON (any wallet or verifier fetches them without an account): the Profile
 (OB 3.0 §B.2.6) identified by the installation's did:key, and the signed
-BitstringStatusListCredential (Bitstring Status List v1.0 §2.2) of the certifier's badges.
+BitstringStatusListCredential (Bitstring Status List v1.0 §2.2) of a certifier's badges of one
+issuer identity, signed by that issuer.
 """
 
 import json
@@ -45,11 +46,10 @@ def issuer_profile(request, certifier_id: int):
 
 
 @require_GET
-def status_list_credential(request, certifier_id: int):
-    found = StatusList.objects.select_related("certifier").filter(certifier_id=certifier_id)
-    listed = found.first()
+def status_list_credential(request, key: str):
+    listed = StatusList.objects.select_related("certifier").filter(key=key).first()
     if listed is None:
-        raise Http404("Aucune liste de statuts pour ce certificateur.")
+        raise Http404("Aucune liste de statuts à cette adresse.")
     try:
         document = status_list.status_list_credential(listed)
     except badges.BadgeError as error:

@@ -7,7 +7,7 @@ the staff check passed."""
 from django.urls import reverse
 from django.utils import timezone
 
-from acquis.credentials.models import IssuedCredential
+from acquis.credentials.models import IssuedCredential, StatusList
 from tests.www.permissions.matrix_credentials_documents import CANDIDATE, _document
 from tests.www.permissions.roles import PUBLIC, STAFF, STAFF_OWN
 
@@ -27,6 +27,11 @@ def _badge(ctx) -> IssuedCredential:
             decision=document.decision,
             block=None,
             credential_id="urn:uuid:00000000-0000-4000-8000-000000000001",
+            status_list=StatusList.objects.get_or_create(
+                certifier=document.certifier,
+                issuer="did:key:z6MkMatrice",
+                defaults={"key": f"{document.certifier.pk}-matrice"},
+            )[0],
             status_index=0,
             document={"id": "urn:uuid:00000000-0000-4000-8000-000000000001", "name": "Titre"},
             issued_at=timezone.now(),
