@@ -46,8 +46,6 @@ def test_existing_badges_keep_their_list_and_url(certifier, other_certifier, ops
         (listed,) = StatusList.objects.all()
         assert (listed.certifier_id, listed.key) == (certifier.pk, str(certifier.pk))
         assert listed.issuer == "did:key:z6MkAncien" and listed.next_index == 2
-        assert set(IssuedCredential.objects.values_list("status_list_id", flat=True)) == {
-            listed.pk
-        }
+        assert set(IssuedCredential.objects.values_list("status_list_id", flat=True)) == {listed.pk}
     finally:
         migrate(AFTER)
