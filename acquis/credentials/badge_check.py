@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from acquis.credentials import badges, status_list
+from acquis.credentials import badge_images, badges, status_list
 from acquis.credentials.documents import french_date
 
 MAX_BYTES = 512 * 1024  # a badge is a few kilobytes; a larger file is not one
@@ -22,6 +22,7 @@ class BadgeFileError(Exception):
 
 
 def parse(data: bytes) -> dict:
+    """The credential of a JSON file, or of a badge image (PNG or SVG) it is baked into."""
     if not data.strip():
         raise BadgeFileError("Badge : le fichier est vide. Choisissez le fichier JSON du badge.")
     if len(data) > MAX_BYTES:
@@ -29,6 +30,11 @@ def parse(data: bytes) -> dict:
             f"Badge : fichier trop volumineux ({len(data) // 1024} Kio, au plus "
             f"{MAX_BYTES // 1024} Kio). Un badge ne pèse que quelques kilo-octets."
         )
+    if data.startswith(badge_images.PNG_SIGNATURE) or data.lstrip()[:5] in (b"<?xml", b"<svg "):
+        try:
+            data = badge_images.unbake(data)
+        except badge_images.BakeryError as exc:
+            raise BadgeFileError(f"Badge : {exc}") from exc
     try:
         credential = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -61,6 +67,8 @@ class BadgeCheck:
     warnings: list[str] = field(default_factory=list)
     unsupported: bool = False  # no proof this page can check: no verdict on the signature
     notes: list[str] = field(default_factory=list)
+    email_match: bool | None = None  # the address given is the holder's (hashed in the badge)
+    email_note: str = ""
     achievement: str = ""
     achievement_type: str = ""
     holder: str = ""
@@ -140,8 +148,22 @@ def _status(credential: dict) -> tuple[bool | None, str]:
     return False, "La liste de statuts publiée par l'émetteur indique ce badge non révoqué."
 
 
-def check(credential: dict) -> BadgeCheck:
+def _email(credential: dict, email: str) -> tuple[bool | None, str]:
+    """Match the address an employer knows against the holder's hashed one (OB 3.0
+    IdentityObject emailAddress): the address itself is not in the badge."""
+    if not email:
+        return None, ""
+    found = badges.matches_email(credential, email)
+    if found is None:
+        return None, "Ce badge ne porte pas d'adresse électronique de son titulaire."
+    if found:
+        return True, f"L'adresse {email.strip().lower()} est bien celle du titulaire du badge."
+    return False, f"L'adresse {email.strip().lower()} n'est pas celle du titulaire du badge."
+
+
+def check(credential: dict, *, email: str = "") -> BadgeCheck:
     described = _described(credential)
+    email_match, email_note = _email(credential, email)
     try:
         result = badges.verify(credential)
     except (AttributeError, KeyError, TypeError, ValueError):
@@ -156,5 +178,7 @@ def check(credential: dict) -> BadgeCheck:
         warnings=list(result.warnings),
         unsupported=result.unsupported,
         notes=list(result.notes),
+        email_match=email_match,
+        email_note=email_note,
         **described,
     )

@@ -16,13 +16,22 @@
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
   "Certification" for an RNCP/RS title and "Competency" for a block of competences (OB 3.0
   AchievementType vocabulary). RNCP alignment only when the registry number is known.
-- Holder: `credentialSubject.identifier` = IdentityObject of type `name`, unhashed (OB 3.0
-  §B.1.5): the holder's first name and name of use.
+- Holder: `credentialSubject.identifier` (OB 3.0 §B.1.5 IdentityObject): the holder's name,
+  unhashed (first name and name of use, read by a person), and their e-mail address, salted
+  and hashed (`identityHash` "sha256$" + hex SHA-256 of the lowercased address followed by
+  the salt, `salt` beside it): a relying party who knows the address can match the holder,
+  no one else can read it.
+- Image: `achievement.image` (OB 3.0 §B.1.9 Image), the public design of the achievement
+  (`/badges/images/<version>/<titre|block code>.svg`); the holder downloads it as PNG or SVG
+  with their credential baked in (badge_images.py).
 - Revocation: `credentialStatus` BitstringStatusListEntry (status_list.py).
 """
 
 import base64
 import copy
+import hashlib
+import hmac
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
@@ -406,6 +415,73 @@ def holder_name(candidate) -> str:
     return f"{candidate.first_name} {candidate.usage_name or candidate.birth_name}"
 
 
+def holder_email(candidate) -> str:
+    email = candidate.email or (candidate.user.email if candidate.user_id else "")
+    return (email or "").strip().lower()
+
+
+def email_hash(email: str, salt: str) -> str:
+    """OB 3.0 IdentityObject.identityHash of an e-mail address: "sha256$" + hex digest of the
+    normalised address followed by the salt."""
+    digest = hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+    return f"sha256${digest}"
+
+
+def holder_identifiers(candidate) -> list[dict]:
+    identifiers = [
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": holder_name(candidate),
+        }
+    ]
+    email = holder_email(candidate)
+    if email:
+        salt = secrets.token_hex(16)
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": email_hash(email, salt),
+                "salt": salt,
+            }
+        )
+    return identifiers
+
+
+def matches_email(credential: dict, email: str) -> bool | None:
+    """Whether `email` is the holder's hashed address; None when the badge has none."""
+    subject = credential.get("credentialSubject")
+    identifiers = subject.get("identifier") if isinstance(subject, dict) else None
+    hashed = [
+        i
+        for i in identifiers or []
+        if isinstance(i, dict) and i.get("identityType") == "emailAddress" and i.get("hashed")
+    ]
+    if not hashed:
+        return None
+    return any(
+        hmac.compare_digest(
+            str(i.get("identityHash", "")), email_hash(email, str(i.get("salt", "")))
+        )
+        for i in hashed
+    )
+
+
+def achievement_image(version, block) -> dict:
+    """OB 3.0 Image of an achievement: the public design of the title or of a block."""
+    from django.urls import reverse
+
+    part = block.code if block is not None else "titre"
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "badge_achievement_image", args=[version.pk, part]
+    )
+    what = f"du bloc {block.code}" if block is not None else "de la certification"
+    return {"id": url, "type": "Image", "caption": f"Badge {what} « {version.title} »"}
+
+
 def _registry(version) -> tuple[str, str, str] | None:
     """(code "RNCP36612", public URL, framework) when the registry number is known."""
     number = "".join(ch for ch in (version.registry_number or "") if ch.isdigit())
@@ -497,14 +573,7 @@ def build_credential(decision, achievement, *, issuer, status, credential_id, un
         "name": achievement["name"],
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": holder_name(decision.candidacy.candidate),
-                }
-            ],
+            "identifier": holder_identifiers(decision.candidacy.candidate),
             "achievement": achievement,
         },
         "credentialStatus": status,
@@ -520,7 +589,7 @@ def _decision(decision):
     return Decision.objects.select_related(
         "deliberation__certifier",
         "deliberation__version__certification",
-        "candidacy__candidate",
+        "candidacy__candidate__user",
     ).get(pk=decision.pk)
 
 
@@ -563,6 +632,9 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
             continue
         index = status_list.allocate_index(listed)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
+        achievement = achievement | {
+            "image": achievement_image(decision.deliberation.version, block)
+        }
         document = build_credential(
             decision,
             achievement,

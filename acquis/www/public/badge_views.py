@@ -75,3 +75,34 @@ def did_document(request):
     response = _json(document, "application/did+ld+json")
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_GET
+def achievement_image(request, version_id: int, part: str):
+    """The design of an achievement (OB 3.0 Achievement.image), SVG, for the versions whose
+    badges were issued: "titre" for the title, or a block code."""
+    from acquis.credentials import badge_images
+    from acquis.credentials.models import IssuedCredential
+    from acquis.referential.models import CertificationVersion
+
+    version = get_object_or_404(CertificationVersion, pk=version_id)
+    issued = IssuedCredential.objects.filter(decision__deliberation__version=version)
+    if part == "titre":
+        if not issued.filter(block__isnull=True).exists():
+            raise Http404("Aucun badge de ce titre.")
+        data = badge_images.design_data(
+            kind="title", code="", title=version.title, certifier=version.certifier_name
+        )
+    else:
+        block = version.blocks.filter(code=part).first()
+        if block is None or not issued.filter(block=block).exists():
+            raise Http404("Aucun badge de ce bloc.")
+        data = badge_images.design_data(
+            kind="block", code=block.code, title=block.title, certifier=version.certifier_name
+        )
+    svg = badge_images.render(data, "svg")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -51,6 +51,21 @@ ENTRIES = {
     "staff_badge_download": (_url("staff_badge_download", _badge), STAFF_OWN),
     "staff_badge_revoke": (_url("staff_badge_revoke", _badge), POST_ONLY),
     "candidate_badge": (_url("candidate_badge", _badge), CANDIDATE),
+    # Showing a badge: the share page, the baked image, the Europass file of the document.
+    "candidate_badge_share": (_url("candidate_badge_share", _badge), CANDIDATE),
+    "candidate_badge_image": (
+        lambda ctx: reverse("candidate_badge_image", args=[_badge(ctx).pk, "png"]),
+        CANDIDATE,
+    ),
+    "candidate_document_europass": (_url("candidate_document_europass", _document), CANDIDATE),
+    "staff_document_europass": (_url("staff_document_europass", _document), STAFF_OWN),
+    # The public design of an achievement whose badges were issued (OB 3.0 Achievement.image).
+    "badge_achievement_image": (
+        lambda ctx: reverse(
+            "badge_achievement_image", args=[_badge(ctx).decision.deliberation.version_id, "titre"]
+        ),
+        PUBLIC,
+    ),
     # The public check of a badge file: anyone, signed in or not.
     "badge_check": (lambda ctx: reverse("badge_check"), PUBLIC),
 }
