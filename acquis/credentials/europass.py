@@ -24,7 +24,7 @@ from datetime import UTC, datetime, time
 
 from django.utils import timezone
 
-from acquis.credentials import badge_images
+from acquis.credentials import badge_images, badges
 from acquis.credentials.enums import DocumentKind
 from acquis.juries.models import HeldBlock
 
@@ -103,13 +103,19 @@ def _qualification(version) -> dict:
         "type": "Qualification",
         "title": _fr(version.title),
     }
-    if version.registry_number:
-        code = f"{version.registry_kind}{version.registry_number}"
+    registry = badges._registry(version)  # ("RNCP36612", url, framework) when known
+    if registry:
+        code, url, framework = registry
+        qualification["homepage"] = {
+            "id": _urn("webResource", code),
+            "type": "WebResource",
+            "contentURL": url,
+        }
         qualification["identifier"] = {
             "id": _urn("identifier", code),
             "type": "Identifier",
             "notation": code,
-            "schemeName": "Répertoire national des certifications professionnelles",
+            "schemeName": framework,
         }
     level = (version.level or "").upper().removeprefix("NIV")
     if level.isdigit():
