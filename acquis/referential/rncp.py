@@ -449,7 +449,9 @@ _SENTENCE_RE = re.compile(rf"(?<![A-Z]\.)(?<=[.!?])\s+(?=[«\"]?[{_UPPER}])")
 _VERB_ENDINGS = r"(?:er|ir|oir|ndre|oudre|ettre|uire|crire|aître|faire)"
 # A capitalised infinitive, reflexive ones included ("Se servir", "S'adapter", "S’exprimer").
 _VERB = rf"(?:S[e'’] ?[a-zà-ÿ]+{_VERB_ENDINGS}|[{_UPPER}][a-zà-ÿ]+{_VERB_ENDINGS}|[EÊ]tre)"
-_CAPITAL_VERB_RE = re.compile(rf" (?P<verb>{_VERB})(?![\w'’-])")
+# Opens on the space (a literal the engine scans for); the lookbehind after it drops a space
+# after a bullet or another space at once ("  - Analyser"), before any Python-side check.
+_CAPITAL_VERB_RE = re.compile(rf" (?<=[^\s{re.escape(_BULLETS)}] )(?P<verb>{_VERB})(?![\w'’-])")
 # (b) Items the export left separated by 2 or 3 spaces only (its line breaks flattened): a
 # run of spaces after a word or a closing mark, before a capitalised infinitive.
 # Opening on the spaces themselves (a literal the regex engine searches for), the character
@@ -548,7 +550,7 @@ def split_with_reasons(text: str | None) -> Split:
             if len(pieces) >= 2:
                 reasons.append("découpé aux fins de phrases")
 
-    entries = _entries(pieces, reasons, bool(_glued_verbs(normal)))
+    entries = _entries(pieces, reasons)
     items = _group(entries, reasons)
     statements, intro = _fold_headings(items)
     if intro:
@@ -577,9 +579,9 @@ def split_with_reasons(text: str | None) -> Split:
 _Entry = tuple
 
 
-def _entries(pieces: list[str], reasons: list[str], glue: bool) -> list[_Entry]:
-    """Clean each piece, keeping its numbering; cut a piece holding glued statements (c)
-    (`glue`: the whole text has a capitalised verb after a lowercase word somewhere)."""
+def _entries(pieces: list[str], reasons: list[str]) -> list[_Entry]:
+    """Clean each piece, keeping its numbering; cut a piece holding glued statements (c).
+    (The pieces cover the text once: one scan for glued verbs in all.)"""
     entries = []
     glued = []
     for piece in pieces:
@@ -591,7 +593,7 @@ def _entries(pieces: list[str], reasons: list[str], glue: bool) -> list[_Entry]:
         if raw[0].isdigit():
             found = _LEADING_NUMBER_RE.match(raw)
             number = tuple(int(x) for x in found.group(1).split(".")) if found else None
-        starts = _glued_verbs(text) if glue else None
+        starts = _glued_verbs(text)
         if not starts:
             entries.append((number, raw, text))
             continue
