@@ -27,7 +27,9 @@ def test_the_url():
 def test_the_form_is_offered_to_anyone(client):
     page = text(client.get(URL))
     assert "Vérifier un badge numérique" in page
-    assert "Fichier du badge (JSON)" in page and "Ou collez le contenu du badge" in page
+    assert "Fichier du badge (JSON, ou image PNG ou SVG)" in page
+    assert "Ou collez le contenu du badge" in page
+    assert "Adresse électronique du titulaire (facultatif)" in page
 
 
 @pytest.mark.django_db
