@@ -20,6 +20,14 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --quiet
+	@# The independent badge verifier of the tests (tests/vc_verifier, Node): npm ci from the
+	@# registry when its lock file changed; without npm its tests are skipped (CI: failed).
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(VC_VERIFIER)/node_modules/.package-lock.json; \
+	else echo "npm introuvable : le vérificateur de badges de référence ne sera pas installé (apt-get install nodejs npm)."; fi
+
+VC_VERIFIER := tests/vc_verifier
+$(VC_VERIFIER)/node_modules/.package-lock.json: $(VC_VERIFIER)/package-lock.json $(VC_VERIFIER)/package.json
+	cd $(VC_VERIFIER) && npm ci --no-audit --no-fund --loglevel=error
 
 run: install
 	$(ACQUIS) migrate --no-input -v0

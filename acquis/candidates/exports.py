@@ -1,14 +1,20 @@
 """Candidate lists as CSV or XLSX, safe to open in a spreadsheet.
 
 The columns are those of the import (imports.COLUMNS), so that an export can be imported
-again, followed by a few read-only columns. Every text cell that a spreadsheet would read as
-a formula (starting with =, +, -, @, tab or carriage return) is prefixed with a single quote:
-OWASP, "CSV Injection". The import removes that quote again.
+again, followed by a few read-only columns.
+
+Formulas (OWASP, "CSV Injection"): in XLSX every text is written as a text cell, which a
+spreadsheet shows as it is and never evaluates: the value stays intact (a phone
+"+33612345678" is that text). A CSV has no cell types, so a text cell that a spreadsheet
+would run as a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading
+quote; a plain signed number ("+33612345678", "-12,5") is read as a number, never run, and
+keeps its value unquoted. The import removes a quote it finds before such a character.
 """
 
 import codecs
 import csv
 import io
+import re
 
 from acquis.candidates.imports import (
     COLUMN_NAMES,
@@ -23,11 +29,16 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 def neutralise(value):
-    """A text cell that could run as a formula gets a leading quote (OWASP)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """For a CSV: the text cell a spreadsheet would run as a formula gets a leading quote."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
@@ -63,7 +74,7 @@ def candidacy_row(candidacy) -> list:
         candidacy.version.number,
         candidacy.get_status_display(),
     ]
-    return [neutralise(v) for v in values]
+    return values
 
 
 def export_candidacies(queryset, fmt: str) -> bytes:
@@ -88,7 +99,9 @@ def _csv(rows) -> bytes:
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows:
-        writer.writerow(v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v for v in row)
+        writer.writerow(
+            v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else neutralise(v) for v in row
+        )
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
@@ -123,8 +136,8 @@ def _xlsx_cell(sheet, value):
         cell.number_format = "DD/MM/YYYY"
         return cell
     if isinstance(value, str):
-        # Explicitly a string: openpyxl would otherwise store "=…" as a formula. Control
-        # characters are not allowed in the XML of a sheet.
+        # Explicitly a text cell, kept as it is: openpyxl would otherwise store "=…" as a
+        # formula. Control characters are not allowed in the XML of a sheet.
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"
         return cell

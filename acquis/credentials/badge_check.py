@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from acquis.credentials import badges, status_list
+from acquis.credentials import badge_images, badges, status_list
 from acquis.dates import french_date
 from acquis.errors import AcquisError
 
@@ -43,6 +43,7 @@ def _depth(value) -> int:
 
 
 def parse(data: bytes) -> dict:
+    """The credential of a JSON file, or of a badge image (PNG or SVG) it is baked into."""
     if not data.strip():
         raise BadgeFileError("Badge : le fichier est vide. Choisissez le fichier JSON du badge.")
     if len(data) > MAX_BYTES:
@@ -50,6 +51,11 @@ def parse(data: bytes) -> dict:
             f"Badge : fichier trop volumineux ({len(data) // 1024} Kio, au plus "
             f"{MAX_BYTES // 1024} Kio). Un badge ne pèse que quelques kilo-octets."
         )
+    if data.startswith(badge_images.PNG_SIGNATURE) or data.lstrip()[:5] in (b"<?xml", b"<svg "):
+        try:
+            data = badge_images.unbake(data)
+        except badge_images.BakeryError as exc:
+            raise BadgeFileError(f"Badge : {exc}") from exc
     try:
         credential = json.loads(data.decode("utf-8-sig"))
     except RecursionError as exc:
@@ -84,6 +90,10 @@ class BadgeCheck:
     revoked: bool | None  # None: the status cannot be read here
     status_note: str
     warnings: list[str] = field(default_factory=list)
+    unsupported: bool = False  # no proof this page can check: no verdict on the signature
+    notes: list[str] = field(default_factory=list)
+    email_match: bool | None = None  # the address given is the holder's (hashed in the badge)
+    email_note: str = ""
     achievement: str = ""
     achievement_type: str = ""
     holder: str = ""
@@ -96,6 +106,8 @@ class BadgeCheck:
 
     @property
     def verdict(self) -> str:
+        if self.unsupported:
+            return "Preuve non prise en charge : ce badge ne peut pas être vérifié ici"
         if not self.signature_ok:
             return "Badge non valide : signature refusée"
         if self.revoked:
@@ -161,8 +173,22 @@ def _status(credential: dict) -> tuple[bool | None, str]:
     return False, "La liste de statuts publiée par l'émetteur indique ce badge non révoqué."
 
 
-def check(credential: dict) -> BadgeCheck:
+def _email(credential: dict, email: str) -> tuple[bool | None, str]:
+    """Match the address an employer knows against the holder's hashed one (OB 3.0
+    IdentityObject emailAddress): the address itself is not in the badge."""
+    if not email:
+        return None, ""
+    found = badges.matches_email(credential, email)
+    if found is None:
+        return None, "Ce badge ne porte pas d'adresse électronique de son titulaire."
+    if found:
+        return True, f"L'adresse {email.strip().lower()} est bien celle du titulaire du badge."
+    return False, f"L'adresse {email.strip().lower()} n'est pas celle du titulaire du badge."
+
+
+def check(credential: dict, *, email: str = "") -> BadgeCheck:
     described = _described(credential)
+    email_match, email_note = _email(credential, email)
     try:
         result = badges.verify(credential)
     except (AttributeError, KeyError, TypeError, ValueError):
@@ -175,5 +201,9 @@ def check(credential: dict) -> BadgeCheck:
         revoked=revoked,
         status_note=note,
         warnings=list(result.warnings),
+        unsupported=result.unsupported,
+        notes=list(result.notes),
+        email_match=email_match,
+        email_note=email_note,
         **described,
     )

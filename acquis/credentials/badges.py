@@ -16,13 +16,22 @@
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
   "Certification" for an RNCP/RS title and "Competency" for a block of competences (OB 3.0
   AchievementType vocabulary). RNCP alignment only when the registry number is known.
-- Holder: `credentialSubject.identifier` = IdentityObject of type `name`, unhashed (OB 3.0
-  §B.1.5): the holder's first name and name of use.
+- Holder: `credentialSubject.identifier` (OB 3.0 §B.1.5 IdentityObject): the holder's name,
+  unhashed (first name and name of use, read by a person), and their e-mail address, salted
+  and hashed (`identityHash` "sha256$" + hex SHA-256 of the lowercased address followed by
+  the salt, `salt` beside it): a relying party who knows the address can match the holder,
+  no one else can read it.
+- Image: `achievement.image` (OB 3.0 §B.1.9 Image), the public design of the achievement
+  (`/badges/images/<version>/<titre|block code>.svg`); the holder downloads it as PNG or SVG
+  with their credential baked in (badge_images.py).
 - Revocation: `credentialStatus` BitstringStatusListEntry (status_list.py).
 """
 
 import base64
 import copy
+import hashlib
+import hmac
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
@@ -96,6 +105,28 @@ def signing_key() -> Ed25519PrivateKey:
     return key_from_multibase(value)
 
 
+def retired_keys() -> list[Ed25519PrivateKey]:
+    """Keys the installation signed badges with before its current one
+    (ACQUIS_BADGE_RETIRED_KEYS): still needed to sign the status lists of those badges'
+    issuers, never used for a new badge."""
+    return [key_from_multibase(value) for value in settings.ACQUIS_BADGE_RETIRED_KEYS]
+
+
+def key_for_issuer(did: str) -> Ed25519PrivateKey:
+    """The key that speaks for an issuer identity of this installation: the did:key of the
+    current key or of a retired one, or the installation's did:web (its current key)."""
+    current = signing_key()
+    if did.startswith("did:web:") and did == did_web():
+        return current
+    for key in (current, *retired_keys()):
+        if did == did_key(key.public_key()):
+            return key
+    raise BadgeError(
+        f"Aucune clé de cette installation ne correspond à l'émetteur {did} : ajoutez sa clé "
+        "à ACQUIS_BADGE_RETIRED_KEYS pour publier sa liste de statuts."
+    )
+
+
 def did_key(public_key: Ed25519PublicKey) -> str:
     raw = ED25519_PUB + public_key.public_bytes_raw()
     return "did:key:z" + base58.b58encode(raw).decode("ascii")
@@ -154,22 +185,24 @@ def verification_method(did: str, public_key: Ed25519PublicKey) -> str:
 
 
 def did_document(key: Ed25519PrivateKey | None = None) -> dict:
-    """The DID document of this installation's did:web (DID Core §5, Multikey)."""
-    public_key = (key or signing_key()).public_key()
+    """The DID document of this installation's did:web (DID Core §5, Multikey): the current
+    key first, then the retired ones, so that badges they signed keep verifying."""
     did = did_web()
-    method = verification_method(did, public_key)
+    keys = [(key or signing_key()).public_key(), *(k.public_key() for k in retired_keys())]
+    methods = [
+        {
+            "id": verification_method(did, public_key),
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": public_multibase(public_key),
+        }
+        for public_key in keys
+    ]
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
-        "verificationMethod": [
-            {
-                "id": method,
-                "type": "Multikey",
-                "controller": did,
-                "publicKeyMultibase": public_multibase(public_key),
-            }
-        ],
-        "assertionMethod": [method],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
     }
 
 
@@ -188,12 +221,10 @@ def public_key_for(method: str) -> Ed25519PublicKey:
                 f"Émetteur {did} : un did:web d'une autre installation se résout en ligne, "
                 "ce que ce vérificateur hors ligne ne fait pas."
             )
-        public_key = signing_key().public_key()
-        if fragment != public_multibase(public_key):
-            raise BadgeError(
-                f"Clé {fragment or '(aucune)'} inconnue dans le document DID de {did}."
-            )
-        return public_key
+        for key in (signing_key(), *retired_keys()):
+            if fragment == public_multibase(key.public_key()):
+                return key.public_key()
+        raise BadgeError(f"Clé {fragment or '(aucune)'} inconnue dans le document DID de {did}.")
     raise BadgeError(
         f"Méthode de vérification non prise en charge : {did} (did:key ou did:web attendu)."
     )
@@ -233,6 +264,10 @@ class VerificationResult:
     reason: str = ""
     issuer: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Nothing could be checked here (no proof of a suite we verify, or a JSON-LD context
+    # not held offline): not a verdict on the credential.
+    unsupported: bool = False
+    notes: list[str] = field(default_factory=list)  # proofs of a set left unchecked
 
     def __bool__(self) -> bool:
         return self.ok
@@ -242,32 +277,65 @@ def verify(credential: dict) -> VerificationResult:
     """Check the DataIntegrityProof of a credential; the reason says why it fails (French)."""
     try:
         return _verify(credential)
+    except canonical.UnknownContextError as exc:
+        return VerificationResult(False, f"Preuve non vérifiable ici : {exc}", unsupported=True)
     except (BadgeError, canonical.CanonicalisationError) as exc:
         return VerificationResult(False, str(exc))
 
 
+def _suite(proof) -> str:
+    if not isinstance(proof, dict):
+        return "preuve illisible"
+    return f"{proof.get('type')} {proof.get('cryptosuite') or ''}".strip()
+
+
 def _verify(credential: dict) -> VerificationResult:
+    """A proof set (VC Data Integrity §2.1.2: several proofs over the same document, each
+    computed without the `proof` property) is valid when every proof of the suite we verify
+    is; a proof of another suite (e.g. the older Ed25519Signature2020 beside it) is named as
+    not checked, and does not make the credential invalid."""
     document = copy.deepcopy(credential)
     proofs = document.pop("proof", None)
     if isinstance(proofs, dict):
         proofs = [proofs]
-    if not proofs:
+    if not proofs or not isinstance(proofs, list):
         return VerificationResult(False, "Le justificatif n'a pas de preuve (proof).")
-    if len(proofs) != 1:
-        return VerificationResult(False, "Une seule preuve est prise en charge.")
-    proof = dict(proofs[0])
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+    ours = [
+        p
+        for p in proofs
+        if isinstance(p, dict)
+        and p.get("type") == "DataIntegrityProof"
+        and p.get("cryptosuite") == CRYPTOSUITE
+    ]
+    others = [_suite(p) for p in proofs if not any(p is mine for mine in ours)]
+    if not ours:
         return VerificationResult(
             False,
-            f"Suite de preuve non prise en charge : {proof.get('type')} "
-            f"{proof.get('cryptosuite') or ''}".strip()
-            + f" (seule DataIntegrityProof {CRYPTOSUITE} est acceptée).",
+            f"Preuve non prise en charge : {', '.join(others)} (seule DataIntegrityProof "
+            f"{CRYPTOSUITE} est vérifiée ici).",
+            unsupported=True,
         )
+    issuer = _issuer_id(document)
+    for proof in ours:
+        failure = _check_proof(document, dict(proof), issuer)
+        if failure is not None:
+            return failure
+    notes = [
+        f"Preuve non prise en charge, non vérifiée : {suite} (la preuve {CRYPTOSUITE} "
+        "suffit à établir la signature)."
+        for suite in others
+    ]
+    return VerificationResult(
+        True, "Signature valide.", issuer, _date_warnings(document), notes=notes
+    )
+
+
+def _check_proof(document: dict, proof: dict, issuer: str) -> VerificationResult | None:
+    """None when this eddsa-rdfc-2022 proof verifies; otherwise why not."""
     if proof.get("proofPurpose") != "assertionMethod":
         return VerificationResult(False, "La preuve n'est pas une assertion (proofPurpose).")
     method = str(proof.get("verificationMethod", ""))
     did = method.partition("#")[0]
-    issuer = _issuer_id(document)
     if did != issuer:
         return VerificationResult(
             False, f"La clé de la preuve ({did}) n'est pas celle de l'émetteur ({issuer})."
@@ -286,7 +354,7 @@ def _verify(credential: dict) -> VerificationResult:
         return VerificationResult(
             False, "Signature invalide : le justificatif a été modifié ou mal signé.", issuer
         )
-    return VerificationResult(True, "Signature valide.", issuer, _date_warnings(document))
+    return None
 
 
 def _issuer_id(document: dict) -> str:
@@ -347,6 +415,71 @@ def issuer_profile(certifier, did: str | None = None) -> dict:
 
 def holder_name(candidate) -> str:
     return f"{candidate.first_name} {candidate.usage_name or candidate.birth_name}"
+
+
+def holder_email(candidate) -> str:
+    email = candidate.email or (candidate.user.email if candidate.user_id else "")
+    return (email or "").strip().lower()
+
+
+def email_hash(email: str, salt: str) -> str:
+    """OB 3.0 IdentityObject.identityHash of an e-mail address: "sha256$" + hex digest of the
+    normalised address followed by the salt."""
+    digest = hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+    return f"sha256${digest}"
+
+
+def holder_identifiers(candidate) -> list[dict]:
+    identifiers = [
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": holder_name(candidate),
+        }
+    ]
+    email = holder_email(candidate)
+    if email:
+        salt = secrets.token_hex(16)
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": email_hash(email, salt),
+                "salt": salt,
+            }
+        )
+    return identifiers
+
+
+def matches_email(credential: dict, email: str) -> bool | None:
+    """Whether `email` is the holder's hashed address; None when the badge has none."""
+    subject = credential.get("credentialSubject")
+    identifiers = subject.get("identifier") if isinstance(subject, dict) else None
+    hashed = [
+        i
+        for i in identifiers or []
+        if isinstance(i, dict) and i.get("identityType") == "emailAddress" and i.get("hashed")
+    ]
+    if not hashed:
+        return None
+    return any(
+        hmac.compare_digest(
+            str(i.get("identityHash", "")), email_hash(email, str(i.get("salt", "")))
+        )
+        for i in hashed
+    )
+
+
+def achievement_image(version, block) -> dict:
+    """OB 3.0 Image of an achievement: the public design of the title or of a block."""
+    from django.urls import reverse
+
+    part = block.code if block is not None else "titre"
+    url = public_url(reverse("badge_achievement_image", args=[version.pk, part]))
+    what = f"du bloc {block.code}" if block is not None else "de la certification"
+    return {"id": url, "type": "Image", "caption": f"Badge {what} « {version.title} »"}
 
 
 def _registry(version) -> tuple[str, str, str] | None:
@@ -440,14 +573,7 @@ def build_credential(decision, achievement, *, issuer, status, credential_id, un
         "name": achievement["name"],
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": holder_name(decision.candidacy.candidate),
-                }
-            ],
+            "identifier": holder_identifiers(decision.candidacy.candidate),
             "achievement": achievement,
         },
         "credentialStatus": status,
@@ -463,7 +589,7 @@ def _decision(decision):
     return Decision.objects.select_related(
         "deliberation__certifier",
         "deliberation__version__certification",
-        "candidacy__candidate",
+        "candidacy__candidate__user",
     ).get(pk=decision.pk)
 
 
@@ -494,7 +620,9 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
     certifier = decision.deliberation.certifier
     key = signing_key()
     issuer = issuer_profile(certifier, issuer_did(key))
-    status_list.lock(certifier)  # serialises issues per certifier: no duplicate on retry
+    # The issuer's own list, locked: serialises issues per certifier and issuer, so a retry
+    # never issues twice.
+    listed = status_list.lock(certifier, issuer["id"])
     existing = {c.block_id: c for c in decision.credentials.all()}
     result, created = [], []
     for block, achievement, until in _awards(decision):
@@ -502,13 +630,16 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
         if block_id in existing:
             result.append(existing[block_id])
             continue
-        index = status_list.allocate_index(certifier)
+        index = status_list.allocate_index(listed)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
+        achievement = achievement | {
+            "image": achievement_image(decision.deliberation.version, block)
+        }
         document = build_credential(
             decision,
             achievement,
             issuer=issuer,
-            status=status_list.entry(certifier, index),
+            status=status_list.entry(listed, index),
             credential_id=credential_id,
             until=until,
         )
@@ -517,6 +648,7 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
             decision=decision,
             block=block,
             credential_id=credential_id,
+            status_list=listed,
             status_index=index,
             document=sign(document, key),
             issued_at=timezone.now(),

@@ -21,9 +21,11 @@ from acquis.errors import AcquisError
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 CONTEXT_FILES = {
     CREDENTIALS_V2: "w3c_credentials_v2.jsonld",
     OB_V3P0: "ob_v3p0_context-3.0.3.json",
+    ED25519_2020: "ed25519_signature_2020_v1.jsonld",
 }
 
 

@@ -123,23 +123,38 @@ class IssuedDocument(models.Model):
 
 
 class StatusList(models.Model):
-    """A Bitstring status list (revocation) published by the installation, per certifier."""
+    """A Bitstring status list (revocation) published by the installation: one per certifier
+    and issuer identity (a did:key, the did:web), signed by that issuer's key. A verifier
+    requires the list to be issued by the issuer of the badge that points to it (Bitstring
+    Status List v1.0 §3.2, step 10): after a change of issuer, the earlier badges keep their
+    own list, still published and updated."""
 
-    certifier = models.OneToOneField(
+    certifier = models.ForeignKey(
         "organisations.Organisation",
         verbose_name="certificateur",
         on_delete=models.PROTECT,
-        related_name="badge_status_list",
+        related_name="badge_status_lists",
     )
+    issuer = models.CharField("émetteur (DID)", max_length=255)
+    # The last segment of the list's public URL (/badges/statuts/<key>), written into every
+    # badge signed with an index in it: never changes.
+    key = models.SlugField("clé de l'adresse publique", max_length=80, unique=True)
     next_index = models.PositiveIntegerField("prochain index", default=0)
     size = models.PositiveIntegerField("taille (bits)", default=131072)
 
     class Meta:
         verbose_name = "liste de statuts (révocation)"
         verbose_name_plural = "listes de statuts (révocation)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certifier", "issuer"],
+                name="unique_status_list_per_issuer",
+                violation_error_message="Ce certificateur a déjà une liste pour cet émetteur.",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Liste de statuts — {self.certifier}"
+        return f"Liste de statuts — {self.certifier} — {self.issuer}"
 
 
 class IssuedCredential(models.Model):
@@ -166,6 +181,12 @@ class IssuedCredential(models.Model):
         related_name="+",
     )
     credential_id = models.CharField("identifiant", max_length=80, unique=True)
+    status_list = models.ForeignKey(
+        StatusList,
+        verbose_name="liste de statuts",
+        on_delete=models.PROTECT,
+        related_name="credentials",
+    )
     status_index = models.PositiveIntegerField("index dans la liste de statuts")
     document = models.JSONField("justificatif signé")
     issued_at = models.DateTimeField("délivré le")
@@ -177,7 +198,7 @@ class IssuedCredential(models.Model):
         ordering = ["-issued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["certifier", "status_index"],
+                fields=["status_list", "status_index"],
                 name="unique_credential_status_index",
                 violation_error_message="Cet index de statut est déjà attribué.",
             ),

@@ -1,11 +1,22 @@
 """PAdES signature of the PDFs we issue (pyHanko), with the certifier's key and certificate.
 
 The key and certificate are files named by the settings `ACQUIS_PDF_SIGNING_KEY` and
-`ACQUIS_PDF_SIGNING_CERT` (PEM). `acquis credentials_key` (run by `make run`) writes a
+`ACQUIS_PDF_SIGNING_CERT` (PEM), with the intermediate certificates of its chain in
+`ACQUIS_PDF_SIGNING_CHAIN`. `acquis credentials_key` (run by `make run`) writes a
 self-signed demonstration pair (ECDSA P-256) when they are absent; production installs the
 certifier's own pair, issued by a trusted authority. The signature is an incremental update
-(`ETSI.CAdES.detached`, PAdES baseline B): the Typst PDF/A bytes stay untouched before it,
-and poppler's `pdfsig` reports "Signature is Valid" (tests/credentials/test_signing.py).
+(`ETSI.CAdES.detached`): the Typst PDF/A bytes stay untouched before it, and poppler's
+`pdfsig` reports "Signature is Valid" (tests/credentials/test_signing.py).
+
+Levels (ETSI EN 319 142-1, PAdES baseline), `ACQUIS_PDF_SIGNATURE_LEVEL`:
+- **B-B** (default, the demo): the signature alone; its time is the signer's claim.
+- **B-T**: plus an RFC 3161 timestamp of the signature from the time-stamping authority at
+  `ACQUIS_PDF_TSA_URL`: the signature provably existed at that time.
+- **B-LT**: plus, in the document security store (DSS), the certificates and the revocation
+  information (OCSP responses, CRLs) of the signing certificate and of the timestamp,
+  fetched at signing time from the addresses their certificates give, and checked up to the
+  trust anchors of `ACQUIS_PDF_TRUST_ROOTS`: the signature can be validated long after those
+  services are gone (tests/credentials/test_pades_levels.py, against a local CA and TSA).
 """
 
 import datetime
@@ -23,6 +34,8 @@ from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError as PdfSigningError
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from acquis.errors import AcquisError
 
@@ -88,6 +101,9 @@ def create_demo_pair(key_path: Path, cert_path: Path, *, organisation: str) -> b
     return True
 
 
+LEVELS = ("B-B", "B-T", "B-LT")
+
+
 def _signer() -> signers.SimpleSigner:
     key, cert = Path(settings.ACQUIS_PDF_SIGNING_KEY), Path(settings.ACQUIS_PDF_SIGNING_CERT)
     for path, what in ((key, "clé"), (cert, "certificat")):
@@ -97,8 +113,9 @@ def _signer() -> signers.SimpleSigner:
                 "Lancez « acquis credentials_key » pour une clé de démonstration, ou "
                 "renseignez ACQUIS_PDF_SIGNING_KEY et ACQUIS_PDF_SIGNING_CERT."
             )
+    chain = tuple(str(path) for path in settings.ACQUIS_PDF_SIGNING_CHAIN)
     # Keyed by path and modification time: a replaced key is read again.
-    return _load(str(key), key.stat().st_mtime_ns, str(cert), cert.stat().st_mtime_ns)
+    return _load(str(key), key.stat().st_mtime_ns, str(cert), cert.stat().st_mtime_ns, chain)
 
 
 def check_signer() -> None:
@@ -108,8 +125,10 @@ def check_signer() -> None:
 
 
 @lru_cache(maxsize=4)
-def _load(key: str, _key_mtime: int, cert: str, _cert_mtime: int) -> signers.SimpleSigner:
-    signer = signers.SimpleSigner.load(key, cert)
+def _load(
+    key: str, _key_mtime: int, cert: str, _cert_mtime: int, chain: tuple[str, ...] = ()
+) -> signers.SimpleSigner:
+    signer = signers.SimpleSigner.load(key, cert, ca_chain_files=chain or None)
     if signer is None:
         raise SigningError(
             f"Signature électronique impossible : clé ou certificat illisible ({key})."
@@ -238,28 +257,102 @@ class ReusingSigner(signers.SimpleSigner):
         return cms.ContentInfo.load(der)
 
 
+# PDF/A-2 is built on ISO 32000-1, PDF 1.7 (ISO 19005-2 §6.1.2: header "%PDF-1.n", n ≤ 7).
+PDF_VERSION = (1, 7)
+
+
 class _SignatureOnlyWriter(IncrementalPdfFileWriter):
     """An incremental update that adds the signature and leaves the document's metadata as
     Typst wrote it. pyHanko would rewrite the Info dictionary and re-serialise the XMP packet
     (ModDate, Producer): 40 % of what remained of the signing time once the CMS container is
     reused (bench/README.md). Unchanged, the two stay consistent with each other as PDF/A
-    requires (ISO 19005-2 §6.6.3); the signing time is /M of the signature dictionary."""
+    requires (ISO 19005-2 §6.6.3); the signing time is /M of the signature dictionary.
+
+    The file also stays a PDF 1.7, as its header, its XMP and its PDF/A-2 claim say. For an
+    ECDSA key on a NIST or Brainpool curve (ours) pyHanko declares the ISO/TS 32002 extension,
+    which is defined for PDF 2.0 only, and raises the catalog's /Version to 2.0: a PDF/A-2
+    file cannot be that. The signature does not need it: PAdES declares itself through the
+    ESIC extension of PDF 1.7 (ETSI EN 319 142-1 §5.1), whose CAdES signatures may be ECDSA.
+    """
 
     def _update_meta(self):
         return None
 
+    def ensure_output_version(self, version):
+        if tuple(version) <= PDF_VERSION:
+            super().ensure_output_version(version)
+
+    def register_extension(self, ext):
+        if ext.base_version == "/2.0":
+            return  # a PDF 2.0 extension in a PDF 1.7 file would contradict its version
+        super().register_extension(ext)
+
+
+def _level() -> str:
+    level = settings.ACQUIS_PDF_SIGNATURE_LEVEL
+    if level not in LEVELS:
+        raise SigningError(
+            f"Niveau de signature inconnu : « {level} » (ACQUIS_PDF_SIGNATURE_LEVEL : "
+            f"{', '.join(LEVELS)})."
+        )
+    if level != "B-B" and not settings.ACQUIS_PDF_TSA_URL:
+        raise SigningError(
+            f"Signature {level} impossible : aucune autorité d'horodatage "
+            "(réglez ACQUIS_PDF_TSA_URL)."
+        )
+    return level
+
+
+def _validation_context():
+    """Trust anchors for B-LT; the revocation information is fetched from the addresses
+    (OCSP, CRL) written in the certificates, then embedded."""
+    from pyhanko.keys import load_certs_from_pemder
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = list(load_certs_from_pemder([str(p) for p in settings.ACQUIS_PDF_TRUST_ROOTS]))
+    if not roots:
+        raise SigningError(
+            "Signature B-LT impossible : aucune autorité de confiance (réglez "
+            "ACQUIS_PDF_TRUST_ROOTS, le certificat racine de la chaîne du certificat de "
+            "signature et de l'horodatage)."
+        )
+    return ValidationContext(trust_roots=roots, allow_fetching=True)
+
 
 def sign_pdf(pdf: bytes, *, reason: str = "Document délivré", location: str = "") -> bytes:
-    """The PDF with a PAdES signature of the certifier appended (incremental update)."""
+    """The PDF with a PAdES signature of the certifier appended (incremental update), at the
+    level of ACQUIS_PDF_SIGNATURE_LEVEL."""
     signer = _signer()
+    level = _level()
     writer = _SignatureOnlyWriter(io.BytesIO(pdf), strict=False)
+    options = {}
+    timestamper = None
+    if level != "B-B":
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(settings.ACQUIS_PDF_TSA_URL, timeout=30)
+    if level == "B-LT":
+        options = {"embed_validation_info": True, "validation_context": _validation_context()}
     metadata = signers.PdfSignatureMetadata(
         field_name="Signature",
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason,
         location=location or None,
+        **options,
     )
-    return signers.sign_pdf(
-        writer, metadata, signer=signer, bytes_reserved=SIGNATURE_BYTES
-    ).getvalue()
+    try:
+        return signers.sign_pdf(
+            writer,
+            metadata,
+            signer=signer,
+            timestamper=timestamper,
+            bytes_reserved=SIGNATURE_BYTES,
+        ).getvalue()
+    except (OSError, ValueError, PdfSigningError, ValidationError, PathError) as exc:
+        if level == "B-B":
+            raise
+        raise SigningError(
+            f"Signature {level} impossible : {exc} (autorité d'horodatage "
+            f"{settings.ACQUIS_PDF_TSA_URL}, ou service de révocation injoignable)."
+        ) from exc

@@ -1,17 +1,22 @@
 """Bitstring Status List v1.0 (W3C): revocation of the installation's Open Badges.
 
-One list per certifier (`StatusList`): every credential gets the next free index, taken under
-a row lock (`select_for_update`) so that concurrent issues never share an index. The list is
-published as a `BitstringStatusListCredential` (§2.2) signed like the badges: the bitstring
-(at least 16 KiB, §3.1: 131,072 bits by default) is GZIP-compressed then base64url-encoded
-without padding, with the multibase prefix "u" (§3.1 `encodedList`). Index 0 is the
-left-most bit of the first byte (§3.2). A set bit means revoked.
+One list per certifier and issuer identity (`StatusList`): a verifier requires the list to be
+issued by the badge's own issuer (§3.2, validate algorithm step 10), so badges issued under
+the did:key keep their list, signed with that did:key's key, after the installation moves to
+its did:web, and the reverse. Every credential gets the next free index of its issuer's list,
+taken under a row lock (`select_for_update`) so that concurrent issues never share an index.
+The list is published at `/badges/statuts/<key>` as a `BitstringStatusListCredential` (§2.2)
+signed like the badges: the bitstring (at least 16 KiB, §3.1: 131,072 bits by default) is
+GZIP-compressed then base64url-encoded without padding, with the multibase prefix "u" (§3.1
+`encodedList`). Index 0 is the left-most bit of the first byte (§3.2). A set bit means
+revoked.
 """
 
 import base64
 import gzip
+import hashlib
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,35 +31,56 @@ class StatusListError(AcquisError):
     """French message."""
 
 
-def list_url(certifier) -> str:
-    path = reverse("badge_status_list", args=[certifier.pk])
+def list_url(listed: StatusList) -> str:
+    path = reverse("badge_status_list", args=[listed.key])
     return public_url(path)
 
 
-def lock(certifier) -> StatusList:
-    """The certifier's list, created if needed, locked until the transaction ends."""
-    StatusList.objects.get_or_create(certifier=certifier)
-    return StatusList.objects.select_for_update().get(certifier=certifier)
+def list_key(certifier, issuer: str) -> str:
+    """The URL key of a new list: the certifier and a digest of the issuer (stable, short)."""
+    return f"{certifier.pk}-{hashlib.sha256(issuer.encode()).hexdigest()[:12]}"
+
+
+def _current_issuer() -> str:
+    from acquis.credentials import badges
+
+    return badges.issuer_did()
+
+
+def lock(certifier, issuer: str | None = None) -> StatusList:
+    """The list of the certifier and issuer (the installation's current issuer by default),
+    created if needed, locked until the transaction ends."""
+    issuer = issuer or _current_issuer()
+    found = StatusList.objects.filter(certifier=certifier, issuer=issuer)
+    if not found.exists():
+        try:
+            with transaction.atomic():
+                StatusList.objects.create(
+                    certifier=certifier, issuer=issuer, key=list_key(certifier, issuer)
+                )
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent issue
+    return found.select_for_update().get()
 
 
 @transaction.atomic
-def allocate_index(certifier) -> int:
-    """The next free index of the certifier's list, under a row lock."""
-    status_list = lock(certifier)
-    index = status_list.next_index
-    if index >= status_list.size:
+def allocate_index(listed: StatusList) -> int:
+    """The next free index of a list, under a row lock."""
+    listed = StatusList.objects.select_for_update().get(pk=listed.pk)
+    index = listed.next_index
+    if index >= listed.size:
         raise StatusListError(
-            f"Liste de statuts pleine ({status_list.size} badges) pour {certifier} : "
+            f"Liste de statuts pleine ({listed.size} badges) pour {listed.certifier} : "
             "agrandissez-la avant de délivrer d'autres badges."
         )
-    status_list.next_index = index + 1
-    status_list.save(update_fields=["next_index"])
+    listed.next_index = index + 1
+    listed.save(update_fields=["next_index"])
     return index
 
 
-def entry(certifier, index: int) -> dict:
+def entry(listed: StatusList, index: int) -> dict:
     """The credentialStatus of a credential (§2.1 BitstringStatusListEntry)."""
-    url = list_url(certifier)
+    url = list_url(listed)
     return {
         "id": f"{url}#{index}",
         "type": "BitstringStatusListEntry",
@@ -67,7 +93,7 @@ def entry(certifier, index: int) -> dict:
 def bitstring(status_list: StatusList) -> bytes:
     bits = bytearray(status_list.size // 8)
     revoked = IssuedCredential.objects.filter(
-        certifier_id=status_list.certifier_id, revoked_at__isnull=False
+        status_list=status_list, revoked_at__isnull=False
     ).values_list("status_index", flat=True)
     for index in revoked:
         bits[index // 8] |= 0x80 >> (index % 8)
@@ -96,16 +122,17 @@ def is_set(bits: bytes, index: int) -> bool:
 
 
 def status_list_credential(status_list: StatusList) -> dict:
-    """The signed BitstringStatusListCredential of a certifier, built now."""
+    """The signed BitstringStatusListCredential of a list, built now, issued by the list's
+    own issuer with that issuer's key."""
     from acquis.credentials import badges
 
-    url = list_url(status_list.certifier)
-    key = badges.signing_key()
+    url = list_url(status_list)
+    key = badges.key_for_issuer(status_list.issuer)
     credential = {
         "@context": [badges.canonical.CREDENTIALS_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": badges.issuer_did(key),
+        "issuer": status_list.issuer,
         "validFrom": badges._iso(timezone.now()),
         "credentialSubject": {
             "id": f"{url}#list",
@@ -117,15 +144,18 @@ def status_list_credential(status_list: StatusList) -> dict:
     return badges.sign(credential, key)
 
 
+def published(url: str) -> StatusList | None:
+    """The installation's list published at `url`, if any."""
+    key = url.rstrip("/").rsplit("/", 1)[-1]
+    listed = StatusList.objects.filter(key=key).first()
+    return listed if listed is not None and list_url(listed) == url else None
+
+
 def is_revoked(credential: dict) -> bool | None:
     """Whether one of our credentials is revoked, read through our own published list;
     None when its list is not one of this installation's."""
     status = credential.get("credentialStatus") or {}
-    url = str(status.get("statusListCredential", ""))
-    status_list = next(
-        (s for s in StatusList.objects.select_related("certifier") if list_url(s.certifier) == url),
-        None,
-    )
+    status_list = published(str(status.get("statusListCredential", "")))
     if status_list is None:
         return None
     listed = status_list_credential(status_list)["credentialSubject"]["encodedList"]

@@ -7,23 +7,34 @@ handed to the mail server: a second call sends only what is new (a slot added la
 updated convocation to the jurors who assess it), so it can be repeated safely.
 """
 
+import hashlib
+import json
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from acquis.audit.services import record_event
 from acquis.candidates.enums import AccommodationKind
 from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
-from acquis.evaluations.models import EvaluationSession, JurorProfile, PanelMember, Slot
+from acquis.evaluations.models import (
+    CalendarEvent,
+    EvaluationSession,
+    JurorProfile,
+    PanelMember,
+    Slot,
+)
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.site import public_url
@@ -151,30 +162,82 @@ def juror_convocation(session, juror) -> JurorConvocation:
     )
 
 
-# --- calendar files (RFC 5545) ---------------------------------------------------------------
+# --- calendar files (RFC 5545, iTIP RFC 5546) ------------------------------------------------
 
 
-def _calendar(name: str) -> Calendar:
+def _domain() -> str:
+    """The installation's host (SITE_URL), right of the "@" of every UID: two installations
+    never hand out the same UID (RFC 5545 §3.8.4.7)."""
+    return urlsplit(settings.SITE_URL).hostname or "acquis.invalid"
+
+
+def _uid(*parts) -> str:
+    return "-".join(str(part) for part in parts) + f"@{_domain()}"
+
+
+def _organizer(certifier) -> vCalAddress:
+    """The certifier, reachable at its first exam manager's address (the contact the
+    convocation gives), else the sender address of the installation's emails."""
+    people = contact_for(certifier).people
+    address = people[0][1] if people else parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(certifier.name)
+    return organizer
+
+
+def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Acquis//Convocations//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     return calendar
 
 
-def _slot_event(slot: Slot, *, summary: str, description: str) -> Event:
+@transaction.atomic
+def revision(uid: str, content: dict) -> int:
+    """The SEQUENCE of the event `uid` saying `content`: unchanged while the content is,
+    one more at each change (CalendarEvent keeps the last one handed out)."""
+    digest = hashlib.sha256(
+        json.dumps(content, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
+    event, created = CalendarEvent.objects.select_for_update().get_or_create(
+        uid=uid, defaults={"digest": digest}
+    )
+    if not created and event.digest != digest:
+        event.sequence += 1
+        event.digest = digest
+        event.save(update_fields=["sequence", "digest", "updated_at"])
+    return event.sequence
+
+
+def _event(uid: str, organizer, **content) -> Event:
+    """A VEVENT with ORGANIZER (required with METHOD PUBLISH and CANCEL, RFC 5546 §3.2.1,
+    §3.2.5) and the SEQUENCE of its content."""
+    sequence = revision(uid, content)
     event = Event()
-    event.add("uid", f"slot-{slot.pk}@acquis")  # stable: a new file updates the same event
+    event.add("uid", uid)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", timezone.localtime(slot.starts_at, PARIS))
-    event.add("dtend", timezone.localtime(slot.ends_at, PARIS))  # extra time included
-    event.add("summary", summary)
-    event.add("location", where(slot))
-    event.add("description", description)
-    event.add("status", "CANCELLED" if slot.status == SlotStatus.CANCELLED else "CONFIRMED")
+    event.add("sequence", sequence)
+    event.add("organizer", organizer)
+    for name in ("dtstart", "dtend", "summary", "location", "description", "status"):
+        if content.get(name) is not None:
+            event.add(name, content[name])
     return event
+
+
+def _slot_event(slot: Slot, uid: str, *, summary: str, description: str) -> Event:
+    return _event(
+        uid,
+        _organizer(slot.session.certifier),
+        dtstart=timezone.localtime(slot.starts_at, PARIS),
+        dtend=timezone.localtime(slot.ends_at, PARIS),  # extra time included
+        summary=summary,
+        location=where(slot),
+        description=description,
+        status="CANCELLED" if slot.status == SlotStatus.CANCELLED else "CONFIRMED",
+    )
 
 
 def _finish(calendar: Calendar) -> bytes:
@@ -182,8 +245,17 @@ def _finish(calendar: Calendar) -> bytes:
     return calendar.to_ical()
 
 
+def candidate_uid(slot: Slot) -> str:
+    return _uid("convocation", slot.pk)
+
+
+def juror_uid(slot: Slot, juror: JurorProfile) -> str:
+    return _uid("jury", slot.pk, juror.pk)
+
+
 def slot_calendar(slot: Slot) -> bytes:
-    """The candidate's calendar file for one slot."""
+    """The candidate's calendar file for one slot; for a cancelled slot, its cancellation
+    (METHOD CANCEL, the candidate as ATTENDEE: RFC 5546 §3.2.5)."""
     convocation = slot_convocation(slot)
     lines = [
         f"Convocation à l'épreuve {slot.assessment.code} — {slot.assessment.title}",
@@ -204,15 +276,37 @@ def slot_calendar(slot: Slot) -> bytes:
             )
         )
     lines.append(f"Contact : {convocation.contact.name}")
-    calendar = _calendar(f"Convocation {slot.assessment.code}")
-    calendar.add_component(
-        _slot_event(
-            slot,
-            summary=f"Épreuve {slot.assessment.code} — {slot.assessment.title}",
-            description="\n".join(lines),
-        )
+    cancelled = slot.status == SlotStatus.CANCELLED
+    calendar = _calendar(
+        f"Convocation {slot.assessment.code}", "CANCEL" if cancelled else "PUBLISH"
     )
+    event = _slot_event(
+        slot,
+        candidate_uid(slot),
+        summary=f"Épreuve {slot.assessment.code} — {slot.assessment.title}",
+        description="\n".join(lines),
+    )
+    email = _candidate_email(slot.candidacy.candidate)
+    if cancelled and email:
+        event.add("attendee", vCalAddress(f"mailto:{email}"))
+    calendar.add_component(event)
     return _finish(calendar)
+
+
+def _juror_slot_event(slot: Slot, juror: JurorProfile) -> Event:
+    lines = [
+        f"Évaluation de {slot.candidacy.candidate.full_name}",
+        f"Épreuve {slot.assessment.code} — {slot.assessment.title}",
+        f"Session : {slot.session.title}",
+    ]
+    if slot.measures:
+        lines.append("Aménagements : " + " ; ".join(slot.measures))
+    return _slot_event(
+        slot,
+        juror_uid(slot, juror),
+        summary=f"Jury {slot.assessment.code} — {slot.candidacy.candidate.full_name}",
+        description="\n".join(lines),
+    )
 
 
 def juror_calendar(session: EvaluationSession, juror: JurorProfile) -> bytes:
@@ -220,29 +314,32 @@ def juror_calendar(session: EvaluationSession, juror: JurorProfile) -> bytes:
     calendar = _calendar(f"Jury — {session.title}")
     slots = juror_slots(session, juror)
     for slot in slots:
-        lines = [
-            f"Évaluation de {slot.candidacy.candidate.full_name}",
-            f"Épreuve {slot.assessment.code} — {slot.assessment.title}",
-            f"Session : {session.title}",
-        ]
-        if slot.measures:
-            lines.append("Aménagements : " + " ; ".join(slot.measures))
+        calendar.add_component(_juror_slot_event(slot, juror))
+    day = _uid("jury-session", session.pk, juror.pk)
+    if not slots or CalendarEvent.objects.filter(uid=day).exists():
+        # A panel member with no candidate yet gets the session day itself; once they have
+        # candidates, the day they may hold is marked cancelled (its slots replace it).
         calendar.add_component(
-            _slot_event(
-                slot,
-                summary=f"Jury {slot.assessment.code} — {slot.candidacy.candidate.full_name}",
-                description="\n".join(lines),
+            _event(
+                day,
+                _organizer(session.certifier),
+                dtstart=session.date,
+                summary=f"Jury d'évaluation — {session.title}",
+                location=where(session),
+                description="Aucun candidat ne vous est encore attribué.",
+                status="CANCELLED" if slots else "CONFIRMED",
             )
         )
-    if not slots:  # a panel member with no candidate yet: the session day itself
-        event = Event()
-        event.add("uid", f"session-{session.pk}-juror-{juror.pk}@acquis")
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", session.date)
-        event.add("summary", f"Jury d'évaluation — {session.title}")
-        event.add("location", where(session))
-        event.add("description", "Aucun candidat ne vous est encore attribué.")
-        calendar.add_component(event)
+    return _finish(calendar)
+
+
+def juror_cancellation(slot: Slot, juror: JurorProfile) -> bytes:
+    """A juror's cancellation of one slot they assess (METHOD CANCEL)."""
+    slot.measures = accommodation_measures(slot.candidacy)
+    calendar = _calendar(f"Jury — {slot.session.title}", "CANCEL")
+    event = _juror_slot_event(slot, juror)
+    event.add("attendee", vCalAddress(f"mailto:{juror.user.email}"))
+    calendar.add_component(event)
     return _finish(calendar)
 
 
@@ -290,9 +387,12 @@ def _absolute(name: str, *args) -> str:
     return public_url(reverse(name, args=args))
 
 
-def _send(subject: str, template: str, context: dict, to: str, ics: bytes) -> bool:
+def _send(
+    subject: str, template: str, context: dict, to: str, ics: bytes, method: str = "PUBLISH"
+) -> bool:
     message = EmailMessage(subject, render_to_string(template, context), None, [to])
-    message.attach("convocation.ics", ics, ICS_MIMETYPE)
+    name = "annulation.ics" if method == "CANCEL" else "convocation.ics"
+    message.attach(name, ics, ICS_MIMETYPE.replace("PUBLISH", method))
     try:
         message.send()
     except (smtplib.SMTPException, OSError):
@@ -396,3 +496,45 @@ def send_convocations(session: EvaluationSession, *, actor) -> ConvocationSummar
         elif member.juror_id in updated:
             _convoke_juror(member, summary, now, actor, update=True)
     return summary
+
+
+def notify_cancellation(slot: Slot, *, reason: str, actor) -> int:
+    """Tell those convoked to a slot that it is cancelled, with the calendar cancellation
+    (METHOD CANCEL) that removes the event from their calendar: the candidate if convoked,
+    and each assessor already convoked. The number of emails sent."""
+    slot = Slot.objects.select_related(*SLOT_RELATED, "candidacy__candidate__user").get(pk=slot.pk)
+    starts_at = timezone.localtime(slot.starts_at, PARIS)
+    context = {
+        "slot": slot,
+        "starts_at": starts_at,
+        "where": where(slot),
+        "reason": reason,
+        "contact": contact_for(slot.session.certifier),
+    }
+    subject = f"Annulation : épreuve {slot.assessment.code} du {starts_at:%d/%m/%Y à %H:%M}"
+    template = "www/emails/convocation_cancelled.txt"
+    sent = []
+    email = _candidate_email(slot.candidacy.candidate)
+    if slot.convoked_at is not None and email:
+        first_name = slot.candidacy.candidate.first_name
+        if _send(
+            subject,
+            template,
+            context | {"first_name": first_name},
+            email,
+            slot_calendar(slot),
+            "CANCEL",
+        ):
+            sent.append(email)
+    convoked = PanelMember.objects.filter(
+        session=slot.session, convoked_at__isnull=False, juror__in=slot.assessors.all()
+    ).select_related("juror__user")
+    for member in convoked:
+        juror = member.juror
+        juror_context = context | {"first_name": juror.user.first_name, "juror": True}
+        ics = juror_cancellation(slot, juror)
+        if _send(subject, template, juror_context, juror.user.email, ics, "CANCEL"):
+            sent.append(juror.user.email)
+    if sent:
+        record_event("slot.cancellation_sent", slot, actor=actor, payload={"recipients": len(sent)})
+    return len(sent)

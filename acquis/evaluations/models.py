@@ -470,3 +470,24 @@ class CompetencyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency_id} : {self.acquired}"
+
+
+class CalendarEvent(models.Model):
+    """The last version of a convocation's calendar event handed out, per UID.
+
+    RFC 5545 §3.8.7.4: SEQUENCE grows with every revision of an event, so that a calendar
+    replaces the event it holds instead of adding a copy (or ignoring the change). The digest
+    of what the event says (times, place, title, description, status) tells whether the file
+    built now is a new revision."""
+
+    uid = models.CharField("identifiant (UID)", max_length=255, unique=True)
+    sequence = models.PositiveIntegerField("révision (SEQUENCE)", default=0)
+    digest = models.CharField("empreinte du contenu", max_length=64)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "événement de calendrier"
+        verbose_name_plural = "événements de calendrier"
+
+    def __str__(self) -> str:
+        return f"{self.uid} (révision {self.sequence})"

@@ -283,7 +283,11 @@ def cancel_slot(slot: Slot, *, reason: str, actor=None) -> Slot:
         raise EvaluationError(
             "Un créneau d'une session ouverte ne s'annule pas : saisissez un incident."
         )
-    return move_slot(slot, SlotStatus.CANCELLED, actor=actor, payload={"reason": reason.strip()})
+    move_slot(slot, SlotStatus.CANCELLED, actor=actor, payload={"reason": reason.strip()})
+    from acquis.evaluations.convocations import notify_cancellation
+
+    notify_cancellation(slot, reason=reason.strip(), actor=actor)
+    return slot
 
 
 @transaction.atomic

@@ -295,7 +295,7 @@ def _send_invitation_email(invitation: Invitation, actor) -> None:
         "accept_url": invitation.accept_url,
         "login_url": public_url(reverse("login")),
         "validity": link_validity(),
-        "invitations_url": settings.SITE_URL.rstrip("/") + reverse("my_invitations"),
+        "invitations_url": public_url(reverse("my_invitations")),
     }
     if offer is not None:
         template = "role_offered"

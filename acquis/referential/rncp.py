@@ -341,11 +341,12 @@ def _block(
     if text is None:
         notes.append(f"Bloc {code} : aucune liste de compétences dans l'export.")
     else:
-        statements, uncertain = split_competencies(text)
+        statements, uncertain, reasons = split_with_reasons(text)
         if not statements:
-            statements, uncertain = [_trim(_squash(text))], True
+            statements, uncertain, reasons = [_trim(_squash(text))], True, []
         if uncertain:
-            notes.append(f"Bloc {code} : découpage des compétences incertain, à vérifier.")
+            why = f" ({' ; '.join(reasons)})" if reasons else ""
+            notes.append(f"Bloc {code} : découpage des compétences incertain{why}, à vérifier.")
         for index, statement in enumerate(statements, start=1):
             competencies.append(
                 {
@@ -445,9 +446,36 @@ _NUM_MARK_RE = re.compile(
 _SENTENCE_RE = re.compile(rf"(?<![A-Z]\.)(?<=[.!?])\s+(?=[«\"]?[{_UPPER}])")
 # A capitalised infinitive right after a lowercase word: "... l'équipe artistique Participer
 # aux réunions ..." is two competencies whose line break was lost.
-_CAPITAL_VERB_RE = re.compile(
-    rf" (?P<verb>[{_UPPER}][a-zà-ÿ]+(?:er|ir|ndre|ettre|uire|crire|aître|faire))(?![\w'’-])"
+_VERB_ENDINGS = r"(?:er|ir|oir|ndre|oudre|ettre|uire|crire|aître|faire)"
+# A capitalised infinitive, reflexive ones included ("Se servir", "S'adapter", "S’exprimer").
+_VERB = rf"(?:S[e'’] ?[a-zà-ÿ]+{_VERB_ENDINGS}|[{_UPPER}][a-zà-ÿ]+{_VERB_ENDINGS}|[EÊ]tre)"
+# Opens on the space (a literal the engine scans for); the lookbehind after it drops a space
+# after a bullet or another space at once ("  - Analyser"), before any Python-side check.
+_CAPITAL_VERB_RE = re.compile(rf" (?<=[^\s{re.escape(_BULLETS)}] )(?P<verb>{_VERB})(?![\w'’-])")
+# (b) Items the export left separated by 2 or 3 spaces only (its line breaks flattened): a
+# run of spaces after a word or a closing mark, before a capitalised infinitive.
+# Opening on the spaces themselves (a literal the regex engine searches for), the character
+# before them checked by the replacement: a pattern opening on a lookbehind would be tried at
+# every position of the text.
+_SPACED_VERB_RE = re.compile(rf"  ( ?)(?={_VERB}(?![\w'’-]))")
+_BEFORE_SPACED_VERB = frozenset("abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ.,;:)»”")
+# An item that opens with an infinitive (a competency in the usual form), "Lire" included.
+_OPENING_VERB_RE = re.compile(
+    rf"(?:S[e'’] ?[a-zà-ÿ]+|[{_UPPER}][a-zà-ÿ]+)(?:er|ir|re|oir)(?![\w'’-])|[EÊ]tre(?![\w'’-])"
 )
+# A purpose clause ("pour identifier", "afin d'en tirer", "dans le but de le rendre"): the
+# competencies of a list grouped under short headings carry one, the headings do not.
+_PURPOSE_RE = re.compile(
+    r" (?:pour|afin d[e'’]|dans le but d[e'’]|en vue d[e'’])\s*"
+    r"(?:(?:l[ae]|les|en|y|leur|lui|s[e'’]|l['’]|n['’])\s*)*"
+    r"[a-zà-ÿ]+(?:er|ir|re|oir)\b"
+)
+# The leading number of an item, "1.1", "1.1.1.", "3.1.2." (a hierarchy when one extends the
+# one before).
+_LEADING_NUMBER_RE = re.compile(r"([0-9]{1,2}(?:\.[0-9]{1,2})*)\.?(?=\s)")
+HEADING_MAX_WORDS = 14
+# An item opened by a marker: a bullet or other sign, a number, a code ("A1C2.", "C1").
+_MARKED_RE = re.compile(r"[^\w]|[0-9]|[A-Z]{1,4}\.?[0-9]")
 # "Modéliser, Analyser et Optimiser", "sous la supervision du Conseiller": no glue there.
 _NOT_BEFORE_GLUE = frozenset(
     "et ou de du des la le les l' d' à au aux en par pour sur avec sous dans un une son sa ses"
@@ -471,60 +499,202 @@ def _glued_verbs(text: str) -> list[int]:
     return starts
 
 
+class Split(NamedTuple):
+    statements: list[str]
+    uncertain: bool
+    reasons: list[str]  # why the split is uncertain, in French, for the review notes
+
+
 def split_competencies(text: str | None) -> tuple[list[str], bool]:
+    """Cut a LISTE_COMPETENCES text into competency statements: (statements, uncertain)."""
+    found = split_with_reasons(text)
+    return found.statements, found.uncertain
+
+
+def split_with_reasons(text: str | None) -> Split:
     """Cut a LISTE_COMPETENCES text into competency statements.
 
-    Returns (statements, uncertain). Cascade, first that finds 2+ items wins:
-    line breaks, then item markers (codes "C1.", numbering "1.1", bullets), then ";",
-    then sentence ends, then a capitalised verb after a lowercase word. The last two are
-    weak: the result is flagged uncertain, as it is when an item is very short or very
-    long, or when a long introduction was set aside.
+    Cascade, first that finds 2+ items wins: line breaks (and runs of spaces standing for
+    them), then item markers (codes "C1.", numbering "1.1", bullets), then ";", then sentence
+    ends, then a capitalised verb after a lowercase word. Then the structure: a parent item
+    whose numbering its next items extend ("1.1" before "1.1.1"), or a short heading without
+    purpose clause over items that have one, is a group heading, folded into its items; a
+    line holding two statements glued together is cut at the second verb; an introduction
+    ending with ":" is folded into the items it introduces when it says something (a short
+    boilerplate one is dropped). The weak cuts, the folds, a very short or very long item,
+    an item without verb in a list of verbs, make the split uncertain, with the reason.
     """
     if not text or not text.strip():
-        return [], False
+        return Split([], False, [])
     normal = _normalise(text)
     if not normal:
-        return [], False
-    uncertain = glued = False
+        return Split([], False, [])
+    reasons: list[str] = []
 
     lines = _join_wrapped(normal.split("\n"))
     if len(lines) >= 2:
-        items = lines
+        pieces = lines
         if _INLINE_HINT_RE.search(normal):
-            items = []
+            pieces = []
             for line in lines:
                 if _INLINE_HINT_RE.search(line):
-                    items.extend(_split_markers(line, inline=True))
+                    pieces.extend(_split_markers(line, inline=True))
                 else:
-                    items.append(line)
-        items = [s for s in map(_clean, items) if s]
-        # "... l'équipe artistique Participer aux réunions ...": a lost line break, maybe.
-        glued = bool(_glued_verbs(normal))
+                    pieces.append(line)
     else:
-        items = _split_markers(normal)
-        if len(items) < 2:
-            items = _split_semicolons(normal)
-        if len(items) < 2:
-            items = _keep_if_sentences(_SENTENCE_RE.split(normal))
-            uncertain = len(items) >= 2
-        if len(items) < 2:
-            starts = _glued_verbs(normal)
-            items = _keep_if_sentences(_cut(normal, starts) if starts else [normal])
-            uncertain = len(items) >= 2
+        pieces = _split_markers(normal)
+        if len(pieces) < 2:
+            pieces = _split_semicolons(normal)
+        if len(pieces) < 2:
+            pieces = _keep_if_sentences(_SENTENCE_RE.split(normal))
+            if len(pieces) >= 2:
+                reasons.append("découpé aux fins de phrases")
 
-        items = [s for s in map(_clean, items) if s]
-
-    statements, doubtful_heading = _fold_headings(items)
+    entries = _entries(pieces, reasons)
+    items = _group(entries, reasons)
+    statements, intro = _fold_headings(items)
+    if intro:
+        reasons.append(intro)
     if not statements:
-        return [], False
-    uncertain = uncertain or doubtful_heading or glued
+        return Split([], False, [])
     if len(statements) == 1:
         # One long piece, or capitalised verbs inside it: a list we could not see, maybe.
-        single = statements[0]
-        uncertain = uncertain or len(single) > LONG_SINGLE_CHARS or bool(_glued_verbs(single))
-    if any(len(s) < SHORT_ITEM_CHARS or len(s) > LONG_ITEM_CHARS for s in statements):
-        uncertain = True
-    return [_trim(s) for s in statements], uncertain
+        if len(statements[0]) > LONG_SINGLE_CHARS:
+            reasons.append("un seul énoncé très long")
+    if any(len(s) < SHORT_ITEM_CHARS for s in statements):
+        reasons.append("énoncé très court")
+    if any(len(s) > LONG_ITEM_CHARS for s in statements):
+        reasons.append("énoncé très long")
+    without_verb = _without_verb(statements)
+    if without_verb:
+        reasons.append(
+            "énoncé sans verbe dans une liste de verbes (sous-élément ou intitulé ?) : "
+            + ", ".join(f"« {s} »" for s in without_verb)
+        )
+    return Split([_trim(s) for s in statements], bool(reasons), reasons)
+
+
+# An item as cut: (its leading numbering, "1.2" -> (1, 2), or None; the raw piece, marker
+# included; the cleaned text). Plain tuples: tens of millions are made on a full export.
+_Entry = tuple
+
+
+def _entries(pieces: list[str], reasons: list[str]) -> list[_Entry]:
+    """Clean each piece, keeping its numbering; cut a piece holding glued statements (c).
+    (The pieces cover the text once: one scan for glued verbs in all.)"""
+    entries = []
+    glued = []
+    for piece in pieces:
+        raw = piece.strip()
+        text = _clean(raw)
+        if not text:
+            continue
+        number = None
+        if raw[0].isdigit():
+            found = _LEADING_NUMBER_RE.match(raw)
+            number = tuple(int(x) for x in found.group(1).split(".")) if found else None
+        starts = _glued_verbs(text)
+        if not starts:
+            entries.append((number, raw, text))
+            continue
+        parts = _keep_if_sentences(_cut(text, starts))
+        if len(parts) > 1:
+            glued.append(parts[1].split(" ", 1)[0])
+        for index, part in enumerate(parts):
+            entries.append((number if index == 0 else None, raw, _clean(part)))
+    if glued:
+        reasons.append(
+            "énoncés collés sans séparateur, coupés avant "
+            + ", ".join(f"« {verb} »" for verb in glued)
+        )
+    return entries
+
+
+def _group(entries: list[_Entry], reasons: list[str]) -> list[str]:
+    """Fold group headings into their items (a): "1.1" over "1.1.1", "1.1.2"; or, in a list
+    without markers, short lines without purpose clause over lines that have one."""
+    numbers = [entry[0] for entry in entries]
+    headings = (_numbered_parents(numbers) if any(numbers) else None) or _implicit_headings(entries)
+    if not headings:
+        return [entry[2] for entry in entries]
+    out, heading, depth = [], None, None
+    for index, (number, _, text) in enumerate(entries):
+        if index in headings:
+            heading, depth = text, number
+            continue
+        inside = heading is not None and (
+            depth is None
+            or number is None
+            or (len(number) > len(depth) and number[: len(depth)] == depth)
+        )
+        if not inside:
+            heading = None
+        out.append(_under(heading, text) if heading else text)
+    named = ", ".join(f"« {entries[i][2]} »" for i in sorted(headings))
+    reasons.append(f"{len(headings)} intitulé(s) de groupe rattaché(s) à leurs énoncés : {named}")
+    return out
+
+
+def _under(heading: str, item: str) -> str:
+    if heading.endswith(":"):
+        if item[:1].islower():
+            return f"{heading.rstrip(' :')} {item}"
+        return f"{heading} {item}"
+    return f"{heading} : {item}"
+
+
+def _numbered_parents(numbers: list) -> set[int]:
+    """Items whose numbering the next item extends: "1.1" then "1.1.1"."""
+    parents = set()
+    for index, (a, b) in enumerate(zip(numbers, numbers[1:], strict=False)):
+        if a and b and len(b) > len(a) and b[: len(a)] == a:
+            parents.add(index)
+    return parents
+
+
+def _implicit_headings(entries: list[_Entry]) -> set[int]:
+    """Short lines without purpose clause, each over 2+ lines that have one: accepted only
+    when the list has no markers, opens with such a heading and has at least two."""
+    if len(entries) < 5 or not _may_head(entries[0][2]):
+        return set()  # (most lists: their first line is a statement, not a heading)
+    if any(_MARKED_RE.match(entry[1]) for entry in entries):
+        return set()
+    texts = [entry[2] for entry in entries]
+    purpose = [bool(_PURPOSE_RE.search(text)) for text in texts]
+    words = [len(text.split()) for text in texts]
+    headings = {
+        index
+        for index, text in enumerate(texts[:-1])
+        if not purpose[index]
+        # over an item with a purpose, or at least twice as long (a detailed statement)
+        and (purpose[index + 1] or words[index + 1] >= 2 * words[index])
+        and words[index] <= HEADING_MAX_WORDS
+        and "(" not in text
+        and not text.endswith((".", ":"))
+    }
+    if 0 not in headings or len(headings) < 2:
+        return set()
+    bounds = [*sorted(headings), len(texts)]
+    if any(b - a < 3 for a, b in zip(bounds, bounds[1:], strict=False)):
+        return set()  # a group of fewer than 2 items: no heading there
+    return headings
+
+
+def _may_head(text: str) -> bool:
+    return (
+        len(text.split()) <= HEADING_MAX_WORDS
+        and "(" not in text
+        and not text.endswith((".", ":"))
+        and not _PURPOSE_RE.search(text)
+    )
+
+
+def _without_verb(statements: list[str]) -> list[str]:
+    """In a list of 3+ statements that mostly open with an infinitive, those that do not."""
+    if len(statements) < 3:
+        return []
+    missing = [s for s in statements if not _OPENING_VERB_RE.match(s)]
+    return missing if len(missing) * 4 <= len(statements) else []
 
 
 def _normalise(text: str) -> str:
@@ -540,6 +710,11 @@ def _normalise(text: str) -> str:
             text = text.replace(space, " ")
     if "    " in text:
         text = _HARD_BREAK_RE.sub("\n", text)
+    if "  " in text:
+        text = _SPACED_VERB_RE.sub(
+            lambda m: "\n" if text[m.start() - 1 : m.start()] in _BEFORE_SPACED_VERB else m[0],
+            text,
+        )
     # Runs of 2-3 spaces are kept: a gap before a "-" can tell a bullet from a dash.
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
@@ -699,32 +874,36 @@ def _keep_if_sentences(parts: list[str]) -> list[str]:
     return parts
 
 
-def _fold_headings(items: list[str]) -> tuple[list[str], bool]:
+def _fold_headings(items: list[str]) -> tuple[list[str], str]:
     """Handle introductions and sub-headings ending with ":".
 
-    A heading followed by lowercase items ("Réaliser les gestes face à une personne :" /
-    "victime d'un malaise") prefixes them; otherwise it is set aside (it stays in the
-    block's source text). Returns the statements and whether a heading may have carried
-    a competency of its own.
+    A sub-heading followed by lowercase items ("Réaliser les gestes face à une personne :" /
+    "victime d'un malaise") prefixes them. The text's introduction (d) prefixes the items it
+    introduces when it says something ("En mobilisant une analyse du contexte … :"); a short
+    boilerplate one ("Les compétences attestées :") is dropped. Returns the statements and,
+    when a heading or an introduction was folded, why the split is uncertain.
     """
     out: list[str] = []
-    doubtful = False
+    reason = ""
     heading: str | None = None
+    intro: str | None = None
     for index, item in enumerate(items):
         # A list of items that all end with ":" has no headings.
         if item.endswith(":") and index < len(items) - 1 and not items[index + 1].endswith(":"):
-            # Only a sub-heading prefixes what follows, never the text's introduction.
-            heading = item.rstrip(" :") if index > 0 else None
-            # A short opening line ("Les compétences attestées :") is boilerplate; a long
-            # one ("En mobilisant ... :") or a sub-heading may be a competency.
-            doubtful = doubtful or index > 0 or len(item.split()) > LONG_INTRO_WORDS
+            if index == 0:
+                if len(item.split()) > LONG_INTRO_WORDS:
+                    intro = item
+                    reason = f"introduction « {item} » rattachée à chaque énoncé"
+                continue
+            heading = item.rstrip(" :")
+            reason = reason or f"sous-intitulé « {heading} » rattaché à ses énoncés"
             continue
         if heading and item[0].islower():
-            out.append(f"{heading} {item}")
+            item = f"{heading} {item}"
         else:
             heading = None
-            out.append(item)
-    return out, doubtful
+        out.append(f"{intro} {item}" if intro else item)
+    return out, reason
 
 
 def _clean(item: str) -> str:

@@ -306,6 +306,14 @@ ACQUIS_PDF_SIGNING_KEY = Path(
 ACQUIS_PDF_SIGNING_CERT = Path(
     envstr("ACQUIS_PDF_SIGNING_CERT", str(VAR_DIR / "credentials" / "pdf-signing-cert.pem"))
 )
+# Intermediate certificates of the signing certificate's chain (PEM files, comma-separated).
+ACQUIS_PDF_SIGNING_CHAIN = [Path(p) for p in envlist("ACQUIS_PDF_SIGNING_CHAIN")]
+# PAdES level (acquis/credentials/signing.py, docs/credentials.md): B-B (the demo), B-T (an
+# RFC 3161 timestamp from ACQUIS_PDF_TSA_URL), B-LT (plus the revocation information, checked
+# up to the trust anchors of ACQUIS_PDF_TRUST_ROOTS, PEM files, comma-separated).
+ACQUIS_PDF_SIGNATURE_LEVEL = envstr("ACQUIS_PDF_SIGNATURE_LEVEL", "B-B")
+ACQUIS_PDF_TSA_URL = envstr("ACQUIS_PDF_TSA_URL")
+ACQUIS_PDF_TRUST_ROOTS = [Path(p) for p in envlist("ACQUIS_PDF_TRUST_ROOTS")]
 # Printed on the documents: empty name = the certifier's name in the database; logo optional
 # (PNG or SVG file path).
 ACQUIS_CERTIFIER_DISPLAY_NAME = envstr("ACQUIS_CERTIFIER_DISPLAY_NAME", "")
@@ -344,6 +352,9 @@ if ACQUIS_BADGE_ISSUER_METHOD not in ("did:key", "did:web"):
 ACQUIS_BADGE_KEY_FILE = Path(
     envstr("ACQUIS_BADGE_KEY_FILE", str(VAR_DIR / "keys" / "badges-ed25519.key"))
 )
+# Keys replaced by ACQUIS_BADGE_KEY (multibase, comma-separated): they sign the status lists
+# of the badges issued with them (their did:key), and stay in the did:web document.
+ACQUIS_BADGE_RETIRED_KEYS = envlist("ACQUIS_BADGE_RETIRED_KEYS")
 
 # --- Issue 6, part "accrochage": CDC accrochage export (docs: ../shared/docs/formats.md §2) --
 # Identifiers given by the Caisse des Dépôts: idClient of the certifier and of the sender

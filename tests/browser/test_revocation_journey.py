@@ -66,7 +66,7 @@ def test_revoke_a_badge_then_an_employer_checks_it(issued, page, live_server, pe
     page.goto(f"{base}/badges/verifier/")
     page.get_by_role("heading", name="Vérifier un badge numérique").wait_for()
     assert_accessible(page)
-    page.get_by_label("Fichier du badge (JSON)").set_input_files(badge_file)
+    page.get_by_label("Fichier du badge (JSON, ou image PNG ou SVG)").set_input_files(badge_file)
     page.get_by_role("button", name="Vérifier le badge").click()
     page.get_by_role("status").filter(has_text="Badge révoqué par son émetteur").wait_for()
     assert_accessible(page)

@@ -58,8 +58,9 @@ def test_statistics_from_the_nav_filtered_by_year_and_pathway(
     assert [r.inner_text().split("\t")[0] for r in pathways.locator("tbody tr").all()] == [
         "Formation"
     ]
-    export = page.get_by_role("link", name=re.compile("^Exporter ces tableaux"))
-    assert "annee=2025" in export.get_attribute("href")
+    for kind in ("classeur XLSX", "archive ZIP"):
+        export = page.get_by_role("link", name=re.compile(rf"^Exporter ces tableaux \({kind}"))
+        assert "annee=2025" in export.get_attribute("href")
     assert_accessible(page)
 
     page.get_by_label("Année de délibération", exact=True).fill("25")

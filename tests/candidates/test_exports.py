@@ -1,4 +1,5 @@
-"""Candidacy exports: formula injection neutralised in CSV and XLSX, constant query count."""
+"""Candidacy exports: formula injection neutralised in CSV (a quote only where a spreadsheet
+would run the cell) and impossible in XLSX (text cells, values intact), constant query count."""
 
 import csv
 import io
@@ -59,8 +60,11 @@ def column(name: str) -> int:
     ("value", "expected"),
     [
         ("=1+1", "'=1+1"),
-        ("+33", "'+33"),
-        ("-2", "'-2"),
+        ("+33 6 01 02 03 04", "'+33 6 01 02 03 04"),
+        ("-2+3", "'-2+3"),
+        ("+33612345678", "+33612345678"),  # a plain number: read as one, never run
+        ("-12,5", "-12,5"),
+        ("-", "'-"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
@@ -94,16 +98,18 @@ def test_csv_cells_that_look_like_formulas_get_a_quote(hostile):
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
 
 
-def test_xlsx_has_no_formula_and_real_dates(hostile):
+def test_xlsx_has_no_formula_text_cells_intact_and_real_dates(hostile):
     data = export_candidacies(Candidacy.objects.all(), "xlsx")
     sheet = load_workbook(io.BytesIO(data)).active
     header, row = list(sheet.iter_rows(min_row=1, max_row=2))
     assert [c.value for c in header] == list(HEADER)
     assert all(cell.data_type != "f" for cell in row)
-    assert row[column("adresse")].value == "'" + HOSTILE_ADDRESS
+    # Text cells, never evaluated: the values are exactly those entered, no quote added.
+    assert row[column("adresse")].value == HOSTILE_ADDRESS
     assert row[column("adresse")].data_type == "s"
-    assert row[column("partenaire")].value == "'" + HOSTILE_PARTNER
-    assert row[column("telephone")].value == "'+33 6 01 02 03 04"
+    assert row[column("partenaire")].value == HOSTILE_PARTNER
+    assert row[column("telephone")].value == "+33 6 01 02 03 04"
+    assert row[column("ville")].value == "@SUM(1+1)" and row[column("ville")].data_type == "s"
     assert row[column("date_naissance")].value == datetime(1990, 3, 14)  # noqa: DTZ001
     assert row[column("date_naissance")].number_format == "DD/MM/YYYY"
     assert row[column("version_referentiel")].value == 1
@@ -151,3 +157,23 @@ def test_an_export_imports_again_and_the_quotes_are_removed(hostile, cohort, tmp
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="Format d'export inconnu"):
         export_candidacies(Candidacy.objects.all(), "ods")
+
+
+def test_a_phone_stays_a_text_in_xlsx_and_unquoted_in_csv(ops_version, cohort):
+    """Read back by pandas (an independent reader): the phone is the text entered."""
+    import pandas as pd
+
+    person = factories.candidate(
+        cohort.certifier, birth_name="Durand", first_name="Léa", phone="+33612345678"
+    )
+    factories.candidacy(ops_version, person=person, cohort=cohort)
+    frame = pd.read_excel(
+        io.BytesIO(export_candidacies(Candidacy.objects.all(), "xlsx")), dtype=object
+    )
+    assert frame.loc[0, "telephone"] == "+33612345678"
+    sheet = load_workbook(io.BytesIO(export_candidacies(Candidacy.objects.all(), "xlsx"))).active
+    assert sheet.cell(row=2, column=column("telephone") + 1).data_type == "s"
+    text = export_candidacies(Candidacy.objects.all(), "csv").decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
+    assert row[column("telephone")] == "+33612345678"  # no quote: not a formula
+    assert row[column("promotion")] == "'+Promo"  # a formula-like text: quoted

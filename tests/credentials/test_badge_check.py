@@ -50,7 +50,15 @@ def test_one_changed_field_is_refused():
 def test_the_tampered_fixture_is_refused():
     path = FIXTURES / "v2__ed25519__didKey__legacy-noStatus-noExpiry-tampered.json"
     result = badge_check.check(json.loads(path.read_text(encoding="utf-8")))
-    assert not result.signature_ok and "Suite de preuve non prise en charge" in result.signature
+    assert not result.signature_ok and "Preuve non prise en charge" in result.signature
+    assert result.verdict == "Preuve non prise en charge : ce badge ne peut pas être vérifié ici"
+
+
+def test_a_valid_proof_set_is_valid_with_its_other_proof_named():
+    path = FIXTURES / "v2__bothSignatureTypes__didkey__legacy-noStatus-noExpiry.json"
+    result = badge_check.check(json.loads(path.read_text(encoding="utf-8")))
+    assert result.valid and result.verdict == "Badge valide"
+    assert "non vérifiée : Ed25519Signature2020" in result.notes[0]
 
 
 @pytest.mark.django_db

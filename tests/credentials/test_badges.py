@@ -13,7 +13,7 @@ from acquis.credentials.models import IssuedCredential
 from acquis.juries.models import Decision
 from tests.juries import factories as jf
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "openbadges"
+DATA = Path(__file__).resolve().parents[1] / "data" / "openbadges"
 FIXTURES = DATA / "vc-test-fixtures"
 PREFIX = "v2__dataIntegrityProof__didKey__legacyRegistry-"
 VERIFIABLE = [
@@ -63,14 +63,45 @@ def test_one_field_changed_fails(name):
     assert result.reason == "Signature invalide : le justificatif a été modifié ou mal signé."
 
 
-def test_the_tampered_fixture_of_another_suite_is_rejected():
+def test_the_tampered_fixture_of_another_suite_is_not_accepted():
     path = FIXTURES / "v2__ed25519__didKey__legacy-noStatus-noExpiry-tampered.json"
     result = badges.verify(json.loads(path.read_text()))
-    assert not result.ok
+    assert not result.ok and result.unsupported
     assert result.reason == (
-        "Suite de preuve non prise en charge : Ed25519Signature2020 "
-        "(seule DataIntegrityProof eddsa-rdfc-2022 est acceptée)."
+        "Preuve non prise en charge : Ed25519Signature2020 "
+        "(seule DataIntegrityProof eddsa-rdfc-2022 est vérifiée ici)."
     )
+
+
+BOTH = FIXTURES / "v2__bothSignatureTypes__didkey__legacy-noStatus-noExpiry.json"
+
+
+def test_a_proof_set_is_valid_by_its_eddsa_rdfc_2022_proof():
+    """The same credential signed with eddsa-rdfc-2022 and with Ed25519Signature2020: the
+    first proof is checked, the second named as not checked."""
+    result = badges.verify(json.loads(BOTH.read_text()))
+    assert result.ok, result.reason
+    assert not result.unsupported
+    assert result.notes == [
+        "Preuve non prise en charge, non vérifiée : Ed25519Signature2020 (la preuve "
+        "eddsa-rdfc-2022 suffit à établir la signature)."
+    ]
+
+
+def test_a_proof_set_with_one_field_changed_fails():
+    credential = json.loads(BOTH.read_text())
+    credential["name"] = "Autre badge"
+    result = badges.verify(credential)
+    assert not result.ok and not result.unsupported
+    assert result.reason == "Signature invalide : le justificatif a été modifié ou mal signé."
+
+
+def test_an_unknown_context_is_not_a_verdict():
+    credential = fixture("noStatus-noExpiry-minimal")
+    credential["@context"] = [*credential["@context"], "https://exemple.fr/contexte.json"]
+    result = badges.verify(credential)
+    assert not result.ok and result.unsupported
+    assert result.reason.startswith("Preuve non vérifiable ici : Contexte JSON-LD")
 
 
 def test_unsigned_and_foreign_key_credentials_are_rejected():

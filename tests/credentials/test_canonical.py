@@ -6,7 +6,7 @@ import pytest
 
 from acquis.credentials import canonical
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "openbadges" / "test-vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "openbadges" / "test-vectors"
 
 # The unsigned credential and proof configuration of the OB 3.0 specification's test vectors
 # (Appendix "Test Vectors", eddsa-rdfc-2022), whose canonical N-Quads are the saved files.

@@ -60,7 +60,7 @@ def test_badges_signed_under_did_web_verify_and_match_the_schema(web, ops_versio
     assert document["proof"][0]["verificationMethod"].startswith("did:web:acquis.ops-conseil.fr#z")
     assert badges.verify(document).ok
     schema_validator().validate(document)
-    listed = status_list.status_list_credential(issued[0].certifier.badge_status_list)
+    listed = status_list.status_list_credential(issued[0].status_list)
     assert listed["issuer"] == "did:web:acquis.ops-conseil.fr" and badges.verify(listed).ok
     response = client.get("/.well-known/did.json")
     assert response.status_code == 200

@@ -36,17 +36,18 @@ def test_encoding_is_multibase_base64url_of_gzip():
 
 @pytest.mark.django_db
 def test_indexes_follow_each_other_and_stop_when_full(certifier):
-    assert [status_list.allocate_index(certifier) for _ in range(3)] == [0, 1, 2]
+    listed = status_list.lock(certifier)
+    assert [status_list.allocate_index(listed) for _ in range(3)] == [0, 1, 2]
     StatusList.objects.filter(certifier=certifier).update(size=3)
     with pytest.raises(status_list.StatusListError) as error:
-        status_list.allocate_index(certifier)
+        status_list.allocate_index(listed)
     assert str(error.value).startswith("Liste de statuts pleine (3 badges) pour OPS Conseil")
 
 
 @pytest.mark.django_db
 def test_the_published_list_is_signed_and_at_least_16_kib(certifier):
-    status_list.allocate_index(certifier)
-    listed = StatusList.objects.get(certifier=certifier)
+    listed = status_list.lock(certifier)
+    status_list.allocate_index(listed)
     credential = status_list.status_list_credential(listed)
     assert credential["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     subject = credential["credentialSubject"]

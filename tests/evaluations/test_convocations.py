@@ -85,7 +85,7 @@ def test_candidates_and_jurors_get_an_email_with_the_calendar(confirmed, accommo
     ((name, content, mimetype),) = message.attachments
     assert name == "convocation.ics" and mimetype.startswith("text/calendar")
     _, (event,) = _events(content)
-    assert str(event["uid"]) == f"slot-{slot.pk}@acquis"
+    assert str(event["uid"]) == convocations.candidate_uid(slot)
     juror_mail = by_recipient[confirmed.panel.first().juror.user.email]
     assert juror_mail.subject == "Convocation : jury d'évaluation du 15/12/2026"
     assert "09:00–10:20 : E1" in juror_mail.body and "(+20 min, aménagement)" in juror_mail.body
@@ -157,7 +157,8 @@ def test_the_slot_calendar_parses_back_in_paris_time_with_the_extra_time(confirm
     assert str(event["status"]) == "CONFIRMED"
     # Stable UID: a second file updates the same event in the candidate's calendar.
     _, (again,) = _events(slot_calendar(slot))
-    assert again["uid"] == event["uid"] == f"slot-{slot.pk}@acquis"
+    assert again["uid"] == event["uid"] == convocations.candidate_uid(slot)
+    assert again["sequence"] == event["sequence"] == 0  # nothing changed: same revision
 
 
 def test_the_juror_calendar_holds_only_the_slots_they_assess(ops_version, accommodated):
@@ -169,13 +170,13 @@ def test_the_juror_calendar_holds_only_the_slots_they_assess(ops_version, accomm
     services.declare_conflict(pro, candidate=other.candidate, kind=ConflictKind.TRAINED)
     services.confirm_panel(session)
     _, events = _events(juror_calendar(session, pro))
-    assert [str(e["uid"]) for e in events] == [f"slot-{first.pk}@acquis"]
+    assert [str(e["uid"]) for e in events] == [convocations.juror_uid(first, pro)]
     assert "Temps supplémentaire : 20 min" in str(events[0]["description"])
     rep = session.panel.get(juror__represents_certifier=True).juror
     _, events = _events(juror_calendar(session, rep))
     assert [str(e["uid"]) for e in events] == [
-        f"slot-{first.pk}@acquis",
-        f"slot-{second.pk}@acquis",
+        convocations.juror_uid(first, rep),
+        convocations.juror_uid(second, rep),
     ]
 
 

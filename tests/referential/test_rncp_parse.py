@@ -23,7 +23,7 @@ from acquis.referential.rncp import (
     split_competencies,
 )
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "rncp"
+DATA = Path(__file__).resolve().parents[1] / "data" / "rncp"
 RNCP_SAMPLE = DATA / "export_fiches_RNCP_v4.1_sample.xml"
 RS_SAMPLE = DATA / "export_fiches_RS_v4.1_sample.xml"
 
@@ -390,8 +390,8 @@ def test_any_block_content_gives_a_valid_document(texts, codes, titles):
         ("1 - Préparer la séance 2 - Animer la séance", ["Préparer la séance", "Animer la séance"]),
         ("1 : Préparer la séance 2 : Animer la séance", ["Préparer la séance", "Animer la séance"]),
         (
-            "1.1 Recueillir le besoin 1.1.1 Auditer les acteurs 1.2 Rédiger le cahier",
-            ["Recueillir le besoin", "Auditer les acteurs", "Rédiger le cahier"],
+            "1.1 Recueillir le besoin 1.2 Rédiger le cahier 1.3 Tester le code",
+            ["Recueillir le besoin", "Rédiger le cahier", "Tester le code"],
         ),
         # semicolons
         (
@@ -460,11 +460,21 @@ def test_split_prefixes_items_with_their_sub_heading():
             "Préparer et réaliser des mesures Analyser et interpréter des résultats",
             ["Préparer et réaliser des mesures", "Analyser et interpréter des résultats"],
         ),
-        # a long introduction set aside
+        # a long introduction kept: folded into the items it introduces
         (
             "En mobilisant une analyse du contexte organisationnel et humain de la structure :"
             "\nC1. Réaliser un diagnostic\nC2. Piloter le plan",
-            ["Réaliser un diagnostic", "Piloter le plan"],
+            [
+                "En mobilisant une analyse du contexte organisationnel et humain de la "
+                "structure : Réaliser un diagnostic",
+                "En mobilisant une analyse du contexte organisationnel et humain de la "
+                "structure : Piloter le plan",
+            ],
+        ),
+        # a numbered parent over its own items: folded into them
+        (
+            "1.1 Recueillir le besoin 1.1.1 Auditer les acteurs 1.2 Rédiger le cahier",
+            ["Recueillir le besoin : Auditer les acteurs", "Rédiger le cahier"],
         ),
         # very short item
         (

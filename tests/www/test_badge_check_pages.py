@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from acquis.credentials import badges
-from tests.credentials.test_badges import fixture
+from tests.credentials.test_badges import FIXTURES, fixture
 from tests.juries import factories as jf
 
 URL = "/badges/verifier/"
@@ -27,7 +27,9 @@ def test_the_url():
 def test_the_form_is_offered_to_anyone(client):
     page = text(client.get(URL))
     assert "Vérifier un badge numérique" in page
-    assert "Fichier du badge (JSON)" in page and "Ou collez le contenu du badge" in page
+    assert "Fichier du badge (JSON, ou image PNG ou SVG)" in page
+    assert "Ou collez le contenu du badge" in page
+    assert "Adresse électronique du titulaire (facultatif)" in page
 
 
 @pytest.mark.django_db
@@ -39,6 +41,15 @@ def test_an_uploaded_real_badge_is_valid(client):
     assert response.status_code == 200
     page = text(response)
     assert "Badge valide" in page and "Signature valide." in page
+
+
+def test_a_multi_proof_badge_is_valid_and_its_other_proof_named(client):
+    both = FIXTURES / "v2__bothSignatureTypes__didkey__legacy-noStatus-noExpiry.json"
+    response = client.post(URL, {"content": both.read_text(encoding="utf-8")})
+    page = text(response)
+    assert response.status_code == 200
+    assert "Badge valide" in page and "non valide" not in page
+    assert "Preuve non prise en charge, non vérifiée : Ed25519Signature2020" in page
 
 
 @pytest.mark.django_db

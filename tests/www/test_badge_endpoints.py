@@ -15,7 +15,7 @@ from tests.credentials.test_badges import (
 )
 
 pytestmark = pytest.mark.django_db
-SCHEMA = Path(__file__).resolve().parents[3] / "shared/data/openbadges/schema"
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "openbadges" / "schema"
 
 
 def test_issuer_profile_is_a_valid_ob_profile(client, certifier, badge_key):  # noqa: F811
@@ -38,7 +38,7 @@ def test_status_list_shows_a_revocation(client, signed):  # noqa: F811
     total, _, _ = signed
     title = badges.issue_for_decision(total, actor=None)[0]
     url = title.document["credentialStatus"]["statusListCredential"]
-    path = reverse("badge_status_list", args=[total.deliberation.certifier_id])
+    path = reverse("badge_status_list", args=[title.status_list.key])
     assert url == "https://acquis.example.fr" + path
 
     def bit() -> bool:
@@ -54,16 +54,16 @@ def test_status_list_shows_a_revocation(client, signed):  # noqa: F811
 
 def test_status_list_404_without_a_list(client, certifier):
     assert not StatusList.objects.exists()
-    assert client.get(reverse("badge_status_list", args=[certifier.pk])).status_code == 404
+    assert client.get(reverse("badge_status_list", args=[str(certifier.pk)])).status_code == 404
     assert client.post(reverse("badge_issuer_profile", args=[certifier.pk])).status_code == 405
 
 
 def test_without_a_signing_key_the_endpoints_say_so(client, certifier, settings, tmp_path):
     settings.ACQUIS_BADGE_KEY = ""
     settings.ACQUIS_BADGE_KEY_FILE = tmp_path / "absente.key"
-    StatusList.objects.create(certifier=certifier)
-    for name in ("badge_issuer_profile", "badge_status_list"):
-        response = client.get(reverse(name, args=[certifier.pk]))
+    listed = StatusList.objects.create(certifier=certifier, issuer="did:key:z6Mk", key="liste")
+    for name, arg in (("badge_issuer_profile", certifier.pk), ("badge_status_list", listed.key)):
+        response = client.get(reverse(name, args=[arg]))
         assert response.status_code == 503, name
         text = response.content.decode()
         assert "Service des badges indisponible" in text and "acquis credentials keygen" in text

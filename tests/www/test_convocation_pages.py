@@ -10,7 +10,7 @@ from icalendar import Calendar
 from acquis.candidates import services as candidate_services
 from acquis.candidates.enums import AccommodationKind
 from acquis.candidates.portal import give_portal_access
-from acquis.evaluations import planning, services
+from acquis.evaluations import convocations, planning, services
 from acquis.evaluations.convocations import send_convocations
 from acquis.evaluations.enums import ConflictKind
 from tests import evaluation_factories as ef
@@ -91,7 +91,7 @@ def test_the_candidate_sees_a_slot_only_once_convoked(client, personas, session_
     assert response["Content-Type"] == "text/calendar"
     assert "attachment;" in response["Content-Disposition"]
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    assert str(event["uid"]) == f"slot-{mine.pk}@acquis"
+    assert str(event["uid"]) == convocations.candidate_uid(mine)
     # Someone else's slot, even convoked, is hidden.
     for name in ("candidate_convocation", "candidate_convocation_ics"):
         assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
@@ -127,7 +127,8 @@ def test_the_juror_sees_accommodations_and_their_convocation(client, personas, s
     response = client.get(reverse("jury_convocation_ics", args=[session.pk]))
     assert response["Content-Type"] == "text/calendar"
     uids = [str(e["uid"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
-    assert uids == [f"slot-{mine.pk}@acquis", f"slot-{theirs.pk}@acquis"]
+    juror = personas["jure"].juror_profile
+    assert uids == [convocations.juror_uid(mine, juror), convocations.juror_uid(theirs, juror)]
 
 
 def test_a_juror_gets_404_for_a_session_they_do_not_assess(

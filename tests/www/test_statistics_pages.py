@@ -1,11 +1,12 @@
-"""The statistics page and its CSV export through the test client: figures, charts and
-their tables, filters, French errors on bad input, and another certifier's isolation."""
+"""The statistics page and its data files through the test client: figures, charts and
+their tables, filters, French errors on bad input, and another certifier's isolation. The
+files (XLSX, ZIP of CSV) are read back by pandas, as a data analyst would."""
 
-import codecs
-import csv
 import html as html_lib
 import io
+import math
 import re
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ from tests.exports.statistics_factories import signed_rows, world_fixture
 pytestmark = pytest.mark.django_db
 world = world_fixture()
 PAGE = reverse("staff_statistics")
-CSV = reverse("staff_statistics_export")
+EXPORT = reverse("staff_statistics_export")
 
 
 def login(client, user):
@@ -37,22 +38,18 @@ def text(response) -> str:
     return html_lib.unescape(response.content.decode())
 
 
-def sections(response) -> dict[str, list[list[str]]]:
-    """The CSV as {table title: rows (header first)}; the heading lines under ""."""
-    assert response.content.startswith(codecs.BOM_UTF8)
-    text = response.content.decode("utf-8-sig")
-    found, current = {"": []}, ""
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    for index, row in enumerate(rows):
-        if not row:
-            current = None
-        elif current is None:
-            current = row[0]
-            found[current] = []
-        else:
-            found[current].append(row)
-        assert index == 0 or "\ufeff" not in "".join(row)
-    return found
+def frames(response) -> dict:
+    """Every table of an export as pandas reads it: the XLSX's sheets, or the ZIP's CSVs."""
+    import pandas as pd
+
+    data = io.BytesIO(response.content)
+    if response["Content-Type"] == "application/zip":
+        with zipfile.ZipFile(data) as archive:
+            return {
+                name.removesuffix(".csv"): pd.read_csv(archive.open(name), keep_default_na=False)
+                for name in archive.namelist()
+            }
+    return pd.read_excel(data, sheet_name=None)
 
 
 def test_the_page_shows_figures_charts_and_their_tables(manager):
@@ -90,8 +87,9 @@ def test_filter_by_year_and_pathway(manager):
     report = response.context["report"]
     assert [o.label for o in report.by_pathway] == ["VAE"]
     assert (report.overall.decisions, report.overall.partial) == (1, 1)
-    html = text(response)
-    assert 'href="/gestion/statistiques/export.csv?voie=vae"' in html
+    html = response.content.decode()
+    assert 'href="/gestion/statistiques/export?format=xlsx&amp;voie=vae"' in html
+    assert 'href="/gestion/statistiques/export?format=zip&amp;voie=vae"' in html
     response = manager.get(PAGE, {"du": "2026-01-01", "au": "2026-01-31"})
     assert response.context["report"].overall.total == 1  # the correction only
 
@@ -129,59 +127,79 @@ def test_bad_filters_are_refused_in_french_naming_the_field(manager, query, mess
     assert message in html
     assert 'role="alert"' in html
     assert "report" not in response.context  # no figure computed on wrong filters
-    export = manager.get(CSV, query)
+    export = manager.get(EXPORT, query)
     assert export.status_code == 400
     assert export["Content-Type"] == "text/plain; charset=utf-8"
     assert message in export.content.decode()
 
 
-def test_the_csv_has_the_same_tables(manager):
-    response = manager.get(CSV, {"annee": "2025"})
+TABLES = [
+    "a-propos",
+    "chiffres",
+    "candidatures",
+    "decisions",
+    "blocs",
+    "voies",
+    "promotions",
+    "partenaires",
+    "deliberations",
+    "sessions",
+]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "zip"])
+def test_the_files_hold_one_tidy_table_each(manager, fmt):
+    response = manager.get(EXPORT, {"annee": "2025", "format": fmt})
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert re.fullmatch(
-        r'attachment; filename="statistiques-\d{4}-\d{2}-\d{2}\.csv"',
+        rf'attachment; filename="statistiques-\d{{4}}-\d{{2}}-\d{{2}}\.{fmt}"',
         response["Content-Disposition"],
     )
-    found = sections(response)
-    heading = [row[0] for row in found[""]]
-    assert heading[0] == "Statistiques de certification — OPS Conseil"
-    assert heading[2] == "Filtres : Période : du 01/01/2025 au 31/12/2025"
-    assert list(found) == [
-        "",
-        "Chiffres clés",
-        "Candidatures par état et voie d'accès",
-        "Décisions en vigueur par type",
-        "Réussite par bloc de compétences",
-        "Réussite par voie d'accès",
-        "Réussite par promotion",
-        "Réussite par organisme partenaire",
-        "Réussite par délibération du jury",
-        "Résultats des épreuves par session d'évaluation",
+    found = frames(response)
+    assert list(found) == TABLES
+    about = dict(zip(found["a-propos"]["Élément"], found["a-propos"]["Valeur"], strict=True))
+    assert about["Certificateur"] == "OPS Conseil"
+    assert about["Filtres"] == "Période : du 01/01/2025 au 31/12/2025"
+    assert about["Tableau « blocs »"] == "Réussite par bloc de compétences"
+    decisions = found["decisions"]
+    assert list(decisions.columns) == ["Décision", "Nombre", "Part des décisions (%)"]
+    assert decisions.to_dict("records") == [  # no total row: tidy
+        {"Décision": "Validation totale", "Nombre": 1, "Part des décisions (%)": 25.0},
+        {"Décision": "Validation partielle", "Nombre": 2, "Part des décisions (%)": 50.0},
+        {"Décision": "Refus de validation", "Nombre": 1, "Part des décisions (%)": 25.0},
     ]
-    assert found["Décisions en vigueur par type"] == [
-        ["Décision", "Nombre", "Part des décisions"],
-        ["Validation totale", "1", "25,0"],
-        ["Validation partielle", "2", "50,0"],
-        ["Refus de validation", "1", "25,0"],
-        ["Total", "4", "100,0"],
-    ]
-    blocks = {row[0]: row for row in found["Réussite par bloc de compétences"][1:]}
-    assert blocks["B3"][3:] == ["4", "1", "25,0"]  # D1: only the total validated B3
-    pathways = found["Réussite par voie d'accès"]
-    assert pathways[0][6] == "Taux d'obtention du titre"
-    free = next(row for row in pathways if row[0] == "Candidat libre")
-    assert free[6] == ""  # not computable: no candidacy aiming at the title
+    assert decisions["Nombre"].dtype.kind == "i" and decisions.iloc[:, 2].dtype.kind in "if"
+    blocks = found["blocs"].set_index("Bloc")
+    assert (
+        blocks.loc["B3", "Blocs décidés"] == 4 and blocks.loc["B3", "Taux de réussite (%)"] == 25.0
+    )
+    key = found["chiffres"]
+    assert len(key) == 1 and key.loc[0, "Décisions en vigueur"] == 4
+    pathways = found["voies"].set_index("Voie d'accès")
+    free = pathways.loc["Candidat libre", "Taux d'obtention du titre (%)"]
+    assert free == "" if fmt == "zip" else math.isnan(free)  # not computable: empty
 
 
-def test_csv_cells_cannot_run_as_formulas(client, world):
+def test_an_unknown_format_is_refused_in_french(manager):
+    response = manager.get(EXPORT, {"format": "ods"})
+    assert response.status_code == 400
+    assert "format « ods » inconnu (xlsx ou zip)" in response.content.decode()
+
+
+def test_file_cells_cannot_run_as_formulas(client, world):
     hostile = ensure_certifier(name="Certificateur piégé")
     admin = make_user("piege@test.fr", hostile, Role.ADMIN)
     # Two decisions: the second candidacy is in the cohort (signed_rows alternates).
     signed_rows(world.total.version, hostile, 2, cohort_name='=HYPERLINK("http://x")')
     login(client, admin)
-    cohorts = [row[0] for row in sections(client.get(CSV))["Réussite par promotion"][1:]]
-    assert cohorts == ['\'=HYPERLINK("http://x")', "Sans promotion"]
+    from openpyxl import load_workbook
+
+    xlsx = client.get(EXPORT, {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content))["promotions"]
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")  # text, intact
+    cohorts = frames(client.get(EXPORT, {"format": "zip"}))["promotions"]["Promotion"]
+    assert list(cohorts) == ['\'=HYPERLINK("http://x")', "Sans promotion"]  # quoted in CSV
 
 
 def test_another_certifier_sees_only_its_own(client, personas, world):
@@ -196,15 +214,15 @@ def test_another_certifier_sees_only_its_own(client, personas, world):
     # Our cohort cannot be picked to peek at our figures.
     response = client.get(PAGE, {"promotion": world.cohort.pk})
     assert "Promotion : choix inconnu." in text(response)
-    assert client.get(CSV, {"promotion": world.cohort.pk}).status_code == 400
+    assert client.get(EXPORT, {"promotion": world.cohort.pk}).status_code == 400
     # Their own decision is theirs alone.
     signed_rows(world.total.version, other.staff_certifiers().get(), 1, cohort_name="Leur promo")
     response = client.get(PAGE)
     assert response.context["report"].overall.decisions == 1
-    found = sections(client.get(CSV))
-    assert found[""][0] == ["Statistiques de certification — Autre Certificateur"]
-    assert [row[0] for row in found["Réussite par délibération du jury"][1:]] == ["Jury mesuré"]
-    assert "Promotion Lyon 2025" not in client.get(CSV).content.decode("utf-8-sig")
+    found = frames(client.get(EXPORT, {"format": "zip"}))
+    assert found["a-propos"].loc[0].tolist() == ["Certificateur", "Autre Certificateur"]
+    assert list(found["deliberations"]["Délibération"]) == ["Jury mesuré"]
+    assert "Promotion Lyon 2025" not in set(found["promotions"]["Promotion"])
 
 
 def test_the_filter_choices_are_the_certifiers_own(client, personas, world):

@@ -11,5 +11,12 @@ urlpatterns = [
         v.candidate_issued_document,
         name="candidate_issued_document",
     ),
+    path(
+        "documents-delivres/<int:pk>/europass.jsonld",
+        v.candidate_document_europass,
+        name="candidate_document_europass",
+    ),
     path("badges/<int:pk>/", v.candidate_badge, name="candidate_badge"),
+    path("badges/<int:pk>/partager/", v.candidate_badge_share, name="candidate_badge_share"),
+    path("badges/<int:pk>/image.<str:fmt>", v.candidate_badge_image, name="candidate_badge_image"),
 ]

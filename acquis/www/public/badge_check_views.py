@@ -13,14 +13,20 @@ from acquis.security.network import client_ip
 
 class BadgeForm(forms.Form):
     file = forms.FileField(
-        label="Fichier du badge (JSON)",
+        label="Fichier du badge (JSON, ou image PNG ou SVG)",
         required=False,
-        help_text="Le fichier « badge-….json » reçu du titulaire.",
+        help_text="Le fichier « badge-….json », ou l'image du badge, reçu du titulaire.",
     )
     content = forms.CharField(
         label="Ou collez le contenu du badge",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Adresse électronique du titulaire (facultatif)",
+        required=False,
+        help_text="Pour vérifier que le badge est bien le sien : l'adresse n'est pas lisible "
+        "dans le badge, seule son empreinte y figure.",
     )
 
     def clean(self):
@@ -59,7 +65,9 @@ def check_badge(request):
     form = BadgeForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if posted and form.is_valid():
-        result = badge_check.check(form.cleaned_data["credential"])
+        result = badge_check.check(
+            form.cleaned_data["credential"], email=form.cleaned_data.get("email") or ""
+        )
     status = 400 if form.errors else 200
     return render(
         request, "www/public/badge_check.html", {"form": form, "result": result}, status=status

@@ -16,8 +16,15 @@ urlpatterns = [
         badge_views.issuer_profile,
         name="badge_issuer_profile",
     ),
+    # The design of an achievement (OB 3.0 Achievement.image): "titre" or a block code.
     path(
-        "badges/statuts/<int:certifier_id>",
+        "badges/images/<int:version_id>/<slug:part>.svg",
+        badge_views.achievement_image,
+        name="badge_achievement_image",
+    ),
+    # One list per certifier and issuer identity; <key> is written into the badges.
+    path(
+        "badges/statuts/<slug:key>",
         badge_views.status_list_credential,
         name="badge_status_list",
     ),

@@ -3,7 +3,8 @@ document of the installation's did:web.
 
 Both are public JSON (any wallet or verifier fetches them without an account): the Profile
 (OB 3.0 §B.2.6) identified by the installation's did:key, and the signed
-BitstringStatusListCredential (Bitstring Status List v1.0 §2.2) of the certifier's badges.
+BitstringStatusListCredential (Bitstring Status List v1.0 §2.2) of a certifier's badges of one
+issuer identity, signed by that issuer.
 """
 
 import json
@@ -45,11 +46,10 @@ def issuer_profile(request, certifier_id: int):
 
 
 @require_GET
-def status_list_credential(request, certifier_id: int):
-    found = StatusList.objects.select_related("certifier").filter(certifier_id=certifier_id)
-    listed = found.first()
+def status_list_credential(request, key: str):
+    listed = StatusList.objects.select_related("certifier").filter(key=key).first()
     if listed is None:
-        raise Http404("Aucune liste de statuts pour ce certificateur.")
+        raise Http404("Aucune liste de statuts à cette adresse.")
     try:
         document = status_list.status_list_credential(listed)
     except badges.BadgeError as error:
@@ -74,4 +74,35 @@ def did_document(request):
         return _unavailable(error)
     response = _json(document, "application/did+ld+json")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def achievement_image(request, version_id: int, part: str):
+    """The design of an achievement (OB 3.0 Achievement.image), SVG, for the versions whose
+    badges were issued: "titre" for the title, or a block code."""
+    from acquis.credentials import badge_images
+    from acquis.credentials.models import IssuedCredential
+    from acquis.referential.models import CertificationVersion
+
+    version = get_object_or_404(CertificationVersion, pk=version_id)
+    issued = IssuedCredential.objects.filter(decision__deliberation__version=version)
+    if part == "titre":
+        if not issued.filter(block__isnull=True).exists():
+            raise Http404("Aucun badge de ce titre.")
+        data = badge_images.design_data(
+            kind="title", code="", title=version.title, certifier=version.certifier_name
+        )
+    else:
+        block = version.blocks.filter(code=part).first()
+        if block is None or not issued.filter(block=block).exists():
+            raise Http404("Aucun badge de ce bloc.")
+        data = badge_images.design_data(
+            kind="block", code=block.code, title=block.title, certifier=version.certifier_name
+        )
+    svg = badge_images.render(data, "svg")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -20,6 +20,11 @@ urlpatterns = [
         v.staff_document_reissue,
         name="staff_document_reissue",
     ),
+    path(
+        "documents-delivres/<int:pk>/europass.jsonld",
+        v.staff_document_europass,
+        name="staff_document_europass",
+    ),
     path("badges/<int:pk>/", v.staff_badge_detail, name="staff_badge_detail"),
     path("badges/<int:pk>/telecharger/", v.staff_badge_download, name="staff_badge_download"),
     path("badges/<int:pk>/revoquer/", v.staff_badge_revoke, name="staff_badge_revoke"),

@@ -13,7 +13,7 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -82,6 +82,7 @@ def _document_page(
         "document": document,
         "verify_url": documents.verify_url(document.verification_code),
         "reissuable": document.kind in revocation.REISSUABLE and document.revoked_at is None,
+        "europass": document.kind in revocation.REISSUABLE and document.revoked_at is None,
         "badges": decision_badges,
         "history": AuditEvent.objects.for_object(document).select_related("actor"),
         "revoke_form": revoke_form or RevocationForm(prefix="revoke"),
@@ -191,3 +192,29 @@ def staff_badge_revoke(request, pk):
         return _badge_page(request, credential, refusal=str(error), status=400)
     messages.success(request, f"Le badge « {badge_label(credential)} » est révoqué.")
     return redirect("staff_badge_detail", pk=credential.pk)
+
+
+def europass_download(document) -> HttpResponse:
+    """The document as a Europass credential (ELM 3.2, JSON-LD), shared with the portal; a
+    document that cannot be exported (a PV, a letter, a revoked one) is 404."""
+    from acquis.credentials import europass
+
+    try:
+        body = europass.credential(document)
+    except europass.EuropassError as error:
+        raise Http404(str(error)) from error
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        content_type="application/ld+json; charset=utf-8",
+    )
+    name = f"europass-{document.number or document.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.jsonld"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_required
+def staff_document_europass(request, pk):
+    return europass_download(access.get_or_404(_documents(request.user), pk=pk))

@@ -1,15 +1,12 @@
-"""The statistics as tables: the same rows on the page (under each chart) and in the CSV.
+"""The statistics as tables: the same rows on the page (under each chart) and in the data
+files (statistics_files.py).
 
 Cells are numbers, text or `Percent`; `display` writes them the French way for the page
-("66,7 %"), `csv_value` for a spreadsheet ("66,7", empty when not computable).
+("66,7 %"); the files keep them as numbers.
 """
 
-import codecs
-import csv
-import io
 from dataclasses import dataclass, field
 
-from acquis.candidates.exports import neutralise
 from acquis.exports.statistics import Outcome, Report
 
 NOT_COMPUTABLE = "non calculable"
@@ -33,12 +30,6 @@ def display(cell) -> str:
             return NOT_COMPUTABLE
         return f"{french_number(cell.value)}\u00a0%"
     return str(cell)
-
-
-def csv_value(cell):
-    if isinstance(cell, Percent):
-        return "" if cell.value is None else french_number(cell.value)
-    return neutralise(cell)
 
 
 @dataclass
@@ -210,21 +201,3 @@ def tables(report: Report) -> dict[str, Table]:
         sessions_table(report),
     ]
     return {table.slug: table for table in found}
-
-
-def to_csv(report: Report, *, heading: list[str]) -> bytes:
-    """Every table, one after the other (title line, header, rows), `;`-separated, with a
-    BOM: what a French spreadsheet opens directly (as acquis/candidates/exports.py)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    for line in heading:
-        writer.writerow([neutralise(line)])
-    for table in tables(report).values():
-        writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.columns)
-        for row in table.rows:
-            writer.writerow([csv_value(cell) for cell in row])
-        if table.footer is not None:
-            writer.writerow([csv_value(cell) for cell in table.footer])
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

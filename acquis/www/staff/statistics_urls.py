@@ -6,5 +6,5 @@ from acquis.www.staff import statistics_views as v
 
 urlpatterns = [
     path("statistiques/", v.statistics_page, name="staff_statistics"),
-    path("statistiques/export.csv", v.statistics_export, name="staff_statistics_export"),
+    path("statistiques/export", v.statistics_export, name="staff_statistics_export"),
 ]

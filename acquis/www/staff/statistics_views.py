@@ -1,4 +1,4 @@
-"""The certifier's statistics page and its CSV export, with the same GET filters.
+"""The certifier's statistics page and its data files (XLSX, ZIP of CSV), same GET filters.
 
 Thin views: the figures come from `acquis.exports.statistics`, for the staff user's
 certifiers only (`access.certifiers`); the filter choices are theirs too.
@@ -15,6 +15,7 @@ from acquis.security.exports import audit_export
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import statistics_charts as charts
+from acquis.www.staff import statistics_files as files
 from acquis.www.staff import statistics_tables as tables
 from acquis.www.staff.statistics_forms import StatisticsFilterForm
 
@@ -59,6 +60,15 @@ def statistics_page(request):
 
 @staff_required
 def statistics_export(request):
+    """The page's tables as data files, same filters: `?format=xlsx` (one sheet per table,
+    the default) or `?format=zip` (one CSV per table): statistics_files.py."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in files.CONTENT_TYPES:
+        return HttpResponse(
+            f"Export impossible : format « {fmt} » inconnu (xlsx ou zip).\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     form = _form(request)
     if not form.is_valid():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
@@ -68,14 +78,14 @@ def statistics_export(request):
     report = statistics.report(certifiers, form.filters())
     today = timezone.localdate()
     heading = [
-        "Statistiques de certification — " + ", ".join(c.name for c in certifiers.order_by("name")),
-        f"Établies le {today:%d/%m/%Y}",
-        "Filtres : " + (" ; ".join(report.filters.describe()) or "aucun"),
+        ("Certificateur", ", ".join(c.name for c in certifiers.order_by("name"))),
+        ("Établies le", today.isoformat()),
+        ("Filtres", " ; ".join(report.filters.describe()) or "aucun"),
     ]
-    response = HttpResponse(
-        tables.to_csv(report, heading=heading), content_type="text/csv; charset=utf-8"
-    )
-    audit_export(request, "statistics.csv")
-    response["Content-Disposition"] = f'attachment; filename="statistiques-{today.isoformat()}.csv"'
+    build = files.to_xlsx if fmt == "xlsx" else files.to_zip
+    response = HttpResponse(build(report, heading=heading), content_type=files.CONTENT_TYPES[fmt])
+    audit_export(request, f"statistics.{fmt}")
+    name = f"statistiques-{today.isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -13,8 +13,10 @@ def extend_context(ctx):
     # A key for this test only: the autouse `settings` fixture of tests/conftest.py is active,
     # so this assignment lands in its override layer and is dropped at teardown.
     settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
-    StatusList.objects.get_or_create(certifier=certifier)
-    return {"badge_certifier": certifier}
+    listed, _ = StatusList.objects.get_or_create(
+        certifier=certifier, issuer=badges.issuer_did(), defaults={"key": f"{certifier.pk}-m"}
+    )
+    return {"badge_certifier": certifier, "badge_status_list": listed}
 
 
 ENTRIES = {
@@ -23,7 +25,7 @@ ENTRIES = {
         PUBLIC,
     ),
     "badge_status_list": (
-        lambda ctx: reverse("badge_status_list", args=[ctx["badge_certifier"].pk]),
+        lambda ctx: reverse("badge_status_list", args=[ctx["badge_status_list"].key]),
         PUBLIC,
     ),
 }

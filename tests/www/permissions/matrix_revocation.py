@@ -7,7 +7,7 @@ the staff check passed."""
 from django.urls import reverse
 from django.utils import timezone
 
-from acquis.credentials.models import IssuedCredential
+from acquis.credentials.models import IssuedCredential, StatusList
 from tests.www.permissions.matrix_credentials_documents import CANDIDATE, _document
 from tests.www.permissions.roles import PUBLIC, STAFF, STAFF_OWN
 
@@ -27,6 +27,11 @@ def _badge(ctx) -> IssuedCredential:
             decision=document.decision,
             block=None,
             credential_id="urn:uuid:00000000-0000-4000-8000-000000000001",
+            status_list=StatusList.objects.get_or_create(
+                certifier=document.certifier,
+                issuer="did:key:z6MkMatrice",
+                defaults={"key": f"{document.certifier.pk}-matrice"},
+            )[0],
             status_index=0,
             document={"id": "urn:uuid:00000000-0000-4000-8000-000000000001", "name": "Titre"},
             issued_at=timezone.now(),
@@ -46,6 +51,21 @@ ENTRIES = {
     "staff_badge_download": (_url("staff_badge_download", _badge), STAFF_OWN),
     "staff_badge_revoke": (_url("staff_badge_revoke", _badge), POST_ONLY),
     "candidate_badge": (_url("candidate_badge", _badge), CANDIDATE),
+    # Showing a badge: the share page, the baked image, the Europass file of the document.
+    "candidate_badge_share": (_url("candidate_badge_share", _badge), CANDIDATE),
+    "candidate_badge_image": (
+        lambda ctx: reverse("candidate_badge_image", args=[_badge(ctx).pk, "png"]),
+        CANDIDATE,
+    ),
+    "candidate_document_europass": (_url("candidate_document_europass", _document), CANDIDATE),
+    "staff_document_europass": (_url("staff_document_europass", _document), STAFF_OWN),
+    # The public design of an achievement whose badges were issued (OB 3.0 Achievement.image).
+    "badge_achievement_image": (
+        lambda ctx: reverse(
+            "badge_achievement_image", args=[_badge(ctx).decision.deliberation.version_id, "titre"]
+        ),
+        PUBLIC,
+    ),
     # The public check of a badge file: anyone, signed in or not.
     "badge_check": (lambda ctx: reverse("badge_check"), PUBLIC),
 }
