@@ -183,6 +183,9 @@ class Slot(models.Model):
     )
     starts_at = models.DateTimeField("début")
     duration_minutes = models.PositiveSmallIntegerField("durée prévue (minutes)")
+    # The sitting's timed parts as planned ([{code, title, minutes, fixed}]): `fixed` is the
+    # referential's duration, never shortened (planning.plan_parts); empty without parts.
+    parts = models.JSONField("parties minutées", default=list, blank=True)
     extra_minutes = models.PositiveSmallIntegerField(
         "temps supplémentaire (minutes)", default=0, help_text="Aménagement d'épreuve."
     )
@@ -207,6 +210,16 @@ class Slot(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes + self.extra_minutes)
+
+    @property
+    def part_times(self) -> list[dict]:
+        """Each timed part with its start and end; the extra time follows the last part."""
+        start, times = self.starts_at, []
+        for part in self.parts:
+            end = start + timedelta(minutes=part["minutes"])
+            times.append(part | {"starts_at": start, "ends_at": end})
+            start = end
+        return times
 
 
 class SlotAssessor(models.Model):

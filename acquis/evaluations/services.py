@@ -160,7 +160,7 @@ def plan_session(
         date=on,
         place=place.strip(),
         remote=remote,
-        deliverables_due_at=deliverables_due_at or default_deliverables_due(on),
+        deliverables_due_at=deliverables_due_at or default_deliverables_due(on, version.rules),
     )
     record_event("session.planned", session, actor=actor, to_state=session.status)
     return session

@@ -65,9 +65,26 @@ class PanelMemberForm(forms.Form):
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _minutes(value) -> str:
+    return f"{value} min" if value else "durée à fixer"
+
+
+def fixed_durations(assessment) -> str:
+    """ "30 min" or, for timed parts, "animation … 30 min, puis présentation … durée à fixer"."""
+    if assessment.parts:
+        return ", puis ".join(
+            f"{part['title'][0].lower()}{part['title'][1:]} {_minutes(part['duration_minutes'])}"
+            for part in assessment.parts
+        )
+    return _minutes(assessment.duration_minutes) if assessment.duration_minutes else ""
+
+
 class AssessmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        fixed = f" ({obj.duration_minutes} min)" if obj.duration_minutes else ""
+        if obj.parts:
+            fixed = " (" + " + ".join(_minutes(p["duration_minutes"]) for p in obj.parts) + ")"
+        else:
+            fixed = f" ({obj.duration_minutes} min)" if obj.duration_minutes else ""
         return f"{obj.code} — {obj.title}{fixed}"
 
 
@@ -95,13 +112,18 @@ class SlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = assessments
         self.fields["candidacy"].queryset = candidacies
-        fixed = [f"{a.code} : {a.duration_minutes} min" for a in assessments if a.duration_minutes]
+        fixed = [f"{a.code} : {fixed_durations(a)}" for a in assessments if fixed_durations(a)]
         hint = "Le temps supplémentaire d'un aménagement s'ajoute de lui-même."
+        if any(a.parts for a in assessments):
+            hint = (
+                "Pour une épreuve en plusieurs parties, indiquez la durée totale : la partie "
+                "sans durée fixée prend le temps restant. " + hint
+            )
         if fixed:
             hint = (
-                "Laissez vide pour la durée fixée par le référentiel ("
-                + ", ".join(fixed)
-                + "). "
+                "Durées fixées par le référentiel, jamais raccourcies ("
+                + " ; ".join(fixed)
+                + ") : laissez vide quand la durée est entièrement fixée. "
                 + hint
             )
         self.fields["duration_minutes"].help_text = hint
