@@ -262,42 +262,59 @@ class SlotProblem:
 
 
 def _assign(session, slots) -> list[SlotProblem]:
-    """(Re)compute the assessors of the given slots; the problems that forbid them."""
-    from acquis.evaluations.services import conflict_with
+    """(Re)compute the assessors of the given slots; the problems that forbid them.
 
-    rules = session.version.rules.get("evaluation_panel") or {}
+    Each candidate is assessed as the source sets a panel: by the members with no link to
+    them (conflicts.conflicts), among whom the certifier's representative and at least
+    `min_professionals` professionals.
+    """
+    from acquis.evaluations import conflicts, eligibility
+
+    rules = eligibility.panel_rules(session.version)
     panel = [m.juror for m in session.panel.select_related("juror__user").order_by("pk")]
     problems: list[SlotProblem] = []
     SlotAssessor.objects.filter(slot__in=slots).delete()
+    linked = conflicts.conflicts(
+        [conflicts.person_of(juror) for juror in panel], [slot.candidacy for slot in slots]
+    )
     links = []
     for slot in slots:
         candidacy = slot.candidacy
-        assessors = []
-        for juror in panel:
-            if conflict_with(juror, candidacy) is None:
-                assessors.append(juror)
-        if not assessors:
-            problems.append(
-                SlotProblem(
-                    PanelRule.SLOT_ASSESSOR,
-                    f"{slot.assessment.code} de {candidacy.candidate} ({_when(slot)}) : aucun "
-                    "membre du jury sans lien avec le candidat.",
-                )
-            )
-        elif rules.get("certifier_representative_required") and not any(
-            j.represents_certifier for j in assessors
-        ):
-            problems.append(
-                SlotProblem(
-                    PanelRule.SLOT_ASSESSOR,
-                    f"{slot.assessment.code} de {candidacy.candidate} ({_when(slot)}) : le "
-                    "représentant du certificateur a un lien avec le candidat ; ajoutez un "
-                    "autre représentant.",
-                )
-            )
+        assessors = [j for j in panel if (j.user_id, candidacy.pk) not in linked]
+        problems += _slot_problems(slot, assessors, rules)
         links += [SlotAssessor(slot=slot, juror=j) for j in assessors]
     SlotAssessor.objects.bulk_create(links)
     problems += _juror_overlaps(session)
+    return problems
+
+
+def _slot_problems(slot, assessors, rules) -> list[SlotProblem]:
+    who = f"{slot.assessment.code} de {slot.candidacy.candidate} ({_when(slot)})"
+    if not assessors:
+        return [
+            SlotProblem(
+                PanelRule.SLOT_ASSESSOR, f"{who} : aucun membre du jury sans lien avec le candidat."
+            )
+        ]
+    problems = []
+    if rules.representative_required and not any(j.represents_certifier for j in assessors):
+        problems.append(
+            SlotProblem(
+                PanelRule.SLOT_ASSESSOR,
+                f"{who} : le représentant du certificateur a un lien avec le candidat ; ajoutez "
+                "un autre représentant.",
+            )
+        )
+    professionals = sum(1 for j in assessors if not j.represents_certifier)
+    if professionals < rules.min_professionals:
+        problems.append(
+            SlotProblem(
+                PanelRule.SLOT_ASSESSOR,
+                f"{who} : {professionals} professionnel(s) du secteur sans lien avec le "
+                f"candidat, {rules.min_professionals} exigé(s) en plus du représentant ; "
+                "ajoutez un professionnel au jury.",
+            )
+        )
     return problems
 
 

@@ -156,10 +156,17 @@ def test_confirming_assigns_assessors_without_linked_jurors(planned, ops_version
     slot = ef.slot(planned, candidacy)
     pro = planned.panel.get(juror__represents_certifier=False).juror
     services.declare_conflict(pro, candidate=candidacy.candidate, kind=ConflictKind.EMPLOYER)
+    # The representative alone would assess this candidate: refused, as for the panel.
+    with pytest.raises(EvaluationError) as exc:
+        services.confirm_panel(planned)
+    (problem,) = exc.value.problems
+    assert problem.rule == PanelRule.SLOT_ASSESSOR
+    assert "0 professionnel(s) du secteur sans lien avec le candidat, 1 exigé(s)" in problem.message
+    other = ef.juror(planned.certifier, ops_version)
+    services.add_panel_member(planned, other)
     services.confirm_panel(planned)
-    assert [j.pk for j in slot.assessors.all()] == [
-        planned.panel.get(juror__represents_certifier=True).juror_id
-    ]
+    representative = planned.panel.get(juror__represents_certifier=True).juror_id
+    assert sorted(j.pk for j in slot.assessors.all()) == sorted([representative, other.pk])
 
 
 def test_no_lawful_assessor_or_a_juror_in_two_places_refuses_the_panel(planned, ops_version):
