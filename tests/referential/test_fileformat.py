@@ -80,7 +80,7 @@ def test_the_training_sequence_and_the_tool_presentation_are_two_timed_parts(ops
 def test_panels_and_juries_read_their_parameters_from_the_file(ops):
     rules = ops["rules"]
     source = _collapse(SOURCE.read_text(encoding="utf-8"))
-    assert rules["sectors"] == [{"code": "insertion", "label": "secteur de l'insertion"}]
+    assert rules["sectors"] == [{"code": "insertion", "label": "Insertion"}]
     panel = rules["evaluation_panel"]
     assert (panel["sectors"], panel["min_professionals"]) == (["insertion"], 1)
     assert panel["representative"]["min_sector_experience_years"] is None
