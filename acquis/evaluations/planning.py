@@ -1,7 +1,7 @@
 """Verbs of a session's timetable: slots, who assesses each, opening and closing.
 
 A slot is one candidate convoked to one sitting (assessment) at a given time. Its assessors
-are the panel members with no link to the candidate (services.conflict_with); they are set
+are the panel members with no link to the candidate (conflicts.conflicts); they are set
 when the panel is confirmed (or when a slot is added to a confirmed panel), and the panel
 cannot be confirmed while a slot has no lawful assessor or a juror would be in two places.
 """
