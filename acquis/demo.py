@@ -293,14 +293,16 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
     held today (grids to fill) and an upcoming one whose panel the validator refuses."""
     today = date.today()  # noqa: DTZ011 - demo calendar in local dates
     trained_on = today - timedelta(days=180)  # before every demo session
+    # (user, role, years, represents the certifier, trained, structure)
     people = [
-        (juror_user, "Conseiller emploi", 7, False, True),
+        (juror_user, "Conseiller emploi", 7, False, True, "France Travail Lyon Part-Dieu"),
         (
             _user("representante@ops-conseil.demo", "Sophie", "Laurent", certifier, Role.JUROR),
             "Formatrice auprès d'un public en insertion",
             12,
             True,
             True,
+            "OPS Conseil",
         ),
         (
             _user("nouveau-jure@ops-conseil.demo", "Marc", "Petit", certifier, Role.JUROR),
@@ -308,10 +310,19 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
             2,
             False,
             False,
+            "",
+        ),
+        (
+            _user("julien.morel@insertion-lyon.demo", "Julien", "Morel", certifier, Role.JUROR),
+            "Chargé d'insertion",
+            5,
+            False,
+            True,
+            "Maison de l'emploi de Vénissieux",
         ),
     ]
     profiles = []
-    for user, role, years, represents, trained in people:
+    for user, role, years, represents, trained, structure in people:
         profile = evaluations.record_juror(
             user=user,
             certifier=certifier,
@@ -319,19 +330,23 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
             role=role,
             years_experience=years,
             represents_certifier=represents,
+            structure=structure,
             proof=_pdf("attestation-experience.pdf"),
             actor=manager,
         )
         if trained:
+            # "formés en amont par la responsable de l'organisation des épreuves": Nadia
+            # Benali, with the attendance sheet of the training day.
             evaluations.record_training(
                 profile,
                 version=version,
                 trained_on=trained_on,
-                trained_by="La responsable de l'organisation des épreuves",
+                trainer=manager,
+                attendance=_pdf("feuille-emargement.pdf"),
                 actor=manager,
             )
         profiles.append(profile)
-    paul, sophie, marc = profiles
+    paul, sophie, marc, julien = profiles
     people_by_name = {
         c.candidate.birth_name: c
         for c in Candidacy.objects.filter(candidate__certifier=certifier).select_related(
@@ -346,7 +361,8 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
         note="Anciens collègues à la Mission locale",
         actor=manager,
     )
-    _past_session(certifier, version, manager, [paul, sophie], people_by_name, today)
+    # Paul cannot assess Lucas Bernard: Julien Morel is the professional on his slot.
+    _past_session(certifier, version, manager, [paul, sophie, julien], people_by_name, today)
     demo_juries.build(
         certifier, version, manager, user=_user, pdf=_pdf, jurors=(paul, sophie), today=today
     )
@@ -359,7 +375,9 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
         place="OPS Conseil, 1 Rue de Colonel Chambonnet, Bron",
         actor=manager,
     )
-    for profile in profiles:  # Marc Petit: 2 years, not trained → confirmation refused
+    # The representative and Marc Petit (2 years, not trained): no qualified professional
+    # besides the representative → confirmation refused, each reason shown.
+    for profile in (sophie, marc):
         evaluations.add_panel_member(session, profile, actor=manager)
     # Lucas Bernard, excused at the past session, convoked again.
     _slot(session, people_by_name["Bernard"], "E1", "09:00", 60, manager)
@@ -451,9 +469,9 @@ def _past_session(certifier, version, manager, panel, people, today) -> None:
     for slot, candidacy in ((e1_moreau, moreau), (e2_moreau, moreau), (e1_nguyen, nguyen)):
         _deliver(slot, candidacy, manager)
     planning.open_session(session, actor=manager)
-    paul, sophie = panel
+    paul, sophie, julien = panel
     first_c11 = version.blocks.get(code="B1").competencies.get(code="C1.1").criteria.first()
-    # Inès Moreau, E1: Paul and Sophie disagree on one criterion (the divergence).
+    # Inès Moreau, E1: Paul disagrees with Sophie and Julien on one criterion (the divergence).
     _fill(
         e1_moreau,
         paul,
@@ -461,6 +479,7 @@ def _past_session(certifier, version, manager, panel, people, today) -> None:
         comments={first_c11.code: "Présentation de l'action trop rapide, objectifs peu clairs."},
     )
     _fill(e1_moreau, sophie)
+    _fill(e1_moreau, julien)
     _consolidate(
         e1_moreau,
         manager,
@@ -472,8 +491,8 @@ def _past_session(certifier, version, manager, panel, people, today) -> None:
         },
     )
     for slot in (e2_moreau, e1_nguyen):
-        _fill(slot, paul)
-        _fill(slot, sophie)
+        for juror in panel:
+            _fill(slot, juror)
         _consolidate(slot, manager)
     # Chloé Rousseau, E1: both find the same criterion not acquired → C1.1 not acquired.
     for juror in panel:

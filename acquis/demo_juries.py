@@ -1,9 +1,11 @@
 """The certification juries of the demo, built through the real verbs (see acquis/demo.py).
 
-A 2025 cohort of three candidates evaluated on every sitting they need, then one signed
+A 2025 cohort of four candidates evaluated on every sitting they need, then one signed
 deliberation with the three kinds of decision (total validation, partial validation,
-refusal) and what it issues (demo_credentials.py), and one open VAE deliberation on which
-the demo juror sits.
+refusal) and what it issues (demo_credentials.py). Its employees' representative works where
+the fourth candidate, Léa Vidal, did her placement: he stands aside for her, the PV says so
+and why, and she waits for a prepared jury where a substitute employees' representative
+sits. One open VAE deliberation on which the demo juror sits.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -14,7 +16,7 @@ from acquis import demo_credentials
 from acquis.candidates import services as dossiers
 from acquis.evaluations import consolidation, grids, planning
 from acquis.evaluations import services as evaluations
-from acquis.juries import decisions, deliberations, evidence, minutes
+from acquis.juries import decisions, deliberations, evidence, minutes, standing
 from acquis.juries.enums import DecisionKind, JuryKind, JuryRole
 from acquis.organisations.enums import Role
 from acquis.organisations.models import Organisation
@@ -25,7 +27,11 @@ PEOPLE_2025 = [
     ("Marchand", "Julie", "F", date(1991, 2, 14), "69123", "total"),
     ("Roux", "Thomas", "M", date(1987, 7, 1), "69266", "partial"),
     ("Faure", "Yanis", "M", date(1996, 10, 8), "38185", "refused"),
+    ("Vidal", "Léa", "F", date(1994, 5, 3), "69123", "waiting"),
 ]
+# Where the external members work (juror records): the jury's conflict checks compare it
+# with the structure where each candidate did the work placement.
+RACHID_STRUCTURE = "Association Tremplin Emploi"
 
 
 def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
@@ -36,6 +42,21 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     rachid = user(
         "rachid.amrani@salaries-insertion.demo", "Rachid", "Amrani", certifier, Role.JUROR
     )
+    # "deux professionnels du secteur de l'insertion extérieurs à l'organisme certificateur".
+    for member, role, years, structure in (
+        (helene, "Directrice d'une entreprise d'insertion", 15, "Rhône Services Insertion"),
+        (rachid, "Conseiller en insertion professionnelle", 9, RACHID_STRUCTURE),
+    ):
+        evaluations.record_juror(
+            user=member,
+            certifier=certifier,
+            sector="insertion",
+            role=role,
+            years_experience=years,
+            structure=structure,
+            proof=pdf("attestation-experience.pdf"),
+            actor=manager,
+        )
     cohort = dossiers.create_cohort(
         certifier=certifier,
         version=version,
@@ -102,6 +123,8 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
         ),
     }
     for candidacy in candidacies:
+        if not standing.standing_for(signed, candidacy).may_decide:
+            continue  # Léa Vidal: Rachid Amrani stands aside, she waits (PV)
         proposal = evidence.gather_one(signed, candidacy).proposal
         reason, further = reasons.get(proposal.kind, ("", ""))
         decisions.decide(
@@ -119,6 +142,28 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     for member in (helene, rachid, sophie.user):
         minutes.sign(pv, member, password=DEMO_PASSWORD, actor=member)
     demo_credentials.issue(signed, manager)
+    # Léa Vidal waits for a jury where a substitute employees' representative sits.
+    waiting = [c for c in candidacies if c.candidate.birth_name == "Vidal"]
+    _deliberation(
+        certifier,
+        version,
+        manager,
+        kind=JuryKind.CERTIFICATION,
+        title="Jury de certification — promotion 2025 (suppléance)",
+        on=today + timedelta(days=14),
+        seats=[
+            (helene, JuryRole.EMPLOYER_REPRESENTATIVE, True, "Union des entreprises du Rhône"),
+            (
+                paul.user,
+                JuryRole.EMPLOYEE_REPRESENTATIVE,
+                True,
+                "Collectif des salariés de l'insertion",
+            ),
+            (sophie.user, JuryRole.CERTIFIER_TRAINER, False, ""),
+        ],
+        candidacies=waiting,
+        opened=False,
+    )
     # Open today: a VAE jury on which the demo juror (Paul Girard) sits.
     awaiting = version.candidacies.filter(
         candidate__certifier=certifier, pathway="vae", status="awaiting_jury"
@@ -144,7 +189,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     )
 
 
-def _deliberation(certifier, version, manager, *, kind, title, on, seats, candidacies):
+def _deliberation(certifier, version, manager, *, kind, title, on, seats, candidacies, opened=True):
     result = deliberations.prepare(
         certifier, version, kind=kind, title=title, on=on, place=PLACE, actor=manager
     )
@@ -154,7 +199,8 @@ def _deliberation(certifier, version, manager, *, kind, title, on, seats, candid
         )
     if candidacies:
         deliberations.add_candidates(result, candidacies, actor=manager)
-    deliberations.open_deliberation(result, actor=manager)
+    if opened:
+        deliberations.open_deliberation(result, actor=manager)
     return result
 
 
@@ -193,7 +239,7 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
     if not free:
         placement = dossiers.record_placement(
             candidacy,
-            host_structure="PLIE de Villeurbanne",
+            host_structure=RACHID_STRUCTURE if situation == "waiting" else "PLIE de Villeurbanne",
             position="Chargé(e) d'accompagnement (stage)",
             tutor_name="M. Lefèvre",
             actor=manager,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from acquis.evaluations import planning, services
 from acquis.organisations.enums import Role
+from acquis.organisations.models import User
 from tests import factories
 from tests.conftest import make_user
 
@@ -42,10 +43,38 @@ def juror(
         proof=factories.pdf_upload() if proof else None,
     )
     if trained:
-        services.record_training(
-            profile, version=version, trained_on=TRAINED_ON, trained_by="Présidente d'OPS Conseil"
-        )
+        train(profile, version)
     return profile
+
+
+def trainer_of(certifier):
+    """The certifier's person in charge of organising the evaluations, who trains the jurors
+    (referential: "formés en amont par la responsable de l'organisation des épreuves")."""
+    existing = (
+        User.objects.filter(
+            memberships__organisation=certifier, memberships__role=Role.EXAM_MANAGER
+        )
+        .order_by("pk")
+        .first()
+    )
+    return existing or make_user(
+        f"formatrice{certifier.pk}@exemple.fr",
+        certifier,
+        Role.EXAM_MANAGER,
+        first_name="Nadia",
+        last_name="Formatrice",
+    )
+
+
+def train(profile, version, *, on=TRAINED_ON, trainer=None):
+    """A training given by the certifier's exam manager, with its attendance sheet."""
+    return services.record_training(
+        profile,
+        version=version,
+        trained_on=on,
+        trainer=trainer or trainer_of(profile.certifier),
+        attendance=factories.pdf_upload("emargement.pdf"),
+    )
 
 
 def at(on: date, hhmm: str) -> datetime:

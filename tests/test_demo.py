@@ -15,8 +15,10 @@ from acquis.evaluations.models import (
     DeliverableSubmission,
     EvaluationSession,
     Grid,
+    JurorTraining,
 )
 from acquis.evaluations.services import panel_problems
+from acquis.juries import composition
 from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.juries.models import Deliberation, HeldBlock
 from acquis.referential.models import CertificationVersion
@@ -42,7 +44,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert "julie.marchand@exemple.fr" in first  # a holder with her documents and badges
     build_demo()
     assert CertificationVersion.objects.count() == 1
-    assert Candidate.objects.count() == 15  # 12 in the 2026 cohort, 3 in 2025
+    assert Candidate.objects.count() == 16  # 12 in the 2026 cohort, 4 in 2025
     statuses = set(Candidacy.objects.values_list("status", flat=True))
     assert {
         "registered",
@@ -59,9 +61,17 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert Candidate.objects.get(birth_name="Marchand").user.is_active
     upcoming = EvaluationSession.objects.get(status=SessionStatus.PLANNED)
     problems = panel_problems(upcoming)
-    assert {p.rule for p in problems} == {PanelRule.EXPERIENCE, PanelRule.TRAINING}
-    assert all(p.juror.user.email == "nouveau-jure@ops-conseil.demo" for p in problems)
+    # The representative and an unqualified professional: refused, each reason given.
+    assert [(p.rule, p.juror.user.email if p.juror else None) for p in problems] == [
+        (PanelRule.EXPERIENCE, "nouveau-jure@ops-conseil.demo"),
+        (PanelRule.TRAINING, "nouveau-jure@ops-conseil.demo"),
+        (PanelRule.PROFESSIONALS, None),
+    ]
     assert upcoming.slots.count() == 3
+    # Every training was given by the person in charge of the evaluations, with its sheet.
+    assert not JurorTraining.objects.exclude(
+        trainer__email="epreuves@ops-conseil.demo", attendance_record__isnull=False
+    ).exists()
     # The past session: closed, fully graded, with a divergence and an excused absence.
     past = EvaluationSession.objects.get(
         status=SessionStatus.CLOSED, title="Session d'évaluation — bloc 1"
@@ -90,7 +100,17 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
         DecisionKind.REFUSED,
     }
     assert signed.decisions.filter(frozen=True, notified_at__isnull=False).count() == 3
-    assert signed.minutes.get(superseded=False).signatures.count() == 3
+    pv = signed.minutes.get(superseded=False)
+    assert pv.signatures.count() == 3
+    # Rachid Amrani stood aside for Léa Vidal (she did her placement where he works): the PV
+    # says so and why; she waits for the prepared jury with a substitute.
+    (waiting,) = pv.content["not_decided"]
+    assert waiting["name"] == "VIDAL Léa"
+    assert [m["name"] for m in waiting["stood_aside"]] == ["Rachid Amrani"]
+    assert "Association Tremplin Emploi" in waiting["stood_aside"][0]["reason"]
+    substitute = Deliberation.objects.get(status=DeliberationStatus.PREPARED)
+    assert substitute.entries.get().candidacy.candidate.birth_name == "Vidal"
+    assert not composition.problems(substitute)
     assert HeldBlock.objects.filter(decision__deliberation=signed).count() == 4 + 3
     # What it issued, through a batch run to its end: the PV, a certificate (replaced after
     # a change of name: the first one revoked), an attestation, three letters, the badges.

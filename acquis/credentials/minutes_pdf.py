@@ -38,8 +38,9 @@ SUMMARY_LABELS = {
 }
 
 
-def summary(candidates: list[dict]) -> str:
-    """ "3 candidats : 1 validation totale, 1 validation partielle, 1 refus"."""
+def summary(candidates: list[dict], waiting: int = 0) -> str:
+    """ "3 candidats : 1 validation totale, 1 validation partielle, 1 refus" (and those on
+    whom the jury did not decide: a member stood aside)."""
     counts = {kind: 0 for kind in SUMMARY_LABELS}
     for candidate in candidates:
         counts[candidate["decision"]["kind"]] = counts.get(candidate["decision"]["kind"], 0) + 1
@@ -50,7 +51,23 @@ def summary(candidates: list[dict]) -> str:
     ]
     total = len(candidates)
     head = f"{total} candidat{'s' if total > 1 else ''}"
-    return head + (" : " + ", ".join(parts) if parts else "")
+    text = head + (" : " + ", ".join(parts) if parts else "")
+    if waiting:
+        text += f" ; {waiting} sans décision de ce jury (en attente d'un autre jury)"
+    return text
+
+
+def _waiting(entry: dict) -> dict:
+    return {
+        "name": entry["name"],
+        "birth_date": french_date(entry["birth_date"]),
+        "pathway_label": entry["pathway_label"],
+        "stood_aside": [
+            {"name": item["name"], "role_label": item["role_label"], "reason": item["reason"]}
+            for item in entry["stood_aside"]
+        ],
+        "reasons": list(entry["reasons"]),
+    }
 
 
 def _block_row(block: dict) -> dict:
@@ -148,7 +165,8 @@ def content_data(content: dict, *, content_hash: str, generated_at, signed: dict
             for member in content["members"]
         ],
         "candidates": candidates,
-        "summary": summary(content["candidates"]),
+        "not_decided": [_waiting(entry) for entry in content.get("not_decided") or []],
+        "summary": summary(content["candidates"], len(content.get("not_decided") or [])),
         "signatures": _signatures(content, signed, content_hash),
     }
 
@@ -332,6 +350,27 @@ def sample_content() -> dict:
                     reason="Aucun bloc démontré lors des épreuves.",
                 ),
             ),
+        ],
+        "not_decided": [
+            {
+                "candidacy": 0,
+                "name": "EXEMPLE Sacha",
+                "birth_date": "1990-01-01",
+                "pathway_label": "Formation",
+                "stood_aside": [
+                    {
+                        "member": 1,
+                        "name": "Prénom Employeur",
+                        "role_label": "représentant employeurs",
+                        "reason": "Prénom Employeur a déclaré un lien avec ce candidat : "
+                        "employeur du candidat.",
+                    }
+                ],
+                "reasons": [
+                    "Sans ce membre, le jury n'a plus la composition du référentiel : le "
+                    "candidat attend un jury où siège un suppléant (représentant employeurs)."
+                ],
+            }
         ],
     }
 

@@ -76,10 +76,15 @@ class PanelRule(models.TextChoices):
     """The rules the panel validator enforces, each from the referential's evaluation_panel."""
 
     NOT_EMPTY = "not_empty", "Le jury compte au moins un membre"
+    SECTOR = "sector", "Secteur d'expérience reconnu"
     EXPERIENCE = "experience", "Expérience minimale dans le secteur"
     EXPERIENCE_PROOF = "experience_proof", "Expérience justifiée par une pièce"
     ROLE = "role", "Fonction reconnue"
     TRAINING = "training", "Formé avant la session"
     CERTIFIER_REPRESENTATIVE = "certifier_representative", "Représentant du certificateur présent"
+    PROFESSIONALS = (
+        "professionals",
+        "Professionnels qualifiés en plus du représentant du certificateur",
+    )
     SLOT_ASSESSOR = "slot_assessor", "Chaque candidat a des évaluateurs sans lien avec lui"
     OVERLAP = "overlap", "Un évaluateur n'est pas sur deux créneaux à la fois"

@@ -31,8 +31,12 @@ class JurorProfile(models.Model):
         on_delete=models.PROTECT,
         related_name="jurors",
     )
+    # A code of the referential's closed list `rules.sectors` ("insertion"), or another sector.
     sector = models.CharField("secteur d'expérience", max_length=120)
     role = models.CharField("fonction exercée", max_length=160)
+    # Where the juror works: a candidate working there is never theirs to assess or decide on.
+    structure = models.CharField("structure employeuse", max_length=255, blank=True)
+    structure_siret = models.CharField("SIRET de la structure", max_length=14, blank=True)
     years_experience = models.PositiveSmallIntegerField("années d'expérience dans le secteur")
     experience_proof = models.ForeignKey(
         "documents.Document",
@@ -53,7 +57,15 @@ class JurorProfile(models.Model):
 
 
 class JurorTraining(models.Model):
-    """A training of the juror to the referential (source: "formés en amont")."""
+    """A training of the juror to the referential (source: "formés en amont par la
+    responsable de l'organisation des épreuves").
+
+    The trainer is a user of the certifier; `trainer_role` is the role they held when the
+    training was recorded (the referential's `juror_training.trainer_role` names it), and the
+    attendance record proves the juror took part. Trainings recorded before these fields
+    existed keep their free-text trainer (`trained_by_text`) as history; they count only for
+    a referential that names no trainer role and requires no attendance record.
+    """
 
     juror = models.ForeignKey(
         JurorProfile,
@@ -68,7 +80,28 @@ class JurorTraining(models.Model):
         related_name="+",
     )
     trained_on = models.DateField("formé le")
-    trained_by = models.CharField("formé par", max_length=160)
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="formé par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    trainer_role = models.CharField(
+        "rôle du formateur chez le certificateur", max_length=20, blank=True
+    )
+    trained_by_text = models.CharField(
+        "formé par (texte libre, enregistrement antérieur)", max_length=160, blank=True
+    )
+    attendance_record = models.ForeignKey(
+        "documents.Document",
+        verbose_name="feuille d'émargement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "formation de membre de jury"
@@ -183,6 +216,9 @@ class Slot(models.Model):
     )
     starts_at = models.DateTimeField("début")
     duration_minutes = models.PositiveSmallIntegerField("durée prévue (minutes)")
+    # The sitting's timed parts as planned ([{code, title, minutes, fixed}]): `fixed` is the
+    # referential's duration, never shortened (planning.plan_parts); empty without parts.
+    parts = models.JSONField("parties minutées", default=list, blank=True)
     extra_minutes = models.PositiveSmallIntegerField(
         "temps supplémentaire (minutes)", default=0, help_text="Aménagement d'épreuve."
     )
@@ -207,6 +243,16 @@ class Slot(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes + self.extra_minutes)
+
+    @property
+    def part_times(self) -> list[dict]:
+        """Each timed part with its start and end; the extra time follows the last part."""
+        start, times = self.starts_at, []
+        for part in self.parts:
+            end = start + timedelta(minutes=part["minutes"])
+            times.append(part | {"starts_at": start, "ends_at": end})
+            start = end
+        return times
 
 
 class SlotAssessor(models.Model):

@@ -1,7 +1,7 @@
 """Verbs of a session's timetable: slots, who assesses each, opening and closing.
 
 A slot is one candidate convoked to one sitting (assessment) at a given time. Its assessors
-are the panel members with no link to the candidate (services.conflict_with); they are set
+are the panel members with no link to the candidate (conflicts.conflicts); they are set
 when the panel is confirmed (or when a slot is added to a confirmed panel), and the panel
 cannot be confirmed while a slot has no lawful assessor or a juror would be in two places.
 """
@@ -36,10 +36,89 @@ CONVOCABLE_CANDIDACY_STATUSES = (
 EDITABLE_SESSION_STATUSES = (SessionStatus.PLANNED, SessionStatus.PANEL_CONFIRMED)
 
 
-def default_deliverables_due(on) -> datetime:
-    """Default deadline of the preparatory deliverables: two days before, 23:59 (Paris)."""
-    day = on - timedelta(days=2)
-    return datetime.combine(day, time(23, 59), tzinfo=timezone.get_current_timezone())
+def default_deliverables_due(on, rules: dict | None = None) -> datetime:
+    """Default deadline of the preparatory deliverables (Paris time): the referential's
+    `deliverables_deadline` (the certifier's practice), else two days before at 23:59."""
+    deadline = (rules or {}).get("deliverables_deadline") or {}
+    days = deadline.get("days_before", 2)
+    hours, minutes = (int(x) for x in (deadline.get("time") or "23:59").split(":"))
+    day = on - timedelta(days=days)
+    return datetime.combine(day, time(hours, minutes), tzinfo=timezone.get_current_timezone())
+
+
+def plan_parts(assessment, *, total=None, part_minutes=None) -> tuple[int, list[dict]]:
+    """The sitting's planned duration and the minutes of each of its timed parts.
+
+    A duration the referential fixes (the source's: "séquence de formation de 30 mn", "oral de
+    30 mn") is never shortened; a part the source leaves open gets the rest of `total` (or its
+    own entry in `part_minutes`). Accommodations add their extra time on top (Slot.ends_at).
+    """
+    part_minutes = part_minutes or {}
+    if not assessment.parts:
+        return _plain_duration(assessment, total), []
+    planned = []
+    for part in assessment.parts:
+        fixed = part.get("duration_minutes")
+        given = part_minutes.get(part["code"])
+        if given is not None and fixed and given < fixed:
+            raise EvaluationError(
+                f"Durée de « {part['title']} » : {given} minutes, moins que les {fixed} "
+                f"minutes fixées par le référentiel ; elle ne peut pas être raccourcie."
+            )
+        planned.append(
+            {
+                "code": part["code"],
+                "title": part["title"],
+                "minutes": given or fixed,
+                "fixed": fixed,
+            }
+        )
+    known = sum(p["minutes"] for p in planned if p["minutes"])
+    open_parts = [p for p in planned if not p["minutes"]]
+    if not open_parts:
+        if total is not None and total != known:
+            raise EvaluationError(
+                f"Durée : l'épreuve {assessment.code} dure {known} minutes, la somme de ses "
+                f"parties ({_parts_text(planned)}) ; indiquez {known} minutes ou laissez vide."
+            )
+        return known, planned
+    if total is None or len(open_parts) > 1:
+        titles = " et ".join(f"« {p['title']} »" for p in open_parts)
+        raise EvaluationError(
+            f"Durée : le référentiel ne fixe pas la durée de {titles} (épreuve "
+            f"{assessment.code}) ; indiquez la durée totale de l'épreuve, plus de {known} "
+            f"minutes ({_parts_text(planned)})."
+        )
+    if total <= known:
+        raise EvaluationError(
+            f"Durée : {total} minutes ne laissent aucun temps pour « {open_parts[0]['title']} » "
+            f"après {_parts_text(planned)} ; une durée fixée par le référentiel ne se raccourcit "
+            f"pas : indiquez plus de {known} minutes."
+        )
+    open_parts[0]["minutes"] = total - known
+    return total, planned
+
+
+def _parts_text(planned) -> str:
+    fixed = [p for p in planned if p["fixed"]]
+    return ", ".join(f"« {p['title']} » : {p['fixed']} minutes fixées" for p in fixed)
+
+
+def _plain_duration(assessment, total) -> int:
+    fixed = assessment.duration_minutes
+    duration = total or fixed
+    if not duration:
+        raise EvaluationError(
+            f"Durée : le référentiel ne fixe pas la durée de l'épreuve {assessment.code}, "
+            "indiquez-la."
+        )
+    if fixed and duration < fixed:
+        raise EvaluationError(
+            f"Durée : {duration} minutes, moins que les {fixed} minutes que le référentiel fixe "
+            f"pour l'épreuve {assessment.code} ; une durée fixée ne se raccourcit pas (un "
+            "aménagement ajoute du temps, il n'en retire jamais)."
+        )
+    return duration
 
 
 def extra_minutes_for(candidacy) -> int:
@@ -99,10 +178,12 @@ def add_slot(
     candidacy,
     starts_at: datetime,
     duration_minutes: int | None = None,
+    part_minutes: dict[str, int] | None = None,
     room: str = "",
     actor=None,
 ) -> Slot:
-    """Convoke a candidacy to a sitting of the session at a given time."""
+    """Convoke a candidacy to a sitting of the session at a given time (`duration_minutes`:
+    the whole sitting; its timed parts are planned by `plan_parts`)."""
     session = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     if session.status not in EDITABLE_SESSION_STATUSES:
         raise EvaluationError(
@@ -114,12 +195,7 @@ def add_slot(
             f"Heure de début : le créneau doit être le jour de la session "
             f"({session.date:%d/%m/%Y})."
         )
-    duration = duration_minutes or assessment.duration_minutes
-    if not duration:
-        raise EvaluationError(
-            f"Durée : le référentiel ne fixe pas la durée de l'épreuve {assessment.code}, "
-            "indiquez-la."
-        )
+    duration, parts = plan_parts(assessment, total=duration_minutes, part_minutes=part_minutes)
     if duration > 480:
         raise EvaluationError("Durée : au plus 480 minutes.")
     earlier = (
@@ -140,6 +216,7 @@ def add_slot(
         candidacy=candidacy,
         starts_at=starts_at,
         duration_minutes=duration,
+        parts=parts,
         extra_minutes=extra_minutes_for(candidacy),
         room=room.strip(),
     )
@@ -167,6 +244,7 @@ def add_slot(
             "candidacy": candidacy.pk,
             "starts_at": slot.starts_at.isoformat(),
             "minutes": duration,
+            "parts": {part["code"]: part["minutes"] for part in parts},
             "extra_minutes": slot.extra_minutes,
         },
     )
@@ -185,42 +263,59 @@ class SlotProblem:
 
 
 def _assign(session, slots) -> list[SlotProblem]:
-    """(Re)compute the assessors of the given slots; the problems that forbid them."""
-    from acquis.evaluations.services import conflict_with
+    """(Re)compute the assessors of the given slots; the problems that forbid them.
 
-    rules = session.version.rules.get("evaluation_panel") or {}
+    Each candidate is assessed as the source sets a panel: by the members with no link to
+    them (conflicts.conflicts), among whom the certifier's representative and at least
+    `min_professionals` professionals.
+    """
+    from acquis.evaluations import conflicts, eligibility
+
+    rules = eligibility.panel_rules(session.version)
     panel = [m.juror for m in session.panel.select_related("juror__user").order_by("pk")]
     problems: list[SlotProblem] = []
     SlotAssessor.objects.filter(slot__in=slots).delete()
+    linked = conflicts.conflicts(
+        [conflicts.person_of(juror) for juror in panel], [slot.candidacy for slot in slots]
+    )
     links = []
     for slot in slots:
         candidacy = slot.candidacy
-        assessors = []
-        for juror in panel:
-            if conflict_with(juror, candidacy) is None:
-                assessors.append(juror)
-        if not assessors:
-            problems.append(
-                SlotProblem(
-                    PanelRule.SLOT_ASSESSOR,
-                    f"{slot.assessment.code} de {candidacy.candidate} ({_when(slot)}) : aucun "
-                    "membre du jury sans lien avec le candidat.",
-                )
-            )
-        elif rules.get("certifier_representative_required") and not any(
-            j.represents_certifier for j in assessors
-        ):
-            problems.append(
-                SlotProblem(
-                    PanelRule.SLOT_ASSESSOR,
-                    f"{slot.assessment.code} de {candidacy.candidate} ({_when(slot)}) : le "
-                    "représentant du certificateur a un lien avec le candidat ; ajoutez un "
-                    "autre représentant.",
-                )
-            )
+        assessors = [j for j in panel if (j.user_id, candidacy.pk) not in linked]
+        problems += _slot_problems(slot, assessors, rules)
         links += [SlotAssessor(slot=slot, juror=j) for j in assessors]
     SlotAssessor.objects.bulk_create(links)
     problems += _juror_overlaps(session)
+    return problems
+
+
+def _slot_problems(slot, assessors, rules) -> list[SlotProblem]:
+    who = f"{slot.assessment.code} de {slot.candidacy.candidate} ({_when(slot)})"
+    if not assessors:
+        return [
+            SlotProblem(
+                PanelRule.SLOT_ASSESSOR, f"{who} : aucun membre du jury sans lien avec le candidat."
+            )
+        ]
+    problems = []
+    if rules.representative_required and not any(j.represents_certifier for j in assessors):
+        problems.append(
+            SlotProblem(
+                PanelRule.SLOT_ASSESSOR,
+                f"{who} : le représentant du certificateur a un lien avec le candidat ; ajoutez "
+                "un autre représentant.",
+            )
+        )
+    professionals = sum(1 for j in assessors if not j.represents_certifier)
+    if professionals < rules.min_professionals:
+        problems.append(
+            SlotProblem(
+                PanelRule.SLOT_ASSESSOR,
+                f"{who} : {professionals} professionnel(s) du secteur sans lien avec le "
+                f"candidat, {rules.min_professionals} exigé(s) en plus du représentant ; "
+                "ajoutez un professionnel au jury.",
+            )
+        )
     return problems
 
 

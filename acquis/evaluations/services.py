@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.documents.services import DocumentError, store_upload
+from acquis.evaluations import conflicts, eligibility
 from acquis.evaluations.enums import SESSION_TRANSITIONS, ConflictKind, PanelRule, SessionStatus
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import (
@@ -18,7 +20,7 @@ from acquis.evaluations.models import (
     PanelMember,
 )
 from acquis.evaluations.planning import default_deliverables_due
-from acquis.organisations.enums import Role
+from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
 from acquis.referential.enums import VersionStatus
 from acquis.workflow import Workflow
 
@@ -32,14 +34,21 @@ def record_juror(
     role: str,
     years_experience: int,
     represents_certifier: bool = False,
+    structure: str = "",
+    structure_siret: str = "",
     proof=None,
     actor=None,
 ) -> JurorProfile:
-    """Create or update a juror's record (experience, role, link with the certifier)."""
+    """Create or update a juror's record (sector, experience, role, structure, link with the
+    certifier). The sector is a code of the referential's closed list (`rules.sectors`) or
+    another sector, which the panel and jury checks then refuse."""
     if years_experience is None or years_experience < 0 or years_experience > 60:
         raise EvaluationError("Années d'expérience : un nombre entre 0 et 60.")
     if not (sector or "").strip() or not (role or "").strip():
         raise EvaluationError("Le secteur et la fonction exercée sont obligatoires.")
+    siret = (structure_siret or "").replace(" ", "")
+    if siret and (len(siret) != 14 or not siret.isdigit()):
+        raise EvaluationError("SIRET de la structure : 14 chiffres.")
     document = None
     if proof is not None:
         try:
@@ -56,6 +65,8 @@ def record_juror(
             "role": role.strip(),
             "years_experience": years_experience,
             "represents_certifier": represents_certifier,
+            "structure": (structure or "").strip(),
+            "structure_siret": siret,
         },
     )
     if document is not None:
@@ -65,25 +76,102 @@ def record_juror(
         "juror.recorded" if created else "juror.updated",
         profile,
         actor=actor,
-        payload={"years": years_experience, "role": role, "sector": sector},
+        payload={
+            "years": years_experience,
+            "role": role,
+            "sector": sector,
+            "structure": profile.structure,
+            "represents_certifier": represents_certifier,
+        },
     )
     return profile
 
 
+def trainer_candidates(certifier):
+    """Users who may give a juror training: the certifier's staff (the referential names the
+    role: `juror_training.trainer_role`, checked by record_training)."""
+    from acquis.organisations.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=certifier,
+            memberships__role__in=CERTIFIER_STAFF_ROLES,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
 @transaction.atomic
 def record_training(
-    juror: JurorProfile, *, version, trained_on: date, trained_by: str, actor=None
+    juror: JurorProfile,
+    *,
+    version,
+    trained_on: date,
+    trainer,
+    attendance=None,
+    actor=None,
 ) -> JurorTraining:
-    if trained_on > timezone.localdate():
-        raise EvaluationError("Date de formation : une formation ne se déclare qu'une fois faite.")
+    """A juror trained to a version of the referential, by a user of the certifier, with the
+    attendance record (`rules.juror_training`: who trains, whether the record is required)."""
+    rule = eligibility.training_rule(version.rules or {})
+    problems = []
+    if trained_on is None or trained_on > timezone.localdate():
+        problems.append("Date de formation : une formation ne se déclare qu'une fois faite.")
+    if version.certification.owner_id not in (None, juror.certifier_id):
+        problems.append("Référentiel : il n'appartient pas au certificateur du membre de jury.")
+    roles = trainer.roles_in(juror.certifier) if trainer is not None else set()
+    if trainer is None or not trainer.is_active:
+        problems.append("Formé par : choisissez la personne du certificateur qui a formé le juré.")
+    elif trainer.pk == juror.user_id:
+        problems.append("Formé par : un membre de jury ne se forme pas lui-même.")
+    elif rule.trainer_role and rule.trainer_role not in roles:
+        named = Role(rule.trainer_role).label.lower()
+        problems.append(
+            f"Formé par : {trainer} n'a pas le rôle « {named} » chez {juror.certifier} ; le "
+            "référentiel exige que les membres de jury soient formés par cette personne."
+        )
+    elif not roles & set(CERTIFIER_STAFF_ROLES):
+        problems.append(f"Formé par : {trainer} ne fait pas partie du personnel du certificateur.")
+    if attendance is None and rule.attendance_required:
+        problems.append(
+            "Feuille d'émargement : joignez la feuille d'émargement (ou l'attestation de "
+            "présence) de la formation."
+        )
+    if problems:
+        raise EvaluationError("Formation non enregistrée.", problems)
+    document = None
+    if attendance is not None:
+        try:
+            document = store_upload(
+                attendance,
+                kind="juror_training_attendance",
+                actor=actor,
+                field_label="Feuille d'émargement",
+            )
+        except DocumentError as exc:
+            raise EvaluationError(str(exc)) from exc
+    role = rule.trainer_role if rule.trainer_role in roles else min(roles & CERTIFIER_STAFF_ROLES)
     training = JurorTraining.objects.create(
-        juror=juror, version=version, trained_on=trained_on, trained_by=trained_by.strip()
+        juror=juror,
+        version=version,
+        trained_on=trained_on,
+        trainer=trainer,
+        trainer_role=role,
+        attendance_record=document,
     )
     record_event(
         "juror.trained",
         juror,
         actor=actor,
-        payload={"on": str(trained_on), "by": trained_by, "version": version.pk},
+        payload={
+            "on": str(trained_on),
+            "trainer": trainer.pk,
+            "trainer_role": role,
+            "version": version.pk,
+            "attendance_sha256": document.sha256 if document else None,
+        },
     )
     return training
 
@@ -109,24 +197,10 @@ def declare_conflict(
 
 
 def conflict_with(juror: JurorProfile, candidacy) -> str | None:
-    """Why this juror may not assess this candidacy, or None.
-
-    A declared link forbids it; so does being staff of the partner that trained the
-    candidate (partner staff never grade their own candidates).
-    """
-    declared = juror.conflicts.filter(candidate_id=candidacy.candidate_id).first()
-    if declared is not None:
-        return (
-            f"{juror} a déclaré un lien avec ce candidat : {declared.get_kind_display().lower()}."
-        )
-    if (
-        candidacy.partner_id
-        and juror.user.memberships.filter(
-            organisation_id=candidacy.partner_id, role=Role.PARTNER_STAFF
-        ).exists()
-    ):
-        return f"{juror} fait partie de l'organisme qui a formé ce candidat."
-    return None
+    """Why this juror may not assess this candidacy, or None (conflicts.conflicts: a declared
+    link, the partner that trained the candidate, the structure where the candidate works)."""
+    person = conflicts.person_of(juror)
+    return conflicts.conflicts([person], [candidacy]).get((juror.user_id, candidacy.pk))
 
 
 # --- sessions and the panel validator --------------------------------------------------
@@ -161,7 +235,7 @@ def plan_session(
         date=on,
         place=place.strip(),
         remote=remote,
-        deliverables_due_at=deliverables_due_at or default_deliverables_due(on),
+        deliverables_due_at=deliverables_due_at or default_deliverables_due(on, version.rules),
     )
     record_event("session.planned", session, actor=actor, to_state=session.status)
     return session
@@ -196,77 +270,76 @@ class PanelProblem:
         return PanelRule(self.rule).label
 
 
+def panel_members(session: EvaluationSession) -> list[JurorProfile]:
+    """The panel's juror records, with what the checks read (trainings and their versions)."""
+    return [
+        member.juror
+        for member in session.panel.select_related("juror__user").prefetch_related(
+            Prefetch(
+                "juror__trainings",
+                queryset=JurorTraining.objects.select_related("version", "trainer"),
+            )
+        )
+    ]
+
+
+def member_problems(juror: JurorProfile, session, rules) -> list[PanelProblem]:
+    """The conditions this member fails: a professional's, or the representative's own."""
+    conditions = rules.representative if juror.represents_certifier else rules.professional
+    return [
+        PanelProblem(failure.rule, failure.message, juror)
+        for failure in eligibility.failures(
+            juror,
+            conditions,
+            version=session.version,
+            before=session.date,
+            training=rules.training,
+            labels=rules.labels,
+        )
+    ]
+
+
 def panel_problems(session: EvaluationSession) -> list[PanelProblem]:
-    """Every rule of the referential's evaluation_panel the panel fails, and for whom."""
-    rules = session.version.rules.get("evaluation_panel") or {}
-    members = [m.juror for m in session.panel.select_related("juror__user")]
+    """Every rule of the referential's evaluation panel the panel fails, and for whom.
+
+    Source: "un jury composé de professionnels du secteur qualifiés [...] et d'un représentant
+    d'OPS Conseil": each professional meets the professionals' conditions, the representative
+    their own (`evaluation_panel.representative`), and the panel counts at least
+    `min_professionals` qualified professionals besides the representative (never the
+    representative alone).
+    """
+    rules = eligibility.panel_rules(session.version)
+    members = panel_members(session)
     if not members:
         return [PanelProblem(PanelRule.NOT_EMPTY, "Le jury d'évaluation n'a aucun membre.")]
     problems: list[PanelProblem] = []
-    minimum = rules.get("min_sector_experience_years")
-    sector = rules.get("sector") or "le secteur"
+    qualified = 0
     for juror in members:
-        if minimum is not None and juror.years_experience < minimum:
-            problems.append(
-                PanelProblem(
-                    PanelRule.EXPERIENCE,
-                    (
-                        f"{juror} : {juror.years_experience} an(s) d'expérience dans {sector}, "
-                        f"{minimum} exigé(s) au minimum."
-                    ),
-                    juror,
-                )
-            )
-        if minimum is not None and juror.experience_proof_id is None:
-            problems.append(
-                PanelProblem(
-                    PanelRule.EXPERIENCE_PROOF,
-                    (f"{juror} : aucune pièce ne justifie son expérience."),
-                    juror,
-                )
-            )
-        problems += _role_problems(juror, rules)
-        if rules.get("prior_training_required"):
-            trained = juror.trainings.filter(
-                version__certification_id=session.version.certification_id,
-                trained_on__lt=session.date,
-            )
-            if not trained.exists():
-                problems.append(
-                    PanelProblem(
-                        PanelRule.TRAINING,
-                        (
-                            f"{juror} : pas de formation au référentiel enregistrée avant le "
-                            f"{session.date:%d/%m/%Y}."
-                        ),
-                        juror,
-                    )
-                )
-    if rules.get("certifier_representative_required") and not any(
-        j.represents_certifier for j in members
-    ):
+        own = member_problems(juror, session, rules)
+        problems += own
+        qualified += not juror.represents_certifier and not own
+    if rules.representative_required and not any(j.represents_certifier for j in members):
         problems.append(
             PanelProblem(
                 PanelRule.CERTIFIER_REPRESENTATIVE, "Aucun membre ne représente le certificateur."
             )
         )
+    if qualified < rules.min_professionals:
+        problems.append(PanelProblem(PanelRule.PROFESSIONALS, professionals_text(qualified, rules)))
     return problems
 
 
-def _role_problems(juror: JurorProfile, rules: dict) -> list[PanelProblem]:
-    accepted = rules.get("accepted_roles") or []
-    if not accepted or rules.get("accepted_roles_open"):
-        return []  # an open list ("...") accepts any stated role; a stated role is required
-    folded = {r.casefold() for r in accepted}
-    if juror.role.casefold() in folded:
-        return []
-    return [
-        PanelProblem(
-            PanelRule.ROLE,
-            (f"{juror} : la fonction « {juror.role} » n'est pas reconnue ({', '.join(accepted)})."),
-            juror,
-        )
-    ]
+def professionals_text(count: int, rules) -> str:
+    besides = " en plus du représentant du certificateur" if rules.representative_required else ""
+    found = (
+        "ne compte aucun professionnel qualifié"
+        if not count
+        else f"compte {count} professionnel(s) qualifié(s)"
+    )
+    return (
+        f"Le jury {found} du secteur{besides} ; le référentiel en exige au moins "
+        f"{rules.min_professionals}."
+    )
 
 
 SESSION_WORKFLOW = Workflow(

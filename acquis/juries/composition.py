@@ -30,6 +30,8 @@ class CompositionRule(models.TextChoices):
     SIZE = "size", "Effectif du jury"
     DUPLICATE = "duplicate", "Une personne ne siège qu'une fois"
     JUROR_ROLE = "juror_role", "Compte de membre de jury chez le certificateur"
+    QUALIFICATION = "qualification", "Professionnel du secteur : secteur et expérience"
+    TRAINING = "training", "Formé au référentiel"
     QUORUM = "quorum", "Quorum : tous les membres présents"
 
 
@@ -93,6 +95,62 @@ def composition_problems(deliberation, members: list[JuryMember]) -> list[Compos
         )
     found += _duplicate_problems(members, rules)
     found += _juror_role_problems(deliberation, members, rules)
+    found += qualification_problems(deliberation, members, rules)
+    return found
+
+
+def qualification_problems(deliberation, members, rules) -> list[CompositionProblem]:
+    """Each member meets the referential's conditions for their kind of seat
+    (`rules.jury_members`): for OPS Conseil the external members are "professionnels du
+    secteur de l'insertion" (sector, years of experience, proof), training where required."""
+    from django.db.models import Prefetch
+
+    from acquis.evaluations import eligibility
+    from acquis.evaluations.enums import PanelRule
+    from acquis.evaluations.models import JurorProfile, JurorTraining
+
+    spec = eligibility.jury_member_rules(deliberation.version)
+    seated = [(m, spec.external if m.external else spec.internal) for m in members]
+    seated = [(m, c) for m, c in seated if c != eligibility.Conditions()]
+    if not seated:
+        return []
+    trainings = JurorTraining.objects.select_related("version", "trainer")
+    profiles = {
+        p.user_id: p
+        for p in JurorProfile.objects.filter(
+            user_id__in=[m.user_id for m, _ in seated], certifier_id=deliberation.certifier_id
+        )
+        .select_related("user")
+        .prefetch_related(Prefetch("trainings", queryset=trainings))
+    }
+    found = []
+    for member, conditions in seated:
+        profile = profiles.get(member.user_id)
+        if profile is None:
+            found.append(
+                CompositionProblem(
+                    CompositionRule.QUALIFICATION,
+                    f"{_who(member, rules)} : aucune fiche de membre de jury (secteur, années "
+                    "d'expérience) ; le référentiel fixe des conditions pour ce siège.",
+                    member,
+                )
+            )
+            continue
+        for failure in eligibility.failures(
+            profile,
+            conditions,
+            version=deliberation.version,
+            before=deliberation.date,
+            training=spec.training,
+            labels=spec.labels,
+        ):
+            message = failure.message.removeprefix(f"{profile} : ")
+            rule = (
+                CompositionRule.TRAINING
+                if failure.rule == PanelRule.TRAINING
+                else CompositionRule.QUALIFICATION
+            )
+            found.append(CompositionProblem(rule, f"{_who(member, rules)} : {message}", member))
     return found
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.models import Candidacy
-from acquis.juries import engine, evidence
+from acquis.juries import engine, evidence, standing
 from acquis.juries.enums import REASON_REQUIRED, DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import FrozenDecisionError, JuryError
 from acquis.juries.models import BlockDecision, Decision, Deliberation, DeliberationCandidate
@@ -47,6 +47,13 @@ def decide(
     )
     _check_context(deliberation, candidacy, corrects)
     _check_actor(deliberation, actor)
+    sitting = standing.standing_for(deliberation, candidacy)
+    if not sitting.may_decide:
+        raise JuryError(
+            f"Décision impossible pour {candidacy.candidate} : ce jury ne peut pas statuer sur "
+            "ce candidat.",
+            sitting.problems,
+        )
     existing = Decision.objects.filter(deliberation=deliberation, candidacy=candidacy).first()
     if existing is not None and existing.frozen:
         raise FrozenDecisionError()

@@ -285,18 +285,44 @@ def remove_candidate(deliberation: Deliberation, candidacy: Candidacy, *, actor)
     name = candidacy.candidate.full_name
     if entry is None:
         raise JuryError(f"{name} ne figure pas sur cette délibération.")
-    if deliberation.decisions.filter(candidacy=candidacy).exists():
-        raise JuryError(
-            f"{name} a déjà une décision dans cette délibération : la candidature reste sur la "
-            "liste."
-        )
+    decision = deliberation.decisions.filter(candidacy=candidacy).first()
+    withdrawn = None
+    if decision is not None:
+        from acquis.juries import standing
+
+        blocked = standing.standing_for(deliberation, candidacy).problems
+        if not blocked:
+            raise JuryError(
+                f"{name} a déjà une décision dans cette délibération : la candidature reste sur "
+                "la liste."
+            )
+        # A decision recorded before a member's conflict came to light cannot stand: it is
+        # unsigned (never frozen), so it is withdrawn with the candidate, and audited.
+        withdrawn = _withdraw(decision, blocked, actor=actor)
     entry.delete()
     record_event(
         "deliberation.remove_candidate",
         deliberation,
         actor=actor,
-        payload={"candidacy": candidacy.pk, "name": name},
+        payload={"candidacy": candidacy.pk, "name": name, "withdrawn_decision": withdrawn},
     )
+
+
+def _withdraw(decision, reasons, *, actor) -> int:
+    from acquis.juries import decisions
+    from acquis.juries.models import BlockDecision
+
+    pk, content = decision.pk, decisions.content(decision)
+    record_event(
+        "decision.withdrawn",
+        decision,
+        actor=actor,
+        from_state=decision.kind,
+        payload=content | {"reasons": reasons},
+    )
+    BlockDecision.objects.filter(decision=decision).delete()
+    decision.delete()
+    return pk
 
 
 # --- opening and suspension -----------------------------------------------------------------

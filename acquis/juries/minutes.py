@@ -21,6 +21,7 @@ from django.utils import timezone
 from acquis.audit.checkpoints import checkpoint_on_commit
 from acquis.audit.services import record_event, record_events
 from acquis.candidates.enums import CandidacyStatus
+from acquis.juries import standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import (
@@ -126,11 +127,40 @@ def _candidate_content(entry, decision: Decision) -> dict:
     }
 
 
+def _waiting_content(entry, standing) -> dict:
+    """A candidate on whom this jury did not decide: who stood aside, and why."""
+    person = entry.candidacy.candidate
+    return {
+        "candidacy": entry.candidacy_id,
+        "name": person.full_name,
+        "birth_date": person.birth_date.isoformat(),
+        "pathway_label": entry.candidacy.get_pathway_display(),
+        "stood_aside": [
+            {
+                "member": item.member.pk,
+                "name": item.name,
+                "role_label": item.role_label,
+                "reason": item.reason,
+            }
+            for item in standing.aside
+        ],
+        "reasons": list(standing.problems),
+    }
+
+
 def build_content(deliberation: Deliberation, *, number: str, generated_at) -> dict:
-    """The PV as data: what the members sign and what the printable page shows."""
+    """The PV as data: what the members sign and what the printable page shows.
+
+    `candidates`: the decided candidates; `not_decided`: those this jury could not decide on
+    (a member stood aside: they wait for a jury with a substitute), with who and why."""
     version = deliberation.version
     members = deliberation.members.select_related("user").order_by("pk")
     entries = deliberation.entries.select_related("candidacy__candidate").order_by("position", "pk")
+    blocked = {
+        pk: found
+        for pk, found in standing.standings(deliberation, [e.candidacy for e in entries]).items()
+        if not found.may_decide
+    }
     decisions = {
         decision.candidacy_id: decision
         for decision in deliberation.decisions.select_related(
@@ -158,7 +188,14 @@ def build_content(deliberation: Deliberation, *, number: str, generated_at) -> d
         },
         "members": [_member_content(member) for member in members],
         "candidates": [
-            _candidate_content(entry, decisions[entry.candidacy_id]) for entry in entries
+            _candidate_content(entry, decisions[entry.candidacy_id])
+            for entry in entries
+            if entry.candidacy_id in decisions
+        ],
+        "not_decided": [
+            _waiting_content(entry, blocked[entry.candidacy_id])
+            for entry in entries
+            if entry.candidacy_id in blocked
         ],
     }
 
@@ -198,10 +235,16 @@ def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
     if not entries:
         raise JuryError("La délibération ne compte aucun candidat : rien à consigner.")
     decided = set(deliberation.decisions.values_list("candidacy_id", flat=True))
+    _check_standings(deliberation, entries, decided)
+    waiting = {
+        pk
+        for pk, found in standing.standings(deliberation, [e.candidacy for e in entries]).items()
+        if not found.may_decide
+    }
     missing = [
         entry.candidacy.candidate.full_name
         for entry in entries
-        if entry.candidacy_id not in decided
+        if entry.candidacy_id not in decided and entry.candidacy_id not in waiting
     ]
     if missing:
         raise JuryError(
@@ -224,7 +267,11 @@ def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
         "minutes.generated",
         minutes,
         actor=actor,
-        payload={"number": number, "content_hash": minutes.content_hash},
+        payload={
+            "number": number,
+            "content_hash": minutes.content_hash,
+            "not_decided": [item["candidacy"] for item in content["not_decided"]],
+        },
     )
     _move(
         deliberation,
@@ -233,6 +280,22 @@ def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
         payload={"minutes": number, "content_hash": minutes.content_hash},
     )
     return minutes
+
+
+def _check_standings(deliberation, entries, decided) -> None:
+    """A decision recorded for a candidate this jury can no longer decide on (a conflict
+    declared afterwards) cannot go into the PV: the candidate is withdrawn first
+    (deliberations.remove_candidate withdraws the unsigned decision, audited)."""
+    decided_entries = [e.candidacy for e in entries if e.candidacy_id in decided]
+    problems = [
+        f"{found.candidacy.candidate.full_name} : une décision est enregistrée, mais "
+        + " ".join(found.problems)
+        + " Retirez ce candidat de la liste (sa décision non signée est annulée)."
+        for found in standing.standings(deliberation, decided_entries).values()
+        if not found.may_decide
+    ]
+    if problems:
+        raise JuryError("La délibération ne peut pas être close.", problems=problems)
 
 
 @transaction.atomic

@@ -84,7 +84,7 @@ def _block(b: Block) -> dict:
 
 
 def _assessment(a: Assessment) -> dict:
-    return {
+    exported = {
         "code": a.code,
         "title": a.title,
         "kind": a.kind,
@@ -99,6 +99,9 @@ def _assessment(a: Assessment) -> dict:
         "final": a.final,
         "criteria": [{"code": x.code, "text": x.text} for x in a.own_criteria.all()],
     }
+    if a.parts:  # as fileformat.normalise: only when the sitting has timed parts
+        exported["parts"] = list(a.parts)
+    return exported
 
 
 def _competency_order(c: Competency):
@@ -142,7 +145,16 @@ def diff_documents(old: dict, new: dict) -> list[Change]:
     old_comps, new_comps = _competencies(old), _competencies(new)
     _diff_items(changes, "Compétence", old_comps, new_comps, ("statement",))
     _diff_items(changes, "Critère", _criteria(old), _criteria(new), ("text",))
-    fields = ("title", "kind", "description", "duration_minutes", "covers", "pathways", "final")
+    fields = (
+        "title",
+        "kind",
+        "description",
+        "duration_minutes",
+        "parts",
+        "covers",
+        "pathways",
+        "final",
+    )
     old_assess, new_assess = _index(old["assessments"]), _index(new["assessments"])
     _diff_items(changes, "Épreuve", old_assess, new_assess, fields)
     _diff_fields(changes, "Règles", old["rules"], new["rules"])

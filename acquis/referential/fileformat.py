@@ -161,7 +161,7 @@ def _criterion(x: dict) -> dict:
 
 
 def _assessment(a: dict, order: dict) -> dict:
-    return {
+    normalised = {
         "code": a["code"],
         "title": a["title"],
         "kind": a["kind"],
@@ -176,6 +176,20 @@ def _assessment(a: dict, order: dict) -> dict:
         "pathways": list(a.get("pathways") or ["training"]),
         "final": bool(a.get("final", False)),
         "criteria": [_criterion(x) for x in a.get("criteria") or []],
+    }
+    # Only when given: the documents (and hashes) of files without timed parts stay as they were.
+    if a.get("parts"):
+        normalised["parts"] = [_part(p, order) for p in a["parts"]]
+    return normalised
+
+
+def _part(p: dict, order: dict) -> dict:
+    return {
+        "code": p["code"],
+        "title": p["title"],
+        "duration_minutes": p.get("duration_minutes"),
+        "covers": sorted(p.get("covers") or [], key=lambda code: order.get(code, len(order))),
+        "text": p.get("text"),
     }
 
 
@@ -242,12 +256,40 @@ def consistency(doc: dict, tree=None) -> tuple[list[Issue], list[Issue]]:
             unique("critère", crit["code"], [*apath, "criteria", xi])
         if not assessment["final"] and not assessment["covers"]:
             err([*apath, "covers"], "une épreuve non finale doit évaluer au moins une compétence")
+        _check_parts(assessment, apath, err)
     for code, path in competencies.items():
         if code not in covered:
             err(path, f"la compétence « {code} » n'est évaluée par aucune épreuve", soft=draft)
 
     _check_rules(doc, seen, err)
     return errors, warnings
+
+
+def _check_parts(assessment: dict, apath: list, err) -> None:
+    """Timed parts: unique codes, covers within the sitting's, a total that adds up."""
+    parts = assessment.get("parts") or []
+    codes: set[str] = set()
+    for pi, part in enumerate(parts):
+        ppath = [*apath, "parts", pi]
+        if part["code"] in codes:
+            err([*ppath, "code"], f"partie « {part['code']} » déjà utilisée dans cette épreuve")
+        codes.add(part["code"])
+        for ki, code in enumerate(part["covers"]):
+            if code not in assessment["covers"]:
+                err(
+                    [*ppath, "covers", ki],
+                    f"la compétence « {code} » n'est pas évaluée par l'épreuve "
+                    f"{assessment['code']}",
+                )
+    total = assessment["duration_minutes"]
+    if parts and total is not None:
+        durations = [part["duration_minutes"] for part in parts]
+        if None in durations or sum(durations) != total:
+            err(
+                [*apath, "duration_minutes"],
+                "avec des parties minutées, la durée de l'épreuve est vide (null) ou la somme "
+                "des durées de ses parties",
+            )
 
 
 def _check_rules(doc: dict, seen: dict, err) -> None:
@@ -282,6 +324,36 @@ def _check_rules(doc: dict, seen: dict, err) -> None:
             err(
                 ["rules", key, "size"], "la taille du jury ne correspond pas à la somme des membres"
             )
+    _check_sectors(rules, err)
+
+
+def _check_sectors(rules: dict, err) -> None:
+    """Sectors named by the juror conditions belong to the closed list `rules.sectors`."""
+    known = [s["code"] for s in rules.get("sectors") or []]
+    for i, code in enumerate(known):
+        if code in known[:i]:
+            err(["rules", "sectors", i, "code"], f"secteur « {code} » déjà déclaré")
+    panel = rules.get("evaluation_panel") or {}
+    members = rules.get("jury_members") or {}
+    places = [
+        (["rules", "evaluation_panel", "sectors"], panel.get("sectors")),
+        (
+            ["rules", "evaluation_panel", "representative", "sectors"],
+            (panel.get("representative") or {}).get("sectors"),
+        ),
+        (
+            ["rules", "jury_members", "external", "sectors"],
+            (members.get("external") or {}).get("sectors"),
+        ),
+        (
+            ["rules", "jury_members", "internal", "sectors"],
+            (members.get("internal") or {}).get("sectors"),
+        ),
+    ]
+    for path, codes in places:
+        for i, code in enumerate(codes or []):
+            if code not in known:
+                err([*path, i], f"secteur inconnu « {code} » (déclarez-le dans rules.sectors)")
 
 
 def _check_oral(code, path, assessments, err) -> None:

@@ -203,6 +203,9 @@ class Assessment(models.Model):
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
     pathways = models.JSONField("voies d'accès", default=list)
     final = models.BooleanField("épreuve finale", default=False)
+    # The sitting's timed parts, in order ([{code, title, duration_minutes, covers, text}]):
+    # a duration the source fixes is never shortened (evaluations.planning.plan_parts).
+    parts = models.JSONField("parties minutées", default=list, blank=True)
     competencies = models.ManyToManyField(
         Competency, verbose_name="compétences évaluées", related_name="assessments", blank=True
     )
@@ -221,6 +224,13 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    @property
+    def fixed_minutes(self) -> int:
+        """The minutes the source fixes for the whole sitting (its parts', or its own)."""
+        if self.parts:
+            return sum(part.get("duration_minutes") or 0 for part in self.parts)
+        return self.duration_minutes or 0
 
 
 class PreparatoryDeliverable(models.Model):

@@ -197,6 +197,7 @@ def materialise(pairs: list[tuple[CertificationVersion, dict]]) -> None:
                 duration_minutes=a["duration_minutes"],
                 pathways=a["pathways"],
                 final=a["final"],
+                parts=a.get("parts") or [],
             )
             assessments.append((version, assessment, a))
     Assessment.objects.bulk_create([a for _, a, _ in assessments], batch_size=500)

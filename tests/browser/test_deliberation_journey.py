@@ -1,8 +1,12 @@
 """The exam manager composes a jury with a missing role (refusal explained), completes it,
-opens the deliberation and records a decision; axe-core on every screen (Chromium)."""
+opens the deliberation and records a decision; a member in conflict with another candidate
+stands aside for them, who waits for another jury, and the PV says who and why; axe-core on
+every screen (Chromium)."""
 
 import pytest
 
+from acquis.evaluations.models import JurorProfile
+from acquis.evaluations.services import declare_conflict
 from acquis.juries.enums import JuryRole
 from acquis.juries.models import Decision
 from tests.browser.conftest import assert_accessible, second_factor
@@ -15,8 +19,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_version, certifier):
     candidacy = jf.ready_candidacy(ops_version, blocks=["B3"], memoir_oral=None, placement_days=0)
     name = candidacy.candidate.full_name
+    linked = jf.ready_candidacy(ops_version, blocks=["B3"], memoir_oral=None, placement_days=0)
     seats = jf.jury_users(certifier)
     employer, employee, trainer = seats
+    declare_conflict(
+        JurorProfile.objects.get(user=employer[0]),
+        candidate=linked.candidate,
+        kind="relative",
+    )
+    employer_name = employer[0].get_full_name()
 
     page.goto(live_server.url + "/gestion/deliberations/")
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
@@ -47,6 +58,10 @@ def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_ver
         str(candidacy.pk)
     )
     page.get_by_role("button", name="Ajouter le candidat").click()
+    page.get_by_role("combobox", name="Candidat en attente du jury").select_option(str(linked.pk))
+    page.get_by_role("button", name="Ajouter le candidat").click()
+    warning = page.get_by_role("row", name=linked.candidate.full_name)
+    assert f"Ne siégera pas pour ce candidat : {employer_name}" in warning.inner_text()
     page.get_by_role("button", name="Ouvrir la délibération").click()
     alert = page.locator("#refus")
     assert "Délibération non ouverte" in alert.inner_text()
@@ -80,3 +95,20 @@ def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_ver
     assert JuryRole.EMPLOYEE_REPRESENTATIVE in set(
         decision.deliberation.members.values_list("role", flat=True)
     )
+
+    # The other candidate: the employers' representative stands aside, no decision form.
+    waiting = page.locator(f"#candidat-{decision.deliberation.entries.get(candidacy=linked).pk}")
+    assert f"Ne siège pas pour ce candidat : {employer_name} (représentant employeurs)." in (
+        waiting.inner_text()
+    )
+    assert waiting.get_by_role("form").count() == 0
+    page.get_by_text("Règles appliquées : celles du référentiel et celles de l'organisme").click()
+    assert page.locator("#regles-appliquees").get_by_text("Compétence acquise :").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Clore et établir le PV").click()
+    page.get_by_role("heading", name="Candidats sur lesquels ce jury n'a pas statué").wait_for()
+    section = page.locator(".minutes-candidate", has_text=linked.candidate.full_name)
+    assert f"{employer_name} (représentant employeurs) ne siège pas pour ce candidat" in (
+        section.inner_text()
+    )
+    assert_accessible(page)

@@ -6,6 +6,7 @@ import pytest
 
 from acquis.evaluations import services
 from acquis.organisations.enums import Role
+from tests import evaluation_factories as ef
 from tests import factories
 from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD, make_user
@@ -24,9 +25,7 @@ def test_a_panel_with_an_ineligible_juror_is_refused(page, live_server, personas
         user=user, certifier=certifier, sector="insertion", role="Conseiller emploi",
         years_experience=5, represents_certifier=True, proof=factories.pdf_upload(),
     )  # fmt: skip
-    services.record_training(
-        alice, version=ops_version, trained_on=date(2026, 11, 2), trained_by="OPS Conseil"
-    )
+    ef.train(alice, ops_version, on=date(2026, 11, 2))
     user = make_user("bruno@jury.fr", certifier, Role.JUROR, first_name="Bruno", last_name="Vidal")
     services.record_juror(
         user=user, certifier=certifier, sector="insertion", role="Chargé d'insertion",
@@ -51,5 +50,10 @@ def test_a_panel_with_an_ineligible_juror_is_refused(page, live_server, personas
     assert "Expérience minimale dans le secteur : Bruno Vidal : 1 an(s)" in text
     assert "Expérience justifiée par une pièce : Bruno Vidal : aucune pièce" in text
     assert "Formé avant la session : Bruno Vidal : pas de formation" in text
+    # Alice represents the certifier: without a qualified professional, never alone.
+    assert (
+        "Professionnels qualifiés en plus du représentant du certificateur : Le jury ne compte "
+        "aucun professionnel qualifié du secteur en plus du représentant du certificateur"
+    ) in text
     assert page.locator("#etat-session").inner_text() == "Planifiée"
     assert_accessible(page)

@@ -21,8 +21,16 @@ def test_a_reader_studies_the_referential(page, live_server, ops_version):
     section = page.locator("#bloc-B4")
     assert section.is_visible()
     sequence = page.locator("article", has=page.locator("#epreuve-E10"))
-    assert "30 minutes" in sequence.inner_text()
+    assert "30 minutes, durée fixée par le référentiel" in sequence.inner_text()
+    assert "durée non fixée par le référentiel" in sequence.inner_text()
     assert sequence.get_by_role("link", name="C4.3").count() == 1
+    # The certifier's own rules, apart from the source's quoted words.
+    page.get_by_role("link", name="Règles de certification").click()
+    practice = page.locator("#regles-organisme + p + ul")
+    assert "Une compétence est acquise lorsque tous ses critères" in practice.inner_text()
+    assert practice.get_by_text("Règle de l'organisme").count() == len(
+        ops_version.rules["practice"]
+    )
     assert_accessible(page)
 
 

@@ -1,5 +1,6 @@
-"""The exam manager plans a slot with extra time, convokes, opens the session and records
-an excused absence (Chromium, axe-core)."""
+"""The exam manager plans a slot with extra time and the two timed parts of the training
+sequence (never shortened), convokes, opens the session and records an excused absence
+(Chromium, axe-core)."""
 
 import pytest
 from django.core import mail
@@ -51,12 +52,44 @@ def test_plan_convoke_open_and_record_an_absence(page, live_server, personas, op
     assert "Temps supplémentaire : 20 min" in row.inner_text()
     assert_accessible(page)
 
+    # E10: the 30-minute training sequence, then the presentation of the evaluation tool.
+    sequence = ef.started_candidacy(ops_version)
+    other = sequence.candidate.full_name
+
+    def plan_e10(minutes):
+        page.get_by_label("Épreuve").select_option(
+            label="E10 — Animation d'une séquence de formation (30 min + durée à fixer)"
+        )
+        page.get_by_label("Candidature").select_option(
+            label=f"{other} — {sequence.get_pathway_display()}"
+        )
+        page.get_by_label("Heure de début").fill("11:00")
+        page.get_by_label("Durée prévue (minutes)").fill(minutes)
+        page.get_by_role("button", name="Ajouter le créneau").click()
+
+    page.reload()
+    plan_e10("25")
+    alert = page.locator("#refus")
+    assert "25 minutes ne laissent aucun temps pour « Présentation" in alert.inner_text()
+    assert "une durée fixée par le référentiel ne se raccourcit pas" in alert.inner_text()
+    assert_accessible(page)
+    plan_e10("45")
+    page.get_by_text(f"Créneau ajouté : E10 de {other}, 11:00–11:45.").wait_for()
+    parts = page.locator(f"#creneau-{Slot.objects.get(candidacy=sequence).pk} .slot-parts")
+    assert parts.inner_text().splitlines() == [
+        "11:00–11:30 : Animation d'une séquence de formation (30 min, durée fixée par le "
+        "référentiel)",
+        "11:30–11:45 : Présentation des modalités et de l'outil d'évaluation de la séquence "
+        "(15 min)",
+    ]
+    assert_accessible(page)
+
     page.get_by_role("button", name="Confirmer le jury").click()
     page.get_by_text("Jury confirmé.").wait_for()
     page.get_by_role("button", name="Envoyer les convocations").click()
-    page.get_by_text("Convocations envoyées : 1 candidat(s), 2 membre(s) du jury.").wait_for()
+    page.get_by_text("Convocations envoyées : 2 candidat(s), 2 membre(s) du jury.").wait_for()
     recipients = sorted(m.to[0] for m in mail.outbox)
-    assert candidacy.candidate.email in recipients and len(recipients) == 3
+    assert candidacy.candidate.email in recipients and len(recipients) == 4
     assert page.get_by_text("Toutes les convocations ont été envoyées.").is_visible()
 
     page.get_by_role("button", name="Ouvrir la session").click()
@@ -78,7 +111,7 @@ def test_plan_convoke_open_and_record_an_absence(page, live_server, personas, op
     assert page.locator("#etat-creneau").inner_text() == "Absence excusée"
     assert page.get_by_text("Arrêt de travail reçu par courriel").is_visible()
     assert_accessible(page)
-    assert Slot.objects.get().status == SlotStatus.ABSENT_EXCUSED
+    assert Slot.objects.get(candidacy=candidacy).status == SlotStatus.ABSENT_EXCUSED
 
 
 def _login(page, live_server, path, email):
@@ -103,7 +136,7 @@ def test_the_candidate_and_the_juror_read_their_convocations(
         user=personas["jure"], certifier=certifier, sector="insertion",
         role="Conseiller emploi", years_experience=6, proof=factories.pdf_upload(),
     )  # fmt: skip
-    services.record_training(juror, version=ops_version, trained_on=ef.TRAINED_ON, trained_by="P")
+    ef.train(juror, ops_version)
     session = ef.session(
         ops_version, jurors=[ef.juror(certifier, ops_version, represents=True), juror]
     )

@@ -166,3 +166,30 @@ def test_the_summary_counts_each_kind():
         minutes_pdf.summary([entry("partial"), entry("partial"), entry("refused")])
         == "3 candidats : 2 validations partielles, 1 refus"
     )
+
+
+def test_the_pv_says_who_stood_aside_and_why(ops_version, certifier):
+    """A member in conflict with a candidate does not sit for them: the signed PDF names the
+    member, their role and the reason, and the candidate is left without a decision."""
+    from acquis.evaluations.models import JurorProfile
+    from acquis.evaluations.services import declare_conflict
+
+    linked, other = jf.ready_candidacy(ops_version), jf.ready_candidacy(ops_version)
+    deliberation = jf.deliberation(ops_version, [linked, other])
+    employer = deliberation.members.select_related("user").first()
+    declare_conflict(
+        JurorProfile.objects.get(user=employer.user),
+        candidate=linked.candidate,
+        kind="employer",
+    )
+    jf.decide_as_proposed(deliberation, other)
+    pv = jf.sign_all(deliberation)
+    text = " ".join(text_of(minutes_pdf.render_minutes(pv)).split())
+    name = employer.user.get_full_name()
+    assert "1 candidat : 1 validation totale ; 1 sans décision de ce jury" in text
+    assert "Candidats sur lesquels ce jury n'a pas statué" in text
+    assert f"{name} (représentant employeurs) ne siège pas pour ce candidat" in text
+    assert f"{name} a déclaré un lien avec ce candidat : employeur du candidat." in text
+    assert linked.candidate.full_name in text
+    assert "un suppléant (représentant employeurs)" in text
+    assert "Aucune décision : le candidat sera présenté à un jury" in text

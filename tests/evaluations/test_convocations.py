@@ -105,18 +105,20 @@ def test_sending_again_convokes_only_what_is_new(confirmed, ops_version, manager
     assert again.sent == 0 and mail.outbox == []
     assert again.message() == "Aucune convocation à envoyer : toutes ont déjà été envoyées."
     late = ef.started_candidacy(ops_version)
-    pro = confirmed.panel.get(juror__represents_certifier=False).juror
-    services.declare_conflict(pro, candidate=late.candidate, kind=ConflictKind.COLLEAGUE)
+    # A third member, linked to the new candidate: not their assessor, not convoked again.
+    linked = ef.juror(confirmed.certifier, ops_version)
+    services.reopen_panel(confirmed)
+    services.add_panel_member(confirmed, linked)
+    services.confirm_panel(confirmed)
+    send_convocations(confirmed, actor=manager)
+    mail.outbox.clear()
+    services.declare_conflict(linked, candidate=late.candidate, kind=ConflictKind.COLLEAGUE)
     added = ef.slot(confirmed, late, "E1", "14:00", minutes=60)
     summary = send_convocations(confirmed, actor=manager)
-    # The new candidate, and an updated convocation for the one juror who assesses them.
-    assert (summary.candidates, summary.jurors, summary.updated_jurors) == (1, 0, 1)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [
-            late.candidate.email,
-            confirmed.panel.get(juror__represents_certifier=True).juror.user.email,
-        ]
-    )
+    # The new candidate, and an updated convocation for the jurors who assess them.
+    assert (summary.candidates, summary.jurors, summary.updated_jurors) == (1, 0, 2)
+    assessors = [m.juror.user.email for m in confirmed.panel.exclude(juror=linked)]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([late.candidate.email, *assessors])
     update = next(m for m in mail.outbox if m.to[0] != late.candidate.email)
     assert update.subject.startswith("Convocation mise à jour")
     added.refresh_from_db()
@@ -162,17 +164,18 @@ def test_the_slot_calendar_parses_back_in_paris_time_with_the_extra_time(confirm
 
 
 def test_the_juror_calendar_holds_only_the_slots_they_assess(ops_version, accommodated):
-    session = ef.session(ops_version, on=DAY)
+    certifier = ops_version.certification.owner
+    rep = ef.juror(certifier, ops_version, represents=True)
+    pro, second_pro = ef.juror(certifier, ops_version), ef.juror(certifier, ops_version)
+    session = ef.session(ops_version, on=DAY, jurors=[rep, pro, second_pro])
     first = ef.slot(session, accommodated, "E1", "09:00")
     other = ef.started_candidacy(ops_version)
     second = ef.slot(session, other, "E1", "13:00")
-    pro = session.panel.get(juror__represents_certifier=False).juror
     services.declare_conflict(pro, candidate=other.candidate, kind=ConflictKind.TRAINED)
     services.confirm_panel(session)
     _, events = _events(juror_calendar(session, pro))
     assert [str(e["uid"]) for e in events] == [convocations.juror_uid(first, pro)]
     assert "Temps supplémentaire : 20 min" in str(events[0]["description"])
-    rep = session.panel.get(juror__represents_certifier=True).juror
     _, events = _events(juror_calendar(session, rep))
     assert [str(e["uid"]) for e in events] == [
         convocations.juror_uid(first, rep),

@@ -79,15 +79,94 @@ def test_final_orals_take_their_duration_from_the_referential(planned, ops_versi
     assert slot.duration_minutes == 30
 
 
+def test_the_training_sequence_keeps_its_30_minutes_and_the_tool_presentation_follows(
+    planned, ops_version
+):
+    """E10 (C4.3–C4.5): "A la suite de l'animation d'une séquence de formation de 30 mn, le
+    candidat présente ses modalités et son outil d'évaluation": two timed parts, the first
+    fixed by the source, the second taking the rest of the slot; extra time only adds."""
+    candidacy = ef.started_candidacy(ops_version)
+    candidate_services.add_accommodation(
+        candidacy, kind=AccommodationKind.EXTRA_TIME, extra_minutes=20
+    )
+    slot = ef.slot(planned, candidacy, "E10", "09:00", minutes=45)
+    assert [(p["code"], p["minutes"], p["fixed"]) for p in slot.parts] == [
+        ("P1", 30, 30),
+        ("P2", 15, None),
+    ]
+    times = [
+        (timezone.localtime(p["starts_at"]), timezone.localtime(p["ends_at"]))
+        for p in slot.part_times
+    ]
+    assert [f"{a:%H:%M}–{b:%H:%M}" for a, b in times] == ["09:00–09:30", "09:30–09:45"]
+    assert timezone.localtime(slot.ends_at).strftime("%H:%M") == "10:05"  # +20 min after
+    event = AuditEvent.objects.get(verb="slot.scheduled")
+    assert event.payload["parts"] == {"P1": 30, "P2": 15}
+
+
+@pytest.mark.parametrize(
+    ("code", "minutes", "parts", "message"),
+    [
+        ("E10", 25, None, "25 minutes ne laissent aucun temps pour « Présentation"),
+        ("E10", 30, None, "indiquez plus de 30 minutes"),
+        ("E10", None, None, "le référentiel ne fixe pas la durée de « Présentation"),
+        ("E10", 45, {"P1": 20}, "« Animation d'une séquence de formation » : 20 minutes, moins"),
+        ("E12", 20, None, "20 minutes, moins que les 30 minutes que le référentiel fixe"),
+    ],
+)
+def test_a_duration_the_source_fixes_is_never_shortened(
+    planned, ops_version, code, minutes, parts, message
+):
+    candidacy = ef.started_candidacy(ops_version)
+    with pytest.raises(EvaluationError, match=message):
+        planning.add_slot(
+            planned,
+            assessment=ops_version.assessments.get(code=code),
+            candidacy=candidacy,
+            starts_at=ef.at(DAY, "09:00"),
+            duration_minutes=minutes,
+            part_minutes=parts,
+        )
+    assert not planned.slots.exists()
+    # A longer oral or a longer part is allowed: only shortening departs from the source.
+    longer = planning.add_slot(
+        planned,
+        assessment=ops_version.assessments.get(code="E10"),
+        candidacy=candidacy,
+        starts_at=ef.at(DAY, "09:00"),
+        duration_minutes=50,
+        part_minutes={"P1": 35},
+    )
+    assert [p["minutes"] for p in longer.parts] == [35, 15]
+
+
+def test_the_deliverables_deadline_is_the_referentials_practice(ops_version, certifier):
+    session = services.plan_session(
+        certifier=certifier, version=ops_version, title="S", on=DAY, remote=True
+    )
+    due = timezone.localtime(session.deliverables_due_at)
+    assert due.strftime("%d/%m/%Y %H:%M") == "13/12/2026 23:59"
+    rules = {"deliverables_deadline": {"days_before": 5, "time": "12:00"}}
+    other = timezone.localtime(planning.default_deliverables_due(DAY, rules))
+    assert other.strftime("%d/%m/%Y %H:%M") == "10/12/2026 12:00"
+
+
 def test_confirming_assigns_assessors_without_linked_jurors(planned, ops_version):
     candidacy = ef.started_candidacy(ops_version)
     slot = ef.slot(planned, candidacy)
     pro = planned.panel.get(juror__represents_certifier=False).juror
     services.declare_conflict(pro, candidate=candidacy.candidate, kind=ConflictKind.EMPLOYER)
+    # The representative alone would assess this candidate: refused, as for the panel.
+    with pytest.raises(EvaluationError) as exc:
+        services.confirm_panel(planned)
+    (problem,) = exc.value.problems
+    assert problem.rule == PanelRule.SLOT_ASSESSOR
+    assert "0 professionnel(s) du secteur sans lien avec le candidat, 1 exigé(s)" in problem.message
+    other = ef.juror(planned.certifier, ops_version)
+    services.add_panel_member(planned, other)
     services.confirm_panel(planned)
-    assert [j.pk for j in slot.assessors.all()] == [
-        planned.panel.get(juror__represents_certifier=True).juror_id
-    ]
+    representative = planned.panel.get(juror__represents_certifier=True).juror_id
+    assert sorted(j.pk for j in slot.assessors.all()) == sorted([representative, other.pk])
 
 
 def test_no_lawful_assessor_or_a_juror_in_two_places_refuses_the_panel(planned, ops_version):

@@ -185,7 +185,9 @@ def new_candidacy(previous, *, blocks=None, **kw):
 
 
 def jury_users(certifier) -> list[tuple]:
-    """(user, role, external, organisation) of a lawful jury: the referential's 3 seats."""
+    """(user, role, external, organisation) of a lawful jury: the referential's 3 seats; the
+    external members are insertion professionals with a juror record (sector, 5 years,
+    proof: `rules.jury_members.external`)."""
     from acquis.juries.enums import JuryRole
 
     n = next(_seq)
@@ -203,8 +205,23 @@ def jury_users(certifier) -> list[tuple]:
             first_name=first_name,
             last_name=f"Jury{n}",
         )
+        if external:
+            professional(user, certifier)
         members.append((user, role, external, organisation))
     return members
+
+
+def professional(user, certifier, *, years=5, sector="insertion", structure=""):
+    """The juror record of an insertion professional (jury_members.external)."""
+    return evaluation_services.record_juror(
+        user=user,
+        certifier=certifier,
+        sector=sector,
+        role="Conseiller emploi",
+        years_experience=years,
+        structure=structure,
+        proof=factories.pdf_upload("experience.pdf"),
+    )
 
 
 def deliberation(

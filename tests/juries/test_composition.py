@@ -62,6 +62,7 @@ def test_missing_role_is_named(ops_version, certifier):
 def test_role_twice_is_refused(ops_version, certifier):
     employer, employee, trainer = seats(certifier)
     user = make_user("second@jury.fr", certifier, Role.JUROR, first_name="Paul", last_name="Bis")
+    jf.professional(user, certifier)
     extra = (user, JuryRole.EMPLOYER_REPRESENTATIVE, True, "Medef")
     deliberation = prepared(ops_version, [employer, extra, employee, trainer])
     assert messages(deliberation) == [
@@ -80,6 +81,7 @@ def test_representative_must_be_external(ops_version, certifier):
 
 def test_trainer_must_belong_to_the_certifier(ops_version, certifier):
     employer, employee, (user, role, _, _) = seats(certifier)
+    jf.professional(user, certifier)  # qualified, but the trainer's seat is the certifier's
     deliberation = prepared(ops_version, [employer, employee, (user, role, True, "Ailleurs")])
     assert messages(deliberation) == [
         "Luc Martin (formateur de l'organisme certificateur) doit appartenir à l'organisme "

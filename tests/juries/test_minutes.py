@@ -107,7 +107,11 @@ def test_closing_generates_numbered_hashed_content(ops_version):
     assert [b["code"] for b in decision["blocks"]] == ["B1", "B2", "B3", "B4"]
     assert not any(b["validated"] for b in decision["blocks"])
     event = AuditEvent.objects.get(verb="minutes.generated")
-    assert event.payload == {"number": pv.number, "content_hash": pv.content_hash}
+    assert event.payload == {
+        "number": pv.number,
+        "content_hash": pv.content_hash,
+        "not_decided": [],
+    }
     assert event.actor == closer
     assert "deliberation.close" in verbs(deliberation)
 

@@ -58,8 +58,55 @@ def test_builtin_rules_are_the_source_parameters(ops):
         ("certifier_trainer", False),
     }
     assert [d["code"] for d in rules["decisions"]] == ["total", "partial", "refused"]
-    training_sequence = next(a for a in ops["assessments"] if a["duration_minutes"] == 30)
+    training_sequence = next(a for a in ops["assessments"] if a.get("parts"))
     assert training_sequence["covers"] == ["C4.3", "C4.4", "C4.5"]
+
+
+def test_the_training_sequence_and_the_tool_presentation_are_two_timed_parts(ops):
+    """C4.5: "A la suite de l'animation d'une séquence de formation de 30 mn, le candidat
+    présente ses modalités et son outil d'évaluation": 30 minutes fixed, then a part whose
+    length the source does not fix (so the sitting's own total is left empty)."""
+    source = _collapse(SOURCE.read_text(encoding="utf-8"))
+    e10 = next(a for a in ops["assessments"] if a["code"] == "E10")
+    assert e10["duration_minutes"] is None
+    assert [(p["code"], p["duration_minutes"], p["covers"]) for p in e10["parts"]] == [
+        ("P1", 30, ["C4.3", "C4.4"]),
+        ("P2", None, ["C4.5"]),
+    ]
+    assert all(_collapse(p["text"]) in source for p in e10["parts"])
+    assert not any(a.get("parts") for a in ops["assessments"] if a["code"] != "E10")
+
+
+def test_panels_and_juries_read_their_parameters_from_the_file(ops):
+    rules = ops["rules"]
+    source = _collapse(SOURCE.read_text(encoding="utf-8"))
+    assert rules["sectors"] == [{"code": "insertion", "label": "Insertion"}]
+    panel = rules["evaluation_panel"]
+    assert (panel["sectors"], panel["min_professionals"]) == (["insertion"], 1)
+    assert panel["representative"]["min_sector_experience_years"] is None
+    assert panel["representative"]["training_required"] is True
+    assert rules["juror_training"]["trainer_role"] == "exam_manager"
+    assert rules["juror_training"]["earlier_versions_count"] is False
+    external = rules["jury_members"]["external"]
+    assert (external["sectors"], external["min_sector_experience_years"]) == (["insertion"], 3)
+    for text in (rules["juror_training"]["text"], rules["jury_members"]["text"]):
+        assert _collapse(text) in source
+
+
+def test_what_the_source_does_not_say_is_labelled_practice(ops):
+    practice = ops["rules"]["practice"]
+    assert {
+        "competency_rule",
+        "block_rule",
+        "memoir_oral_grid",
+        "sittings",
+        "deliverables_deadline",
+    } <= set(practice)
+    source = _collapse(SOURCE.read_text(encoding="utf-8"))
+    assert not [text for text in practice.values() if _collapse(text) in source]
+    # The product's data-protection rule is not presented as a rule of the referential.
+    assert "accommodations" not in ops["rules"]
+    assert ops["rules"]["deliverables_deadline"] == {"days_before": 2, "time": "23:59"}
 
 
 def test_every_competency_is_assessed_by_exactly_one_regular_sitting(ops):
@@ -186,3 +233,54 @@ def test_covers_are_normalised_in_referential_order():
     result = fileformat.read_text(text)
     assert result.ok, result.errors
     assert result.document["assessments"][0]["covers"] == ["C0", "C1"]
+
+
+PARTS = """\
+    parts:
+      - {code: P1, title: "Animation", duration_minutes: 30, covers: [C1]}
+      - {code: P2, title: "Présentation", duration_minutes: null}
+"""
+
+
+def test_timed_parts_are_checked():
+    with_parts = MINIMAL.replace("    covers: [C1]\n", "    covers: [C1]\n" + PARTS)
+    result = fileformat.read_text(with_parts)
+    assert result.ok, result.errors
+    assert [p["duration_minutes"] for p in result.document["assessments"][0]["parts"]] == [30, None]
+    assert "parts" not in fileformat.read_text(MINIMAL).document["assessments"][0]
+    bad = with_parts.replace("{code: P2,", "{code: P1,").replace("covers: [C1]}", "covers: [C9]}")
+    messages = [(i.path, i.message) for i in fileformat.read_text(bad).errors]
+    assert messages == [
+        (
+            "assessments[0].parts[0].covers[0]",
+            "la compétence « C9 » n'est pas évaluée par l'épreuve E1",
+        ),
+        ("assessments[0].parts[1].code", "partie « P1 » déjà utilisée dans cette épreuve"),
+    ]
+    total = with_parts.replace("    covers: [C1]\n", "    covers: [C1]\n    duration_minutes: 30\n")
+    (issue,) = fileformat.read_text(total).errors
+    assert issue.path == "assessments[0].duration_minutes"
+    assert issue.line == 19
+    shortened = with_parts.replace("duration_minutes: 30,", "duration_minutes: 0,")
+    assert "supérieur ou égal à 1" in fileformat.read_text(shortened).errors[0].message
+
+
+def test_juror_sectors_come_from_the_closed_list():
+    text = MINIMAL + (
+        '  sectors: [{code: insertion, label: "secteur de l\'insertion"}]\n'
+        "  evaluation_panel: {sectors: [insertion, btp]}\n"
+        "  jury_members: {external: {sectors: [sante]}}\n"
+    )
+    errors = [(i.path, i.message) for i in fileformat.read_text(text).errors]
+    assert errors == [
+        (
+            "rules.evaluation_panel.sectors[1]",
+            "secteur inconnu « btp » (déclarez-le dans rules.sectors)",
+        ),
+        (
+            "rules.jury_members.external.sectors[0]",
+            "secteur inconnu « sante » (déclarez-le dans rules.sectors)",
+        ),
+    ]
+    practice = MINIMAL + '  practice: {Compétence: "x"}\n'
+    assert "n'a pas la forme attendue" in fileformat.read_text(practice).errors[0].message

@@ -45,7 +45,7 @@ def jury(personas, certifier, ops_version):
         years_experience=6,
         proof=factories.pdf_upload(),
     )
-    services.record_training(profile, version=ops_version, trained_on=ef.TRAINED_ON, trained_by="P")
+    ef.train(profile, ops_version)
     return [ef.juror(certifier, ops_version, represents=True), profile]
 
 
@@ -141,7 +141,11 @@ def test_a_juror_gets_404_for_a_session_they_do_not_assess(
     linked = ef.session(
         ops_version,
         title="Avec lien",
-        jurors=[ef.juror(certifier, ops_version, represents=True), jury[1]],
+        jurors=[
+            ef.juror(certifier, ops_version, represents=True),
+            ef.juror(certifier, ops_version),
+            jury[1],
+        ],
     )
     ef.slot(linked, own_candidacy)
     services.declare_conflict(jury[1], candidate=own_candidacy.candidate, kind=ConflictKind.TRAINED)

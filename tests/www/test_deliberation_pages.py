@@ -278,6 +278,79 @@ def test_close_leads_to_the_minutes(staff_client, opened):
     assert "Procès-verbal de la délibération" in page
 
 
+def test_a_member_standing_aside_for_a_candidate_is_shown_and_recorded_in_the_pv(
+    staff_client, opened
+):
+    from acquis.evaluations.enums import ConflictKind
+    from acquis.evaluations.models import JurorProfile
+    from acquis.evaluations.services import declare_conflict
+
+    deliberation, full, partial = opened
+    employer = deliberation.members.get(role=JuryRole.EMPLOYER_REPRESENTATIVE).user
+    name = employer.get_full_name()
+    declare_conflict(
+        JurorProfile.objects.get(user=employer),
+        candidate=full.candidate,
+        kind=ConflictKind.RELATIVE,
+    )
+    url = reverse("staff_deliberation", args=[deliberation.pk])
+    page = text(staff_client.get(url))
+    assert "2 candidat(s), 0 décision(s) enregistrée(s), 1 en attente d'un autre jury." in page
+    assert f"Ne siège pas pour ce candidat : {name} (représentant employeurs)." in page
+    assert f"{name} a déclaré un lien avec ce candidat : proche ou parent du candidat." in page
+    assert "le candidat attend un jury où siège un suppléant (représentant employeurs)" in page
+    assert "Ce jury ne peut pas statuer (voir la fiche)" in page
+    assert f"Enregistrer la décision de {full.candidate.full_name}" not in page
+    assert f"Enregistrer la décision de {partial.candidate.full_name}" in page
+    # Posted anyway (an old form): refused with the reason, nothing written.
+    decide = reverse("staff_deliberation_decide", args=[deliberation.pk, full.pk])
+    response = staff_client.post(decide, {"kind": "total", "blocks": ["B1", "B2", "B3", "B4"]})
+    assert f"Décision impossible pour {full.candidate.full_name}" in text(response)
+    assert not Decision.objects.filter(candidacy=full).exists()
+    # The others are decided; closing records in the PV who stood aside, for whom and why.
+    jf.decide_as_proposed(deliberation, partial)
+    response = staff_client.post(action(deliberation, "clore"))
+    assert response.url == reverse("staff_minutes", args=[deliberation.pk])
+    pv = text(staff_client.get(response.url))
+    assert "Candidats sur lesquels ce jury n'a pas statué" in pv
+    assert f"{full.candidate.full_name} — né(e) le" in pv
+    assert f"{name} (représentant employeurs) ne siège pas pour ce candidat : {name} a" in pv
+
+
+def test_the_screen_labels_the_certifiers_own_rules(staff_client, opened):
+    deliberation, _, _ = opened
+    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    assert "Résultat proposé règle de l'organisme" in page
+    assert (
+        "Règle de l'organisme Compétence acquise : Une compétence est acquise lorsque tous ses "
+        "critères d'évaluation sont acquis." in page
+    )
+    assert (
+        "Règle de l'organisme Bloc acquis : Un bloc de compétences est acquis lorsque toutes "
+        "ses compétences sont acquises." in page
+    )
+    # The source's own words for the decisions, apart.
+    assert "Décisions possibles, selon le référentiel" in page
+    assert "le jury accorde au candidat une partie de la certification professionnelle" in page
+
+
+def test_the_preparation_warns_of_a_member_who_will_stand_aside(staff_client, ops_version):
+    from acquis.evaluations.models import JurorProfile
+    from acquis.evaluations.services import declare_conflict
+
+    candidacy = awaiting(ops_version)
+    deliberation = jf.deliberation(ops_version, [candidacy], opened=False)
+    member = deliberation.members.get(role=JuryRole.EMPLOYEE_REPRESENTATIVE).user
+    declare_conflict(
+        JurorProfile.objects.get(user=member), candidate=candidacy.candidate, kind="colleague"
+    )
+    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    assert (
+        f"Ne siégera pas pour ce candidat : {member.get_full_name()} (représentant salariés)."
+        in page
+    )
+
+
 def test_suspend_returns_to_preparation(staff_client, opened):
     deliberation, _, _ = opened
     staff_client.post(action(deliberation, "suspendre"), {"reason": "Un membre doit partir."})

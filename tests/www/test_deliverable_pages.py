@@ -178,9 +178,7 @@ def jury_case(personas, ops_version, own_candidacy, l1):
         years_experience=6,
         proof=factories.pdf_upload(),
     )
-    services.record_training(
-        me, version=ops_version, trained_on=ef.TRAINED_ON, trained_by="Présidente"
-    )
+    ef.train(me, ops_version)
     representative = ef.juror(certifier, ops_version, represents=True)
     session = ef.session(ops_version, jurors=[representative, me])
     slot = ef.slot(session, own_candidacy, "E1", "09:00", minutes=60)

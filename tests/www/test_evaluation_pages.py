@@ -45,12 +45,13 @@ def juror_data(user, **overrides):
     return data | overrides
 
 
-def training_data(profile, **overrides):
+def training_data(profile, trainer, **overrides):
     data = {
         "formulaire": "formation",
         "juror": profile.pk,
         "trained_on": TRAINED_ON,
-        "trained_by": "Présidente d'OPS Conseil",
+        "trainer": trainer.pk,
+        "attendance": factories.pdf_upload("emargement.pdf"),
     }
     return data | overrides
 
@@ -65,7 +66,10 @@ def plan(client, version, **overrides):
     return client.post(reverse("staff_sessions"), data | overrides)
 
 
-def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_version, alice, bruno):
+def test_record_jurors_trainings_then_confirm_a_panel(
+    manager_client, ops_version, alice, bruno, personas
+):
+    manager = personas["responsable_epreuves"]
     url = reverse("staff_jurors")
     response = manager_client.post(
         url,
@@ -81,11 +85,14 @@ def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_versio
     # One published referential: the training form asks no version.
     html = manager_client.get(url).content.decode()
     assert 'name="version"' not in html
-    assert manager_client.post(url, training_data(profile_a)).url == url
+    assert manager_client.post(url, training_data(profile_a, manager)).url == url
     training = JurorTraining.objects.get()
-    assert (training.juror, training.version) == (profile_a, ops_version)
+    assert (training.juror, training.version, training.trainer) == (profile_a, ops_version, manager)
     html = manager_client.get(url).content.decode()
-    assert "Alice Roux" in html and "02/11/2026" in html and "Aucune" in html
+    assert "Alice Roux" in html and "Aucune" in html
+    assert "02/11/2026, version 1, par epreuves@test.fr — émargement : joint" in " ".join(
+        html.split()
+    )
 
     response = plan(manager_client, ops_version)
     session = EvaluationSession.objects.get()
@@ -97,7 +104,7 @@ def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_versio
         assert response.url == reverse("staff_session", args=[session.pk])
     assert PanelMember.objects.filter(session=session).count() == 2
     html = manager_client.get(response.url).content.decode()
-    assert "Bruno Vidal : 2 an(s) d&#x27;expérience dans insertion" in html
+    assert "Bruno Vidal : 2 an(s) d&#x27;expérience dans le secteur « Insertion »" in html
     assert "Remplit les conditions du référentiel." in html  # Alice
 
     confirm = reverse("staff_session_action", args=[session.pk, "confirmer"])
@@ -110,6 +117,10 @@ def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_versio
         ("Expérience minimale dans le secteur", "Bruno Vidal : 2 an(s)"),
         ("Expérience justifiée par une pièce", "Bruno Vidal : aucune pièce"),
         ("Formé avant la session", "Bruno Vidal : pas de formation au référentiel"),
+        (
+            "Professionnels qualifiés en plus du représentant du certificateur",
+            "Le jury ne compte aucun professionnel qualifié du secteur en plus du représentant",
+        ),
     ]:
         assert f"<strong>{label}</strong> : {message}" in html
     session.refresh_from_db()
@@ -119,7 +130,7 @@ def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_versio
     manager_client.post(
         url, juror_data(bruno, years_experience="4", proof=factories.pdf_upload("cv.pdf"))
     )
-    manager_client.post(url, training_data(profile_b))
+    manager_client.post(url, training_data(profile_b, manager))
     response = manager_client.post(confirm)
     assert response.url == reverse("staff_session", args=[session.pk])
     session.refresh_from_db()
@@ -127,6 +138,34 @@ def test_record_jurors_trainings_then_confirm_a_panel(manager_client, ops_versio
     html = manager_client.get(response.url).content.decode()
     assert "Jury confirmé" in html
     assert "Confirmer le jury" not in html
+
+
+def test_a_panel_of_the_representative_alone_is_refused_and_explained(
+    manager_client, ops_version, alice, certifier
+):
+    from tests import evaluation_factories as ef
+
+    representative = services.record_juror(
+        user=alice, certifier=certifier, sector="insertion", role="Présidente",
+        years_experience=0, represents_certifier=True,
+    )  # fmt: skip
+    ef.train(representative, ops_version)
+    plan(manager_client, ops_version)
+    session = EvaluationSession.objects.get()
+    manager_client.post(
+        reverse("staff_session_action", args=[session.pk, "membre"]), {"juror": representative.pk}
+    )
+    html = manager_client.get(reverse("staff_session", args=[session.pk])).content.decode()
+    assert "Remplit les conditions du référentiel." in html  # the source sets no condition
+    response = manager_client.post(reverse("staff_session_action", args=[session.pk, "confirmer"]))
+    html = response.content.decode()
+    assert (
+        "<strong>Professionnels qualifiés en plus du représentant du certificateur</strong> : "
+        "Le jury ne compte aucun professionnel qualifié du secteur en plus du représentant du "
+        "certificateur ; le référentiel en exige au moins 1."
+    ) in html
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PLANNED
 
 
 def test_empty_panel_refusal_is_explained(manager_client, ops_version):
@@ -156,10 +195,25 @@ def test_bad_juror_input_is_explained(manager_client, ops_version, alice, person
         role="Conseiller emploi", years_experience=5,
     )  # fmt: skip
     tomorrow = (timezone.localdate() + timedelta(days=2)).isoformat()
-    data = training_data(profile, trained_on=tomorrow)
+    manager = personas["responsable_epreuves"]
+    data = training_data(profile, manager, trained_on=tomorrow)
     html = manager_client.post(url, data).content.decode()
     assert "une formation ne se déclare qu&#x27;une fois faite" in html
+    # The trainer is the person the referential names; the attendance sheet is required.
+    html = manager_client.post(url, training_data(profile, personas["administrateur"]))
+    assert (
+        "Formé par : admin@test.fr n&#x27;a pas le rôle « responsable de l&#x27;organisation"
+        in (html.content.decode())
+    )
+    html = manager_client.post(url, training_data(profile, manager, attendance="")).content
+    assert "Feuille d&#x27;émargement : joignez la feuille d&#x27;émargement" in html.decode()
+    # Only the certifier's staff are offered as trainers.
+    html = manager_client.post(url, training_data(profile, alice)).content.decode()
+    assert 'id="id_trainer_error"' in html
     assert not JurorTraining.objects.exists()
+    # The sector is chosen in the referential's closed list.
+    html = manager_client.post(url, juror_data(alice, sector="btp")).content.decode()
+    assert 'id="id_sector_error"' in html
 
 
 def test_bad_session_input_is_explained(manager_client, ops_version):

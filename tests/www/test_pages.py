@@ -26,6 +26,32 @@ def test_public_referential_page_shows_everything(
 
 
 @pytest.mark.django_db
+def test_the_public_referential_tells_the_source_from_the_certifiers_practice(client, ops_version):
+    import html as entities
+    import re
+
+    response = client.get(reverse("referential", args=["ops-conseil-caci-isp"]))
+    page = " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    rules = ops_version.rules
+    for text in rules["practice"].values():
+        assert f"Règle de l'organisme {text}" in page
+    # The source's words, quoted as such.
+    assert rules["evaluation_panel"]["text"] in page
+    assert rules["certification_jury"]["text"] in page
+    assert "Secteur d'expérience des professionnels : Insertion (liste fermée)." in page
+    # The two timed parts of the training sequence (E10).
+    assert (
+        "Animation d'une séquence de formation — 30 minutes, durée fixée par le référentiel" in page
+    )
+    assert (
+        "Présentation des modalités et de l'outil d'évaluation de la séquence — durée non "
+        "fixée par le référentiel" in page
+    )
+    # "No medical data" is the product's data-protection rule, not one of the referential.
+    assert "donnée médicale n'est transmise ni conservée" not in page
+
+
+@pytest.mark.django_db
 def test_home_lists_published_referentials_only(client, ops_version):
     import_rncp(str(SHARED / "data" / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
     html = client.get(reverse("home")).content.decode()

@@ -71,6 +71,7 @@ def test_add_a_slot_shows_the_accommodated_time_and_measures(manager_client, pla
     html = _html(manager_client.get(reverse("staff_session", args=[planned.pk])))
     assert "Aucun créneau n'est encore prévu." in html
     assert "E12 : 30 min" in html  # the referential's fixed durations are hinted
+    assert "Durées fixées par le référentiel, jamais raccourcies" in html
     response = manager_client.post(_action(planned, "creneau"), _slot_data(planned, accommodated))
     assert response.url == reverse("staff_session", args=[planned.pk])
     slot = Slot.objects.get()
@@ -110,6 +111,36 @@ def test_add_slot_refusals_are_explained(manager_client, planned, accommodated, 
     assert "Créneau non ajouté." in html
     assert "<strong>Chaque candidat a des évaluateurs sans lien avec lui</strong>" in html
     assert Slot.objects.count() == 1
+
+
+def test_the_training_sequence_is_planned_in_two_timed_parts(manager_client, planned, accommodated):
+    html = _html(manager_client.get(reverse("staff_session", args=[planned.pk])))
+    assert "E10 — Animation d'une séquence de formation (30 min + durée à fixer)" in html
+    assert (
+        "E10 : animation d'une séquence de formation 30 min, puis présentation des modalités "
+        "et de l'outil d'évaluation de la séquence durée à fixer"
+    ) in html
+    url = _action(planned, "creneau")
+    html = _html(
+        manager_client.post(url, _slot_data(planned, accommodated, "E10", duration_minutes="25"))
+    )
+    assert "Créneau non ajouté : Durée : 25 minutes ne laissent aucun temps pour" in html
+    assert "« Animation d'une séquence de formation » : 30 minutes fixées" in html
+    assert not Slot.objects.exists()
+    manager_client.post(url, _slot_data(planned, accommodated, "E10", duration_minutes="45"))
+    html = _html(manager_client.get(reverse("staff_session", args=[planned.pk])))
+    assert "09:00–10:05" in html and "+20 min (aménagement)" in html
+    assert (
+        "09:00–09:30 : Animation d'une séquence de formation (30 min, durée fixée par le "
+        "référentiel)" in html
+    )
+    assert (
+        "09:30–09:45 : Présentation des modalités et de l'outil d'évaluation de la séquence "
+        "(15 min)" in html
+    )
+    slot = Slot.objects.get()
+    convocation = _html(manager_client.get(reverse("staff_slot_convocation", args=[slot.pk])))
+    assert "09:30–09:45 : Présentation des modalités" in convocation
 
 
 def test_cancel_a_slot_with_a_reason(manager_client, planned, accommodated, ops_version):

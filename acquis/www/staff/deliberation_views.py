@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from acquis.candidates.models import Cohort
-from acquis.juries import composition, corrections, deliberations, engine, evidence
+from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
+from acquis.referential import provenance
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import deliberation_forms as f
@@ -83,6 +84,8 @@ class Card:
     decision: str
     corrects: str = ""
     refusal: Posted | None = None
+    aside: list = field(default_factory=list)  # [standing.StandAside]
+    blocked: list = field(default_factory=list)  # why this jury cannot decide on them
 
     @property
     def anchor(self) -> str:
@@ -209,7 +212,7 @@ def _decision_text(file) -> str:
     )
 
 
-def _card(deliberation, file, decide_name, posted: Posted | None, corrected) -> Card:
+def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sitting) -> Card:
     decision = file.decision
     if posted is not None:
         chosen = posted.blocks
@@ -257,6 +260,8 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected) -> 
             else ""
         ),
         refusal=posted,
+        aside=sitting.aside if sitting else [],
+        blocked=sitting.problems if sitting else [],
     )
 
 
@@ -264,6 +269,7 @@ def screen_context(deliberation, *, decide_name: str, can_decide: bool, posted=N
     """What the deliberation screen shows: one card per candidate, from evidence.gather
     (a constant number of queries), and the summary table's counts."""
     files = evidence.gather(deliberation)
+    sittings = standing.standings(deliberation, [file.candidacy for file in files])
     corrected = {}
     if files and corrections.is_correction(deliberation):
         # A correction deliberation lists one candidacy or a few: one lookup each.
@@ -278,6 +284,7 @@ def screen_context(deliberation, *, decide_name: str, can_decide: bool, posted=N
             decide_name,
             posted if posted and posted.candidacy_id == file.candidacy.pk else None,
             corrected,
+            sittings.get(file.candidacy.pk),
         )
         for file in files
     ]
@@ -285,6 +292,8 @@ def screen_context(deliberation, *, decide_name: str, can_decide: bool, posted=N
         "cards": cards,
         "can_decide": can_decide and deliberation.status == S.OPEN,
         "decided_count": sum(1 for card in cards if card.file.decision is not None),
+        "waiting_count": sum(1 for card in cards if card.blocked),
+        "rules_applied": provenance.deliberation_rules(deliberation.version.rules or {}),
         "decision_kinds": DecisionKind.choices,
         "refused_card": next((c for c in cards if c.refusal is not None), None),
     }
@@ -434,9 +443,15 @@ def _render(request, deliberation, *, forms=None, refusal=None, refused="", post
             users=_juror_users(deliberation)
         )
         context["opening_problems"] = deliberations.opening_problems(deliberation)
-        entries = deliberation.entries.select_related("candidacy__candidate", "candidacy__cohort")
+        entries = list(
+            deliberation.entries.select_related("candidacy__candidate", "candidacy__cohort")
+        )
         decided = set(deliberation.decisions.values_list("candidacy_id", flat=True))
-        context["entries"] = [(entry, entry.candidacy_id in decided) for entry in entries]
+        sittings = standing.standings(deliberation, [entry.candidacy for entry in entries])
+        context["entries"] = [
+            (entry, entry.candidacy_id in decided, sittings[entry.candidacy_id])
+            for entry in entries
+        ]
     if editable:
         context["cohort_form"] = forms.get("cohort") or f.CohortForm(
             cohorts=_cohorts(deliberation, eligible)

@@ -5,6 +5,24 @@ from django import forms
 from acquis.evaluations.enums import IncidentKind
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
+OTHER_SECTOR = "autre"
+
+
+def sector_choices(versions) -> list[tuple[str, str]]:
+    """The closed list of sectors of the certifier's referentials (`rules.sectors`), then
+    "another sector" (recorded, but it does not qualify a professional)."""
+    seen: dict[str, str] = {}
+    for version in versions:
+        for sector in (version.rules or {}).get("sectors") or []:
+            seen.setdefault(sector["code"], sector["label"])
+    choices = [(code, label[0].upper() + label[1:]) for code, label in seen.items()]
+    return [*choices, (OTHER_SECTOR, "Autre secteur")] if choices else []
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
 
 class JurorForm(forms.Form):
     user = forms.ModelChoiceField(
@@ -18,25 +36,52 @@ class JurorForm(forms.Form):
         label="Années d'expérience dans le secteur", min_value=0, max_value=60
     )
     represents_certifier = forms.BooleanField(label="Représente le certificateur", required=False)
+    structure = forms.CharField(
+        label="Structure employeuse",
+        max_length=255,
+        required=False,
+        help_text="Un candidat qui travaille dans cette structure ne sera ni évalué ni décidé "
+        "par ce membre.",
+    )
+    structure_siret = forms.CharField(
+        label="SIRET de la structure", max_length=17, required=False, help_text="14 chiffres."
+    )
     proof = forms.FileField(
         label="Pièce justificative de l'expérience (PDF, DOCX ou ODT)", required=False
     )
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args, users, sectors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
+        if sectors:  # the referential's closed list: a choice, not free text
+            self.fields["sector"] = forms.ChoiceField(
+                label="Secteur d'expérience",
+                choices=sectors,
+                help_text="Les secteurs que le référentiel reconnaît ; « Autre secteur » ne "
+                "qualifie pas un professionnel.",
+            )
 
 
 class TrainingForm(forms.Form):
     juror = forms.ModelChoiceField(label="Membre de jury formé", queryset=None)
     version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
     trained_on = forms.DateField(label="Date de la formation", widget=DATE_WIDGET)
-    trained_by = forms.CharField(label="Formé par", max_length=160)
+    trainer = UserChoiceField(
+        label="Formé par",
+        queryset=None,
+        help_text="La personne du certificateur que le référentiel désigne (pour OPS Conseil : "
+        "la responsable de l'organisation des épreuves).",
+    )
+    attendance = forms.FileField(
+        label="Feuille d'émargement ou attestation de présence (PDF, DOCX ou ODT)",
+        required=False,
+    )
 
-    def __init__(self, *args, jurors, versions, **kwargs):
+    def __init__(self, *args, jurors, versions, trainers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["juror"].queryset = jurors
         self.fields["version"].queryset = versions
+        self.fields["trainer"].queryset = trainers
         # One published referential: nothing to choose, the view uses it.
         if versions.count() == 1:
             del self.fields["version"]
@@ -65,9 +110,26 @@ class PanelMemberForm(forms.Form):
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _minutes(value) -> str:
+    return f"{value} min" if value else "durée à fixer"
+
+
+def fixed_durations(assessment) -> str:
+    """ "30 min" or, for timed parts, "animation … 30 min, puis présentation … durée à fixer"."""
+    if assessment.parts:
+        return ", puis ".join(
+            f"{part['title'][0].lower()}{part['title'][1:]} {_minutes(part['duration_minutes'])}"
+            for part in assessment.parts
+        )
+    return _minutes(assessment.duration_minutes) if assessment.duration_minutes else ""
+
+
 class AssessmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        fixed = f" ({obj.duration_minutes} min)" if obj.duration_minutes else ""
+        if obj.parts:
+            fixed = " (" + " + ".join(_minutes(p["duration_minutes"]) for p in obj.parts) + ")"
+        else:
+            fixed = f" ({obj.duration_minutes} min)" if obj.duration_minutes else ""
         return f"{obj.code} — {obj.title}{fixed}"
 
 
@@ -95,13 +157,18 @@ class SlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = assessments
         self.fields["candidacy"].queryset = candidacies
-        fixed = [f"{a.code} : {a.duration_minutes} min" for a in assessments if a.duration_minutes]
+        fixed = [f"{a.code} : {fixed_durations(a)}" for a in assessments if fixed_durations(a)]
         hint = "Le temps supplémentaire d'un aménagement s'ajoute de lui-même."
+        if any(a.parts for a in assessments):
+            hint = (
+                "Pour une épreuve en plusieurs parties, indiquez la durée totale : la partie "
+                "sans durée fixée prend le temps restant. " + hint
+            )
         if fixed:
             hint = (
-                "Laissez vide pour la durée fixée par le référentiel ("
-                + ", ".join(fixed)
-                + "). "
+                "Durées fixées par le référentiel, jamais raccourcies ("
+                + " ; ".join(fixed)
+                + ") : laissez vide quand la durée est entièrement fixée. "
                 + hint
             )
         self.fields["duration_minutes"].help_text = hint

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +18,13 @@ from acquis.candidates.models import Accommodation
 from acquis.evaluations import convocations, incidents, planning, services
 from acquis.evaluations.enums import GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
-from acquis.evaluations.models import EvaluationSession, JurorProfile, Slot, SlotAssessor
+from acquis.evaluations.models import (
+    EvaluationSession,
+    JurorProfile,
+    JurorTraining,
+    Slot,
+    SlotAssessor,
+)
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.www.perms import staff_required
@@ -59,11 +65,14 @@ def juror_list(request):
         request.POST if posted == JUROR_FORM else None,
         request.FILES if posted == JUROR_FORM else None,
         users=_juror_users(request.user),
+        sectors=f.sector_choices(versions),
     )
     training_form = f.TrainingForm(
         request.POST if posted == TRAINING_FORM else None,
+        request.FILES if posted == TRAINING_FORM else None,
         jurors=jurors,
         versions=versions,
+        trainers=services.trainer_candidates(access.current_certifier(request.user)),
     )
     if posted == JUROR_FORM and juror_form.is_valid():
         data = juror_form.cleaned_data
@@ -75,6 +84,8 @@ def juror_list(request):
                 role=data["role"],
                 years_experience=data["years_experience"],
                 represents_certifier=data["represents_certifier"],
+                structure=data["structure"],
+                structure_siret=data["structure_siret"],
                 proof=data["proof"],
                 actor=request.user,
             )
@@ -94,15 +105,24 @@ def juror_list(request):
                     data["juror"],
                     version=version,
                     trained_on=data["trained_on"],
-                    trained_by=data["trained_by"],
+                    trainer=data["trainer"],
+                    attendance=data["attendance"],
                     actor=request.user,
                 )
             except EvaluationError as exc:
-                training_form.add_error(None, str(exc))
+                for problem in exc.problems or [str(exc)]:
+                    training_form.add_error(None, problem)
             else:
                 messages.success(request, f"Formation de {data['juror']} enregistrée.")
                 return redirect("staff_jurors")
-    rows = jurors.annotate(last_training=Max("trainings__trained_on"))
+    rows = jurors.prefetch_related(
+        Prefetch(
+            "trainings",
+            queryset=JurorTraining.objects.select_related("trainer", "version").order_by(
+                "-trained_on", "-pk"
+            ),
+        )
+    )
     return render(
         request,
         "www/staff/evaluations/jurors.html",

@@ -27,9 +27,7 @@ def extend_context(ctx) -> dict:
         years_experience=6,
         proof=factories.pdf_upload(),
     )
-    services.record_training(
-        profile, version=version, trained_on=ef.TRAINED_ON, trained_by="Présidente"
-    )
+    ef.train(profile, version)
     representative = ef.juror(certifier, version, represents=True)
     session, (slot,) = ef.opened_session(
         version, [ctx["portal_candidacy"]], jurors=[representative, profile]
