@@ -7,8 +7,9 @@ the PV and the decision letter (`minutes_pdf.py`, `letters.py`, issued through
   once). The data goes in as JSON (`sys.inputs`), the verification QR code as SVG (segno).
 - Issuing (`issue_for_decision`): only a frozen decision (its PV signed by every member).
   A total validation issues the certificate (the title; it covers every block); a partial
-  validation issues the attestation of the blocks validated by this decision, with their
-  validity (the ledger's expiry); a refusal issues nothing. Both numbered documents draw from
+  validation issues the attestation of the blocks validated by this decision, acquired for
+  good ("blocs acquis définitivement"), with the deadline for a new validation request; a
+  refusal issues nothing. Both numbered documents draw from
   the certifier's single sequence (`numbering`). The PDF is signed (PAdES, `signing`),
   stored in private media with its SHA-256 and an unguessable verification code, and an
   audit event is written in the same transaction. A second call issues nothing new.
@@ -35,7 +36,8 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.credentials import numbering, signing
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import IssuedDocument
+from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
+from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Decision, HeldBlock
 
@@ -163,13 +165,10 @@ def _certification_data(version) -> dict:
 
 
 def _blocks_data(decision: Decision) -> list[dict]:
+    """The blocks this decision grants: acquired for good, so no validity date."""
     rows = HeldBlock.objects.filter(decision=decision).select_related("block")
     return [
-        {
-            "code": row.block_code,
-            "title": row.block.title,
-            "valid_until": french_date(row.expires_on) if row.expires_on else "sans limite",
-        }
+        {"code": row.block_code, "title": row.block.title}
         for row in rows.order_by("block__position", "pk")
     ]
 
@@ -189,6 +188,8 @@ def document_data(decision: Decision, kind: str, *, number: str, code: str, on: 
         "holder": _holder_data(decision.candidacy.candidate),
         "deliberation": {"date": french_date(deliberation.date), "place": deliberation.place},
         "blocks": _blocks_data(decision),
+        # A partial validation: the last day a new validation may be requested.
+        "new_validation_until": french_date(decision.deadline) if decision.deadline else "",
         "signatory": {
             "name": settings.ACQUIS_SIGNATORY_NAME,
             "title": settings.ACQUIS_SIGNATORY_TITLE,
@@ -256,9 +257,10 @@ def sample_data(kind: str) -> dict:
         "holder": {"name": "Camille EXEMPLE", "born": "née le 1er janvier 1990 à Lyon"},
         "deliberation": {"date": french_date(today), "place": "Bron"},
         "blocks": [
-            {"code": "B1", "title": "Accueillir et accompagner (exemple)", "valid_until": "—"},
-            {"code": "B2", "title": "Concevoir un parcours (exemple)", "valid_until": "—"},
+            {"code": "B1", "title": "Accueillir et accompagner (exemple)"},
+            {"code": "B2", "title": "Concevoir un parcours (exemple)"},
         ],
+        "new_validation_until": french_date(add_years(today, 5)),
         "signatory": {
             "name": settings.ACQUIS_SIGNATORY_NAME or "Prénom Nom",
             "title": settings.ACQUIS_SIGNATORY_TITLE,
@@ -324,6 +326,7 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
         verification_code=code,
         sha256=hashlib.sha256(pdf).hexdigest(),
         signed=True,
+        wording=CURRENT_WORDING,
         issued_at=now,
         issued_by=actor,
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.credentials import documents, signing
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import IssuedDocument
+from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
 
 
 def french_date(value: date | str | None) -> str:
@@ -107,6 +107,7 @@ def store_signed(
         verification_code=code,
         sha256=hashlib.sha256(signed).hexdigest(),
         signed=True,
+        wording=CURRENT_WORDING,
         issued_at=now,
         issued_by=actor if actor is not None and actor.pk else None,
     )

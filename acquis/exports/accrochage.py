@@ -310,7 +310,7 @@ def _block_rows(decisions: QuerySet):
             row["decision_id"],
             row["block__registry_code"],
             data,
-            data["deadline"],  # a partial validation's blocks count until its deadline
+            None,  # a validated block is acquired for good: dateFinValidite nil
         )
 
 

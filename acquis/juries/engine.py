@@ -6,7 +6,9 @@ confirms or departs from the proposal (`decisions.decide`, which applies the sam
 Rules (referential of OPS Conseil, "Certification rules", domain.md):
 - rule 1: the title requires every block of `title_requires_blocks`; each block may be
   obtained separately. A block counts as held when validated now (its consolidated result
-  is "acquis") or held from an earlier, unexpired decision (the ledger).
+  is "acquis") or held from an earlier decision (the ledger). A validated block is acquired
+  for good (French law: "les blocs de compétences validés sont acquis définitivement"):
+  it never stops counting.
 - rule 3, training path: the work placement (`training.work_placement_days`, 29 days) and
   the memoir presented in its oral (`training.memoir.oral_assessment`, E12), passed.
 - free candidates ("candidat libre") sit the training path's assessments (planning rule),
@@ -17,8 +19,11 @@ Rules (referential of OPS Conseil, "Certification rules", domain.md):
   oral (E13) passed when it has been taken.
 - a candidacy registered for some blocks only (`whole_title` False) never gets the title.
 - rule 6: total validation (the title), partial validation (at least one block validated
-  now or held, not the title; a new validation may be requested within `validity_years`
-  = 5 years of the deliberation), refusal (no block).
+  now or held, not the title), refusal (no block). After a partial validation "une nouvelle
+  validation pourra être demandée dans un délai maximum de 5 ans suivant la délibération du
+  jury": `partial_deadline` is that window for a new validation request (`validity_years`
+  = 5), never an expiry of the blocks; after it the candidate may still register again and
+  the held blocks still count.
 """
 
 from datetime import date
@@ -43,21 +48,13 @@ def add_years(day: date, years: int) -> date:
 
 
 def partial_deadline(evidence: Evidence) -> date:
+    """The last day a new validation may be requested after a partial validation."""
     return add_years(evidence.deliberation_date, evidence.validity_years)
 
 
-def is_unexpired(expires_on: date | None, on: date) -> bool:
-    """A held block counts up to and including its expiry day; None never expires."""
-    return expires_on is None or expires_on >= on
-
-
 def held_codes(evidence: Evidence) -> set[str]:
-    """Blocks held from earlier decisions, still valid on the deliberation day."""
-    return {
-        code
-        for code, expires_on in evidence.held_blocks.items()
-        if is_unexpired(expires_on, evidence.deliberation_date)
-    }
+    """Blocks held from earlier decisions: acquired for good, they always count."""
+    return set(evidence.held_blocks)
 
 
 def validated_by_results(evidence: Evidence) -> dict[str, bool]:

@@ -8,17 +8,16 @@ Python. The block results mirror `evaluations.consolidation.latest_competency_re
 as is.
 
 Blocks held from earlier decisions (the ledger, `HeldBlock`) count for any candidacy of the
-same candidate and certification while unexpired and not revoked: a new candidacy within
-5 years starts from them. Rows of decisions on the same candidacy are left out: the only way
-a candidacy comes back before a jury is a correction of its own signed decision, which must
-not count as evidence for itself.
+same candidate and certification while not revoked: a validated block is acquired for good,
+so a new candidacy starts from them, whenever it comes. Rows of decisions on the same
+candidacy are left out: the only way a candidacy comes back before a jury is a correction of
+its own signed decision, which must not count as evidence for itself.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from acquis.candidates.enums import AdmissibilityDecision, Pathway, ValidationFileDecision
 from acquis.candidates.models import (
@@ -52,8 +51,7 @@ class BlockRow:
     """One registered block: the proposed result, its competencies, the ledger, the decision."""
 
     result: BlockProposal  # .block, .status ("acquis"...), .rows [(competency, result)]
-    held: bool = False  # held from an earlier, unexpired decision
-    held_until: date | None = None  # its expiry (None with held: no expiry)
+    held: bool = False  # held from an earlier decision (acquired for good)
     proposed: bool = False  # the engine proposes it validated
     decision: BlockDecision | None = None
 
@@ -105,7 +103,7 @@ class CandidateFile:
     required_placement_days: int | None
     memoir: MemoirInfo
     vae: VaeInfo | None
-    held: list[HeldBlock]  # unexpired, not revoked, from other candidacies
+    held: list[HeldBlock]  # not revoked, from other candidacies
     decision: Decision | None
     block_decisions: list[BlockDecision] = field(default_factory=list)
     final_orals: list[Consolidation] = field(default_factory=list)
@@ -195,7 +193,7 @@ class _Batch:
         self.memoirs, self.parts = _memoirs(ids)
         self.admissibility = _latest_by_candidacy(AdmissibilityRequest, ids)
         self.files = _latest_by_candidacy(ValidationFile, ids)
-        self.held = _held(candidate_ids, version.certification_id, self.on)
+        self.held = _held(candidate_ids, version.certification_id)
         self.decisions, self.block_decisions = _decisions(deliberation, ids)
 
     def file(self, entry) -> CandidateFile:
@@ -211,7 +209,7 @@ class _Batch:
             for row in self.held.get(candidacy.candidate_id, [])
             if row.decision.candidacy_id != candidacy.pk
         ]
-        held = _held_map(held_rows)
+        held = frozenset(row.block_code for row in held_rows)
         memoir = self._memoir(candidacy)
         vae = self._vae(candidacy)
         required_days = self._required_days(candidacy)
@@ -239,7 +237,6 @@ class _Batch:
             BlockRow(
                 result=result,
                 held=result.block.code in held,
-                held_until=held.get(result.block.code),
                 proposed=proposal.blocks.get(result.block.code, False),
                 decision=by_block.get(result.block.pk),
             )
@@ -315,18 +312,6 @@ def _latest_oral(orals, code) -> Consolidation | None:
     return found[-1] if found else None
 
 
-def _held_map(rows) -> dict[str, date | None]:
-    """code -> the latest expiry among the rows (None: no expiry wins)."""
-    held: dict[str, date | None] = {}
-    for row in rows:
-        code = row.block_code
-        if code in held and held[code] is None:
-            continue
-        if code not in held or row.expires_on is None or row.expires_on > held[code]:
-            held[code] = row.expires_on
-    return held
-
-
 # --- one query each ------------------------------------------------------------------------
 
 
@@ -385,14 +370,13 @@ def _latest_by_candidacy(model, ids) -> dict:
     return latest
 
 
-def _held(candidate_ids, certification_id, on) -> dict:
+def _held(candidate_ids, certification_id) -> dict:
     rows = (
         HeldBlock.objects.filter(
             candidate_id__in=candidate_ids,
             certification_id=certification_id,
             revoked_by__isnull=True,
         )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
         .select_related("decision__deliberation", "block")
         .order_by("block_code", "-granted_on", "pk")
     )

@@ -19,8 +19,8 @@ class Evidence:
     # Proposed block results from the consolidated evaluations: "acquis" / "non acquis" /
     # "incomplet" per registered block code (evaluations.consolidation.proposed_block_results).
     block_results: dict[str, str] = field(default_factory=dict)
-    # Blocks already held from earlier, unexpired decisions: code -> expiry (None = no expiry).
-    held_blocks: dict[str, date | None] = field(default_factory=dict)
+    # Blocks already held from earlier decisions (acquired for good): their codes.
+    held_blocks: frozenset[str] = frozenset()
     # Training path.
     placement_days: int = 0
     required_placement_days: int | None = None
@@ -36,5 +36,7 @@ class Evidence:
 class Proposal:
     blocks: dict[str, bool]  # registered block code -> validated
     kind: str  # DecisionKind value
-    deadline: date | None  # partial validation: deliberation date + validity years
+    # Partial validation: the last day a new validation may be requested (deliberation date
+    # + validity years); the blocks themselves never expire.
+    deadline: date | None
     reasons: tuple[str, ...] = ()  # why the title is not proposed (French), for the screen

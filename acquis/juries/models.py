@@ -153,7 +153,11 @@ class Decision(FrozenGuard):
     )
     reason = models.TextField("motif", blank=True)
     further_evidence = models.TextField("compléments demandés", blank=True)
-    deadline = models.DateField("date limite de la nouvelle validation", null=True, blank=True)
+    # Partial validation: "une nouvelle validation pourra être demandée dans un délai maximum
+    # de 5 ans suivant la délibération du jury". The blocks themselves never expire.
+    deadline = models.DateField(
+        "demandes de nouvelle validation possibles jusqu'au", null=True, blank=True
+    )
     corrects = models.ForeignKey(
         "self",
         verbose_name="corrige la décision",
@@ -239,10 +243,10 @@ class BlockDecision(FrozenGuard):
 
 
 class HeldBlock(models.Model):
-    """The partial-validation ledger: a block a candidate holds, its source and expiry.
+    """The ledger of held blocks: a block a candidate holds and the decision it comes from.
 
-    Written when the decision's minutes are signed. `expires_on` is null for the blocks of an
-    awarded title. A correction revokes the rows of the decision it corrects (`revoked_by`);
+    Written when the decision's minutes are signed. A validated block is acquired for good:
+    no expiry. A correction revokes the rows of the decision it corrects (`revoked_by`);
     rows are never deleted.
     """
 
@@ -266,7 +270,6 @@ class HeldBlock(models.Model):
         Decision, verbose_name="décision", on_delete=models.PROTECT, related_name="held_blocks"
     )
     granted_on = models.DateField("obtenu le")
-    expires_on = models.DateField("valable jusqu'au", null=True, blank=True)
     revoked_by = models.ForeignKey(
         Decision,
         verbose_name="annulé par la décision",

@@ -83,14 +83,17 @@ def test_documents_are_pdfa_tagged_with_embedded_fonts(signed):
     assert b"/Lang (fr" in pdf or b"/Lang(fr" in pdf
 
 
-def test_block_attestation_lists_the_blocks_held_with_their_validity(signed):
+def test_block_attestation_lists_the_blocks_acquired_for_good(signed):
     deliberation, by_kind = signed
     decision = by_kind[DecisionKind.PARTIAL]
     text = text_of(documents.render_block_attestation(decision))
     assert "Attestation de blocs de compétences" in text
     for row in decision.held_blocks.select_related("block"):
         assert row.block_code in text
-        assert documents.french_date(row.expires_on) in text
+    flat = " ".join(text.split())
+    assert "Ces blocs de compétences sont acquis définitivement." in flat
+    assert f"demandée jusqu'au {documents.french_date(decision.deadline)}" in flat
+    assert "Valable" not in flat
     assert "B3" not in re.sub(r"OPS-\S+", "", text)  # not acquired: not attested
 
 

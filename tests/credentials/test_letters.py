@@ -93,7 +93,12 @@ def test_what_each_letter_says(three_kinds):
     assert "Il vous reste à obtenir : B3" in text
     assert partial.further_evidence in text and partial.reason in text
     deadline = documents.french_date(partial.deadline)
-    assert f"jusqu'au {deadline} (5 ans à compter de la délibération)" in text
+    flat = " ".join(text.split())
+    assert (
+        f"Demandes de nouvelle validation possibles jusqu'au {deadline} (5 ans à compter "
+        "de la délibération)" in flat
+    )
+    assert "acquis définitivement" in flat and "Valable" not in flat
     assert f"Votre attestation de blocs de compétences n° {attestation.number}" in text
 
     refused = by_kind[DecisionKind.REFUSED]

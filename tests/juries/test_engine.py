@@ -1,7 +1,7 @@
 """The decision engine, pure: property-based tests (hypothesis) and the French reasons.
 
 The oracle below restates the rules independently of engine.py:
-- the title iff every required block is held (validated now or held before, unexpired) and
+- the title iff every required block is held (validated now or held before: acquired for good) and
   the pathway's conditions are met, never for a candidacy registered for some blocks only;
 - partial validation iff at least one block is validated now or held, and no title;
 - refusal iff no block at all;
@@ -11,7 +11,7 @@ The oracle below restates the rules independently of engine.py:
 """
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,11 +38,7 @@ def evidences(draw):
         for code in registered
         if (value := draw(st.one_of(st.none(), st.sampled_from(RESULTS)))) is not None
     }
-    held_codes = draw(st.sets(st.sampled_from(REQUIRED)))
-    expiries = st.one_of(
-        st.none(), st.integers(-3 * 365, 6 * 365).map(lambda d: on + timedelta(days=d))
-    )
-    held = {code: draw(expiries) for code in sorted(held_codes)}
+    held = frozenset(draw(st.sets(st.sampled_from(REQUIRED))))
     return Evidence(
         pathway=draw(st.sampled_from(["training", "vae", "free"])),
         deliberation_date=on,
@@ -62,7 +58,7 @@ def evidences(draw):
 
 
 def oracle_held(ev: Evidence) -> set[str]:
-    return {c for c, exp in ev.held_blocks.items() if exp is None or exp >= ev.deliberation_date}
+    return set(ev.held_blocks)  # acquired for good, whatever their age
 
 
 def oracle_path_ok(ev: Evidence) -> bool:
@@ -124,13 +120,6 @@ def test_29_february():
     assert engine.add_years(date(2025, 3, 1), 5) == date(2030, 3, 1)
 
 
-def test_a_held_block_counts_up_to_its_expiry_day_included():
-    on = date(2030, 6, 15)
-    assert engine.is_unexpired(None, on)
-    assert engine.is_unexpired(on, on)
-    assert not engine.is_unexpired(on - timedelta(days=1), on)
-
-
 # --- the reasons, in French ----------------------------------------------------------------
 
 
@@ -190,29 +179,26 @@ def test_missing_blocks_are_named_with_their_result():
     )
 
 
-def test_blocks_held_before_complete_the_title_until_they_expire():
-    on = date(2026, 6, 30)
+def test_blocks_held_before_complete_the_title_whatever_their_age():
+    # A validated block is acquired for good: held blocks count years after the deadline
+    # for a new validation request (the evidence carries no date for them).
     results = {"B1": "incomplet", "B2": "incomplet", "B3": "acquis", "B4": "incomplet"}
-    held = {"B1": on, "B2": None, "B4": date(2027, 1, 1)}
+    held = frozenset({"B1", "B2", "B4"})
     proposal = engine.propose(training(block_results=results, held_blocks=held))
     assert proposal.kind == DecisionKind.TOTAL
     assert proposal.blocks == {"B1": False, "B2": False, "B3": True, "B4": False}
-    expired = held | {"B1": on - timedelta(days=1)}
-    late = engine.propose(training(block_results=results, held_blocks=expired))
-    assert late.kind == DecisionKind.PARTIAL
-    assert "B1 (incomplet)" in late.reasons[0]
 
 
 def test_held_blocks_alone_give_a_partial_validation_not_a_refusal():
     results = dict.fromkeys(REQUIRED, "non acquis")
     assert engine.propose(training(block_results=results)).kind == DecisionKind.REFUSED
-    held = engine.propose(training(block_results=results, held_blocks={"B1": None}))
+    held = engine.propose(training(block_results=results, held_blocks=frozenset({"B1"})))
     assert held.kind == DecisionKind.PARTIAL
 
 
 def test_a_candidacy_for_some_blocks_never_gets_the_title():
     ev = training(
-        whole_title=False, registered_blocks=("B1", "B2"), held_blocks={"B3": None, "B4": None}
+        whole_title=False, registered_blocks=("B1", "B2"), held_blocks=frozenset({"B3", "B4"})
     )
     proposal = engine.propose(ev)
     assert proposal.kind == DecisionKind.PARTIAL

@@ -112,7 +112,7 @@ def _queries(deliberation) -> int:
     seen = []
     with CaptureQueriesContext(connection) as captured:
         for file in evidence.gather(deliberation):  # everything the screen reads
-            seen += [(r.block.code, r.status, r.held_until, r.decision) for r in file.blocks]
+            seen += [(r.block.code, r.status, r.held, r.decision) for r in file.blocks]
             seen += [(c.code, r and r.acquired) for r in file.blocks for c, r in r.result.rows]
             seen += [(h.block.code, h.decision.deliberation.date) for h in file.held]
             seen += [(bd.block.code, bd.validated) for bd in file.block_decisions]

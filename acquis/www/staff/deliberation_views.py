@@ -59,7 +59,7 @@ class BlockLine:
     status: str  # the proposed result: "acquis" / "non acquis" / "incomplet"
     summary: str  # "5 / 5 acquise(s)"
     competencies: str  # "C1.1 acquise ; C1.2 non acquise…" (built here: 7,200 for 300)
-    held: str  # "Non" / "Oui, jusqu'au …" / "Oui, sans limite"
+    held: str  # "Non" / "Oui, acquis définitivement"
     checked: bool
 
 
@@ -113,12 +113,7 @@ def _competencies(result) -> tuple[str, int]:
 
 def _line(row, checked: bool) -> BlockLine:
     text, acquired = _competencies(row.result)
-    if not row.held:
-        held = "Non"
-    elif row.held_until:
-        held = f"Oui, jusqu'au {_day(row.held_until)}"
-    else:
-        held = "Oui, sans limite"
+    held = "Oui, acquis définitivement" if row.held else "Non"
     title = row.block.title
     return BlockLine(
         code=row.block.code,
@@ -183,13 +178,10 @@ def _facts(file) -> list[tuple[str, str]]:
             )
         )
         facts.append(("Oral VAE", _oral(vae.oral)))
-    held = [
-        f"{row.block_code} "
-        + (f"jusqu'au {_day(row.expires_on)}" if row.expires_on else "sans limite")
-        + f" (décision du {_day(row.granted_on)})"
-        for row in file.held
-    ]
-    facts.append(("Blocs détenus (décisions antérieures)", " ; ".join(held) or "Aucun"))
+    held = [f"{row.block_code} (décision du {_day(row.granted_on)})" for row in file.held]
+    facts.append(
+        ("Blocs acquis définitivement (décisions antérieures)", " ; ".join(held) or "Aucun")
+    )
     return facts
 
 
@@ -201,7 +193,7 @@ def _decision_text(file) -> str:
     if file.departs:
         text += " (s'écarte de la proposition)"
     if decision.deadline:
-        text += f" — nouvelle validation jusqu'au {_day(decision.deadline)}"
+        text += f" — demandes de nouvelle validation possibles jusqu'au {_day(decision.deadline)}"
     author = decision.decided_by or "—"
     return (
         text
@@ -234,7 +226,9 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected) -> 
     )
     proposal = f"{DecisionKind(file.proposal.kind).label}"
     if file.proposal.deadline:
-        proposal += f" (nouvelle validation possible jusqu'au {_day(file.proposal.deadline)})"
+        proposal += (
+            f" (demandes de nouvelle validation possibles jusqu'au {_day(file.proposal.deadline)})"
+        )
     old = corrected.get(candidacy.pk)
     return Card(
         file=file,

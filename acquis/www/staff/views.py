@@ -30,7 +30,8 @@ def dashboard(request):
 
 
 def _attention(user) -> dict:
-    """The figures of "À suivre": national declaration, documents to issue, expiries."""
+    """The figures of "À suivre": national declaration, documents to issue, windows for a
+    new validation request closing soon."""
     today = timezone.localdate()
     certifiers = list(access.certifiers(user).order_by("pk"))
     to_issue = awaiting_issue(certifiers).aggregate(
@@ -39,8 +40,10 @@ def _attention(user) -> dict:
     return {
         "accrochage": accrochage.summary(certifiers, today=today),
         "to_issue": to_issue,
-        "expiring": sum(ledger.expiring(certifier, on=today).count() for certifier in certifiers),
-        "expiry_months": round(ledger.EXPIRY_NOTICE_DAYS / 30.5),
+        "expiring": sum(
+            ledger.new_validation_deadlines(certifier, on=today).count() for certifier in certifiers
+        ),
+        "expiry_months": round(ledger.DEADLINE_NOTICE_DAYS / 30.5),
         "today": today,
     }
 
