@@ -12,7 +12,8 @@
   embedded as an OB 3.0 `Profile` carrying the certifier's name; the certifier's Profile is
   also published at `/badges/emetteurs/<id>` (badge_views). Badges issued with the did:key
   keep verifying after a switch to did:web (a did:key resolves by itself).
-- Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (total validation),
+- Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (when the decision
+  awards it),
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
   "Certification" for an RNCP/RS title and "Competency" for a block of competences (OB 3.0
   AchievementType vocabulary). RNCP alignment only when the registry number is known.
@@ -42,7 +43,6 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.credentials import canonical
 from acquis.credentials.models import IssuedCredential
-from acquis.juries.enums import DecisionKind
 
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
 ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
@@ -470,7 +470,7 @@ def _awards(decision) -> list[tuple]:
     """(block or None, achievement) of what the decision awards."""
     version = decision.deliberation.version
     awards = []
-    if decision.kind == DecisionKind.TOTAL:
+    if decision.title_awarded:
         awards.append((None, title_achievement(version)))
     held = decision.held_blocks.filter(revoked_by__isnull=True).select_related("block")
     for row in held.order_by("block__position"):

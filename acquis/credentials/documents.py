@@ -6,8 +6,9 @@ the PV and the decision letter (`minutes_pdf.py`, `letters.py`, issued through
   accessibility), in French; one `typst.Compiler` reused for every document (fonts load
   once). The data goes in as JSON (`sys.inputs`), the verification QR code as SVG (segno).
 - Issuing (`issue_for_decision`): only a frozen decision (its PV signed by every member).
-  A total validation issues the certificate (the title; it covers every block); a partial
-  validation issues the attestation of the blocks validated by this decision, acquired for
+  A decision that awards the title issues the certificate (it covers every block); a total
+  validation of some blocks (without the title) or a partial validation issues the
+  attestation of the blocks validated by this decision, acquired for
   good ("blocs acquis définitivement"), with the deadline for a new validation request; a
   refusal issues nothing. Both numbered documents draw from
   the certifier's single sequence (`numbering`). The PDF is signed (PAdES, `signing`),
@@ -52,11 +53,21 @@ TEMPLATE_FOR = {
     DocumentKind.MINUTES: "minutes.typ",
     DocumentKind.DECISION_LETTER: "decision_letter.typ",
 }
-# What each decision issues (a refusal: nothing).
-KIND_FOR_DECISION = {
-    DecisionKind.TOTAL: DocumentKind.CERTIFICATE,
-    DecisionKind.PARTIAL: DocumentKind.BLOCK_ATTESTATION,
-}
+# The numbered documents a decision may issue (kind_for_decision).
+NUMBERED_KINDS = (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION)
+
+
+def kind_for_decision(decision) -> str | None:
+    """What a decision issues: the certificate when it awards the title, the attestation of
+    its blocks for any other validation (total of some blocks, or partial), nothing for a
+    refusal."""
+    if decision.title_awarded:
+        return DocumentKind.CERTIFICATE
+    if decision.kind in (DecisionKind.TOTAL, DecisionKind.PARTIAL):
+        return DocumentKind.BLOCK_ATTESTATION
+    return None
+
+
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
@@ -292,7 +303,7 @@ def issue_for_decision(decision: Decision, *, actor) -> IssuedDocument | None:
             "Documents : une décision n'est délivrée qu'une fois son procès-verbal signé "
             "par tous les membres du jury."
         )
-    kind = KIND_FOR_DECISION.get(locked.kind)
+    kind = kind_for_decision(locked)
     if kind is None or issued_for(locked).filter(kind=kind).exists():
         return None
     if Decision.objects.filter(corrects=locked, frozen=True).exists():

@@ -83,6 +83,23 @@ def _blocks(decision: Decision) -> dict:
     }
 
 
+def _title_missing(decision: Decision) -> list[str]:
+    """The blocks the title requires that the candidate does not hold (after this
+    decision): what a total validation of some blocks leaves to obtain for the title."""
+    if decision.title_awarded or decision.kind != DecisionKind.TOTAL:
+        return []
+    version = decision.deliberation.version
+    required = list((version.rules or {}).get("title_requires_blocks") or [])
+    held = set(
+        HeldBlock.objects.filter(
+            candidate_id=decision.candidacy.candidate_id,
+            certification_id=version.certification_id,
+            revoked_by__isnull=True,
+        ).values_list("block_code", flat=True)
+    )
+    return [code for code in required if code not in held]
+
+
 def _validity_years(version) -> int:
     return int(((version.rules or {}).get("partial_validation") or {}).get("validity_years") or 5)
 
@@ -122,6 +139,8 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
         "decision": {
             "kind": decision.kind,
             "kind_label": decision.get_kind_display(),
+            "title": decision.title_awarded,
+            "title_missing": _title_missing(decision),
             "reason": decision.reason,
             "further_evidence": decision.further_evidence
             if decision.kind == DecisionKind.PARTIAL
@@ -284,6 +303,8 @@ def sample_data(kind: str = DecisionKind.PARTIAL) -> dict:
         "decision": {
             "kind": kind,
             "kind_label": DecisionKind(kind).label,
+            "title": kind == DecisionKind.TOTAL,
+            "title_missing": [],
             "reason": "" if kind == DecisionKind.TOTAL else "Bloc B2 non démontré (exemple).",
             "further_evidence": "Présenter une nouvelle situation d'accompagnement (exemple)."
             if kind == DecisionKind.PARTIAL

@@ -76,6 +76,10 @@ def _candidate(entry: dict) -> dict:
         "decision": {
             "kind": decision["kind"],
             "kind_label": decision["kind_label"],
+            # Minutes generated before the title was recorded apart: a total validation was
+            # the title.
+            "outcome": decision.get("outcome")
+            or pv.outcome_sentence(decision["kind"], decision["kind"] == DecisionKind.TOTAL),
             "proposed_label": decision["proposed_label"],
             "departs_from_proposal": bool(decision["departs_from_proposal"]),
             "reason": decision["reason"] or "",

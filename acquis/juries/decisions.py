@@ -1,7 +1,8 @@
 """The jury's decision on a candidacy: per block, then overall (total, partial, refusal).
 
 `decide` is the one verb that records a decision. It applies the engine's rules
-(`engine.title_problems`, `engine.kind_for`) to the blocks the jury validates, so the jury
+(`engine.scope_problems`, `engine.kind_for`, `engine.awards_title`) to the blocks the jury
+validates, and records whether the title is awarded (`Decision.title_awarded`), so the jury
 may depart from the proposal (a block validated despite a "non acquis" result, a refusal
 where a partial validation was proposed...) but never from the rules; any departure from
 the proposal is written down (reason). A decision stays editable while the deliberation is
@@ -156,7 +157,9 @@ def _kind_problems(file, chosen, kind, text) -> list[str]:
     validated = {code for code, value in chosen.items() if value}
     problems = text.too_long()
     if kind == DecisionKind.TOTAL:
-        missing = engine.title_problems(evid, validated)
+        # A total validation grants the whole scope: the title for a candidacy for the
+        # title, every registered block for a candidacy for some blocks.
+        missing = engine.scope_problems(evid, validated)
         problems += [f"Validation totale impossible : {problem}" for problem in missing]
     elif kind == DecisionKind.PARTIAL:
         if not validated and not engine.held_codes(evid):
@@ -166,8 +169,9 @@ def _kind_problems(file, chosen, kind, text) -> list[str]:
             )
         elif engine.kind_for(evid, validated) == DecisionKind.TOTAL:
             problems.append(
-                "Validation partielle impossible : tous les blocs exigés sont détenus et les "
-                "conditions du parcours remplies ; la décision est une validation totale."
+                "Validation partielle impossible : tout ce que la candidature visait est "
+                "accordé (blocs validés ou déjà détenus, conditions du parcours remplies) ; "
+                "la décision est une validation totale."
             )
         if not text.further_evidence:
             problems.append(
@@ -237,6 +241,9 @@ def _record(deliberation, candidacy, file, chosen, kind, text, corrects, existin
     previous_kind = existing.kind if existing is not None else ""
     decision = existing or Decision(deliberation=deliberation, candidacy=candidacy)
     decision.kind = kind
+    decision.title_awarded = engine.awards_title(
+        file.evidence, kind, {code for code, value in chosen.items() if value}
+    )
     decision.proposed_kind = file.proposal.kind
     decision.reason = text.reason
     decision.further_evidence = text.further_evidence if kind == DecisionKind.PARTIAL else ""
@@ -281,6 +288,7 @@ def content(decision: Decision, block_decisions=None) -> dict:
         "deliberation": decision.deliberation_id,
         "candidacy": decision.candidacy_id,
         "kind": decision.kind,
+        "title_awarded": decision.title_awarded,
         "proposed_kind": decision.proposed_kind,
         "blocks": {
             row.block.code: {

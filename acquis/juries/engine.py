@@ -17,9 +17,17 @@ Rules (referential of OPS Conseil, "Certification rules", domain.md):
   required of them. (`evidence.gather` passes `required_placement_days=None` for them.)
 - rule 5, VAE path: admissibility declared, validation file declared complete, and the VAE
   oral (E13) passed when it has been taken.
-- a candidacy registered for some blocks only (`whole_title` False) never gets the title.
-- rule 6: total validation (the title), partial validation (at least one block validated
-  now or held, not the title), refusal (no block). After a partial validation "une nouvelle
+- rule 6, the three decisions, on the candidacy's scope (what it registered for: the whole
+  title, or some blocks): "La validation totale : le jury valide l'expérience et avalise la
+  délivrance de la certification professionnelle visée dans sa globalité. Le jury peut
+  également ne valider qu'un ou plusieurs blocs de manière distincte." So a total
+  validation grants the whole scope: a candidacy for some blocks that obtains all of them
+  (validated now or held) is a total validation of those blocks; a candidacy for the
+  title needs the title. The title is awarded (`awards_title`) by a total validation when
+  every required block is held and the pathway's conditions are met, whatever the scope
+  (a candidacy for the last missing block completes the title). Partial validation: a
+  scope not fully granted, with at least one block validated now or held. Refusal: no
+  block. After a partial validation "une nouvelle
   validation pourra être demandée dans un délai maximum de 5 ans suivant la délibération du
   jury": `partial_deadline` is that window for a new validation request (`validity_years`
   = 5), never an expiry of the blocks; after it the candidate may still register again and
@@ -88,11 +96,20 @@ def path_problems(evidence: Evidence) -> list[str]:
     return problems
 
 
+def scope_problems(evidence: Evidence, validated) -> list[str]:
+    """Why the candidacy's scope is not fully granted with these blocks (empty: it is)."""
+    if evidence.whole_title:
+        return title_problems(evidence, validated)
+    granted = set(validated) | held_codes(evidence)
+    missing = [code for code in evidence.registered_blocks if code not in granted]
+    if not missing:
+        return []
+    detail = ", ".join(_missing_label(evidence, code) for code in missing)
+    return [f"Bloc(s) visé(s) par la candidature non validé(s) : {detail}."]
+
+
 def title_problems(evidence: Evidence, validated) -> list[str]:
     """Why the title cannot be awarded with these blocks validated now (empty: it can)."""
-    if not evidence.whole_title:
-        codes = ", ".join(evidence.registered_blocks)
-        return [f"Candidature limitée aux blocs {codes} : le titre n'est pas visé."]
     if not evidence.required_blocks:
         return ["Le référentiel ne fixe pas les blocs exigés pour le titre."]
     held = set(validated) | held_codes(evidence)
@@ -114,11 +131,17 @@ def _missing_label(evidence: Evidence, code: str) -> str:
 def kind_for(evidence: Evidence, validated) -> str:
     """The decision the rules give for these validated blocks (rule 6)."""
     validated = set(validated)
-    if not title_problems(evidence, validated):
+    if not scope_problems(evidence, validated):
         return DecisionKind.TOTAL
     if validated or held_codes(evidence):
         return DecisionKind.PARTIAL
     return DecisionKind.REFUSED
+
+
+def awards_title(evidence: Evidence, kind: str, validated) -> bool:
+    """A total validation awards the title when every required block is held and the
+    pathway's conditions are met (the scope being the title or some blocks)."""
+    return kind == DecisionKind.TOTAL and not title_problems(evidence, set(validated))
 
 
 def propose(evidence: Evidence) -> Proposal:
@@ -126,9 +149,21 @@ def propose(evidence: Evidence) -> Proposal:
     blocks = validated_by_results(evidence)
     validated = {code for code, value in blocks.items() if value}
     kind = kind_for(evidence, validated)
+    title = awards_title(evidence, kind, validated)
     return Proposal(
         blocks=blocks,
         kind=kind,
+        title=title,
         deadline=partial_deadline(evidence) if kind == DecisionKind.PARTIAL else None,
-        reasons=() if kind == DecisionKind.TOTAL else tuple(title_problems(evidence, validated)),
+        reasons=() if title else tuple(_why_not(evidence, kind, validated)),
     )
+
+
+def _why_not(evidence: Evidence, kind: str, validated) -> list[str]:
+    """Why the title is not awarded: the scope's gaps, or (scope granted) the title's."""
+    if kind != DecisionKind.TOTAL:
+        return scope_problems(evidence, validated)
+    return [
+        "Le titre n'est pas attribué : " + p[0].lower() + p[1:]
+        for p in title_problems(evidence, validated)
+    ]

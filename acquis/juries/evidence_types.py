@@ -36,7 +36,8 @@ class Evidence:
 class Proposal:
     blocks: dict[str, bool]  # registered block code -> validated
     kind: str  # DecisionKind value
+    title: bool  # the title is awarded (a total validation with every required block held)
     # Partial validation: the last day a new validation may be requested (deliberation date
     # + validity years); the blocks themselves never expire.
     deadline: date | None
-    reasons: tuple[str, ...] = ()  # why the title is not proposed (French), for the screen
+    reasons: tuple[str, ...] = ()  # why the title is not awarded (French), for the screen

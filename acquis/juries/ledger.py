@@ -3,7 +3,7 @@
 Rows (`HeldBlock`) are written when a decision's minutes are signed
 (`record_held_blocks`, called by `minutes.sign`):
 - a partial validation: each block validated now;
-- a total validation: each block validated now, and, when the title is awarded, every block
+- a total validation: each block validated now, and, when it awards the title, every block
   of the title (those held before included);
 - a refusal: nothing.
 A validated block is acquired for good (French law: a validated block, and a part of a
@@ -84,9 +84,9 @@ def record_held_blocks(decision: Decision, *, actor) -> list[HeldBlock]:
 
 def _granted(decision: Decision) -> list[BlockDecision]:
     rows = decision.blocks.select_related("block").order_by("block__position")
-    if decision.kind == DecisionKind.TOTAL:
+    if decision.title_awarded:
         return [row for row in rows if row.validated or row.held_before]
-    if decision.kind == DecisionKind.PARTIAL:
+    if decision.kind in (DecisionKind.TOTAL, DecisionKind.PARTIAL):
         return [row for row in rows if row.validated]
     return []
 

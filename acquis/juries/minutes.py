@@ -78,6 +78,8 @@ def _decision_content(decision: Decision) -> dict:
         "id": decision.pk,
         "kind": decision.kind,
         "kind_label": decision.get_kind_display(),
+        "title_awarded": decision.title_awarded,
+        "outcome": outcome_sentence(decision.kind, decision.title_awarded),
         "proposed_kind": decision.proposed_kind,
         "proposed_label": decision.get_proposed_kind_display(),
         "departs_from_proposal": decision.kind != decision.proposed_kind,
@@ -104,6 +106,19 @@ def _decision_content(decision: Decision) -> dict:
             for row in decision.blocks.all()
         ],
     }
+
+
+def outcome_sentence(kind: str, title_awarded: bool) -> str:
+    """What a decision grants, in one French sentence (PV, screens)."""
+    if title_awarded:
+        return "Le titre est attribué."
+    if kind == DecisionKind.TOTAL:
+        return (
+            "Tous les blocs visés par la candidature sont accordés ; le titre n'est pas attribué."
+        )
+    if kind == DecisionKind.PARTIAL:
+        return "Une partie de ce que visait la candidature est accordée."
+    return "La certification n'est pas attribuée."
 
 
 def _candidate_content(entry, decision: Decision) -> dict:
@@ -362,10 +377,3 @@ def signatures_state(minutes: Minutes) -> list[dict]:
         {"member": member, "signature": signed.get(member.pk)}
         for member in minutes.deliberation.members.select_related("user").order_by("pk")
     ]
-
-
-KIND_SENTENCES = {
-    DecisionKind.TOTAL: "Le titre est attribué.",
-    DecisionKind.PARTIAL: "Une partie de la certification est accordée.",
-    DecisionKind.REFUSED: "La certification n'est pas attribuée.",
-}

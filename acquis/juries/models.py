@@ -148,6 +148,9 @@ class Decision(FrozenGuard):
         related_name="decisions",
     )
     kind = models.CharField("décision", max_length=10, choices=DecisionKind.choices)
+    # A total validation grants the candidacy's scope; it awards the title only when every
+    # required block is held and the pathway's conditions are met (engine.awards_title).
+    title_awarded = models.BooleanField("titre attribué", default=False)
     proposed_kind = models.CharField(
         "décision proposée", max_length=10, choices=DecisionKind.choices
     )
@@ -192,6 +195,11 @@ class Decision(FrozenGuard):
                 condition=Q(kind=DecisionKind.TOTAL) | ~Q(reason=""),
                 name="decision_reason_required",
                 violation_error_message="Une validation partielle ou un refus exige un motif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(title_awarded=False) | Q(kind=DecisionKind.TOTAL),
+                name="title_only_by_total_validation",
+                violation_error_message="Seule une validation totale attribue le titre.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=DecisionKind.PARTIAL) | Q(deadline__isnull=False),

@@ -49,6 +49,7 @@ def decision_letter(decision: Decision) -> dict:
         "validated": validated,
         "remaining": remaining,
         "is_total": decision.kind == DecisionKind.TOTAL,
+        "is_title": decision.title_awarded,
         "is_partial": decision.kind == DecisionKind.PARTIAL,
         "is_refused": decision.kind == DecisionKind.REFUSED,
         "url": settings.SITE_URL.rstrip("/") + reverse("candidate_decisions"),

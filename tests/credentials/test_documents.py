@@ -102,7 +102,7 @@ def test_issuing_a_deliberation(signed):
     admin = jf.member_users(deliberation)[0]
     report = documents.issue_for_deliberation(deliberation, actor=admin)
     assert report.skipped == 0  # the refusal issues its decision letter (test_letters.py)
-    numbered = [d for d in report.issued if d.kind in documents.KIND_FOR_DECISION.values()]
+    numbered = [d for d in report.issued if d.kind in documents.NUMBERED_KINDS]
     kinds = {doc.decision.kind: doc for doc in numbered}
     certificate = kinds[DecisionKind.TOTAL]
     attestation = kinds[DecisionKind.PARTIAL]

@@ -198,3 +198,28 @@ def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, per
     assert response.status_code == 200
     assert f'filename="lettre-de-decision-{letter.pk}.pdf"' in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == stored(letter)
+
+
+def test_a_total_validation_of_some_blocks_issues_their_attestation_not_the_title(
+    ops_version, settings
+):
+    from acquis.credentials import badges
+
+    settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
+    some = jf.ready_candidacy(ops_version, blocks=["B1"])
+    deliberation = jf.decided_and_signed(ops_version, [some])
+    decision = deliberation.decisions.get()
+    assert (decision.kind, decision.title_awarded) == (DecisionKind.TOTAL, False)
+    documents.issue_for_deliberation(deliberation, actor=None)
+    kinds = set(IssuedDocument.objects.filter(decision=decision).values_list("kind", flat=True))
+    assert kinds == {DocumentKind.BLOCK_ATTESTATION, LETTER}  # no certificate
+    text = " ".join(text_of(stored(issued(decision, LETTER))).split())
+    assert (
+        "le jury a prononcé une validation totale des blocs de compétences que vous visiez" in text
+    )
+    assert "acquis définitivement" in text
+    assert "La certification professionnelle complète exige aussi les blocs B2, B3, B4" in text
+    assert "vous a attribué la certification" not in text
+    assert "Demandes de nouvelle validation" not in text  # a total validation: no deadline
+    credentials = badges.issue_for_decision(decision, actor=None)
+    assert [c.block.code if c.block else None for c in credentials] == ["B1"]  # no title badge

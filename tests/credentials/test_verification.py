@@ -25,7 +25,7 @@ def issued(ops_version):
     partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [total, partial])
     report = documents.issue_for_deliberation(deliberation, actor=None)
-    numbered = [doc for doc in report.issued if doc.kind in documents.KIND_FOR_DECISION.values()]
+    numbered = [doc for doc in report.issued if doc.kind in documents.NUMBERED_KINDS]
     return {doc.decision.kind: doc for doc in numbered}
 
 

@@ -1,9 +1,12 @@
 """The decision engine, pure: property-based tests (hypothesis) and the French reasons.
 
 The oracle below restates the rules independently of engine.py:
-- the title iff every required block is held (validated now or held before: acquired for good) and
-  the pathway's conditions are met, never for a candidacy registered for some blocks only;
-- partial validation iff at least one block is validated now or held, and no title;
+- a total validation iff the candidacy's scope is granted: the title for a candidacy for the
+  title, every registered block (validated now or held before) for a candidacy for some
+  blocks;
+- the title iff a total validation with every required block held (validated now or held
+  before: acquired for good) and the pathway's conditions met, whatever the scope;
+- partial validation iff not total and at least one block is validated now or held;
 - refusal iff no block at all;
 - a partial validation's deadline is exactly `validity_years` after the deliberation
   (29 February -> 28 February), and no other decision has one;
@@ -81,10 +84,13 @@ def test_the_proposal_follows_the_rules(ev):
     # Never a block outside the registered ones; validated iff the result is "acquis".
     assert set(proposal.blocks) == set(ev.registered_blocks)
     assert {c for c, v in proposal.blocks.items() if v} == validated
-    title = ev.whole_title and all(c in validated | held for c in REQUIRED) and oracle_path_ok(ev)
-    assert (proposal.kind == DecisionKind.TOTAL) == title
-    assert (proposal.kind == DecisionKind.PARTIAL) == (not title and bool(validated | held))
-    assert (proposal.kind == DecisionKind.REFUSED) == (not validated and not held)
+    title_ok = all(c in validated | held for c in REQUIRED) and oracle_path_ok(ev)
+    scope = title_ok if ev.whole_title else all(c in validated | held for c in ev.registered_blocks)
+    assert (proposal.kind == DecisionKind.TOTAL) == scope
+    assert proposal.title == (scope and title_ok)
+    title = proposal.title
+    assert (proposal.kind == DecisionKind.PARTIAL) == (not scope and bool(validated | held))
+    assert (proposal.kind == DecisionKind.REFUSED) == (not scope and not validated and not held)
     # The reasons explain exactly when the title is not proposed.
     assert (proposal.reasons == ()) == title
 
@@ -196,14 +202,35 @@ def test_held_blocks_alone_give_a_partial_validation_not_a_refusal():
     assert held.kind == DecisionKind.PARTIAL
 
 
-def test_a_candidacy_for_some_blocks_never_gets_the_title():
+def test_a_candidacy_for_some_blocks_that_gets_them_all_is_a_total_validation():
+    # "Le jury peut également ne valider qu'un ou plusieurs blocs de manière distincte":
+    # a total validation of what the candidacy registered for, without the title.
+    ev = training(whole_title=False, registered_blocks=("B1",))
+    proposal = engine.propose(ev)
+    assert proposal.kind == DecisionKind.TOTAL and not proposal.title
+    assert proposal.blocks == {"B1": True}
+    assert proposal.deadline is None
+    assert proposal.reasons == (
+        "Le titre n'est pas attribué : bloc(s) exigé(s) pour le titre non détenu(s) : "
+        "B2 (non visé), B3 (non visé), B4 (non visé).",
+    )
+    partial = engine.propose(
+        training(whole_title=False, registered_blocks=("B1", "B2"), block_results={"B1": "acquis"})
+    )
+    assert partial.kind == DecisionKind.PARTIAL
+    assert partial.reasons == (
+        "Bloc(s) visé(s) par la candidature non validé(s) : B2 (sans résultat).",
+    )
+
+
+def test_the_last_missing_block_completes_the_title():
     ev = training(
         whole_title=False, registered_blocks=("B1", "B2"), held_blocks=frozenset({"B3", "B4"})
     )
     proposal = engine.propose(ev)
-    assert proposal.kind == DecisionKind.PARTIAL
+    assert proposal.kind == DecisionKind.TOTAL and proposal.title
     assert set(proposal.blocks) == {"B1", "B2"}
-    assert proposal.reasons == ("Candidature limitée aux blocs B1, B2 : le titre n'est pas visé.",)
+    assert proposal.reasons == ()
 
 
 def test_vae_conditions():

@@ -40,7 +40,8 @@ def test_files_in_list_order_with_the_evidence(ops_version):
     assert second.required_placement_days is None
     assert second.evidence.memoir_oral_passed is False
     assert [row.block.code for row in second.blocks] == ["B1"]
-    assert second.proposal.kind == DecisionKind.PARTIAL
+    # B1 acquired: the whole scope is granted, a total validation of B1, not the title.
+    assert second.proposal.kind == DecisionKind.TOTAL and not second.proposal.title
     assert third.proposal.kind == DecisionKind.TOTAL
     assert third.decision is None and third.vae is None
     assert [oral.slot.assessment.code for oral in third.final_orals] == ["E12"]

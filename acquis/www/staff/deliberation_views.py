@@ -90,12 +90,21 @@ class Card:
 
     @property
     def proposal_label(self) -> str:
-        return DecisionKind(self.file.proposal.kind).label
+        proposal = self.file.proposal
+        return kind_label(proposal.kind, proposal.title)
 
     @property
     def decision_label(self) -> str:
         decision = self.file.decision
-        return decision.get_kind_display() if decision else ""
+        return kind_label(decision.kind, decision.title_awarded) if decision else ""
+
+
+def kind_label(kind: str, title: bool) -> str:
+    """ "Validation totale (titre)" / "Validation totale des blocs visés" / the kind."""
+    label = DecisionKind(kind).label
+    if kind != DecisionKind.TOTAL:
+        return label
+    return f"{label} (titre attribué)" if title else f"{label} des blocs visés (sans le titre)"
 
 
 def _day(value) -> str:
@@ -189,7 +198,7 @@ def _decision_text(file) -> str:
     decision = file.decision
     if decision is None:
         return ""
-    text = f"Décision enregistrée : {decision.get_kind_display()}"
+    text = f"Décision enregistrée : {kind_label(decision.kind, decision.title_awarded)}"
     if file.departs:
         text += " (s'écarte de la proposition)"
     if decision.deadline:
@@ -224,7 +233,7 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected) -> 
         if candidacy.whole_title
         else "blocs visés : " + ", ".join(line.code for line in lines)
     )
-    proposal = f"{DecisionKind(file.proposal.kind).label}"
+    proposal = kind_label(file.proposal.kind, file.proposal.title)
     if file.proposal.deadline:
         proposal += (
             f" (demandes de nouvelle validation possibles jusqu'au {_day(file.proposal.deadline)})"
