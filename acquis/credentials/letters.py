@@ -4,7 +4,8 @@ One letter per frozen decision of any kind (total, partial, refusal): the addres
 their postal address when known, place and date, the certification, the decision in clear
 French (blocks validated, "acquis définitivement"; for a partial validation what remains,
 the further evidence asked and the deadline for a new validation request; for a refusal the
-jury's reason), the PV number, the signatory (settings `ACQUIS_SIGNATORY_NAME/TITLE`) and
+jury's reason), the right of appeal (to whom, how, within what time: `appeal_data`), the
+PV number, the signatory (settings `ACQUIS_SIGNATORY_NAME/TITLE`) and
 what was issued with it (certificate or attestation number). It has no number of its own
 (blank) but a verification code and QR code; it is signed (PAdES), stored, audited.
 Idempotent: one letter per decision (`unique_live_document_per_decision` in the database).
@@ -29,6 +30,7 @@ from acquis.credentials.pdf_common import (
     store_signed,
 )
 from acquis.juries import minutes as pv
+from acquis.juries.appeal import appeal_data
 from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind, JuryKind
 from acquis.juries.models import Decision, HeldBlock
@@ -158,6 +160,7 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
         | _blocks(decision),
         "minutes_number": minutes.number if minutes else "",
         "issued": _issued(decision),
+        "appeal": appeal_data(version, certifier_data(deliberation.certifier)["name"]),
     }
 
 
@@ -320,4 +323,9 @@ def sample_data(kind: str = DecisionKind.PARTIAL) -> dict:
         "issued": [{"sentence": ISSUED_SENTENCE[issued_kind].format(number="OPS-0000-000000")}]
         if issued_kind
         else [],
+        "appeal": appeal_data(_SampleVersion(), "OPS Conseil"),
     }
+
+
+class _SampleVersion:
+    rules: dict = {}  # no appeal rule: the default wording

@@ -39,8 +39,9 @@ SUMMARY_LABELS = {
 }
 
 
-def summary(candidates: list[dict]) -> str:
-    """ "3 candidats : 1 validation totale, 1 validation partielle, 1 refus"."""
+def summary(candidates: list[dict], postponed: int = 0) -> str:
+    """ "3 candidats : 1 validation totale, 1 validation partielle, 1 refus" (and the
+    postponed ones: "1 ajournement")."""
     counts = {kind: 0 for kind in SUMMARY_LABELS}
     for candidate in candidates:
         counts[candidate["decision"]["kind"]] = counts.get(candidate["decision"]["kind"], 0) + 1
@@ -49,7 +50,9 @@ def summary(candidates: list[dict]) -> str:
         for kind, count in counts.items()
         if count and kind in SUMMARY_LABELS
     ]
-    total = len(candidates)
+    if postponed:
+        parts.append(f"{postponed} ajournement{'s' if postponed > 1 else ''}")
+    total = len(candidates) + postponed
     head = f"{total} candidat{'s' if total > 1 else ''}"
     return head + (" : " + ", ".join(parts) if parts else "")
 
@@ -153,7 +156,16 @@ def content_data(content: dict, *, content_hash: str, generated_at, signed: dict
             for member in content["members"]
         ],
         "candidates": candidates,
-        "summary": summary(content["candidates"]),
+        "postponed": [
+            {
+                "name": entry["name"],
+                "birth_date": french_date(entry["birth_date"]),
+                "pathway_label": entry["pathway_label"],
+                "reason": entry["reason"],
+            }
+            for entry in content.get("postponed", [])
+        ],
+        "summary": summary(content["candidates"], len(content.get("postponed", []))),
         "signatures": _signatures(content, signed, content_hash),
     }
 

@@ -21,14 +21,21 @@ class Evidence:
     block_results: dict[str, str] = field(default_factory=dict)
     # Blocks already held from earlier decisions (acquired for good): their codes.
     held_blocks: frozenset[str] = frozenset()
-    # Training path.
+    # Work placement and memoir (rules.training), required for the title of every pathway
+    # in `training.required_for` (every non-VAE pathway by default).
     placement_days: int = 0
-    required_placement_days: int | None = None
+    required_placement_days: int | None = None  # None: not required for this pathway
+    placement_attestation: bool = False  # every work placement has its attestation
+    memoir_required: bool = False
+    memoir_confirmed: bool = False  # every required part confirmed by the staff
     memoir_oral_passed: bool | None = None  # None: not taken
     # VAE path.
     vae_admissible: bool = False
     vae_file_complete: bool = False
-    vae_oral_passed: bool | None = None
+    vae_oral_passed: bool | None = None  # None: not taken
+    # Members of this deliberation who were not among the assessors of the candidate's VAE
+    # oral (juries.hearing): they did not hear it, so they cannot decide.
+    vae_oral_unheard: tuple[str, ...] = ()
     validity_years: int = 5
 
 
@@ -41,3 +48,5 @@ class Proposal:
     # + validity years); the blocks themselves never expire.
     deadline: date | None
     reasons: tuple[str, ...] = ()  # why the title is not awarded (French), for the screen
+    # Why no validation may be recorded now: the engine proposes a postponement (French).
+    postpone: tuple[str, ...] = ()

@@ -1,6 +1,8 @@
 """The minutes (procès-verbal, PV) of a deliberation: closing, numbering, signing, freezing.
 
-- `close_deliberation`: every candidate on the list has a decision; the PV content is fixed
+- `close_deliberation`: every candidate on the list has a decision or was postponed (its
+  reason goes into the PV, under "postponed"; the candidacy stays awaiting a jury); the
+  PV content is fixed
   as JSON, hashed (SHA-256 of its canonical form) and numbered by the single locked
   generator (`MinutesCounter`, one row per certifier and year); the deliberation waits for
   signatures.
@@ -172,8 +174,28 @@ def build_content(deliberation: Deliberation, *, number: str, generated_at) -> d
         },
         "members": [_member_content(member) for member in members],
         "candidates": [
-            _candidate_content(entry, decisions[entry.candidacy_id]) for entry in entries
+            _candidate_content(entry, decisions[entry.candidacy_id])
+            for entry in entries
+            if entry.candidacy_id in decisions
         ],
+        "postponed": [
+            _postponed_content(entry)
+            for entry in entries
+            if entry.candidacy_id not in decisions and entry.postponed_at is not None
+        ],
+    }
+
+
+def _postponed_content(entry) -> dict:
+    candidacy = entry.candidacy
+    person = candidacy.candidate
+    return {
+        "candidacy": candidacy.pk,
+        "name": person.full_name,
+        "birth_date": person.birth_date.isoformat(),
+        "pathway": candidacy.pathway,
+        "pathway_label": candidacy.get_pathway_display(),
+        "reason": entry.postponement_reason,
     }
 
 
@@ -215,13 +237,12 @@ def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
     missing = [
         entry.candidacy.candidate.full_name
         for entry in entries
-        if entry.candidacy_id not in decided
+        if entry.candidacy_id not in decided and entry.postponed_at is None
     ]
     if missing:
         raise JuryError(
-            "Chaque candidat doit avoir une décision avant la clôture ; sans décision : "
-            + ", ".join(missing)
-            + ".",
+            "Chaque candidat doit avoir une décision (ou un ajournement motivé) avant la "
+            "clôture ; sans décision : " + ", ".join(missing) + ".",
             problems=[f"{name} : aucune décision enregistrée." for name in missing],
         )
     now = timezone.now()

@@ -82,7 +82,12 @@ class JuryMember(models.Model):
 
 
 class DeliberationCandidate(models.Model):
-    """A candidacy on the list of a deliberation."""
+    """A candidacy on the list of a deliberation.
+
+    Postponed (`postponed_at`): the jury records no decision for the candidate this time
+    (a VAE oral not taken yet, a jury that did not hear it...) and says why; the PV records
+    it, and the candidacy stays awaiting a jury (`decisions.postpone`).
+    """
 
     deliberation = models.ForeignKey(
         Deliberation,
@@ -97,6 +102,16 @@ class DeliberationCandidate(models.Model):
         related_name="deliberation_entries",
     )
     position = models.PositiveIntegerField("ordre", default=0)
+    postponed_at = models.DateTimeField("ajourné le", null=True, blank=True)
+    postponed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ajournement saisi par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    postponement_reason = models.TextField("motif de l'ajournement", blank=True)
 
     class Meta:
         verbose_name = "candidat de la délibération"
@@ -107,7 +122,12 @@ class DeliberationCandidate(models.Model):
                 fields=["deliberation", "candidacy"],
                 name="unique_deliberation_candidacy",
                 violation_error_message="Cette candidature figure déjà dans la délibération.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(postponed_at__isnull=True) | ~Q(postponement_reason=""),
+                name="postponement_has_reason",
+                violation_error_message="Un ajournement exige un motif.",
+            ),
         ]
 
     def __str__(self) -> str:

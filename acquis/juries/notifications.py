@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.juries.appeal import appeal_data
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision
@@ -50,6 +51,11 @@ def decision_letter(decision: Decision) -> dict:
         "remaining": remaining,
         "is_total": decision.kind == DecisionKind.TOTAL,
         "is_title": decision.title_awarded,
+        "appeal": appeal_data(
+            decision.deliberation.version,
+            settings.ACQUIS_CERTIFIER_DISPLAY_NAME or decision.deliberation.certifier.name,
+            notice="la lettre de décision (dans votre espace)",
+        ),
         "is_partial": decision.kind == DecisionKind.PARTIAL,
         "is_refused": decision.kind == DecisionKind.REFUSED,
         "url": settings.SITE_URL.rstrip("/") + reverse("candidate_decisions"),

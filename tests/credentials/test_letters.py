@@ -183,6 +183,26 @@ def test_a_candidate_without_address_or_civility_is_still_addressed():
 def test_the_sample_letters(kind):
     text = text_of(documents.render(LETTER, letters.sample_data(kind)))
     assert "Madame Camille EXEMPLE" in text and DecisionKind(kind).label in text
+    # The default right of appeal, when the referential sets none.
+    flat = " ".join(text.split())
+    assert (
+        "Voies de recours. Si vous souhaitez contester cette décision, vous pouvez former un "
+        "recours auprès de l'organisme certificateur, OPS Conseil, par écrit" in flat
+    )
+    assert "dans un délai de 2 mois à compter de la réception de cette lettre." in flat
+
+
+def test_every_letter_states_the_right_of_appeal_of_the_referential(three_kinds):
+    deliberation, by_kind = three_kinds
+    documents.issue_for_deliberation(deliberation, actor=None)
+    appeal = deliberation.version.rules["appeal"]
+    for decision in by_kind.values():
+        flat = " ".join(text_of(stored(issued(decision, LETTER))).split())
+        assert (
+            f"Voies de recours. Si vous souhaitez contester cette décision, vous pouvez former "
+            f"un recours auprès de {appeal['authority']}, {appeal['how']}, dans un délai de "
+            f"{appeal['delay_months']} mois à compter de la réception de cette lettre." in flat
+        ), decision.kind
 
 
 def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, personas):
@@ -197,7 +217,9 @@ def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, per
     response = client.get(reverse("candidate_issued_document", args=[letter.pk]))
     assert response.status_code == 200
     assert f'filename="lettre-de-decision-{letter.pk}.pdf"' in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == stored(letter)
+    content = b"".join(response.streaming_content)
+    assert content == stored(letter)
+    assert "Voies de recours." in text_of(content)  # what the holder reads: how to contest
 
 
 def test_a_total_validation_of_some_blocks_issues_their_attestation_not_the_title(

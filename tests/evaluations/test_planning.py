@@ -69,7 +69,7 @@ def test_slot_rules_are_refused_with_the_reason(planned, ops_version):
 
 
 def test_final_orals_take_their_duration_from_the_referential(planned, ops_version):
-    vae = factories.candidacy(ops_version, vae=True, admissible=True)
+    vae = factories.candidacy(ops_version, vae=True, admissible=True, file_complete=True)
     slot = planning.add_slot(
         planned,
         assessment=ops_version.assessments.get(code="E13"),

@@ -215,6 +215,29 @@ def test_training_path_conditions(ops_version):
         assert error.problems == [f"Validation totale impossible : {message}"]
 
 
+def test_free_candidates_with_no_placement_days_get_no_title(ops_version):
+    # The source exempts no one from the 29 days: a free candidate without them does not
+    # get the title (presented to the jury by derogation, so that the jury sees it).
+    free = jf.ready_candidacy(ops_version, free=True, placement_days=0)
+    deliberation = jf.deliberation(ops_version, [free])
+    error = refusal(deliberation, free, blocks=ALL, kind="total", reason="x")
+    assert error.problems == [
+        "Validation totale impossible : Période de mise en application professionnelle : "
+        "0 jours sur 29 exigés.",
+        "Validation totale impossible : Attestation de la période de mise en application "
+        "professionnelle : non déposée.",
+    ]
+    decision = decide(
+        deliberation,
+        free,
+        blocks=ALL,
+        kind="partial",
+        reason="Stage non effectué.",
+        further_evidence="Effectuer les 29 jours de mise en application.",
+    )
+    assert not decision.title_awarded
+
+
 def test_only_an_open_deliberation_decides(ops_version):
     candidacy = jf.ready_candidacy(ops_version)
     prepared = jf.deliberation(ops_version, [candidacy], opened=False)

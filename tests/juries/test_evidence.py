@@ -36,8 +36,9 @@ def test_files_in_list_order_with_the_evidence(ops_version):
     b3 = first.blocks[2]
     assert (b3.block.code, b3.status, b3.proposed) == ("B3", "non acquis", False)
     assert [c.code for c in b3.result.not_acquired] == ["C3.2"]
-    # A free candidate: no placement required, the memoir oral is.
-    assert second.required_placement_days is None
+    # A free candidate: the placement and the memoir are required as of anyone (rule 3).
+    assert (second.placement_days, second.required_placement_days) == (29, 29)
+    assert second.placement_attestation and second.memoir.confirmed
     assert second.evidence.memoir_oral_passed is False
     assert [row.block.code for row in second.blocks] == ["B1"]
     # B1 acquired: the whole scope is granted, a total validation of B1, not the title.

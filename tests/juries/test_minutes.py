@@ -26,7 +26,9 @@ ON = date(2026, 6, 15)
 def awaiting(version, **kw):
     """A candidacy sent to the jury without results: the engine proposes a refusal."""
     candidacy = factories.candidacy(version, started=True, **kw)
-    candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY)
+    candidate_services.move_candidacy(
+        candidacy, CandidacyStatus.AWAITING_JURY, override_reason=jf.DEROGATION
+    )
     candidacy.refresh_from_db()
     return candidacy
 
@@ -261,6 +263,7 @@ def test_signing_a_total_validation_writes_the_ledger(
     rows = HeldBlock.objects.filter(decision=decision).order_by("block_code")
     assert [r.block_code for r in rows] == ["B1", "B2", "B3", "B4"]
     assert "Le titre vous est attribué" in mailoutbox[0].body
+    assert "Voies de recours : Si vous souhaitez contester cette décision" in mailoutbox[0].body
 
 
 def test_partial_validation_email_says_what_remains_and_until_when(

@@ -38,7 +38,9 @@ def staff_client(client, manager):
 
 def awaiting(version, **kw):
     candidacy = factories.candidacy(version, started=True, **kw)
-    candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY)
+    candidate_services.move_candidacy(
+        candidacy, CandidacyStatus.AWAITING_JURY, override_reason=jf.DEROGATION
+    )
     return candidacy
 
 

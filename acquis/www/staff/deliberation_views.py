@@ -91,6 +91,8 @@ class Card:
     @property
     def proposal_label(self) -> str:
         proposal = self.file.proposal
+        if proposal.postpone:
+            return "Ajournement"
         return kind_label(proposal.kind, proposal.title)
 
     @property
@@ -146,7 +148,8 @@ def _oral(oral) -> str:
 
 
 def _facts(file) -> list[tuple[str, str]]:
-    """The pathway's evidence: work placement, memoir and its oral, VAE steps, held blocks."""
+    """The pathway's evidence the engine uses: work placement days and attestation, memoir
+    checked and its oral, VAE steps, held blocks."""
     facts = []
     required = file.required_placement_days
     if required:
@@ -157,17 +160,15 @@ def _facts(file) -> list[tuple[str, str]]:
                 f"{file.placement_days} jour(s) sur {required} exigés ({reached})",
             )
         )
-    memoir = file.memoir
-    if memoir.oral_required:
         facts.append(
             (
-                "Mémoire",
-                f"Déposé ; {memoir.parts_confirmed} partie(s) vérifiée(s) sur "
-                f"{memoir.parts_required}"
-                if memoir.submitted
-                else "Non déposé",
+                "Attestation de la période",
+                "Déposée" if file.placement_attestation else "Non déposée",
             )
         )
+    memoir = file.memoir
+    if memoir.required or memoir.oral_required:
+        facts.append(("Mémoire", _memoir_text(memoir)))
         facts.append(("Oral du mémoire", _oral(memoir.oral)))
     vae = file.vae
     if vae is not None:
@@ -194,8 +195,25 @@ def _facts(file) -> list[tuple[str, str]]:
     return facts
 
 
+def _memoir_text(memoir) -> str:
+    if not memoir.submitted:
+        return "Non déposé"
+    text = f"Déposé ; {memoir.parts_confirmed} partie(s) confirmée(s) sur {memoir.parts_required}"
+    if memoir.parts_missing:
+        text += f", {memoir.parts_missing} signalée(s) manquante(s)"
+    return text + (" (confirmé)" if memoir.confirmed else " (à compléter)")
+
+
 def _decision_text(file) -> str:
     decision = file.decision
+    entry = file.entry
+    if decision is None and entry.postponed_at is not None:
+        author = entry.postponed_by or "—"
+        when = timezone.localtime(entry.postponed_at)
+        return (
+            f"Ajournement enregistré : {entry.postponement_reason} — saisi par {author} le "
+            f"{when:%d/%m/%Y %H:%M}. La candidature attend un autre jury."
+        )
     if decision is None:
         return ""
     text = f"Décision enregistrée : {kind_label(decision.kind, decision.title_awarded)}"
@@ -223,9 +241,13 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected) -> 
             decision.further_evidence,
             decision.correction_reason,
         )
+    elif file.entry.postponed_at is not None:
+        chosen = set()
+        values = (f.POSTPONE, file.entry.postponement_reason, "", "")
     else:
         chosen = {code for code, value in file.proposal.blocks.items() if value}
-        values = (file.proposal.kind, "", "", "")
+        kind = f.POSTPONE if file.proposal.postpone else file.proposal.kind
+        values = (kind, "", "", "")
     lines = [_line(row, row.block.code in chosen) for row in file.blocks]
     candidacy = file.candidacy
     scope = (
@@ -234,6 +256,13 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected) -> 
         else "blocs visés : " + ", ".join(line.code for line in lines)
     )
     proposal = kind_label(file.proposal.kind, file.proposal.title)
+    if engine.decision_blockers(file.evidence):
+        proposal = "Ajournement : ce jury ne peut rien décider pour ce candidat (voir ci-dessous)"
+    elif file.proposal.postpone:
+        proposal = (
+            "Ajournement : aucune validation ne peut être prononcée maintenant (seuls un refus "
+            "motivé ou un ajournement sont possibles, voir ci-dessous)"
+        )
     if file.proposal.deadline:
         proposal += (
             f" (demandes de nouvelle validation possibles jusqu'au {_day(file.proposal.deadline)})"
@@ -288,7 +317,8 @@ def screen_context(deliberation, *, decide_name: str, can_decide: bool, posted=N
         "cards": cards,
         "can_decide": can_decide and deliberation.status == S.OPEN,
         "decided_count": sum(1 for card in cards if card.file.decision is not None),
-        "decision_kinds": DecisionKind.choices,
+        "decision_kinds": f.DECISION_CHOICES,
+        "postponed_count": sum(1 for card in cards if card.file.entry.postponed_at),
         "refused_card": next((c for c in cards if c.refusal is not None), None),
     }
 
@@ -318,6 +348,8 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
         posted.problems = [error for errors in form.errors.values() for error in errors]
         return rerender(posted)
     data = form.cleaned_data
+    if data["kind"] == f.POSTPONE:
+        return _postpone(request, deliberation, entry, data, posted, rerender, page_url)
     kwargs = {
         "blocks": form.blocks_map(),
         "kind": data["kind"],
@@ -342,6 +374,24 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
         request,
         f"Décision enregistrée pour {candidacy.candidate.full_name} : "
         f"{DecisionKind(data['kind']).label.lower()}.",
+    )
+    return redirect(f"{page_url}#candidat-{entry.pk}")
+
+
+def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
+    from acquis.juries import decisions
+
+    candidacy = entry.candidacy
+    try:
+        decisions.postpone(deliberation, candidacy, reason=data["reason"], actor=request.user)
+    except JuryError as exc:
+        posted.message = str(exc)
+        posted.problems = [getattr(p, "message", p) for p in exc.problems]
+        return rerender(posted)
+    messages.success(
+        request,
+        f"Ajournement enregistré pour {candidacy.candidate.full_name} : la candidature attend "
+        "un autre jury.",
     )
     return redirect(f"{page_url}#candidat-{entry.pk}")
 

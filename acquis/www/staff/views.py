@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
+from acquis.candidates.services import memoirs_to_check
 from acquis.credentials.pending import awaiting_issue
 from acquis.exports import accrochage
 from acquis.juries import ledger
@@ -16,6 +17,8 @@ from acquis.www.perms import (
     visible_certifications_for_staff,
 )
 from acquis.www.staff import access
+
+MEMOIRS_SHOWN = 10
 
 
 @staff_required
@@ -44,6 +47,9 @@ def _attention(user) -> dict:
             ledger.new_validation_deadlines(certifier, on=today).count() for certifier in certifiers
         ),
         "expiry_months": round(ledger.DEADLINE_NOTICE_DAYS / 30.5),
+        # A new or replaced memoir file waits for the staff's check of its parts.
+        "memoirs_to_check": list(memoirs_to_check(certifiers)[: MEMOIRS_SHOWN + 1]),
+        "memoirs_shown": MEMOIRS_SHOWN,
         "today": today,
     }
 
