@@ -7,8 +7,8 @@ Rules (referential of OPS Conseil, "Certification rules", domain.md):
 - rule 1: the title requires every block of `title_requires_blocks`; each block may be
   obtained separately. A block counts as held when validated now (its consolidated result
   is "acquis") or held from an earlier decision (the ledger). A validated block is acquired
-  for good (French law: "les blocs de compétences validés sont acquis définitivement"):
-  it never stops counting.
+  for good (French law: a validated block, like a part of a certification obtained through
+  VAE, is acquired permanently): it never stops counting.
 - rule 3, for the title of every non-VAE pathway (training and free candidates alike: the
   source exempts no one, and the memoir is written about the placement), unless the
   referential's `training.required_for` says otherwise: the work placement
@@ -37,11 +37,11 @@ Rules (referential of OPS Conseil, "Certification rules", domain.md):
   every required block is held and the pathway's conditions are met, whatever the scope
   (a candidacy for the last missing block completes the title). Partial validation: a
   scope not fully granted, with at least one block validated now or held. Refusal: no
-  block. After a partial validation "une nouvelle
-  validation pourra être demandée dans un délai maximum de 5 ans suivant la délibération du
-  jury": `partial_deadline` is that window for a new validation request (`validity_years`
-  = 5), never an expiry of the blocks; after it the candidate may still register again and
-  the held blocks still count.
+  block validated now. After a partial validation "une nouvelle validation pourra être
+  demandée dans un délai maximum de 5 ans suivant la délibération du jury":
+  `partial_deadline` is that window for a new validation request (`validity_years` = 5),
+  never an expiry of the blocks; after it the candidate may still register again and the
+  held blocks still count.
 """
 
 from datetime import date
