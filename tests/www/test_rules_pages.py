@@ -40,9 +40,13 @@ def test_the_screen_shows_the_evidence_and_a_total_validation_of_one_block(
 ):
     short = jf.ready_candidacy(ops_version, placement_days=20, attestation=False)
     one_block = jf.ready_candidacy(ops_version, blocks=["B1"])
-    deliberation = jf.deliberation(ops_version, [short, one_block])
+    free = jf.ready_candidacy(ops_version, free=True, placement_days=0)
+    deliberation = jf.deliberation(ops_version, [short, one_block, free])
     page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
     assert "20 jour(s) sur 29 exigés (insuffisant)" in page
+    # A free candidate owes the 29 days too: without them, no title is proposed.
+    assert "0 jour(s) sur 29 exigés (insuffisant)" in page
+    assert "Période de mise en application professionnelle : 0 jours sur 29 exigés." in page
     assert "Attestation de la période Non déposée" in page
     assert "Mémoire Déposé ; 7 partie(s) confirmée(s) sur 7 (confirmé)" in page
     assert "Attestation de la période de mise en application professionnelle : non déposée." in page
