@@ -259,6 +259,8 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
             for part in candidacy.memoir_parts():
                 dossiers.confirm_memoir_part(candidacy, part_code=part["code"], actor=manager)
             _open_portal(candidate, manager)
+        if situation in {"training_extra_time", "training_partner"}:
+            _memoir_checked(situation, candidacy, manager)
         return
     if situation == "free_room":
         candidacy = _register(candidate, version, cohort, manager, free=True, blocks=["B3"])
@@ -286,6 +288,30 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
     )
     if situation == "vae_awaiting_jury":
         dossiers.decide_validation_file(vfile, decision="complete", actor=manager)
+
+
+MISSING_PART = (
+    "L'analyse de l'action ne présente ni ses forces ni ses faiblesses ; ajoutez vos "
+    "propositions d'ajustement."
+)
+
+
+def _memoir_checked(situation, candidacy, manager) -> None:
+    """Thi Lan Nguyen: six parts confirmed, the seventh marked missing with what to add (she
+    reads it in her space). Chloé Rousseau: every part confirmed, then a new file replaced
+    it: the staff check it again (the earlier checks stay in the history)."""
+    parts = [part["code"] for part in candidacy.memoir_parts()]
+    name = _ascii(candidacy.candidate.birth_name).lower()
+    dossiers.submit_memoir(candidacy, upload=_pdf(f"memoire-{name}.pdf"), actor=manager)
+    for code in parts[:-1]:
+        dossiers.confirm_memoir_part(candidacy, part_code=code, actor=manager)
+    if situation == "training_extra_time":
+        dossiers.check_memoir_part(
+            candidacy, part_code=parts[-1], present=False, reason=MISSING_PART, actor=manager
+        )
+        return
+    dossiers.confirm_memoir_part(candidacy, part_code=parts[-1], actor=manager)
+    dossiers.submit_memoir(candidacy, upload=_pdf(f"memoire-{name}-v2.pdf"), actor=manager)
 
 
 def _evaluations(certifier, version, juror_user, manager) -> None:

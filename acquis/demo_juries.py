@@ -1,11 +1,17 @@
 """The certification juries of the demo, built through the real verbs (see acquis/demo.py).
 
-A 2025 cohort of four candidates evaluated on every sitting they need, then one signed
-deliberation with the three kinds of decision (total validation, partial validation,
-refusal) and what it issues (demo_credentials.py). Its employees' representative works where
-the fourth candidate, Léa Vidal, did her placement: he stands aside for her, the PV says so
-and why, and she waits for a prepared jury where a substitute employees' representative
-sits. One open VAE deliberation on which the demo juror sits.
+A 2025 cohort evaluated on every sitting it needs, then one signed deliberation with the
+three kinds of decision and what it issues (demo_credentials.py): Julie Marchand's title,
+Thomas Roux's partial validation (blocks acquired for good, new validation requests possible
+for 5 years), Yanis Faure's refusal, and Léa Perrin, registered for block 1 only, with a
+total validation of her block (her attestation, not the title). A VAE candidate, Fatou
+Diallo, is postponed by a first VAE jury (no oral yet: no validation possible), then passes
+her 30-minute oral before the members of the VAE jury, who award her the title. Today, an
+open VAE jury where the demo juror sits: Aïcha Mercier is listed without her oral, so the
+screen proposes a postponement. The signed jury's employees' representative works where
+the fourth training candidate, Léa Vidal, did her placement: he stands aside for her, the PV
+says so and why, and she waits for a prepared jury where a substitute employees'
+representative sits.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -16,6 +22,7 @@ from acquis import demo_credentials
 from acquis.candidates import services as dossiers
 from acquis.evaluations import consolidation, grids, planning
 from acquis.evaluations import services as evaluations
+from acquis.evaluations.models import JurorProfile
 from acquis.juries import decisions, deliberations, evidence, minutes, standing
 from acquis.juries.enums import DecisionKind, JuryKind, JuryRole
 from acquis.organisations.enums import Role
@@ -27,11 +34,17 @@ PEOPLE_2025 = [
     ("Marchand", "Julie", "F", date(1991, 2, 14), "69123", "total"),
     ("Roux", "Thomas", "M", date(1987, 7, 1), "69266", "partial"),
     ("Faure", "Yanis", "M", date(1996, 10, 8), "38185", "refused"),
+    ("Perrin", "Léa", "F", date(1994, 3, 12), "69387", "blocks_total"),
     ("Vidal", "Léa", "F", date(1994, 5, 3), "69123", "waiting"),
 ]
 # Where the external members work (juror records): the jury's conflict checks compare it
 # with the structure where each candidate did the work placement.
 RACHID_STRUCTURE = "Association Tremplin Emploi"
+VAE_2025 = ("Diallo", "Fatou", "F", date(1983, 5, 4), "69123")
+POSTPONED = (
+    "L'oral de présentation du dossier de validation (30 minutes devant le jury VAE) n'a pas "
+    "encore eu lieu : aucune validation ne peut être prononcée sans lui."
+)
 
 
 def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
@@ -68,18 +81,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     )
     candidacies = []
     for index, (birth_name, first, sex, born, insee, situation) in enumerate(PEOPLE_2025):
-        candidate = dossiers.create_candidate(
-            certifier=certifier,
-            data={
-                "birth_name": birth_name,
-                "first_name": first,
-                "sex": sex,
-                "birth_date": born,
-                "birth_insee_code": insee,
-                "email": f"{first.lower()}.{birth_name.lower()}@exemple.fr",
-            },
-            actor=manager,
-        )
+        candidate = _person(certifier, manager, birth_name, first, sex, born, insee)
         candidacies.append(
             _evaluated(
                 situation,
@@ -136,12 +138,16 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
             further_evidence=further,
             actor=helene,
         )
-    pv = minutes.close_deliberation(signed, actor=manager)
-    from acquis.demo import DEMO_PASSWORD
-
-    for member in (helene, rachid, sophie.user):
-        minutes.sign(pv, member, password=DEMO_PASSWORD, actor=member)
+    _sign(signed, manager, (helene, rachid, sophie.user))
     demo_credentials.issue(signed, manager)
+    vae_jury = [
+        (helene, JuryRole.EMPLOYER_REPRESENTATIVE, True, "Union des entreprises du Rhône"),
+        (rachid, JuryRole.EMPLOYEE_REPRESENTATIVE, True, "Collectif des salariés de l'insertion"),
+        (sophie.user, JuryRole.CERTIFIER_TRAINER, False, ""),
+    ]
+    _vae_postponed_then_decided(
+        certifier, version, manager, pdf=pdf, seats=vae_jury, sophie=sophie, today=today
+    )
     # Léa Vidal waits for a jury where a substitute employees' representative sits.
     waiting = [c for c in candidacies if c.candidate.birth_name == "Vidal"]
     _deliberation(
@@ -189,6 +195,106 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     )
 
 
+def _person(certifier, manager, birth_name, first, sex, born, insee):
+    return dossiers.create_candidate(
+        certifier=certifier,
+        data={
+            "birth_name": birth_name,
+            "first_name": first,
+            "sex": sex,
+            "birth_date": born,
+            "birth_insee_code": insee,
+            "email": f"{first.lower()}.{birth_name.lower()}@exemple.fr",
+        },
+        actor=manager,
+    )
+
+
+def _sign(deliberation, manager, members) -> None:
+    from acquis.demo import DEMO_PASSWORD
+
+    pv = minutes.close_deliberation(deliberation, actor=manager)
+    for member in members:
+        minutes.sign(pv, member, password=DEMO_PASSWORD, actor=member)
+
+
+def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, sophie, today):
+    """Fatou Diallo (VAE): admissible, validation file complete; a first VAE jury cannot
+    validate without the oral and postpones; the oral is held before the VAE jury's members
+    (their juror records), who then decide: the same people hear and decide."""
+    candidate = _person(certifier, manager, *VAE_2025)
+    candidacy = dossiers.register_candidacy(
+        candidate=candidate,
+        version=version,
+        pathway="vae",
+        access_mode="VAE",
+        vae_route="VAE_CLASSIQUE",
+        actor=manager,
+    )
+    request = dossiers.request_admissibility(
+        candidacy, upload=pdf("recevabilite-diallo.pdf"), actor=manager
+    )
+    dossiers.decide_admissibility(request, decision="admissible", actor=manager)
+    vfile = dossiers.submit_validation_file(
+        candidacy, upload=pdf("dossier-validation-diallo.pdf"), actor=manager
+    )
+    dossiers.decide_validation_file(vfile, decision="complete", actor=manager)
+    first = _deliberation(
+        certifier,
+        version,
+        manager,
+        kind=JuryKind.VAE,
+        title="Jury VAE — mars",
+        on=today - timedelta(days=40),
+        seats=seats,
+        candidacies=[candidacy],
+    )
+    helene, rachid = seats[0][0], seats[1][0]
+    decisions.postpone(first, candidacy, reason=POSTPONED, actor=helene)
+    _sign(first, manager, [seat[0] for seat in seats])
+    # The oral, before the jury's three members (two of them recorded as jurors here).
+    panel = [_juror_record(user, certifier, version, manager, pdf) for user in (helene, rachid)]
+    _hold(
+        candidacy,
+        version,
+        manager,
+        codes=["E13"],
+        panel=[*panel, sophie],
+        on=today - timedelta(days=30),
+    )
+    second = _deliberation(
+        certifier,
+        version,
+        manager,
+        kind=JuryKind.VAE,
+        title="Jury VAE — avril",
+        on=today - timedelta(days=25),
+        seats=seats,
+        candidacies=[candidacy],
+    )
+    proposal = evidence.gather_one(second, candidacy).proposal
+    decisions.decide(
+        second, candidacy, blocks=dict(proposal.blocks), kind=proposal.kind, actor=helene
+    )
+    _sign(second, manager, [seat[0] for seat in seats])
+
+
+def _juror_record(user, certifier, version, manager, pdf):
+    """The VAE jury's external members assess the oral: their juror records (recorded with
+    the jury above), trained to the referential by the person in charge of organising the
+    evaluations, with the attendance sheet (`rules.juror_training`)."""
+    profile = JurorProfile.objects.get(user=user, certifier=certifier)
+    evaluations.record_training(
+        profile,
+        version=version,
+        trained_on=date.today() - timedelta(days=180),  # noqa: DTZ011 - demo calendar
+        trainer=manager,
+        attendance=pdf("feuille-emargement.pdf"),
+        actor=manager,
+    )
+    return profile
+
+
 def _deliberation(certifier, version, manager, *, kind, title, on, seats, candidacies, opened=True):
     result = deliberations.prepare(
         certifier, version, kind=kind, title=title, on=on, place=PLACE, actor=manager
@@ -211,15 +317,17 @@ def _partner(certifier) -> Organisation:
 
 
 def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on):
-    """Registered, trained, evaluated on every sitting of its blocks, sent to the jury."""
+    """Registered, trained, evaluated on every sitting of its blocks, sent to the jury (a
+    candidacy for the title with its work placement, attestation and memoir checked)."""
     free = situation == "refused"
+    blocks_only = {"refused": ["B3"], "blocks_total": ["B1"]}.get(situation)
     candidacy = dossiers.register_candidacy(
         candidate=candidate,
         version=version,
         cohort=None if free else cohort,
         # Thomas Roux trained with the partner organisation (statistics by partner).
         partner=_partner(candidate.certifier) if situation == "partial" else None,
-        block_codes=["B3"] if free else None,
+        block_codes=blocks_only,
         actor=manager,
         pathway="free" if free else "training",
         **(
@@ -236,7 +344,7 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
         .values_list("code", flat=True)
         .distinct()
     )
-    if not free:
+    if blocks_only is None:  # the title's conditions: placement, memoir and its oral
         placement = dossiers.record_placement(
             candidacy,
             host_structure=RACHID_STRUCTURE if situation == "waiting" else "PLIE de Villeurbanne",
@@ -252,11 +360,26 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
             days_worked=29,
             actor=manager,
         )
+        dossiers.attach_placement_attestation(
+            placement, upload=pdf("attestation-stage.pdf"), actor=manager
+        )
         dossiers.submit_memoir(candidacy, upload=pdf("memoire.pdf"), actor=manager)
+        for part in candidacy.memoir_parts():
+            dossiers.confirm_memoir_part(candidacy, part_code=part["code"], actor=manager)
         codes.append("E12")
     failed = set()
     if situation in {"partial", "refused"}:
         failed = {version.blocks.get(code="B3").competencies.get(code="C3.1").criteria.first().code}
+    _hold(candidacy, version, manager, codes=codes, panel=panel, on=on, failed=failed)
+    dossiers.move_candidacy(candidacy, "awaiting_jury", actor=manager)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def _hold(candidacy, version, manager, *, codes, panel, on, failed=()):
+    """A session on `on` with one slot per sitting for the candidacy, graded by the panel
+    (every criterion acquired but `failed`), consolidated and closed."""
+    candidate = candidacy.candidate
     session = evaluations.plan_session(
         certifier=version.certification.owner,
         version=version,
@@ -280,12 +403,12 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
                 assessment=version.assessments.get(code=code),
                 candidacy=candidacy,
                 starts_at=start,
-                duration_minutes=30 if code == "E12" else 45,
+                duration_minutes=30 if code in {"E12", "E13"} else 45,
                 actor=manager,
             )
         )
     evaluations.confirm_panel(session, actor=manager)
-    planning.open_session(session, actor=manager)
+    planning.open_session(session, actor=manager, today=on)
     for slot in slots:
         slot.refresh_from_db()
         for juror in panel:
@@ -307,6 +430,3 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
         }
         consolidation.consolidate(slot, marks=marks, actor=manager)
     planning.close_session(session, actor=manager)
-    dossiers.move_candidacy(candidacy, "awaiting_jury", actor=manager)
-    candidacy.refresh_from_db()
-    return candidacy

@@ -7,10 +7,12 @@ with --driver:
 
 1. One candidacy is brought to "en attente du jury" through the real verbs
    (tests/juries/factories.py `ready_candidacy`: a session, its slots, every juror's grid
-   submitted, the consolidation, 29 days of work placement, the memoir and its oral).
+   submitted, the consolidation, 29 days of work placement and its attestation, the memoir
+   with its parts confirmed, and its oral).
 2. Its rows are copied in bulk for the other candidates, field by field, so that the rows
    the screen reads are those the verbs produce: Candidate, Candidacy (+ its 4 blocks),
-   WorkPlacement, PlacementPeriod, Memoir, Slot, Consolidation, CompetencyResult. Grids,
+   WorkPlacement, PlacementPeriod, Memoir (+ its part checks), Slot (+ its assessors),
+   Consolidation, CompetencyResult. Grids,
    marks and consolidated marks are not copied: the deliberation screen does not read them
    (evidence.gather reads competency results and consolidations). Every 4th copy has its
    B3 competencies "non acquise" (a partial validation proposed).
@@ -61,11 +63,12 @@ def _copies(template, count: int) -> list:
         Candidacy,
         Candidate,
         Memoir,
+        MemoirPartCheck,
         PlacementPeriod,
         WorkPlacement,
         identity_key,
     )
-    from acquis.evaluations.models import CompetencyResult, Consolidation, Slot
+    from acquis.evaluations.models import CompetencyResult, Consolidation, Slot, SlotAssessor
 
     person = template.candidate
     candidates = []
@@ -104,10 +107,26 @@ def _copies(template, count: int) -> list:
         [_clone(PlacementPeriod, p, placement_id=w.pk) for w in placements for p in periods]
     )
     memoir = Memoir.objects.get(candidacy=template)
-    Memoir.objects.bulk_create([_clone(Memoir, memoir, candidacy_id=c.pk) for c in candidacies])
+    memoirs = Memoir.objects.bulk_create(
+        [_clone(Memoir, memoir, candidacy_id=c.pk) for c in candidacies]
+    )
+    checks = list(memoir.checks.all())
+    MemoirPartCheck.objects.bulk_create(
+        [_clone(MemoirPartCheck, k, memoir_id=m.pk) for m in memoirs for k in checks],
+        batch_size=1000,
+    )
     slots = list(Slot.objects.filter(candidacy=template).select_related("consolidation"))
     new_slots = Slot.objects.bulk_create(
         [_clone(Slot, s, candidacy_id=c.pk, convoked_at=None) for c in candidacies for s in slots],
+        batch_size=1000,
+    )
+    assessors = {s.pk: list(s.assessor_links.all()) for s in slots}
+    SlotAssessor.objects.bulk_create(
+        [
+            _clone(SlotAssessor, link, slot_id=new.pk)
+            for i, new in enumerate(new_slots)
+            for link in assessors[slots[i % len(slots)].pk]
+        ],
         batch_size=1000,
     )
     consolidations = Consolidation.objects.bulk_create(

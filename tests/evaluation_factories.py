@@ -125,5 +125,8 @@ def opened_session(version, candidacies=(), *, code="E1", on=None, jurors=None):
     return held, slots
 
 
-def started_candidacy(version, **kw):
-    return factories.candidacy(version, started=True, **kw)
+def started_candidacy(version, *, memoir_checked=False, **kw):
+    """A candidacy in progress; `memoir_checked`: its memoir confirmed (the memoir oral may
+    be scheduled)."""
+    result = factories.candidacy(version, started=True, **kw)
+    return factories.memoir_checked(result) if memoir_checked else result

@@ -59,6 +59,7 @@ def candidacy(
     vae=False,
     free=False,
     admissible=False,
+    file_complete=False,
     started=False,
     blocks=None,
     partner=None,
@@ -88,7 +89,25 @@ def candidacy(
         services.decide_admissibility(
             request, decision=AdmissibilityDecision.ADMISSIBLE, actor=actor
         )
+    if vae and admissible and file_complete:
+        # The VAE oral comes after the validation file, declared complete.
+        vfile = services.submit_validation_file(
+            result, upload=pdf_upload("dossier.pdf"), actor=actor
+        )
+        services.decide_validation_file(vfile, decision="complete", actor=actor)
     if started and not vae:
         services.move_candidacy(result, "in_progress", actor=actor)
     result.refresh_from_db()
     return result
+
+
+def memoir_checked(candidacy, *, actor=None):
+    """The memoir submitted and its required parts confirmed by the staff: its oral may be
+    scheduled."""
+    from tests.conftest import make_user
+
+    reviewer = actor or make_user(f"verif-memoire-{candidacy.pk}@exemple.fr")
+    services.submit_memoir(candidacy, upload=pdf_upload("memoire.pdf"), actor=reviewer)
+    for part in candidacy.memoir_parts():
+        services.confirm_memoir_part(candidacy, part_code=part["code"], actor=reviewer)
+    return candidacy

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from acquis.audit.services import verify_chain
 from acquis.candidates.models import Candidacy, Candidate
+from acquis.candidates.services import memoir_summary
 from acquis.credentials.enums import BatchStatus, DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument, IssuingBatch
 from acquis.demo import build_demo
@@ -18,7 +19,7 @@ from acquis.evaluations.models import (
     JurorTraining,
 )
 from acquis.evaluations.services import panel_problems
-from acquis.juries import composition
+from acquis.juries import composition, evidence
 from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.juries.models import Deliberation, HeldBlock
 from acquis.referential.models import CertificationVersion
@@ -44,7 +45,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert "julie.marchand@exemple.fr" in first  # a holder with her documents and badges
     build_demo()
     assert CertificationVersion.objects.count() == 1
-    assert Candidate.objects.count() == 16  # 12 in the 2026 cohort, 4 in 2025
+    assert Candidate.objects.count() == 18  # 12 in the 2026 cohort, 5 in 2025, a VAE
     statuses = set(Candidacy.objects.values_list("status", flat=True))
     assert {
         "registered",
@@ -92,14 +93,20 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
         slot__session=held, juror__user__email="jure@ops-conseil.demo", status=GridStatus.DRAFT
     ).exists()
     assert not held.slots.filter(convoked_at__isnull=True).exists()
-    # Juries: one signed deliberation with the three kinds of decision, one open (VAE).
-    signed = Deliberation.objects.get(status=DeliberationStatus.SIGNED)
-    assert set(signed.decisions.values_list("kind", flat=True)) == {
-        DecisionKind.TOTAL,
-        DecisionKind.PARTIAL,
-        DecisionKind.REFUSED,
+    # Juries: a signed certification jury with the three kinds of decision (and a total
+    # validation of one block without the title), two signed VAE juries, one open (VAE).
+    signed = Deliberation.objects.get(status=DeliberationStatus.SIGNED, kind=JuryKind.CERTIFICATION)
+    outcomes = {
+        d.candidacy.candidate.first_name: (d.kind, d.title_awarded)
+        for d in signed.decisions.select_related("candidacy__candidate")
     }
-    assert signed.decisions.filter(frozen=True, notified_at__isnull=False).count() == 3
+    assert outcomes == {
+        "Julie": (DecisionKind.TOTAL, True),
+        "Thomas": (DecisionKind.PARTIAL, False),
+        "Yanis": (DecisionKind.REFUSED, False),
+        "Léa": (DecisionKind.TOTAL, False),  # registered for B1 only: her block, not the title
+    }
+    assert signed.decisions.filter(frozen=True, notified_at__isnull=False).count() == 4
     pv = signed.minutes.get(superseded=False)
     assert pv.signatures.count() == 3
     # Rachid Amrani stood aside for Léa Vidal (she did her placement where he works): the PV
@@ -111,25 +118,46 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     substitute = Deliberation.objects.get(status=DeliberationStatus.PREPARED)
     assert substitute.entries.get().candidacy.candidate.birth_name == "Vidal"
     assert not composition.problems(substitute)
-    assert HeldBlock.objects.filter(decision__deliberation=signed).count() == 4 + 3
+    assert HeldBlock.objects.filter(decision__deliberation=signed).count() == 4 + 3 + 1
+    partial = signed.decisions.get(kind=DecisionKind.PARTIAL)
+    assert partial.deadline is not None  # new validation requests possible until then
+    # Fatou Diallo (VAE): postponed without her oral, decided after it by the same jury.
+    first_vae, second_vae = Deliberation.objects.filter(
+        kind=JuryKind.VAE, status=DeliberationStatus.SIGNED
+    ).order_by("date")
+    postponed = first_vae.entries.get()
+    assert "oral" in postponed.postponement_reason and not first_vae.decisions.exists()
+    assert (
+        first_vae.minutes.get(superseded=False).content["postponed"][0]["name"].startswith("DIALLO")
+    )
+    decided = second_vae.decisions.get(candidacy=postponed.candidacy)
+    assert (decided.kind, decided.title_awarded) == (DecisionKind.TOTAL, True)
+    # Memoirs: a part marked missing with its reason; a memoir replaced after its checks.
+    nguyen = Candidacy.objects.get(candidate__birth_name="Nguyen")
+    assert [p["code"] for p in memoir_summary(nguyen)["marked_missing"]] == ["M7"]
+    rousseau = Candidacy.objects.get(candidate__birth_name="Rousseau")
+    assert memoir_summary(rousseau)["recheck"]
     # What it issued, through a batch run to its end: the PV, a certificate (replaced after
     # a change of name: the first one revoked), an attestation, three letters, the badges.
     batch = IssuingBatch.objects.get(deliberation=signed)
-    assert (batch.status, batch.processed, batch.total) == (BatchStatus.DONE, 3, 3)
+    assert (batch.status, batch.processed, batch.total) == (BatchStatus.DONE, 4, 4)
     kinds = sorted(
         IssuedDocument.objects.filter(revoked_at__isnull=True).values_list("kind", flat=True)
     )
     assert kinds == sorted(
-        [DocumentKind.MINUTES, DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION]
-        + [DocumentKind.DECISION_LETTER] * 3
+        [DocumentKind.MINUTES, DocumentKind.CERTIFICATE]
+        + [DocumentKind.BLOCK_ATTESTATION] * 2
+        + [DocumentKind.DECISION_LETTER] * 4
     )
     revoked = IssuedDocument.objects.get(revoked_at__isnull=False)
     assert revoked.kind == DocumentKind.CERTIFICATE
     assert "Nom d'usage ajouté" in revoked.revocation_reason
-    assert IssuedCredential.objects.filter(decision__deliberation=signed).count() == 5 + 3
+    assert IssuedCredential.objects.filter(decision__deliberation=signed).count() == 5 + 3 + 1
     assert settings.ACQUIS_PDF_SIGNING_KEY.is_file() and settings.ACQUIS_BADGE_KEY_FILE.is_file()
     opened = Deliberation.objects.get(status=DeliberationStatus.OPEN)
     assert opened.kind == JuryKind.VAE
     assert opened.members.filter(user__email="jure@ops-conseil.demo").exists()
-    assert opened.entries.exists()
+    aicha = opened.entries.get().candidacy
+    # Listed without her oral: no validation possible, the engine proposes a postponement.
+    assert evidence.gather_one(opened, aicha).proposal.postpone
     assert verify_chain().ok

@@ -243,12 +243,29 @@ class Candidacy(models.Model):
     def rules(self) -> dict:
         return self.version.rules
 
+    def placement_and_memoir_required(self) -> bool:
+        """The title of this pathway needs the work placement and the memoir: every non-VAE
+        pathway unless the referential says otherwise (`training.required_for`; the source
+        exempts no one)."""
+        return self.pathway in required_for(self.rules)
+
     def required_placement_days(self) -> int | None:
+        if not self.placement_and_memoir_required():
+            return None
         return (self.rules.get("training") or {}).get("work_placement_days")
 
     def memoir_parts(self) -> list[dict]:
         memoir = (self.rules.get("training") or {}).get("memoir") or {}
         return list(memoir.get("required_parts") or [])
+
+
+def required_for(rules: dict) -> tuple[str, ...]:
+    """The pathways whose title needs the work placement and the memoir
+    (`rules.training.required_for`, default: every pathway but VAE)."""
+    listed = (rules.get("training") or {}).get("required_for")
+    if listed is None:
+        return tuple(p for p in Pathway.values if p != Pathway.VAE)
+    return tuple(p for p in listed if p != Pathway.VAE)
 
 
 class WorkPlacement(models.Model):
@@ -332,34 +349,43 @@ class Memoir(models.Model):
 
 
 class MemoirPartCheck(models.Model):
-    """One of the memoir's required parts, confirmed present by the exam manager."""
+    """The exam manager's check of one of the memoir's required parts, in one file of the
+    memoir: present (confirmed) or missing, with the reason shown to the candidate.
+
+    Never changed nor deleted: a new check of the same part of the same file is a new row
+    (the latest counts), and a new memoir file is checked again from scratch, the checks of
+    the earlier files staying in the history.
+    """
 
     memoir = models.ForeignKey(
         Memoir, verbose_name="mémoire", on_delete=models.PROTECT, related_name="checks"
     )
     part_code = models.CharField("partie", max_length=40)
+    present = models.BooleanField("partie présente", default=True)
+    reason = models.TextField("motif (partie manquante)", blank=True)
     document = models.ForeignKey(
         "documents.Document",
-        verbose_name="version du mémoire confirmée",
+        verbose_name="version du mémoire vérifiée",
         on_delete=models.PROTECT,
         related_name="+",
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="confirmée par",
+        verbose_name="vérifiée par",
         on_delete=models.PROTECT,
         related_name="+",
     )
-    confirmed_at = models.DateTimeField("confirmée le")
+    confirmed_at = models.DateTimeField("vérifiée le")
 
     class Meta:
-        verbose_name = "partie du mémoire confirmée"
-        verbose_name_plural = "parties du mémoire confirmées"
+        verbose_name = "vérification d'une partie du mémoire"
+        verbose_name_plural = "vérifications des parties du mémoire"
+        ordering = ["confirmed_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["memoir", "document", "part_code"],
-                name="unique_memoir_part",
-                violation_error_message="Cette partie du mémoire est déjà confirmée.",
+            models.CheckConstraint(
+                condition=Q(present=True) | ~Q(reason=""),
+                name="missing_memoir_part_has_reason",
+                violation_error_message="Une partie manquante exige un motif.",
             )
         ]
 

@@ -2,10 +2,12 @@
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.candidates import hooks
 from acquis.candidates.enums import (
     ACTIVE,
     CANDIDACY_TRANSITIONS,
@@ -315,8 +317,21 @@ def record_decision(candidacy: Candidacy, *, decision, minutes_number: str, acto
 
 
 @transaction.atomic
-def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: str = ""):
-    """Plain moves (start, send to jury, withdraw, abandon); reasons required to leave."""
+def move_candidacy(
+    candidacy: Candidacy,
+    to_status: str,
+    *,
+    actor=None,
+    reason: str = "",
+    override_reason: str = "",
+):
+    """Plain moves (start, send to jury, withdraw, abandon); reasons required to leave.
+
+    "Présenter au jury" (send_to_jury) is refused while evidence the title needs is missing
+    (`hooks.missing_for_jury`: work placement days and attestation, memoir checked, memoir
+    oral passed), listing it, unless the staff give an explicit reason to present it anyway
+    (`override_reason`), recorded with what was missing in the audit event.
+    """
     locked = CANDIDACY_WORKFLOW.lock(candidacy)
     # The pathway is checked by the move itself (its refusal names the pathway).
     verb = (CANDIDACY_TRANSITIONS.get((locked.status, to_status)) or [None])[0]
@@ -324,13 +339,30 @@ def move_candidacy(candidacy: Candidacy, to_status: str, *, actor=None, reason: 
         raise CandidateError("Cette action n'est pas possible depuis l'état actuel.")
     if verb in {"withdraw", "abandon"} and not reason.strip():
         raise CandidateError("Indiquez le motif.", {"reason": "Le motif est obligatoire."})
-    return _transition(
-        candidacy,
-        to_status,
-        verb=verb,
-        actor=actor,
-        payload={"reason": reason.strip()} if reason else {},
-    )
+    payload = {"reason": reason.strip()} if reason else {}
+    if verb == "send_to_jury":
+        payload |= _jury_prerequisites(candidacy, override_reason)
+    return _transition(candidacy, to_status, verb=verb, actor=actor, payload=payload)
+
+
+def _jury_prerequisites(candidacy: Candidacy, override_reason: str) -> dict:
+    missing = hooks.missing_for_jury(candidacy)
+    override_reason = (override_reason or "").strip()
+    if not missing:
+        return {}
+    if not override_reason:
+        raise CandidateError(
+            "Présentation au jury refusée : des pièces exigées pour le titre manquent. "
+            "Complétez le dossier, ou présentez la candidature par dérogation en donnant le "
+            "motif.",
+            problems=missing,
+        )
+    if len(override_reason) > 1000:
+        raise CandidateError(
+            "Motif de la dérogation : 1000 caractères au plus.",
+            {"override_reason": "Trop long."},
+        )
+    return {"override": override_reason, "missing": missing}
 
 
 # --- VAE: admissibility and validation file ----------------------------------------------
@@ -409,12 +441,17 @@ def decide_validation_file(
     return vfile
 
 
-# --- training path: work placement and memoir ---------------------------------------------
+# --- work placement and memoir (every non-VAE pathway) -------------------------------------
 
 
 def _require_training(candidacy: Candidacy) -> None:
-    if candidacy.pathway != Pathway.TRAINING:
-        raise CandidateError("Réservé au parcours de formation.")
+    """The work placement and the memoir belong to every pathway but VAE (the source
+    exempts no one: a free candidate does them too)."""
+    if candidacy.pathway == Pathway.VAE:
+        raise CandidateError(
+            "La période de mise en application et le mémoire ne concernent pas la voie VAE "
+            "(dossier de validation et oral)."
+        )
     if candidacy.status not in ACTIVE:
         raise CandidateError("La candidature n'est plus en cours.")
 
@@ -527,12 +564,18 @@ def _memoir(candidacy: Candidacy) -> Memoir:
 
 @transaction.atomic
 def submit_memoir(candidacy: Candidacy, *, upload, actor=None) -> Memoir:
+    """A new memoir file. Checks belong to a file: after a replacement the staff check the
+    new file again (the earlier checks stay in the history); the event says how many
+    checks the replaced file had, for the candidate's warning and the staff's list."""
     _require_training(candidacy)
     document = _store(upload, DocumentKind.MEMOIR, actor, "mémoire", candidacy)
     if document is None:
         raise CandidateError("Joignez le mémoire.", {"file": "Fichier manquant."})
     memoir = _memoir(candidacy)
     previous = memoir.document_id
+    checked_before = (
+        memoir.checks.filter(document_id=previous).count() if previous is not None else 0
+    )
     memoir.document, memoir.submitted_at = document, timezone.now()
     memoir.save()
     late = bool(candidacy.memoir_deadline and timezone.localdate() > candidacy.memoir_deadline)
@@ -540,56 +583,135 @@ def submit_memoir(candidacy: Candidacy, *, upload, actor=None) -> Memoir:
         "memoir.submitted",
         memoir,
         actor=actor,
-        payload={"document": str(document.uuid), "replaces": previous, "late": late},
+        payload={
+            "document": str(document.uuid),
+            "replaces": previous,
+            "late": late,
+            "checks_of_replaced_file": checked_before,
+        },
     )
     return memoir
 
 
 @transaction.atomic
-def confirm_memoir_part(candidacy: Candidacy, *, part_code: str, actor) -> MemoirPartCheck:
+def check_memoir_part(
+    candidacy: Candidacy, *, part_code: str, present: bool, reason: str = "", actor
+) -> MemoirPartCheck:
+    """The staff's check of one required part of the current memoir file: present
+    (confirmed) or missing with a reason the candidate reads. A later check of the same
+    part replaces it for the current file; every check stays in the history."""
     codes = [p["code"] for p in candidacy.memoir_parts()]
     if part_code not in codes:
         raise CandidateError(f"Partie du mémoire inconnue : {part_code}.")
-    memoir = _memoir(candidacy)
-    if memoir.document_id is None:
+    reason = (reason or "").strip()
+    if not present and not reason:
+        raise CandidateError(
+            f"Motif : indiquez au candidat ce qui manque dans la partie {part_code}.",
+            {"reason": "Le motif est obligatoire pour une partie manquante."},
+        )
+    if len(reason) > 2000:
+        raise CandidateError("Motif : 2000 caractères au plus.", {"reason": "Trop long."})
+    memoir = Memoir.objects.select_for_update().filter(candidacy=candidacy).first()
+    if memoir is None or memoir.document_id is None:
         raise CandidateError("Le mémoire n'a pas encore été déposé.")
-    try:
-        with transaction.atomic():
-            check = MemoirPartCheck.objects.create(
-                memoir=memoir,
-                document_id=memoir.document_id,
-                part_code=part_code,
-                confirmed_by=actor,
-                confirmed_at=timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise CandidateError("Cette partie est déjà confirmée.") from exc
-    record_event("memoir.part_confirmed", memoir, actor=actor, payload={"part": part_code})
+    latest = _latest_checks(memoir).get(part_code)
+    if latest is not None and latest.present and present:
+        raise CandidateError(f"La partie {part_code} est déjà confirmée.")
+    check = MemoirPartCheck.objects.create(
+        memoir=memoir,
+        document_id=memoir.document_id,
+        part_code=part_code,
+        present=bool(present),
+        reason="" if present else reason,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    record_event(
+        "memoir.part_confirmed" if present else "memoir.part_missing",
+        memoir,
+        actor=actor,
+        payload={"part": part_code, "reason": check.reason, "document": memoir.document_id},
+    )
     return check
 
 
+def confirm_memoir_part(candidacy: Candidacy, *, part_code: str, actor) -> MemoirPartCheck:
+    return check_memoir_part(candidacy, part_code=part_code, present=True, actor=actor)
+
+
+def _latest_checks(memoir: Memoir) -> dict[str, MemoirPartCheck]:
+    """The latest check of each part of the memoir's current file."""
+    latest: dict[str, MemoirPartCheck] = {}
+    checks = memoir.checks.filter(document_id=memoir.document_id).order_by("confirmed_at", "pk")
+    for check in checks:
+        latest[check.part_code] = check
+    return latest
+
+
 def memoir_summary(candidacy: Candidacy) -> dict:
+    """The memoir's parts and their state for its current file: "confirmed", "missing"
+    (with the reason) or "to_check"; ready for the oral when every part is confirmed."""
     parts = candidacy.memoir_parts()
     memoir = Memoir.objects.filter(candidacy=candidacy).first()
-    # Only confirmations of the current file count: a new memoir is checked again.
-    confirmed = (
-        set(
-            memoir.checks.filter(document_id=memoir.document_id).values_list("part_code", flat=True)
+    # Only checks of the current file count: a new memoir is checked again.
+    latest = _latest_checks(memoir) if memoir and memoir.document_id else {}
+    rows = []
+    for part in parts:
+        check = latest.get(part["code"])
+        state = "to_check" if check is None else ("confirmed" if check.present else "missing")
+        rows.append(
+            {
+                **part,
+                "confirmed": state == "confirmed",
+                "state": state,
+                "reason": check.reason if check is not None else "",
+                "check": check,
+            }
         )
-        if memoir
-        else set()
-    )
     deadline = candidacy.memoir_deadline
     submitted = memoir.submitted_at if memoir else None
     late = bool(deadline and (submitted.date() if submitted else timezone.localdate()) > deadline)
+    earlier = (
+        list(
+            memoir.checks.exclude(document_id=memoir.document_id)
+            .select_related("confirmed_by")
+            .order_by("confirmed_at", "pk")
+        )
+        if memoir
+        else []
+    )
     return {
         "memoir": memoir,
-        "parts": [{**p, "confirmed": p["code"] in confirmed} for p in parts],
-        "missing": [p["code"] for p in parts if p["code"] not in confirmed],
+        "parts": rows,
+        "missing": [row["code"] for row in rows if row["state"] != "confirmed"],
+        "marked_missing": [row for row in rows if row["state"] == "missing"],
         "deadline": deadline,
         "late": late,
-        "ready_for_oral": bool(memoir and memoir.document_id and len(confirmed) == len(parts)),
+        "ready_for_oral": bool(
+            memoir and memoir.document_id and all(row["confirmed"] for row in rows)
+        ),
+        # Checks of earlier files (a replaced memoir is checked again from scratch).
+        "earlier_checks": earlier,
+        "recheck": bool(earlier) and not latest,
     }
+
+
+def memoirs_to_check(certifiers):
+    """Memoirs of active candidacies whose current file has no check yet (a new memoir, or
+    one replaced after its checks): the staff's list of files to check."""
+    checked = MemoirPartCheck.objects.filter(
+        memoir=OuterRef("pk"), document_id=OuterRef("document_id")
+    )
+    return (
+        Memoir.objects.filter(
+            candidacy__candidate__certifier__in=certifiers,
+            candidacy__status__in=ACTIVE,
+            document__isnull=False,
+        )
+        .exclude(Exists(checked))
+        .select_related("candidacy__candidate")
+        .order_by("submitted_at", "pk")
+    )
 
 
 # --- accommodations ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import zlib
 
 from lxml import etree
 
-from acquis.credentials import documents
+from acquis.credentials import typst_render
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadgecredential"
@@ -44,13 +44,9 @@ def design_data(*, kind: str, code: str, title: str, certifier: str) -> dict:
 def render(data: dict, fmt: str) -> bytes:
     """The design as PNG or SVG (one Typst compiler shared with the documents)."""
     inputs = {"data": json.dumps(data, ensure_ascii=False)}
-    with documents._compile_lock:
-        result = documents._compiler().compile(
-            input=str(documents.TEMPLATES / "badge.typ"),
-            format=fmt,
-            ppi=PPI if fmt == "png" else None,
-            sys_inputs=inputs,
-        )
+    result = typst_render.compile_template(
+        "badge.typ", inputs, format=fmt, ppi=PPI if fmt == "png" else None
+    )
     return result if isinstance(result, bytes) else result[0]
 
 

@@ -12,7 +12,8 @@
   embedded as an OB 3.0 `Profile` carrying the certifier's name; the certifier's Profile is
   also published at `/badges/emetteurs/<id>` (badge_views). Badges issued with the did:key
   keep verifying after a switch to did:web (a did:key resolves by itself).
-- Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (total validation),
+- Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (when the decision
+  awards it),
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
   "Certification" for an RNCP/RS title and "Competency" for a block of competences (OB 3.0
   AchievementType vocabulary). RNCP alignment only when the registry number is known.
@@ -24,6 +25,9 @@
 - Image: `achievement.image` (OB 3.0 §B.1.9 Image), the public design of the achievement
   (`/badges/images/<version>/<titre|block code>.svg`); the holder downloads it as PNG or SVG
   with their credential baked in (badge_images.py).
+- No `validUntil`: a validated block, like the title, is acquired for good (French law).
+  Badges issued earlier with a `validUntil` are replaced by `reissue` (command
+  `acquis credentials reissue`).
 - Revocation: `credentialStatus` BitstringStatusListEntry (status_list.py).
 """
 
@@ -49,7 +53,6 @@ from acquis.audit.services import record_event
 from acquis.credentials import canonical
 from acquis.credentials.models import IssuedCredential
 from acquis.errors import AcquisError
-from acquis.juries.enums import DecisionKind
 from acquis.site import public_url
 
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
@@ -559,7 +562,7 @@ def block_achievement(version, block) -> dict:
     return achievement
 
 
-def build_credential(decision, achievement, *, issuer, status, credential_id, until=None):
+def build_credential(decision, achievement, *, issuer, status, credential_id):
     """An unsigned AchievementCredential (OB 3.0 §B.1.1) for the decision's holder."""
     deliberation = decision.deliberation
     awarded = _local_iso(deliberation.date)
@@ -578,8 +581,6 @@ def build_credential(decision, achievement, *, issuer, status, credential_id, un
         },
         "credentialStatus": status,
     }
-    if until is not None:
-        credential["validUntil"] = _local_iso(until, time(23, 59, 59))
     return credential
 
 
@@ -594,15 +595,42 @@ def _decision(decision):
 
 
 def _awards(decision) -> list[tuple]:
-    """(block or None, achievement, expiry) of what the decision awards."""
+    """(block or None, achievement) of what the decision awards."""
     version = decision.deliberation.version
     awards = []
-    if decision.kind == DecisionKind.TOTAL:
-        awards.append((None, title_achievement(version), None))
+    if decision.title_awarded:
+        awards.append((None, title_achievement(version)))
     held = decision.held_blocks.filter(revoked_by__isnull=True).select_related("block")
     for row in held.order_by("block__position"):
-        awards.append((row.block, block_achievement(version, row.block), row.expires_on))
+        awards.append((row.block, block_achievement(version, row.block)))
     return awards
+
+
+def _issue_one(decision, block, achievement, *, certifier, issuer, key, listed) -> IssuedCredential:
+    """Sign and store one badge, its status entry in the issuer's own list (`listed`, locked
+    by the caller)."""
+    from acquis.credentials import status_list
+
+    index = status_list.allocate_index(listed)
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    achievement = achievement | {"image": achievement_image(decision.deliberation.version, block)}
+    document = build_credential(
+        decision,
+        achievement,
+        issuer=issuer,
+        status=status_list.entry(listed, index),
+        credential_id=credential_id,
+    )
+    return IssuedCredential.objects.create(
+        certifier=certifier,
+        decision=decision,
+        block=block,
+        credential_id=credential_id,
+        status_list=listed,
+        status_index=index,
+        document=sign(document, key),
+        issued_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -623,35 +651,20 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
     # The issuer's own list, locked: serialises issues per certifier and issuer, so a retry
     # never issues twice.
     listed = status_list.lock(certifier, issuer["id"])
-    existing = {c.block_id: c for c in decision.credentials.all()}
+    # Any badge of a block, even revoked, means it was issued: a revoked badge is replaced
+    # by `reissue` only, never by a second issuing run.
+    existing: dict = {}
+    for issued in decision.credentials.order_by("pk"):
+        if existing.get(issued.block_id) is None or issued.revoked_at is None:
+            existing[issued.block_id] = issued  # the live one when there is one
     result, created = [], []
-    for block, achievement, until in _awards(decision):
+    for block, achievement in _awards(decision):
         block_id = block.pk if block else None
         if block_id in existing:
             result.append(existing[block_id])
             continue
-        index = status_list.allocate_index(listed)
-        credential_id = f"urn:uuid:{uuid.uuid4()}"
-        achievement = achievement | {
-            "image": achievement_image(decision.deliberation.version, block)
-        }
-        document = build_credential(
-            decision,
-            achievement,
-            issuer=issuer,
-            status=status_list.entry(listed, index),
-            credential_id=credential_id,
-            until=until,
-        )
-        issued = IssuedCredential.objects.create(
-            certifier=certifier,
-            decision=decision,
-            block=block,
-            credential_id=credential_id,
-            status_list=listed,
-            status_index=index,
-            document=sign(document, key),
-            issued_at=timezone.now(),
+        issued = _issue_one(
+            decision, block, achievement, certifier=certifier, issuer=issuer, key=key, listed=listed
         )
         result.append(issued)
         created.append(issued)
@@ -666,6 +679,58 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
             },
         )
     return result
+
+
+def has_old_wording(credential: IssuedCredential) -> bool:
+    """Issued with a validity date: a block is acquired for good, so it is replaced."""
+    return "validUntil" in (credential.document or {})
+
+
+@transaction.atomic
+def reissue(credential: IssuedCredential, *, reason: str, actor) -> IssuedCredential:
+    """Revoke a badge and issue its replacement from the same decision in force (a new
+    identifier and status index), in one transaction, audited."""
+    from acquis.credentials import status_list
+
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise BadgeError(
+            f"Le badge {credential.credential_id} est déjà révoqué : il ne peut plus être remplacé."
+        )
+    decision = _decision(credential.decision)
+    if decision.corrections.filter(frozen=True).exists():
+        raise BadgeError(
+            "Cette décision a été corrigée : ses badges ne peuvent plus être délivrés à nouveau."
+        )
+    awards = {
+        (block.pk if block else None): achievement for block, achievement in _awards(decision)
+    }
+    if credential.block_id not in awards:
+        raise BadgeError("Ce badge ne correspond plus à ce que la décision attribue.")
+    revoke(credential, reason=reason, actor=actor)
+    certifier = decision.deliberation.certifier
+    key = signing_key()
+    issuer = issuer_profile(certifier, issuer_did(key))
+    replacement = _issue_one(
+        decision,
+        credential.block,
+        awards[credential.block_id],
+        certifier=certifier,
+        issuer=issuer,
+        key=key,
+        listed=status_list.lock(certifier, issuer["id"]),
+    )
+    record_event(
+        "badges.reissued",
+        replacement,
+        actor=actor,
+        payload={
+            "replaces": credential.credential_id,
+            "credential": replacement.credential_id,
+            "reason": reason.strip(),
+        },
+    )
+    return replacement
 
 
 @transaction.atomic

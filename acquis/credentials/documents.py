@@ -3,9 +3,11 @@ the PV and the decision letter (`minutes_pdf.py`, `letters.py`; `issuing.py` iss
 all in order); printable grids: `grids_pdf.py`. Rendering: `typst_render.py`.
 
 - Issuing (`issue_for_decision`): only a frozen decision (its PV signed by every member).
-  A total validation issues the certificate (the title; it covers every block); a partial
-  validation issues the attestation of the blocks validated by this decision, with their
-  validity (the ledger's expiry); a refusal issues nothing. Both numbered documents draw from
+  A decision that awards the title issues the certificate (it covers every block); a total
+  validation of some blocks (without the title) or a partial validation issues the
+  attestation of the blocks validated by this decision, acquired for
+  good ("blocs acquis définitivement"), with the deadline for a new validation request; a
+  refusal issues nothing. Both numbered documents draw from
   the certifier's single sequence (`numbering`). The PDF is signed (PAdES, `signing`),
   stored in private media with its SHA-256 and an unguessable verification code, and an
   audit event is written in the same transaction. A second call issues nothing new.
@@ -24,18 +26,27 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.credentials import numbering, signing, typst_render
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import IssuedDocument
+from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
 from acquis.dates import french_date
 from acquis.errors import AcquisError
+from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
 from acquis.site import public_url
 
-# What each decision issues (a refusal: nothing).
-KIND_FOR_DECISION = {
-    DecisionKind.TOTAL: DocumentKind.CERTIFICATE,
-    DecisionKind.PARTIAL: DocumentKind.BLOCK_ATTESTATION,
-}
+# The numbered documents a decision may issue (kind_for_decision).
+NUMBERED_KINDS = (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION)
+
+
+def kind_for_decision(decision) -> str | None:
+    """What a decision issues: the certificate when it awards the title, the attestation of
+    its blocks for any other validation (total of some blocks, or partial), nothing for a
+    refusal."""
+    if decision.title_awarded:
+        return DocumentKind.CERTIFICATE
+    if decision.kind in (DecisionKind.TOTAL, DecisionKind.PARTIAL):
+        return DocumentKind.BLOCK_ATTESTATION
+    return None
 
 
 class DocumentError(AcquisError):
@@ -77,13 +88,10 @@ def _certification_data(version) -> dict:
 
 
 def _blocks_data(decision: Decision) -> list[dict]:
+    """The blocks this decision grants: acquired for good, so no validity date."""
     rows = HeldBlock.objects.filter(decision=decision).select_related("block")
     return [
-        {
-            "code": row.block_code,
-            "title": row.block.title,
-            "valid_until": french_date(row.expires_on) if row.expires_on else "sans limite",
-        }
+        {"code": row.block_code, "title": row.block.title}
         for row in rows.order_by("block__position", "pk")
     ]
 
@@ -103,6 +111,8 @@ def document_data(decision: Decision, kind: str, *, number: str, code: str, on: 
         "holder": _holder_data(decision.candidacy.candidate),
         "deliberation": {"date": french_date(deliberation.date), "place": deliberation.place},
         "blocks": _blocks_data(decision),
+        # A partial validation: the last day a new validation may be requested.
+        "new_validation_until": french_date(decision.deadline) if decision.deadline else "",
         "signatory": {
             "name": settings.ACQUIS_SIGNATORY_NAME,
             "title": settings.ACQUIS_SIGNATORY_TITLE,
@@ -170,9 +180,10 @@ def sample_data(kind: str) -> dict:
         "holder": {"name": "Camille EXEMPLE", "born": "née le 1er janvier 1990 à Lyon"},
         "deliberation": {"date": french_date(today), "place": "Bron"},
         "blocks": [
-            {"code": "B1", "title": "Accueillir et accompagner (exemple)", "valid_until": "—"},
-            {"code": "B2", "title": "Concevoir un parcours (exemple)", "valid_until": "—"},
+            {"code": "B1", "title": "Accueillir et accompagner (exemple)"},
+            {"code": "B2", "title": "Concevoir un parcours (exemple)"},
         ],
+        "new_validation_until": french_date(add_years(today, 5)),
         "signatory": {
             "name": settings.ACQUIS_SIGNATORY_NAME or "Prénom Nom",
             "title": settings.ACQUIS_SIGNATORY_TITLE,
@@ -198,7 +209,7 @@ def issue_for_decision(decision: Decision, *, actor) -> IssuedDocument | None:
             "Documents : une décision n'est délivrée qu'une fois son procès-verbal signé "
             "par tous les membres du jury."
         )
-    kind = KIND_FOR_DECISION.get(locked.kind)
+    kind = kind_for_decision(locked)
     if kind is None or issued_for(locked).filter(kind=kind).exists():
         return None
     if Decision.objects.filter(corrects=locked, frozen=True).exists():
@@ -232,6 +243,7 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
         verification_code=code,
         sha256=hashlib.sha256(pdf).hexdigest(),
         signed=True,
+        wording=CURRENT_WORDING,
         issued_at=now,
         issued_by=actor,
     )

@@ -2,9 +2,10 @@
 
 One letter per frozen decision of any kind (total, partial, refusal): the addressee with
 their postal address when known, place and date, the certification, the decision in clear
-French (blocks validated; for a partial validation what remains, the further evidence
-asked and the deadline to complete within the referential's validity; for a refusal the
-jury's reason), the PV number, the signatory (settings `ACQUIS_SIGNATORY_NAME/TITLE`) and
+French (blocks validated, "acquis définitivement"; for a partial validation what remains,
+the further evidence asked and the deadline for a new validation request; for a refusal the
+jury's reason), the right of appeal (to whom, how, within what time: `appeal_data`), the
+PV number, the signatory (settings `ACQUIS_SIGNATORY_NAME/TITLE`) and
 what was issued with it (certificate or attestation number). It has no number of its own
 (blank) but a verification code and QR code; it is signed (PAdES), stored, audited.
 Idempotent: one letter per decision (`unique_live_document_per_decision` in the database).
@@ -16,6 +17,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from acquis.audit.services import record_event
 from acquis.credentials import documents, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
@@ -28,6 +30,7 @@ from acquis.credentials.pdf_common import (
 )
 from acquis.dates import french_date
 from acquis.juries import minutes as pv
+from acquis.juries.appeal import appeal_data
 from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind, JuryKind
 from acquis.juries.models import Decision, HeldBlock
@@ -59,45 +62,20 @@ def addressee_data(candidate) -> dict:
     }
 
 
-def _valid_until(expires_on: date | None) -> str:
-    return french_date(expires_on) if expires_on else "sans limite"
-
-
 def _blocks(decision: Decision) -> dict:
-    """Validated now (with the ledger's validity), held before, still to obtain."""
+    """Validated now, held before (both acquired for good), still to obtain."""
     rows = list(decision.blocks.select_related("block").order_by("block__position"))
-    granted = {
-        row.block_id: row
-        for row in HeldBlock.objects.filter(decision=decision).select_related("block")
-    }
-    earlier: dict[int, date | None] = {}
-    for row in HeldBlock.objects.filter(
-        candidate_id=decision.candidacy.candidate_id,
-        block_id__in=[r.block_id for r in rows if r.held_before],
-        revoked_by__isnull=True,
-    ).exclude(decision=decision):
-        # The longest validity of the block among the earlier decisions (None: no limit).
-        known = earlier.get(row.block_id, row.expires_on)
-        longest = None if None in (known, row.expires_on) else max(known, row.expires_on)
-        earlier[row.block_id] = longest
+    granted = {row.block_id for row in HeldBlock.objects.filter(decision=decision)}
     return {
         "validated": [
-            {
-                "code": granted[row.block_id].block_code,
-                "title": row.block.title,
-                "valid_until": _valid_until(granted[row.block_id].expires_on),
-            }
+            {"code": row.block.code, "title": row.block.title}
             for row in rows
             if row.block_id in granted
         ],
         "held": [
-            {
-                "code": row.block.code,
-                "title": row.block.title,
-                "valid_until": _valid_until(earlier.get(row.block_id)),
-            }
+            {"code": row.block.code, "title": row.block.title}
             for row in rows
-            if row.held_before and row.block_id not in granted and row.block_id in earlier
+            if row.held_before and row.block_id not in granted
         ],
         "remaining": [
             {"code": row.block.code, "title": row.block.title}
@@ -105,6 +83,23 @@ def _blocks(decision: Decision) -> dict:
             if not row.validated and not row.held_before
         ],
     }
+
+
+def _title_missing(decision: Decision) -> list[str]:
+    """The blocks the title requires that the candidate does not hold (after this
+    decision): what a total validation of some blocks leaves to obtain for the title."""
+    if decision.title_awarded or decision.kind != DecisionKind.TOTAL:
+        return []
+    version = decision.deliberation.version
+    required = list((version.rules or {}).get("title_requires_blocks") or [])
+    held = set(
+        HeldBlock.objects.filter(
+            candidate_id=decision.candidacy.candidate_id,
+            certification_id=version.certification_id,
+            revoked_by__isnull=True,
+        ).values_list("block_code", flat=True)
+    )
+    return [code for code in required if code not in held]
 
 
 def _validity_years(version) -> int:
@@ -146,6 +141,8 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
         "decision": {
             "kind": decision.kind,
             "kind_label": decision.get_kind_display(),
+            "title": decision.title_awarded,
+            "title_missing": _title_missing(decision),
             "reason": decision.reason,
             "further_evidence": decision.further_evidence
             if decision.kind == DecisionKind.PARTIAL
@@ -163,6 +160,7 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
         | _blocks(decision),
         "minutes_number": minutes.number if minutes else "",
         "issued": _issued(decision),
+        "appeal": appeal_data(version, certifier_data(deliberation.certifier)["name"]),
     }
 
 
@@ -202,12 +200,43 @@ def issue_letter(decision: Decision, *, actor) -> IssuedDocument | None:
             "tous les membres du jury."
         )
     # Any letter of this decision, even revoked, means it was issued (a revoked letter is
-    # replaced by the correction's own letter, never reissued here).
+    # replaced by `reissue_letter` or by the correction's own letter, never here).
     if IssuedDocument.objects.filter(decision=locked, kind=KIND).exists():
         return None
     if Decision.objects.filter(corrects=locked, frozen=True).exists():
         return None
-    decision = _decision(locked)
+    return _issue(_decision(locked), actor=actor)
+
+
+@transaction.atomic
+def reissue_letter(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+    """Revoke a decision letter (with its reason) and issue the letter again from the same
+    decision in force, with today's wording; audited (`credentials.document_reissued`)."""
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.kind != KIND or document.decision_id is None:
+        raise documents.DocumentError("Seule une lettre de décision est délivrée à nouveau ici.")
+    decision = Decision.objects.select_for_update().get(pk=document.decision_id)
+    if Decision.objects.filter(corrects=decision, frozen=True).exists():
+        raise documents.DocumentError(
+            "Cette décision a été corrigée : sa lettre ne peut plus être délivrée à nouveau."
+        )
+    documents.revoke_document(document, reason=reason, actor=actor)
+    replacement = _issue(_decision(decision), actor=actor)
+    record_event(
+        "credentials.document_reissued",
+        replacement,
+        actor=actor,
+        payload={
+            "replaces": document.pk,
+            "replaces_code": document.verification_code,
+            "kind": KIND,
+            "reason": reason.strip(),
+        },
+    )
+    return replacement
+
+
+def _issue(decision: Decision, *, actor) -> IssuedDocument:
     now = timezone.now()
     code = secrets.token_urlsafe(24)
     data = letter_data(decision, code=code, on=timezone.localdate(now))
@@ -244,11 +273,9 @@ def sample_data(kind: str = DecisionKind.PARTIAL) -> dict:
         {"code": "B1", "title": "Accueillir et informer (exemple)"},
         {"code": "B2", "title": "Accompagner un parcours (exemple)"},
     ]
-    validated = [
-        blocks[0] | {"valid_until": french_date(deadline) if kind == "partial" else "sans limite"}
-    ]
+    validated = [blocks[0]]
     if kind == DecisionKind.TOTAL:
-        validated.append(blocks[1] | {"valid_until": "sans limite"})
+        validated.append(blocks[1])
     issued_kind = {
         DecisionKind.TOTAL: DocumentKind.CERTIFICATE,
         DecisionKind.PARTIAL: DocumentKind.BLOCK_ATTESTATION,
@@ -279,6 +306,8 @@ def sample_data(kind: str = DecisionKind.PARTIAL) -> dict:
         "decision": {
             "kind": kind,
             "kind_label": DecisionKind(kind).label,
+            "title": kind == DecisionKind.TOTAL,
+            "title_missing": [],
             "reason": "" if kind == DecisionKind.TOTAL else "Bloc B2 non démontré (exemple).",
             "further_evidence": "Présenter une nouvelle situation d'accompagnement (exemple)."
             if kind == DecisionKind.PARTIAL
@@ -294,4 +323,9 @@ def sample_data(kind: str = DecisionKind.PARTIAL) -> dict:
         "issued": [{"sentence": ISSUED_SENTENCE[issued_kind].format(number="OPS-0000-000000")}]
         if issued_kind
         else [],
+        "appeal": appeal_data(_SampleVersion(), "OPS Conseil"),
     }
+
+
+class _SampleVersion:
+    rules: dict = {}  # no appeal rule: the default wording

@@ -38,9 +38,10 @@ SUMMARY_LABELS = {
 }
 
 
-def summary(candidates: list[dict], waiting: int = 0) -> str:
+def summary(candidates: list[dict], waiting: int = 0, postponed: int = 0) -> str:
     """ "3 candidats : 1 validation totale, 1 validation partielle, 1 refus" (and those on
-    whom the jury did not decide: a member stood aside)."""
+    whom the jury did not decide: a member stood aside; and the postponed ones:
+    "1 ajournement")."""
     counts = {kind: 0 for kind in SUMMARY_LABELS}
     for candidate in candidates:
         counts[candidate["decision"]["kind"]] = counts.get(candidate["decision"]["kind"], 0) + 1
@@ -49,7 +50,9 @@ def summary(candidates: list[dict], waiting: int = 0) -> str:
         for kind, count in counts.items()
         if count and kind in SUMMARY_LABELS
     ]
-    total = len(candidates)
+    if postponed:
+        parts.append(f"{postponed} ajournement{'s' if postponed > 1 else ''}")
+    total = len(candidates) + postponed
     head = f"{total} candidat{'s' if total > 1 else ''}"
     text = head + (" : " + ", ".join(parts) if parts else "")
     if waiting:
@@ -92,6 +95,10 @@ def _candidate(entry: dict) -> dict:
         "decision": {
             "kind": decision["kind"],
             "kind_label": decision["kind_label"],
+            # Minutes generated before the title was recorded apart: a total validation was
+            # the title.
+            "outcome": decision.get("outcome")
+            or pv.outcome_sentence(decision["kind"], decision["kind"] == DecisionKind.TOTAL),
             "proposed_label": decision["proposed_label"],
             "departs_from_proposal": bool(decision["departs_from_proposal"]),
             "reason": decision["reason"] or "",
@@ -166,7 +173,20 @@ def content_data(content: dict, *, content_hash: str, generated_at, signed: dict
         ],
         "candidates": candidates,
         "not_decided": [_waiting(entry) for entry in content.get("not_decided") or []],
-        "summary": summary(content["candidates"], len(content.get("not_decided") or [])),
+        "postponed": [
+            {
+                "name": entry["name"],
+                "birth_date": french_date(entry["birth_date"]),
+                "pathway_label": entry["pathway_label"],
+                "reason": entry["reason"],
+            }
+            for entry in content.get("postponed", [])
+        ],
+        "summary": summary(
+            content["candidates"],
+            len(content.get("not_decided") or []),
+            len(content.get("postponed", [])),
+        ),
         "signatures": _signatures(content, signed, content_hash),
     }
 

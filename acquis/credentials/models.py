@@ -35,6 +35,10 @@ class CertificateCounter(models.Model):
         return f"{self.certifier} {self.year} : {self.last}"
 
 
+# The wording of the documents issued now (see IssuedDocument.wording).
+CURRENT_WORDING = 2
+
+
 class IssuedDocument(models.Model):
     """A PDF issued from a signed decision (or a PV), stored with its hash; never deleted."""
 
@@ -84,6 +88,10 @@ class IssuedDocument(models.Model):
     )
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revocation_reason = models.TextField("motif de la révocation", blank=True)
+    # The wording of the templates the document was rendered with: 1 gave blocks a
+    # validity date ("valable jusqu'au"); from 2 on, blocks are acquired for good.
+    # `acquis credentials reissue` replaces documents of an older wording.
+    wording = models.PositiveSmallIntegerField("version du libellé", default=1)
 
     class Meta:
         verbose_name = "document délivré"
@@ -202,9 +210,11 @@ class IssuedCredential(models.Model):
                 name="unique_credential_status_index",
                 violation_error_message="Cet index de statut est déjà attribué.",
             ),
+            # A revoked badge may be replaced (reissue): one live badge per block.
             models.UniqueConstraint(
                 fields=["decision", "block"],
-                name="unique_credential_per_decision_block",
+                condition=Q(revoked_at__isnull=True),
+                name="unique_live_credential_per_decision_block",
                 violation_error_message="Ce badge a déjà été délivré.",
             ),
         ]

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from acquis.audit.services import record_event
 from acquis.credentials import documents, signing
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import IssuedDocument
+from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
 from acquis.dates import french_date
 
 
@@ -88,6 +88,7 @@ def store_signed(
         verification_code=code,
         sha256=hashlib.sha256(signed).hexdigest(),
         signed=True,
+        wording=CURRENT_WORDING,
         issued_at=now,
         issued_by=actor if actor is not None and actor.pk else None,
     )

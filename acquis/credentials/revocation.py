@@ -12,19 +12,25 @@
 - Reissue (`reissue_document`): a certificate or an attestation whose holder data was
   corrected (civil status) is revoked and a new one, with a new number, issued from the
   same decision in force, in one transaction.
+- Reissue of the old wording (`reissue_old_wording`, command `acquis credentials reissue
+  --reason …`): documents and badges issued when blocks carried a validity date ("valable
+  jusqu'au", `validUntil`) are revoked with the reason given and issued again, in today's
+  wording ("blocs acquis définitivement"); one transaction and one audit event each.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from acquis.audit.services import record_event
 from acquis.credentials import badges, documents
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.credentials.models import CURRENT_WORDING, IssuedCredential, IssuedDocument
 from acquis.dates import french_date
 from acquis.errors import AcquisError
-from acquis.juries.models import Decision
+from acquis.juries.enums import DecisionKind
+from acquis.juries.models import BlockDecision, Decision
 
 REISSUABLE = (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION)
 
@@ -124,3 +130,74 @@ def reissue_document(document: IssuedDocument, *, reason: str, actor) -> IssuedD
         payload={"replaces": document.number, "number": replacement.number, "reason": reason},
     )
     return replacement
+
+
+# --- the old wording of blocks ("valable jusqu'au") --------------------------------------------
+
+
+def old_wording_documents():
+    """Documents in force that gave blocks a validity date: every block attestation, and the
+    letters of a partial validation or naming blocks held before (wording 1)."""
+    held_before = BlockDecision.objects.filter(decision=OuterRef("decision"), held_before=True)
+    in_force = ~Exists(Decision.objects.filter(corrects=OuterRef("decision"), frozen=True))
+    return (
+        IssuedDocument.objects.filter(
+            revoked_at__isnull=True, wording__lt=CURRENT_WORDING, decision__isnull=False
+        )
+        .filter(
+            Q(kind=DocumentKind.BLOCK_ATTESTATION)
+            | Q(kind=DocumentKind.DECISION_LETTER)
+            & (Q(decision__kind=DecisionKind.PARTIAL) | Exists(held_before))
+        )
+        .filter(in_force)
+        .select_related("candidate")
+        .order_by("issued_at", "pk")
+    )
+
+
+def old_wording_badges() -> list[IssuedCredential]:
+    """Badges in force that carry a `validUntil` (a block is acquired for good)."""
+    in_force = ~Exists(Decision.objects.filter(corrects=OuterRef("decision"), frozen=True))
+    live = IssuedCredential.objects.filter(revoked_at__isnull=True).filter(in_force)
+    return [c for c in live.order_by("issued_at", "pk") if badges.has_old_wording(c)]
+
+
+@dataclass
+class ReissueReport:
+    documents: list[tuple[IssuedDocument, IssuedDocument]] = field(default_factory=list)
+    badges: list[tuple[IssuedCredential, IssuedCredential]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def reissue_old_wording(*, reason: str, actor, dry_run: bool = False) -> ReissueReport:
+    """Replace every document and badge of the old wording; each in its own transaction
+    (an interrupted run keeps what it replaced, and the next run skips it)."""
+    reason = _reason(reason)
+    report = ReissueReport()
+    for document in old_wording_documents():
+        if dry_run:
+            report.documents.append((document, document))
+            continue
+        try:
+            report.documents.append((document, _reissue_any(document, reason, actor)))
+        except (RevocationError, documents.DocumentError) as error:
+            report.refused.append(f"{DocumentKind(document.kind).label} : {error}")
+    for credential in old_wording_badges():
+        if dry_run:
+            report.badges.append((credential, credential))
+            continue
+        try:
+            report.badges.append(
+                (credential, badges.reissue(credential, reason=reason, actor=actor))
+            )
+        except badges.BadgeError as error:
+            report.refused.append(f"Badge {credential.credential_id} : {error}")
+    return report
+
+
+def _reissue_any(document: IssuedDocument, reason: str, actor) -> IssuedDocument:
+    if document.kind == DocumentKind.DECISION_LETTER:
+        from acquis.credentials import letters
+
+        return letters.reissue_letter(document, reason=reason, actor=actor)
+    return reissue_document(document, reason=reason, actor=actor)

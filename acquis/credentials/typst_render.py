@@ -70,15 +70,12 @@ def render_inputs(data: dict) -> dict:
     } | logo_inputs()
 
 
-def compile_template(template: str, inputs: dict) -> bytes:
-    """Typst alone: the PDF/A of `template` (a file of `templates_typst/`) from its inputs."""
+def compile_template(template: str, inputs: dict, **options) -> bytes:
+    """Typst alone: the PDF/A of `template` (a file of `templates_typst/`) from its inputs;
+    `options` (format="png", ppi=…) for an image instead."""
+    options = options or {"pdf_standards": [PDF_STANDARD], "pdf_tags": True}
     with _compile_lock:  # one compiler, reused: calls are serialised
-        return compiler().compile(
-            input=str(TEMPLATES / template),
-            sys_inputs=inputs,
-            pdf_standards=[PDF_STANDARD],
-            pdf_tags=True,
-        )
+        return compiler().compile(input=str(TEMPLATES / template), sys_inputs=inputs, **options)
 
 
 def compile_pdf(kind: str, inputs: dict) -> bytes:

@@ -35,8 +35,7 @@ def masked_name(candidate) -> str:
 class VerifiedBlock:
     code: str
     title: str
-    valid_until: date | None
-    state: str
+    state: str  # "acquis définitivement" or "annulé (correction)"
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def verify(document: IssuedDocument) -> Verification:
     if decision is None:
         rows = rows.none()
     blocks = [
-        VerifiedBlock(row.block_code, row.block.title, row.expires_on, ledger.state(row))
+        VerifiedBlock(row.block_code, row.block.title, ledger.state(row))
         for row in rows.order_by("block__position", "pk")
     ]
     return Verification(

@@ -14,7 +14,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from acquis.audit.services import record_event
-from acquis.candidates.enums import AccommodationKind, CandidacyStatus, Pathway
+from acquis.candidates.enums import (
+    AccommodationKind,
+    CandidacyStatus,
+    Pathway,
+    ValidationFileDecision,
+)
+from acquis.candidates.services import memoir_summary
 from acquis.evaluations.enums import (
     RECONVOCABLE_SLOT_STATUSES,
     SLOT_TRANSITIONS,
@@ -167,6 +173,38 @@ def _check_assessment(session, assessment, candidacy):
             raise EvaluationError(
                 f"L'épreuve {assessment.code} évalue des blocs auxquels "
                 f"{candidacy.candidate} n'est pas inscrit(e)."
+            )
+    _check_oral_prerequisites(session, assessment, candidacy)
+
+
+def _check_oral_prerequisites(session, assessment, candidacy) -> None:
+    """The two orals come after their written piece (rules 3 and 5 of the referential):
+    the memoir oral needs the memoir with every required part confirmed by the staff ("Ce
+    mémoire est présenté lors d'un oral de 30 mn"); the VAE oral needs the validation file
+    declared complete ("La présentation du dossier de validation dans un oral de 30 mn")."""
+    rules = session.version.rules or {}
+    memoir_oral = ((rules.get("training") or {}).get("memoir") or {}).get("oral_assessment")
+    vae_oral = (rules.get("vae") or {}).get("oral_assessment")
+    if assessment.code == memoir_oral:
+        summary = memoir_summary(candidacy)
+        if not summary["memoir"] or not summary["memoir"].document_id:
+            raise EvaluationError(
+                f"Oral du mémoire ({assessment.code}) : le mémoire de {candidacy.candidate} "
+                "n'est pas déposé."
+            )
+        if not summary["ready_for_oral"]:
+            raise EvaluationError(
+                f"Oral du mémoire ({assessment.code}) : les parties du mémoire de "
+                f"{candidacy.candidate} ne sont pas toutes confirmées (à confirmer : "
+                f"{', '.join(summary['missing'])})."
+            )
+    if assessment.code == vae_oral:
+        latest = candidacy.validation_files.order_by("submitted_at", "pk").last()
+        if latest is None or latest.decision != ValidationFileDecision.COMPLETE:
+            raise EvaluationError(
+                f"Oral VAE ({assessment.code}) : le dossier de validation de "
+                f"{candidacy.candidate} n'a pas été déclaré complet ; l'oral le présente et "
+                "vient après lui."
             )
 
 

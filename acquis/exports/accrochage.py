@@ -47,7 +47,6 @@ from acquis.candidates.enums import AccessMode
 from acquis.errors import AcquisError
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch, AccrochageLine
-from acquis.juries.enums import DecisionKind
 from acquis.juries.models import BlockDecision, Decision
 
 NS = "urn:cdc:cpf:pc5:schema:1.0.0"
@@ -74,7 +73,7 @@ def awards(certifier) -> QuerySet:
     corrected = Decision.objects.filter(corrects=OuterRef("pk"), frozen=True)
     return (
         Decision.objects.filter(frozen=True, candidacy__candidate__certifier=certifier)
-        .filter(Q(kind=DecisionKind.TOTAL) | Q(Exists(validated_block), kind=DecisionKind.PARTIAL))
+        .filter(Q(title_awarded=True) | Q(Exists(validated_block)))
         .exclude(Exists(corrected))
     )
 
@@ -99,8 +98,8 @@ def _unknown_block_code():
 def declarable(certifier, since: date | None = None) -> QuerySet:
     """The decisions the next file declares: not declared and with a known code."""
     return not_declared(certifier, since).filter(
-        (Q(kind=DecisionKind.TOTAL) & ~Q(deliberation__version__registry_number=""))
-        | (Q(kind=DecisionKind.PARTIAL) & ~Exists(_unknown_block_code()))
+        (Q(title_awarded=True) & ~Q(deliberation__version__registry_number=""))
+        | (Q(title_awarded=False) & ~Exists(_unknown_block_code()))
     )
 
 
@@ -108,7 +107,7 @@ def undeclarable_reason(decision: Decision) -> str | None:
     """Why this award cannot be declared (French), or None. `decision.unknown_blocks`
     (annotation of `pending_holders`) spares a query for most decisions."""
     version = decision.deliberation.version
-    if decision.kind == DecisionKind.TOTAL:
+    if decision.title_awarded:
         if not version.registry_number:
             return (
                 "numéro RNCP/RS de la certification inconnu (à renseigner dans le "
@@ -274,7 +273,7 @@ def _title_rows(decisions: QuerySet):
         "deliberation__version__registry_number",
     ]
     rows = (
-        decisions.filter(kind=DecisionKind.TOTAL)
+        decisions.filter(title_awarded=True)
         .order_by("deliberation__version__registry_number", "pk")
         .values(*fields, *IDENTITY)
     )
@@ -293,7 +292,9 @@ def _block_rows(decisions: QuerySet):
     rows = (
         BlockDecision.objects.filter(
             validated=True,
-            decision__in=decisions.filter(kind=DecisionKind.PARTIAL).values("pk"),
+            # Blocks without the title: a partial validation, or a total validation of a
+            # candidacy for some blocks.
+            decision__in=decisions.filter(title_awarded=False).values("pk"),
         )
         .order_by("block__registry_code", "decision_id")
         .values(
@@ -311,7 +312,7 @@ def _block_rows(decisions: QuerySet):
             row["decision_id"],
             row["block__registry_code"],
             data,
-            data["deadline"],  # a partial validation's blocks count until its deadline
+            None,  # a validated block is acquired for good: dateFinValidite nil
         )
 
 

@@ -149,6 +149,10 @@ def _outcome_counts() -> dict:
     return {
         "decisions": Count("pk", distinct=True),
         "total": Count("pk", filter=Q(kind=DecisionKind.TOTAL), distinct=True),
+        # A total validation of some blocks is not the title: the title rate counts titles.
+        "titles": Count(
+            "pk", filter=Q(title_awarded=True, candidacy__whole_title=True), distinct=True
+        ),
         "partial": Count("pk", filter=Q(kind=DecisionKind.PARTIAL), distinct=True),
         "refused": Count("pk", filter=Q(kind=DecisionKind.REFUSED), distinct=True),
         "aiming_title": Count("pk", filter=Q(candidacy__whole_title=True), distinct=True),
@@ -165,6 +169,7 @@ class Outcome:
     label: str
     decisions: int = 0
     total: int = 0
+    titles: int = 0
     partial: int = 0
     refused: int = 0
     aiming_title: int = 0
@@ -174,7 +179,7 @@ class Outcome:
 
     @property
     def title_rate(self) -> float | None:
-        return rate(self.total, self.aiming_title)
+        return rate(self.titles, self.aiming_title)
 
     @property
     def block_rate(self) -> float | None:
@@ -185,7 +190,7 @@ class Outcome:
 
     @classmethod
     def from_row(cls, key, label, row: dict, detail: str = "") -> Outcome:
-        names = ("decisions", "total", "partial", "refused", "aiming_title")
+        names = ("decisions", "total", "titles", "partial", "refused", "aiming_title")
         counts = {name: row[name] or 0 for name in (*names, "blocks_decided", "blocks_validated")}
         return cls(key=key, label=label, detail=detail, **counts)
 

@@ -70,7 +70,7 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(HeldBlock)
 class HeldBlockAdmin(ReadOnlyAdmin):
-    list_display = ["candidate", "block_code", "granted_on", "expires_on", "decision", "revoked_by"]
+    list_display = ["candidate", "block_code", "granted_on", "decision", "revoked_by"]
     search_fields = ["candidate__birth_name", "candidate__usage_name", "block_code"]
 
 

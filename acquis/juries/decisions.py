@@ -1,12 +1,18 @@
 """The jury's decision on a candidacy: per block, then overall (total, partial, refusal).
 
 `decide` is the one verb that records a decision. It applies the engine's rules
-(`engine.title_problems`, `engine.kind_for`) to the blocks the jury validates, so the jury
+(`engine.scope_problems`, `engine.kind_for`, `engine.awards_title`) to the blocks the jury
+validates, and records whether the title is awarded (`Decision.title_awarded`), so the jury
 may depart from the proposal (a block validated despite a "non acquis" result, a refusal
 where a partial validation was proposed...) but never from the rules; any departure from
 the proposal is written down (reason). A decision stays editable while the deliberation is
 open; once the minutes are signed it is frozen (`Decision.save()` refuses it) and a
 correction is a new decision in a new deliberation, referring to the old one.
+
+`postpone` is the jury's other answer: no decision for the candidate this time, with the
+reason (a VAE oral not taken yet, a jury that did not hear it); the PV records it and the
+candidacy stays awaiting a jury. Recording a decision afterwards, while the deliberation is
+still open, cancels the postponement (audited).
 """
 
 from django.db import transaction
@@ -66,6 +72,54 @@ def decide(
     if problems:
         raise JuryError("Décision non enregistrée : corrigez les points signalés.", problems)
     return _record(deliberation, candidacy, file, chosen, kind, text, corrects, existing, actor)
+
+
+@transaction.atomic
+def postpone(deliberation, candidacy, *, reason: str, actor) -> DeliberationCandidate:
+    """No decision for this candidate in this deliberation: the jury postpones, with the
+    reason; the candidacy stays awaiting a jury (a later deliberation, once this one is
+    signed). An unsigned decision recorded before is withdrawn (its content audited)."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    candidacy = (
+        Candidacy.objects.select_for_update().select_related("candidate").get(pk=candidacy.pk)
+    )
+    _check_context(deliberation, candidacy, None)
+    _check_actor(deliberation, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise JuryError(
+            "Ajournement non enregistré : corrigez les points signalés.",
+            ["Motif : obligatoire pour un ajournement (ce qui manque pour décider)."],
+        )
+    if len(reason) > TEXT_MAX:
+        raise JuryError(
+            "Ajournement non enregistré : corrigez les points signalés.",
+            [f"Motif : {TEXT_MAX} caractères au plus."],
+        )
+    entry = DeliberationCandidate.objects.select_for_update().get(
+        deliberation=deliberation, candidacy=candidacy
+    )
+    withdrawn = None
+    existing = Decision.objects.filter(deliberation=deliberation, candidacy=candidacy).first()
+    if existing is not None:
+        withdrawn = content(existing)
+        BlockDecision.objects.filter(decision=existing).delete()
+        existing.delete()
+    entry.postponed_at = timezone.now()
+    entry.postponed_by = actor if actor is not None and actor.pk else None
+    entry.postponement_reason = reason
+    entry.save(update_fields=["postponed_at", "postponed_by", "postponement_reason"])
+    record_event(
+        "decision.postponed",
+        candidacy,
+        actor=actor,
+        payload={
+            "deliberation": deliberation.pk,
+            "reason": reason,
+            "withdrawn_unsigned_decision": withdrawn,
+        },
+    )
+    return entry
 
 
 def _check_actor(deliberation, actor) -> None:
@@ -159,37 +213,17 @@ def _chosen_blocks(file, blocks) -> tuple[dict[str, bool], list[str]]:
 def _kind_problems(file, chosen, kind, text) -> list[str]:
     if kind not in DecisionKind.values:
         return ["Décision : choisissez validation totale, validation partielle ou refus."]
-    evid = file.evidence
     validated = {code for code, value in chosen.items() if value}
-    problems = text.too_long()
-    if kind == DecisionKind.TOTAL:
-        missing = engine.title_problems(evid, validated)
-        problems += [f"Validation totale impossible : {problem}" for problem in missing]
-    elif kind == DecisionKind.PARTIAL:
-        if not validated and not engine.held_codes(evid):
-            problems.append(
-                "Validation partielle impossible : aucun bloc n'est validé ni déjà détenu ; "
-                "validez au moins un bloc ou choisissez un refus."
-            )
-        elif engine.kind_for(evid, validated) == DecisionKind.TOTAL:
-            problems.append(
-                "Validation partielle impossible : tous les blocs exigés sont détenus et les "
-                "conditions du parcours remplies ; la décision est une validation totale."
-            )
+    problems = text.too_long() + engine.decision_problems(file.evidence, kind, validated)
+    if kind == DecisionKind.PARTIAL:
         if not text.further_evidence:
             problems.append(
                 "Compléments demandés : indiquez ce que le candidat doit encore démontrer."
             )
         if not text.reason:
             problems.append("Motif : obligatoire pour une validation partielle.")
-    else:
-        if validated:
-            problems.append(
-                f"Refus impossible avec des blocs validés ({', '.join(sorted(validated))}) : "
-                "ne les validez pas ou choisissez une validation partielle."
-            )
-        if not text.reason:
-            problems.append("Motif : obligatoire pour un refus.")
+    elif kind == DecisionKind.REFUSED and not text.reason:
+        problems.append("Motif : obligatoire pour un refus.")
     return problems
 
 
@@ -242,8 +276,12 @@ def _correction_problems(candidacy, corrects, text) -> list[str]:
 
 def _record(deliberation, candidacy, file, chosen, kind, text, corrects, existing, actor):
     previous_kind = existing.kind if existing is not None else ""
+    postponed = _cancel_postponement(deliberation, candidacy)
     decision = existing or Decision(deliberation=deliberation, candidacy=candidacy)
     decision.kind = kind
+    decision.title_awarded = engine.awards_title(
+        file.evidence, kind, {code for code, value in chosen.items() if value}
+    )
     decision.proposed_kind = file.proposal.kind
     decision.reason = text.reason
     decision.further_evidence = text.further_evidence if kind == DecisionKind.PARTIAL else ""
@@ -274,9 +312,24 @@ def _record(deliberation, candidacy, file, chosen, kind, text, corrects, existin
         actor=actor,
         from_state=previous_kind,
         to_state=kind,
-        payload=content(decision, rows) | {"replaces_unsigned": existing is not None},
+        payload=content(decision, rows)
+        | {"replaces_unsigned": existing is not None, "cancels_postponement": postponed},
     )
     return decision
+
+
+def _cancel_postponement(deliberation, candidacy) -> str:
+    """A decision recorded for a postponed candidate: the postponement no longer holds."""
+    entry = DeliberationCandidate.objects.filter(
+        deliberation=deliberation, candidacy=candidacy, postponed_at__isnull=False
+    ).first()
+    if entry is None:
+        return ""
+    reason = entry.postponement_reason
+    DeliberationCandidate.objects.filter(pk=entry.pk).update(
+        postponed_at=None, postponed_by=None, postponement_reason=""
+    )
+    return reason
 
 
 def content(decision: Decision, block_decisions=None) -> dict:
@@ -288,6 +341,7 @@ def content(decision: Decision, block_decisions=None) -> dict:
         "deliberation": decision.deliberation_id,
         "candidacy": decision.candidacy_id,
         "kind": decision.kind,
+        "title_awarded": decision.title_awarded,
         "proposed_kind": decision.proposed_kind,
         "blocks": {
             row.block.code: {

@@ -8,17 +8,16 @@ Python. The block results mirror `evaluations.consolidation.latest_competency_re
 as is.
 
 Blocks held from earlier decisions (the ledger, `HeldBlock`) count for any candidacy of the
-same candidate and certification while unexpired and not revoked: a new candidacy within
-5 years starts from them. Rows of decisions on the same candidacy are left out: the only way
-a candidacy comes back before a jury is a correction of its own signed decision, which must
-not count as evidence for itself.
+same candidate and certification while not revoked: a validated block is acquired for good,
+so a new candidacy starts from them, whenever it comes. Rows of decisions on the same
+candidacy are left out: the only way a candidacy comes back before a jury is a correction of
+its own signed decision, which must not count as evidence for itself.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from acquis.candidates.enums import AdmissibilityDecision, Pathway, ValidationFileDecision
 from acquis.candidates.models import (
@@ -28,10 +27,12 @@ from acquis.candidates.models import (
     MemoirPartCheck,
     PlacementPeriod,
     ValidationFile,
+    WorkPlacement,
+    required_for,
 )
 from acquis.evaluations.consolidation import BlockProposal, block_rule
 from acquis.evaluations.models import CompetencyResult, Consolidation
-from acquis.juries import engine
+from acquis.juries import engine, hearing
 from acquis.juries.evidence_types import Evidence, Proposal
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import (
@@ -40,6 +41,7 @@ from acquis.juries.models import (
     Deliberation,
     DeliberationCandidate,
     HeldBlock,
+    JuryMember,
 )
 from acquis.referential.models import Block, CertificationVersion
 
@@ -52,8 +54,7 @@ class BlockRow:
     """One registered block: the proposed result, its competencies, the ledger, the decision."""
 
     result: BlockProposal  # .block, .status ("acquis"...), .rows [(competency, result)]
-    held: bool = False  # held from an earlier, unexpired decision
-    held_until: date | None = None  # its expiry (None with held: no expiry)
+    held: bool = False  # held from an earlier decision (acquired for good)
     proposed: bool = False  # the engine proposes it validated
     decision: BlockDecision | None = None
 
@@ -73,10 +74,17 @@ class MemoirInfo:
     parts_confirmed: int
     oral: Consolidation | None  # the latest consolidated memoir oral (E12)
     oral_required: bool
+    required: bool = False  # the title of this pathway needs the memoir (training.required_for)
+    parts_missing: int = 0  # parts the staff marked missing in the current file
 
     @property
     def submitted(self) -> bool:
         return bool(self.memoir and self.memoir.document_id)
+
+    @property
+    def confirmed(self) -> bool:
+        """Every required part confirmed by the staff in the current file."""
+        return self.submitted and self.parts_confirmed >= self.parts_required
 
 
 @dataclass
@@ -103,9 +111,10 @@ class CandidateFile:
     blocks: list[BlockRow]
     placement_days: int
     required_placement_days: int | None
+    placement_attestation: bool
     memoir: MemoirInfo
     vae: VaeInfo | None
-    held: list[HeldBlock]  # unexpired, not revoked, from other candidacies
+    held: list[HeldBlock]  # not revoked, from other candidacies
     decision: Decision | None
     block_decisions: list[BlockDecision] = field(default_factory=list)
     final_orals: list[Consolidation] = field(default_factory=list)
@@ -190,12 +199,19 @@ class _Batch:
             if block_id in self.blocks:
                 self.registered[candidacy_id].append(self.blocks[block_id])
         self.latest = _latest_results(ids)
-        self.orals = _final_orals(ids)
-        self.days = _placement_days(ids)
-        self.memoirs, self.parts = _memoirs(ids)
+        self.path = PathData(ids)
+        self.orals = self.path.orals
         self.admissibility = _latest_by_candidacy(AdmissibilityRequest, ids)
         self.files = _latest_by_candidacy(ValidationFile, ids)
-        self.held = _held(candidate_ids, version.certification_id, self.on)
+        self.members = list(
+            JuryMember.objects.filter(deliberation=deliberation)
+            .select_related("user")
+            .order_by("pk")
+        )
+        self.heard = hearing.heard_by(
+            oral.slot_id for orals in self.orals.values() for oral in orals
+        )
+        self.held = _held(candidate_ids, version.certification_id)
         self.decisions, self.block_decisions = _decisions(deliberation, ids)
 
     def file(self, entry) -> CandidateFile:
@@ -211,10 +227,10 @@ class _Batch:
             for row in self.held.get(candidacy.candidate_id, [])
             if row.decision.candidacy_id != candidacy.pk
         ]
-        held = _held_map(held_rows)
-        memoir = self._memoir(candidacy)
+        held = frozenset(row.block_code for row in held_rows)
+        memoir = self.path.memoir(candidacy, self.rules)
         vae = self._vae(candidacy)
-        required_days = self._required_days(candidacy)
+        path = self.path.facts(candidacy, self.rules, memoir)
         evidence = Evidence(
             pathway=candidacy.pathway,
             deliberation_date=self.on,
@@ -223,12 +239,11 @@ class _Batch:
             whole_title=candidacy.whole_title,
             block_results={r.block.code: r.status for r in results},
             held_blocks=held,
-            placement_days=self.days.get(candidacy.pk, 0),
-            required_placement_days=required_days,
-            memoir_oral_passed=_memoir_oral_passed(memoir),
+            **path,
             vae_admissible=bool(vae and vae.admissible),
             vae_file_complete=bool(vae and vae.file_complete),
             vae_oral_passed=_vae_oral_passed(vae),
+            vae_oral_unheard=self._unheard(vae),
             validity_years=self._validity_years(),
         )
         proposal = engine.propose(evidence)
@@ -239,7 +254,6 @@ class _Batch:
             BlockRow(
                 result=result,
                 held=result.block.code in held,
-                held_until=held.get(result.block.code),
                 proposed=proposal.blocks.get(result.block.code, False),
                 decision=by_block.get(result.block.pk),
             )
@@ -252,7 +266,8 @@ class _Batch:
             proposal=proposal,
             blocks=rows,
             placement_days=evidence.placement_days,
-            required_placement_days=required_days,
+            required_placement_days=evidence.required_placement_days,
+            placement_attestation=evidence.placement_attestation,
             memoir=memoir,
             vae=vae,
             held=held_rows,
@@ -262,25 +277,6 @@ class _Batch:
         )
 
     # --- per pathway ----------------------------------------------------------------------
-
-    def _required_days(self, candidacy) -> int | None:
-        # The work placement belongs to the training course (engine.py: free candidates).
-        if candidacy.pathway != Pathway.TRAINING:
-            return None
-        return (self.rules.get("training") or {}).get("work_placement_days")
-
-    def _memoir(self, candidacy) -> MemoirInfo:
-        memoir_rules = (self.rules.get("training") or {}).get("memoir") or {}
-        code = memoir_rules.get("oral_assessment")
-        memoir = self.memoirs.get(candidacy.pk)
-        confirmed = self.parts.get((memoir.pk, memoir.document_id), set()) if memoir else set()
-        return MemoirInfo(
-            memoir=memoir,
-            parts_required=len(memoir_rules.get("required_parts") or []),
-            parts_confirmed=len(confirmed),
-            oral=_latest_oral(self.orals.get(candidacy.pk, []), code),
-            oral_required=bool(code) and candidacy.pathway != Pathway.VAE,
-        )
 
     def _vae(self, candidacy) -> VaeInfo | None:
         if candidacy.pathway != Pathway.VAE:
@@ -292,8 +288,59 @@ class _Batch:
             oral=_latest_oral(self.orals.get(candidacy.pk, []), code),
         )
 
+    def _unheard(self, vae: VaeInfo | None) -> tuple[str, ...]:
+        """The members who did not hear the candidate's VAE oral (hearing.py)."""
+        if vae is None or vae.oral is None:
+            return ()
+        heard = self.heard.get(vae.oral.slot_id, set())
+        return tuple(hearing.member_label(m) for m in hearing.unheard_members(self.members, heard))
+
     def _validity_years(self) -> int:
         return int((self.rules.get("partial_validation") or {}).get("validity_years") or 5)
+
+
+class PathData:
+    """The non-VAE path's evidence of many candidacies, each table read once: work
+    placement days and attestations, memoir and the staff's checks of its parts, final
+    orals. Shared by the deliberation screen and "Présenter au jury" (prerequisites.py)."""
+
+    def __init__(self, ids):
+        self.orals = _final_orals(ids)
+        self.days = _placement_days(ids)
+        self.attestations = _attestations(ids)
+        self.memoirs, self.parts, self.missing = _memoirs(ids)
+
+    def memoir(self, candidacy, rules) -> MemoirInfo:
+        memoir_rules = (rules.get("training") or {}).get("memoir") or {}
+        code = memoir_rules.get("oral_assessment")
+        memoir = self.memoirs.get(candidacy.pk)
+        key = (memoir.pk, memoir.document_id) if memoir else None
+        required = candidacy.pathway in required_for(rules) and bool(
+            memoir_rules.get("required_parts")
+        )
+        return MemoirInfo(
+            memoir=memoir,
+            parts_required=len(memoir_rules.get("required_parts") or []),
+            parts_confirmed=len(self.parts.get(key, set())),
+            parts_missing=len(self.missing.get(key, set())),
+            oral=_latest_oral(self.orals.get(candidacy.pk, []), code),
+            oral_required=bool(code) and candidacy.pathway in required_for(rules),
+            required=required,
+        )
+
+    def facts(self, candidacy, rules, memoir: MemoirInfo) -> dict:
+        """The Evidence fields of the work placement and the memoir (rule 3)."""
+        required_days = None
+        if candidacy.pathway in required_for(rules):
+            required_days = (rules.get("training") or {}).get("work_placement_days")
+        return {
+            "placement_days": self.days.get(candidacy.pk, 0),
+            "required_placement_days": required_days,
+            "placement_attestation": self.attestations.get(candidacy.pk, False),
+            "memoir_required": memoir.required,
+            "memoir_confirmed": memoir.confirmed,
+            "memoir_oral_passed": _memoir_oral_passed(memoir),
+        }
 
 
 def _memoir_oral_passed(memoir: MemoirInfo) -> bool | None:
@@ -313,18 +360,6 @@ def _vae_oral_passed(vae: VaeInfo | None) -> bool | None:
 def _latest_oral(orals, code) -> Consolidation | None:
     found = [oral for oral in orals if code and oral.slot.assessment.code == code]
     return found[-1] if found else None
-
-
-def _held_map(rows) -> dict[str, date | None]:
-    """code -> the latest expiry among the rows (None: no expiry wins)."""
-    held: dict[str, date | None] = {}
-    for row in rows:
-        code = row.block_code
-        if code in held and held[code] is None:
-            continue
-        if code not in held or row.expires_on is None or row.expires_on > held[code]:
-            held[code] = row.expires_on
-    return held
 
 
 # --- one query each ------------------------------------------------------------------------
@@ -367,15 +402,33 @@ def _placement_days(ids) -> dict:
     return {row["placement__candidacy_id"]: row["total"] or 0 for row in rows}
 
 
-def _memoirs(ids):
-    memoirs = {m.candidacy_id: m for m in Memoir.objects.filter(candidacy_id__in=ids)}
-    parts = defaultdict(set)
-    checks = MemoirPartCheck.objects.filter(memoir__candidacy_id__in=ids).values_list(
-        "memoir_id", "document_id", "part_code"
+def _attestations(ids) -> dict:
+    """{candidacy_id: True} when it has a work placement and each one has its attestation."""
+    found: dict = {}
+    rows = WorkPlacement.objects.filter(candidacy_id__in=ids).values_list(
+        "candidacy_id", "attestation_id"
     )
-    for memoir_id, document_id, code in checks:
-        parts[(memoir_id, document_id)].add(code)
-    return memoirs, parts
+    for candidacy_id, attestation_id in rows:
+        found[candidacy_id] = found.get(candidacy_id, True) and attestation_id is not None
+    return found
+
+
+def _memoirs(ids):
+    """The memoirs, and per (memoir, file) the parts whose latest check confirms them and
+    those whose latest check marks them missing (services.memoir_summary, batched)."""
+    memoirs = {m.candidacy_id: m for m in Memoir.objects.filter(candidacy_id__in=ids)}
+    latest: dict = {}
+    checks = (
+        MemoirPartCheck.objects.filter(memoir__candidacy_id__in=ids)
+        .order_by("confirmed_at", "pk")
+        .values_list("memoir_id", "document_id", "part_code", "present")
+    )
+    for memoir_id, document_id, code, present in checks:
+        latest[(memoir_id, document_id, code)] = present
+    parts, missing = defaultdict(set), defaultdict(set)
+    for (memoir_id, document_id, code), present in latest.items():
+        (parts if present else missing)[(memoir_id, document_id)].add(code)
+    return memoirs, parts, missing
 
 
 def _latest_by_candidacy(model, ids) -> dict:
@@ -385,14 +438,13 @@ def _latest_by_candidacy(model, ids) -> dict:
     return latest
 
 
-def _held(candidate_ids, certification_id, on) -> dict:
+def _held(candidate_ids, certification_id) -> dict:
     rows = (
         HeldBlock.objects.filter(
             candidate_id__in=candidate_ids,
             certification_id=certification_id,
             revoked_by__isnull=True,
         )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
         .select_related("decision__deliberation", "block")
         .order_by("block_code", "-granted_on", "pk")
     )

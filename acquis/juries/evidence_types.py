@@ -19,16 +19,23 @@ class Evidence:
     # Proposed block results from the consolidated evaluations: "acquis" / "non acquis" /
     # "incomplet" per registered block code (evaluations.consolidation.proposed_block_results).
     block_results: dict[str, str] = field(default_factory=dict)
-    # Blocks already held from earlier, unexpired decisions: code -> expiry (None = no expiry).
-    held_blocks: dict[str, date | None] = field(default_factory=dict)
-    # Training path.
+    # Blocks already held from earlier decisions (acquired for good): their codes.
+    held_blocks: frozenset[str] = frozenset()
+    # Work placement and memoir (rules.training), required for the title of every pathway
+    # in `training.required_for` (every non-VAE pathway by default).
     placement_days: int = 0
-    required_placement_days: int | None = None
+    required_placement_days: int | None = None  # None: not required for this pathway
+    placement_attestation: bool = False  # every work placement has its attestation
+    memoir_required: bool = False
+    memoir_confirmed: bool = False  # every required part confirmed by the staff
     memoir_oral_passed: bool | None = None  # None: not taken
     # VAE path.
     vae_admissible: bool = False
     vae_file_complete: bool = False
-    vae_oral_passed: bool | None = None
+    vae_oral_passed: bool | None = None  # None: not taken
+    # Members of this deliberation who were not among the assessors of the candidate's VAE
+    # oral (juries.hearing): they did not hear it, so they cannot decide.
+    vae_oral_unheard: tuple[str, ...] = ()
     validity_years: int = 5
 
 
@@ -36,5 +43,10 @@ class Evidence:
 class Proposal:
     blocks: dict[str, bool]  # registered block code -> validated
     kind: str  # DecisionKind value
-    deadline: date | None  # partial validation: deliberation date + validity years
-    reasons: tuple[str, ...] = ()  # why the title is not proposed (French), for the screen
+    title: bool  # the title is awarded (a total validation with every required block held)
+    # Partial validation: the last day a new validation may be requested (deliberation date
+    # + validity years); the blocks themselves never expire.
+    deadline: date | None
+    reasons: tuple[str, ...] = ()  # why the title is not awarded (French), for the screen
+    # Why no validation may be recorded now: the engine proposes a postponement (French).
+    postpone: tuple[str, ...] = ()

@@ -1,40 +1,44 @@
-"""The partial-validation ledger: every block a candidate holds, its source and its expiry.
+"""The ledger of held blocks: every block a candidate holds, and the decision it comes from.
 
 Rows (`HeldBlock`) are written when a decision's minutes are signed
 (`record_held_blocks`, called by `minutes.sign`):
-- a partial validation: each block validated now, valid until the decision's deadline
-  (deliberation + 5 years, "une nouvelle validation pourra être demandée dans un délai
-  maximum de 5 ans suivant la délibération du jury");
-- a total validation: the title is awarded, every block of the title is held for good
-  (no expiry), those held before included;
+- a partial validation: each block validated now;
+- a total validation: each block validated now, and, when it awards the title, every block
+  of the title (those held before included);
 - a refusal: nothing.
+A validated block is acquired for good (French law: a validated block, and a part of a
+certification obtained through VAE, is acquired permanently): a row never expires. The
+source's 5 years ("une nouvelle validation pourra être demandée dans un délai maximum de
+5 ans suivant la délibération du jury") are the window in which a candidate may request a
+new validation after a partial validation: `Decision.deadline`, listed by
+`new_validation_deadlines`, never an expiry of the blocks.
 A correction revokes the rows of the decision it corrects (`revoked_by`); rows are never
-deleted. A block counts while unexpired (its expiry day included) and not revoked.
+deleted. A block counts while not revoked.
 """
 
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.candidates.models import Candidacy
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import BlockDecision, Decision, HeldBlock
 
-EXPIRY_NOTICE_DAYS = 183  # about 6 months ahead (issue 5, §4)
+DEADLINE_NOTICE_DAYS = 183  # about 6 months ahead
+STATE_HELD = "acquis définitivement"
+STATE_REVOKED = "annulé (correction)"
 
 
-def _valid_on(on: date) -> Q:
-    return Q(revoked_by__isnull=True) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-
-
-def held_blocks(candidate, certification, on: date) -> list[HeldBlock]:
-    """The candidate's blocks of this certification valid on `on` (unexpired, not revoked)."""
+def held_blocks(candidate, certification) -> list[HeldBlock]:
+    """The candidate's blocks of this certification (not revoked by a correction)."""
     return list(
-        HeldBlock.objects.filter(candidate=candidate, certification=certification)
-        .filter(_valid_on(on))
+        HeldBlock.objects.filter(
+            candidate=candidate, certification=certification, revoked_by__isnull=True
+        )
         .select_related("block", "decision__deliberation")
         .order_by("block_code", "-granted_on", "pk")
     )
@@ -72,7 +76,6 @@ def record_held_blocks(decision: Decision, *, actor) -> list[HeldBlock]:
             payload={
                 "candidate": decision.candidacy.candidate_id,
                 "blocks": [row.block_code for row in created],
-                "expires_on": decision.deadline.isoformat() if decision.deadline else None,
                 "revoked": revoked,
             },
         )
@@ -81,9 +84,9 @@ def record_held_blocks(decision: Decision, *, actor) -> list[HeldBlock]:
 
 def _granted(decision: Decision) -> list[BlockDecision]:
     rows = decision.blocks.select_related("block").order_by("block__position")
-    if decision.kind == DecisionKind.TOTAL:
+    if decision.title_awarded:
         return [row for row in rows if row.validated or row.held_before]
-    if decision.kind == DecisionKind.PARTIAL:
+    if decision.kind in (DecisionKind.TOTAL, DecisionKind.PARTIAL):
         return [row for row in rows if row.validated]
     return []
 
@@ -96,8 +99,6 @@ def _row(decision: Decision, block_decision: BlockDecision) -> HeldBlock:
         block_code=block_decision.block.code,
         decision=decision,
         granted_on=decision.deliberation.date,
-        # Total validation: the title is awarded, its blocks never expire.
-        expires_on=None if decision.kind == DecisionKind.TOTAL else decision.deadline,
     )
 
 
@@ -110,34 +111,43 @@ def _revoke_corrected(decision: Decision) -> list[str]:
     return codes
 
 
-def expiring(certifier, *, within_days: int = EXPIRY_NOTICE_DAYS, on: date | None = None):
-    """Held blocks whose expiry falls within `within_days` of `on`, soonest first.
+def new_validation_deadlines(
+    certifier, *, within_days: int = DEADLINE_NOTICE_DAYS, on: date | None = None
+):
+    """Partial validations in force whose deadline for a new validation request falls
+    within `within_days` of `on`, soonest first.
 
-    A row is left out when the same block is held longer by another row (a later partial
-    validation, or the title awarded since): nothing is about to be lost then.
+    Left out: a candidate who has registered again for the same certification since (the
+    new request is made) and a decision superseded by a signed correction. After the
+    deadline nothing is lost (the blocks stay acquired, the candidate may register again):
+    the list only helps the certifier remind candidates of the window the source gives.
     """
     on = on or timezone.localdate()
-    longer = HeldBlock.objects.filter(
-        candidate_id=OuterRef("candidate_id"),
-        certification_id=OuterRef("certification_id"),
-        block_code=OuterRef("block_code"),
-        revoked_by__isnull=True,
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=OuterRef("expires_on")))
+    corrected = Decision.objects.filter(corrects=OuterRef("pk"), frozen=True)
+    registered_again = Candidacy.objects.filter(
+        candidate_id=OuterRef("candidacy__candidate_id"),
+        version__certification_id=OuterRef("deliberation__version__certification_id"),
+        pk__gt=OuterRef("candidacy_id"),
+    )
     return (
-        HeldBlock.objects.filter(
-            candidate__certifier=certifier,
-            revoked_by__isnull=True,
-            expires_on__gte=on,
-            expires_on__lte=on + timedelta(days=within_days),
+        Decision.objects.filter(
+            candidacy__candidate__certifier=certifier,
+            kind=DecisionKind.PARTIAL,
+            frozen=True,
+            deadline__gte=on,
+            deadline__lte=on + timedelta(days=within_days),
         )
-        .exclude(Exists(longer))
-        .select_related("candidate", "block", "certification", "decision__candidacy")
-        .order_by("expires_on", "candidate__birth_name", "block_code", "pk")
+        .exclude(Exists(corrected))
+        .exclude(Exists(registered_again))
+        .select_related("candidacy__candidate", "deliberation__version__certification")
+        .defer("deliberation__version__document")
+        .prefetch_related("blocks__block")
+        .order_by("deadline", "candidacy__candidate__birth_name", "pk")
     )
 
 
 def history(candidate) -> list[HeldBlock]:
-    """Every row of the candidate, revoked and expired ones included (for the screens)."""
+    """Every row of the candidate, revoked ones included (for the screens)."""
     return list(
         HeldBlock.objects.filter(candidate=candidate)
         .select_related(
@@ -147,11 +157,6 @@ def history(candidate) -> list[HeldBlock]:
     )
 
 
-def state(row: HeldBlock, on: date | None = None) -> str:
-    """French state of a row on a day: "valable", "expiré" or "annulé (correction)"."""
-    on = on or timezone.localdate()
-    if row.revoked_by_id is not None:
-        return "annulé (correction)"
-    if row.expires_on is not None and row.expires_on < on:
-        return "expiré"
-    return "valable"
+def state(row: HeldBlock) -> str:
+    """French state of a row: "acquis définitivement" or "annulé (correction)"."""
+    return STATE_REVOKED if row.revoked_by_id is not None else STATE_HELD

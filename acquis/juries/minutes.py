@@ -1,6 +1,8 @@
 """The minutes (procès-verbal, PV) of a deliberation: closing, numbering, signing, freezing.
 
-- `close_deliberation`: every candidate on the list has a decision; the PV content is fixed
+- `close_deliberation`: every candidate on the list has a decision or was postponed (its
+  reason goes into the PV, under "postponed"; the candidacy stays awaiting a jury); the
+  PV content is fixed
   as JSON, hashed (SHA-256 of its canonical form) and numbered by the single locked
   generator (`MinutesCounter`, one row per certifier and year); the deliberation waits for
   signatures.
@@ -80,6 +82,8 @@ def _decision_content(decision: Decision) -> dict:
         "id": decision.pk,
         "kind": decision.kind,
         "kind_label": decision.get_kind_display(),
+        "title_awarded": decision.title_awarded,
+        "outcome": outcome_sentence(decision.kind, decision.title_awarded),
         "proposed_kind": decision.proposed_kind,
         "proposed_label": decision.get_proposed_kind_display(),
         "departs_from_proposal": decision.kind != decision.proposed_kind,
@@ -106,6 +110,19 @@ def _decision_content(decision: Decision) -> dict:
             for row in decision.blocks.all()
         ],
     }
+
+
+def outcome_sentence(kind: str, title_awarded: bool) -> str:
+    """What a decision grants, in one French sentence (PV, screens)."""
+    if title_awarded:
+        return "Le titre est attribué."
+    if kind == DecisionKind.TOTAL:
+        return (
+            "Tous les blocs visés par la candidature sont accordés ; le titre n'est pas attribué."
+        )
+    if kind == DecisionKind.PARTIAL:
+        return "Une partie de ce que visait la candidature est accordée."
+    return "La certification n'est pas attribuée."
 
 
 def _candidate_content(entry, decision: Decision) -> dict:
@@ -197,6 +214,24 @@ def build_content(deliberation: Deliberation, *, number: str, generated_at) -> d
             for entry in entries
             if entry.candidacy_id in blocked
         ],
+        "postponed": [
+            _postponed_content(entry)
+            for entry in entries
+            if entry.candidacy_id not in decisions and entry.postponed_at is not None
+        ],
+    }
+
+
+def _postponed_content(entry) -> dict:
+    candidacy = entry.candidacy
+    person = candidacy.candidate
+    return {
+        "candidacy": candidacy.pk,
+        "name": person.full_name,
+        "birth_date": person.birth_date.isoformat(),
+        "pathway": candidacy.pathway,
+        "pathway_label": candidacy.get_pathway_display(),
+        "reason": entry.postponement_reason,
     }
 
 
@@ -244,13 +279,14 @@ def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
     missing = [
         entry.candidacy.candidate.full_name
         for entry in entries
-        if entry.candidacy_id not in decided and entry.candidacy_id not in waiting
+        if entry.candidacy_id not in decided
+        and entry.candidacy_id not in waiting
+        and entry.postponed_at is None
     ]
     if missing:
         raise JuryError(
-            "Chaque candidat doit avoir une décision avant la clôture ; sans décision : "
-            + ", ".join(missing)
-            + ".",
+            "Chaque candidat doit avoir une décision (ou un ajournement motivé) avant la "
+            "clôture ; sans décision : " + ", ".join(missing) + ".",
             problems=[f"{name} : aucune décision enregistrée." for name in missing],
         )
     now = timezone.now()
@@ -427,10 +463,3 @@ def signatures_state(minutes: Minutes) -> list[dict]:
         {"member": member, "signature": signed.get(member.pk)}
         for member in minutes.deliberation.members.select_related("user").order_by("pk")
     ]
-
-
-KIND_SENTENCES = {
-    DecisionKind.TOTAL: "Le titre est attribué.",
-    DecisionKind.PARTIAL: "Une partie de la certification est accordée.",
-    DecisionKind.REFUSED: "La certification n'est pas attribuée.",
-}

@@ -82,7 +82,12 @@ class JuryMember(models.Model):
 
 
 class DeliberationCandidate(models.Model):
-    """A candidacy on the list of a deliberation."""
+    """A candidacy on the list of a deliberation.
+
+    Postponed (`postponed_at`): the jury records no decision for the candidate this time
+    (a VAE oral not taken yet, a jury that did not hear it...) and says why; the PV records
+    it, and the candidacy stays awaiting a jury (`decisions.postpone`).
+    """
 
     deliberation = models.ForeignKey(
         Deliberation,
@@ -97,6 +102,16 @@ class DeliberationCandidate(models.Model):
         related_name="deliberation_entries",
     )
     position = models.PositiveIntegerField("ordre", default=0)
+    postponed_at = models.DateTimeField("ajourné le", null=True, blank=True)
+    postponed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ajournement saisi par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    postponement_reason = models.TextField("motif de l'ajournement", blank=True)
 
     class Meta:
         verbose_name = "candidat de la délibération"
@@ -107,7 +122,12 @@ class DeliberationCandidate(models.Model):
                 fields=["deliberation", "candidacy"],
                 name="unique_deliberation_candidacy",
                 violation_error_message="Cette candidature figure déjà dans la délibération.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(postponed_at__isnull=True) | ~Q(postponement_reason=""),
+                name="postponement_has_reason",
+                violation_error_message="Un ajournement exige un motif.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,12 +168,19 @@ class Decision(FrozenGuard):
         related_name="decisions",
     )
     kind = models.CharField("décision", max_length=10, choices=DecisionKind.choices)
+    # A total validation grants the candidacy's scope; it awards the title only when every
+    # required block is held and the pathway's conditions are met (engine.awards_title).
+    title_awarded = models.BooleanField("titre attribué", default=False)
     proposed_kind = models.CharField(
         "décision proposée", max_length=10, choices=DecisionKind.choices
     )
     reason = models.TextField("motif", blank=True)
     further_evidence = models.TextField("compléments demandés", blank=True)
-    deadline = models.DateField("date limite de la nouvelle validation", null=True, blank=True)
+    # Partial validation: "une nouvelle validation pourra être demandée dans un délai maximum
+    # de 5 ans suivant la délibération du jury". The blocks themselves never expire.
+    deadline = models.DateField(
+        "demandes de nouvelle validation possibles jusqu'au", null=True, blank=True
+    )
     corrects = models.ForeignKey(
         "self",
         verbose_name="corrige la décision",
@@ -188,6 +215,11 @@ class Decision(FrozenGuard):
                 condition=Q(kind=DecisionKind.TOTAL) | ~Q(reason=""),
                 name="decision_reason_required",
                 violation_error_message="Une validation partielle ou un refus exige un motif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(title_awarded=False) | Q(kind=DecisionKind.TOTAL),
+                name="title_only_by_total_validation",
+                violation_error_message="Seule une validation totale attribue le titre.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=DecisionKind.PARTIAL) | Q(deadline__isnull=False),
@@ -239,10 +271,10 @@ class BlockDecision(FrozenGuard):
 
 
 class HeldBlock(models.Model):
-    """The partial-validation ledger: a block a candidate holds, its source and expiry.
+    """The ledger of held blocks: a block a candidate holds and the decision it comes from.
 
-    Written when the decision's minutes are signed. `expires_on` is null for the blocks of an
-    awarded title. A correction revokes the rows of the decision it corrects (`revoked_by`);
+    Written when the decision's minutes are signed. A validated block is acquired for good:
+    no expiry. A correction revokes the rows of the decision it corrects (`revoked_by`);
     rows are never deleted.
     """
 
@@ -266,7 +298,6 @@ class HeldBlock(models.Model):
         Decision, verbose_name="décision", on_delete=models.PROTECT, related_name="held_blocks"
     )
     granted_on = models.DateField("obtenu le")
-    expires_on = models.DateField("valable jusqu'au", null=True, blank=True)
     revoked_by = models.ForeignKey(
         Decision,
         verbose_name="annulé par la décision",

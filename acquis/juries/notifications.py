@@ -10,12 +10,14 @@ verb again sends only what is missing.
 import smtplib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.juries.appeal import appeal_data
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision
@@ -49,6 +51,12 @@ def decision_letter(decision: Decision) -> dict:
         "validated": validated,
         "remaining": remaining,
         "is_total": decision.kind == DecisionKind.TOTAL,
+        "is_title": decision.title_awarded,
+        "appeal": appeal_data(
+            decision.deliberation.version,
+            settings.ACQUIS_CERTIFIER_DISPLAY_NAME or decision.deliberation.certifier.name,
+            notice="la lettre de décision (dans votre espace)",
+        ),
         "is_partial": decision.kind == DecisionKind.PARTIAL,
         "is_refused": decision.kind == DecisionKind.REFUSED,
         "url": public_url(reverse("candidate_decisions")),

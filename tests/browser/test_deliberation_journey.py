@@ -1,13 +1,14 @@
 """The exam manager composes a jury with a missing role (refusal explained), completes it,
-opens the deliberation and records a decision; a member in conflict with another candidate
-stands aside for them, who waits for another jury, and the PV says who and why; axe-core on
-every screen (Chromium)."""
+opens the deliberation and records the total validation of a candidacy's only block; a member
+in conflict with another candidate stands aside for them, who waits for another jury, and the
+PV says who and why; a VAE candidate without her oral is postponed; axe-core on every screen
+(Chromium)."""
 
 import pytest
 
 from acquis.evaluations.models import JurorProfile
 from acquis.evaluations.services import declare_conflict
-from acquis.juries.enums import JuryRole
+from acquis.juries.enums import JuryKind, JuryRole
 from acquis.juries.models import Decision
 from tests.browser.conftest import assert_accessible, second_factor
 from tests.conftest import PASSWORD
@@ -74,23 +75,32 @@ def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_ver
     assert page.locator("#etat-deliberation").inner_text() == "En délibération"
     assert_accessible(page)
 
-    # The proposal (B3 acquired, blocks only: partial validation) is prefilled; a partial
-    # validation without its reason is refused next to the candidate.
+    # The proposal (B3 acquired, the candidacy's only block: a total validation of its
+    # scope, without the title) is prefilled; a partial validation is refused next to the
+    # candidate, with the rule.
+    assert (
+        "Validation totale des blocs visés (sans le titre)"
+        in page.locator(".deliberation-summary").inner_text()
+    )
     form = page.get_by_role("form", name=f"Décision pour {name}")
-    assert form.get_by_role("radio", name="Validation partielle").is_checked()
+    assert form.get_by_role("radio", name="Validation totale").is_checked()
+    form.get_by_role("radio", name="Validation partielle").check()
+    form.get_by_label("Motif", exact=True).fill("Candidature limitée au bloc 3.")
+    form.get_by_label("Compléments demandés (validation partielle)").fill("Rien.")
     form.get_by_role("button", name=f"Enregistrer la décision de {name}").click()
-    refusal = page.get_by_role("alert").filter(has_text="Motif : obligatoire")
+    refusal = page.get_by_role("alert").filter(has_text="la décision est une validation totale")
     assert refusal.count() >= 1
     assert_accessible(page)
     form = page.get_by_role("form", name=f"Décision pour {name}")
-    form.get_by_label("Motif", exact=True).fill("Candidature limitée au bloc 3.")
-    form.get_by_label("Compléments demandés (validation partielle)").fill(
-        "Les blocs 1, 2 et 4 restent à présenter."
-    )
+    form.get_by_role("radio", name="Validation totale").check()
+    form.get_by_label("Motif", exact=True).fill("")
+    form.get_by_label("Compléments demandés (validation partielle)").fill("")
     form.get_by_role("button", name=f"Enregistrer la décision de {name}").click()
-    page.get_by_text("Décision enregistrée : Validation partielle").wait_for()
+    page.get_by_text(
+        "Décision enregistrée : Validation totale des blocs visés (sans le titre)"
+    ).wait_for()
     decision = Decision.objects.get(candidacy=candidacy)
-    assert decision.kind == "partial"
+    assert (decision.kind, decision.title_awarded) == ("total", False)
     assert [b.block.code for b in decision.blocks.filter(validated=True)] == ["B3"]
     assert JuryRole.EMPLOYEE_REPRESENTATIVE in set(
         decision.deliberation.members.values_list("role", flat=True)
@@ -112,3 +122,23 @@ def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_ver
         section.inner_text()
     )
     assert_accessible(page)
+
+
+def test_a_vae_candidate_without_her_oral_is_postponed(page, live_server, personas, ops_version):
+    vae = jf.ready_candidacy(ops_version, vae=True, vae_oral=False)
+    name = vae.candidate.full_name
+    deliberation = jf.deliberation(ops_version, [vae], kind=JuryKind.VAE)
+    page.goto(live_server.url + f"/gestion/deliberations/{deliberation.pk}/")
+    page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    article = page.locator("article.candidate-file")
+    article.get_by_text("Proposition : Ajournement").wait_for()
+    assert "pas encore passé" in article.inner_text()
+    form = page.get_by_role("form", name=f"Décision pour {name}")
+    assert form.get_by_role("radio", name="Ajournement (un autre jury décidera)").is_checked()
+    form.get_by_label("Motif", exact=True).fill("L'oral VAE n'a pas encore eu lieu.")
+    form.get_by_role("button", name=f"Enregistrer la décision de {name}").click()
+    page.get_by_text("Ajournement enregistré : L'oral VAE n'a pas encore eu lieu.").wait_for()
+    entry = deliberation.entries.get()
+    assert entry.postponement_reason == "L'oral VAE n'a pas encore eu lieu."

@@ -180,7 +180,7 @@ def test_cohort_gives_the_memoir_deadline(ops_version, certifier):
 
 
 def test_training_life_and_its_audit_trail(ops_version):
-    candidacy = factories.candidacy(ops_version)
+    candidacy = factories.candidacy(ops_version, blocks=["B1"])  # no title: no prerequisite
     moves = [to for to, _, _ in services.allowed_moves(candidacy)]
     assert S.IN_PROGRESS in moves and S.ADMISSIBILITY_PENDING not in moves
     services.move_candidacy(candidacy, S.IN_PROGRESS)
@@ -334,10 +334,33 @@ def test_work_placement_days_against_the_29_required(ops_version):
     assert placement.attestation.kind == "work_placement_attestation"
 
 
-def test_placement_is_for_the_training_path_only(ops_version):
+def test_placement_and_memoir_are_for_every_pathway_but_vae(ops_version):
     candidacy = factories.candidacy(ops_version, vae=True)
-    with pytest.raises(CandidateError, match="formation"):
+    with pytest.raises(CandidateError, match="ne concernent pas la voie VAE"):
         services.record_placement(candidacy, host_structure="x", position="y", tutor_name="z")
+    # A free candidate does the 29 days and the memoir, as the source asks of everyone.
+    free = factories.candidacy(ops_version, free=True, started=True)
+    assert free.required_placement_days() == 29 and free.placement_and_memoir_required()
+    placement = services.record_placement(free, host_structure="x", position="y", tutor_name="z")
+    services.add_placement_period(
+        placement, starts_on=date(2026, 1, 5), ends_on=date(2026, 2, 27), days_worked=29
+    )
+    assert services.placement_summary(free) == {
+        "days": 29,
+        "required": 29,
+        "met": True,
+        "missing": 0,
+    }
+    services.submit_memoir(free, upload=factories.pdf_upload("memoire.pdf"))
+
+
+def test_a_referential_may_exempt_free_candidates(ops_version):
+    free = factories.candidacy(ops_version, free=True, started=True)
+    rules = free.version.rules
+    # The rule parameter, in memory (a copy: the fixture's version is left untouched).
+    free.version.rules = rules | {"training": rules["training"] | {"required_for": ["training"]}}
+    assert not free.placement_and_memoir_required()
+    assert free.required_placement_days() is None
 
 
 def test_memoir_parts_checklist_and_readiness(ops_version, personas):
@@ -400,14 +423,70 @@ def test_no_field_asks_for_medical_data():
 def test_a_new_memoir_file_is_checked_again(ops_version, personas):
     manager = personas["responsable_epreuves"]
     candidacy = factories.candidacy(ops_version, started=True)
+    certifier = candidacy.candidate.certifier
     services.submit_memoir(candidacy, upload=factories.pdf_upload("v1.pdf"))
+    assert [m.candidacy_id for m in services.memoirs_to_check([certifier])] == [candidacy.pk]
     for part in candidacy.memoir_parts():
         services.confirm_memoir_part(candidacy, part_code=part["code"], actor=manager)
     assert services.memoir_summary(candidacy)["ready_for_oral"]
-    services.submit_memoir(candidacy, upload=factories.pdf_upload("v2.pdf"))
+    assert list(services.memoirs_to_check([certifier])) == []
+    memoir = services.submit_memoir(candidacy, upload=factories.pdf_upload("v2.pdf"))
     summary = services.memoir_summary(candidacy)
     assert not summary["ready_for_oral"] and len(summary["missing"]) == 7
+    # The earlier confirmations stay in the history; the staff are asked to check again.
+    assert summary["recheck"] and len(summary["earlier_checks"]) == 7
+    assert [m.candidacy_id for m in services.memoirs_to_check([certifier])] == [candidacy.pk]
+    event = AuditEvent.objects.for_object(memoir).filter(verb="memoir.submitted").latest("pk")
+    assert event.payload["checks_of_replaced_file"] == 7
     services.confirm_memoir_part(candidacy, part_code="M1", actor=manager)  # again, for v2
+
+
+def test_a_memoir_part_marked_missing_with_the_reason_the_candidate_reads(ops_version, personas):
+    manager = personas["responsable_epreuves"]
+    candidacy = factories.candidacy(ops_version, started=True)
+    services.submit_memoir(candidacy, upload=factories.pdf_upload("memoire.pdf"))
+    with pytest.raises(CandidateError) as caught:
+        services.check_memoir_part(candidacy, part_code="M3", present=False, actor=manager)
+    assert caught.value.errors == {"reason": "Le motif est obligatoire pour une partie manquante."}
+    reason = "La monographie ne retrace pas le parcours de la personne accompagnée."
+    services.check_memoir_part(
+        candidacy, part_code="M3", present=False, reason=reason, actor=manager
+    )
+    summary = services.memoir_summary(candidacy)
+    m3 = next(part for part in summary["parts"] if part["code"] == "M3")
+    assert (m3["state"], m3["reason"]) == ("missing", reason)
+    assert [part["code"] for part in summary["marked_missing"]] == ["M3"]
+    # Confirmed later on the same file (the staff looked again): the latest check counts,
+    # both stay in the history.
+    services.confirm_memoir_part(candidacy, part_code="M3", actor=manager)
+    m3 = next(p for p in services.memoir_summary(candidacy)["parts"] if p["code"] == "M3")
+    assert m3["state"] == "confirmed"
+    verbs = AuditEvent.objects.filter(verb__startswith="memoir.part").values_list("verb", flat=True)
+    assert list(verbs) == ["memoir.part_missing", "memoir.part_confirmed"]
+
+
+def test_presenting_to_the_jury_lists_what_is_missing_or_takes_a_reasoned_derogation(
+    ops_version,
+):
+    candidacy = factories.candidacy(ops_version, started=True)
+    with pytest.raises(CandidateError) as caught:
+        services.move_candidacy(candidacy, S.AWAITING_JURY)
+    assert str(caught.value).startswith("Présentation au jury refusée")
+    assert caught.value.problems == [
+        "Période de mise en application professionnelle : 0 jours sur 29 exigés.",
+        "Attestation de la période de mise en application professionnelle : non déposée.",
+        "Mémoire : ses parties exigées ne sont pas toutes confirmées par le certificateur.",
+        "Soutenance orale du mémoire : pas encore passée.",
+    ]
+    candidacy.refresh_from_db()
+    assert candidacy.status == S.IN_PROGRESS
+    reason = "Le jury statuera sur les blocs ; le mémoire sera présenté plus tard."
+    services.move_candidacy(candidacy, S.AWAITING_JURY, override_reason=reason)
+    event = AuditEvent.objects.for_object(candidacy).get(verb="candidacy.send_to_jury")
+    assert event.payload == {"override": reason, "missing": caught.value.problems}
+    # A candidacy for some blocks is presented without them: they are the title's conditions.
+    some = factories.candidacy(ops_version, started=True, blocks=["B2"])
+    services.move_candidacy(some, S.AWAITING_JURY)
 
 
 def test_attestation_only_on_an_active_training_candidacy(ops_version):

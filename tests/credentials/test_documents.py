@@ -80,14 +80,17 @@ def test_documents_are_pdfa_tagged_with_embedded_fonts(signed):
     assert_pdfa(pdf, signed=False)  # poppler and pikepdf: tests/pdf_readers.py
 
 
-def test_block_attestation_lists_the_blocks_held_with_their_validity(signed):
+def test_block_attestation_lists_the_blocks_acquired_for_good(signed):
     deliberation, by_kind = signed
     decision = by_kind[DecisionKind.PARTIAL]
     text = text_of(documents.render_block_attestation(decision))
     assert "Attestation de blocs de compétences" in text
     for row in decision.held_blocks.select_related("block"):
         assert row.block_code in text
-        assert french_date(row.expires_on) in text
+    flat = " ".join(text.split())
+    assert "Ces blocs de compétences sont acquis définitivement." in flat
+    assert f"demandée jusqu'au {french_date(decision.deadline)}" in flat
+    assert "Valable" not in flat
     assert "B3" not in re.sub(r"OPS-\S+", "", text)  # not acquired: not attested
 
 
@@ -96,7 +99,7 @@ def test_issuing_a_deliberation(signed):
     admin = jf.member_users(deliberation)[0]
     report = issuing.issue_for_deliberation(deliberation, actor=admin)
     assert report.skipped == 0  # the refusal issues its decision letter (test_letters.py)
-    numbered = [d for d in report.issued if d.kind in documents.KIND_FOR_DECISION.values()]
+    numbered = [d for d in report.issued if d.kind in documents.NUMBERED_KINDS]
     kinds = {doc.decision.kind: doc for doc in numbered}
     certificate = kinds[DecisionKind.TOTAL]
     attestation = kinds[DecisionKind.PARTIAL]

@@ -94,7 +94,12 @@ def test_what_each_letter_says(three_kinds):
     assert "Il vous reste à obtenir : B3" in text
     assert partial.further_evidence in text and partial.reason in text
     deadline = french_date(partial.deadline)
-    assert f"jusqu'au {deadline} (5 ans à compter de la délibération)" in text
+    flat = " ".join(text.split())
+    assert (
+        f"Demandes de nouvelle validation possibles jusqu'au {deadline} (5 ans à compter "
+        "de la délibération)" in flat
+    )
+    assert "acquis définitivement" in flat and "Valable" not in flat
     assert f"Votre attestation de blocs de compétences n° {attestation.number}" in text
 
     refused = by_kind[DecisionKind.REFUSED]
@@ -179,6 +184,26 @@ def test_a_candidate_without_address_or_civility_is_still_addressed():
 def test_the_sample_letters(kind):
     text = text_of(typst_render.render(LETTER, letters.sample_data(kind)))
     assert "Madame Camille EXEMPLE" in text and DecisionKind(kind).label in text
+    # The default right of appeal, when the referential sets none.
+    flat = " ".join(text.split())
+    assert (
+        "Voies de recours. Si vous souhaitez contester cette décision, vous pouvez former un "
+        "recours auprès de l'organisme certificateur, OPS Conseil, par écrit" in flat
+    )
+    assert "dans un délai de 2 mois à compter de la réception de cette lettre." in flat
+
+
+def test_every_letter_states_the_right_of_appeal_of_the_referential(three_kinds):
+    deliberation, by_kind = three_kinds
+    issuing.issue_for_deliberation(deliberation, actor=None)
+    appeal = deliberation.version.rules["appeal"]
+    for decision in by_kind.values():
+        flat = " ".join(text_of(stored(issued(decision, LETTER))).split())
+        assert (
+            f"Voies de recours. Si vous souhaitez contester cette décision, vous pouvez former "
+            f"un recours auprès de {appeal['authority']}, {appeal['how']}, dans un délai de "
+            f"{appeal['delay_months']} mois à compter de la réception de cette lettre." in flat
+        ), decision.kind
 
 
 def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, personas):
@@ -193,4 +218,31 @@ def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, per
     response = client.get(reverse("candidate_issued_document", args=[letter.pk]))
     assert response.status_code == 200
     assert f'filename="lettre-de-decision-{letter.pk}.pdf"' in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == stored(letter)
+    content = b"".join(response.streaming_content)
+    assert content == stored(letter)
+    assert "Voies de recours." in text_of(content)  # what the holder reads: how to contest
+
+
+def test_a_total_validation_of_some_blocks_issues_their_attestation_not_the_title(
+    ops_version, settings
+):
+    from acquis.credentials import badges
+
+    settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
+    some = jf.ready_candidacy(ops_version, blocks=["B1"])
+    deliberation = jf.decided_and_signed(ops_version, [some])
+    decision = deliberation.decisions.get()
+    assert (decision.kind, decision.title_awarded) == (DecisionKind.TOTAL, False)
+    issuing.issue_for_deliberation(deliberation, actor=None)
+    kinds = set(IssuedDocument.objects.filter(decision=decision).values_list("kind", flat=True))
+    assert kinds == {DocumentKind.BLOCK_ATTESTATION, LETTER}  # no certificate
+    text = " ".join(text_of(stored(issued(decision, LETTER))).split())
+    assert (
+        "le jury a prononcé une validation totale des blocs de compétences que vous visiez" in text
+    )
+    assert "acquis définitivement" in text
+    assert "La certification professionnelle complète exige aussi les blocs B2, B3, B4" in text
+    assert "vous a attribué la certification" not in text
+    assert "Demandes de nouvelle validation" not in text  # a total validation: no deadline
+    credentials = badges.issue_for_decision(decision, actor=None)
+    assert [c.block.code if c.block else None for c in credentials] == ["B1"]  # no title badge

@@ -64,7 +64,7 @@ def test_the_pv_says_what_the_members_signed(three_kinds, ops_version):
     partial = next(c for c in pv.content["candidates"] if c["decision"]["kind"] == "partial")
     assert partial["decision"]["further_evidence"] in text
     deadline = french_date(partial["decision"]["deadline"])
-    assert f"Nouvelle validation possible jusqu'au {deadline}" in text
+    assert f"Demandes de nouvelle validation possibles jusqu'au {deadline}" in text
     # Every member's signature line: name, role, time; the content hash they signed.
     assert pv.content_hash in text
     for signature in pv.signatures.select_related("member__user"):

@@ -1,13 +1,24 @@
-"""Revocation of documents and badges (one by one, or all of a corrected decision) and the
-reissue of a certificate whose holder data changed."""
+"""Revocation of documents and badges (one by one, or all of a corrected decision), the
+reissue of a certificate whose holder data changed, and the reissue of what was issued
+when blocks carried a validity date (`acquis credentials reissue`)."""
 
 import subprocess
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import badges, documents, issuing, revocation, status_list, verification
+from acquis.credentials import (
+    badges,
+    documents,
+    issuing,
+    letters,
+    revocation,
+    status_list,
+    verification,
+)
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries import corrections
@@ -189,3 +200,67 @@ def test_a_corrected_decision_issues_nothing_afterwards(ops_version):
     assert issuing.issue_decision_documents(decision, actor=None) == []
     assert not IssuedDocument.objects.filter(decision=decision).exists()
     assert documents.issue_for_decision(correction, actor=None).kind == DocumentKind.CERTIFICATE
+
+
+def _make_old_wording(decision, credentials):
+    """What was issued before blocks were acquired for good: wording 1 for the documents,
+    a signed `validUntil` (the old block expiry) in the badges."""
+    IssuedDocument.objects.filter(decision=decision).update(wording=1)
+    key = badges.signing_key()
+    for credential in credentials:
+        document = dict(credential.document)
+        document.pop("proof")
+        document["validUntil"] = f"{decision.deadline.isoformat()}T23:59:59+02:00"
+        IssuedCredential.objects.filter(pk=credential.pk).update(
+            document=badges.sign(document, key)
+        )
+
+
+def test_the_reissue_command_replaces_the_old_wording_once(partial):
+    decision, attestation, credentials = partial
+    letter = letters.issue_letter(decision, actor=None)
+    _make_old_wording(decision, credentials)
+    reason = "Les blocs validés sont acquis définitivement (libellé rectifié)."
+    out = StringIO()
+    call_command("credentials", "reissue", "--reason", reason, "--dry-run", stdout=out)
+    assert "2 document(s) serai(en)t remplacé(s)" in out.getvalue()
+    assert "3 badge(s) serai(en)t remplacé(s)" in out.getvalue()
+    assert not IssuedDocument.objects.filter(revoked_at__isnull=False).exists()
+
+    out = StringIO()
+    call_command("credentials", "reissue", "--reason", reason, stdout=out)
+    assert "2 document(s) remplacé(s)" in out.getvalue()
+    assert "3 badge(s) remplacé(s)" in out.getvalue()
+    for old in (attestation, letter):
+        old.refresh_from_db()
+        assert old.revoked_at is not None and old.revocation_reason == reason
+    live = IssuedDocument.objects.filter(decision=decision, revoked_at=None)
+    assert sorted(live.values_list("kind", "wording")) == [
+        (DocumentKind.BLOCK_ATTESTATION, 2),
+        (DocumentKind.DECISION_LETTER, 2),
+    ]
+    new_attestation = live.get(kind=DocumentKind.BLOCK_ATTESTATION)
+    text = " ".join(_pdf_text(new_attestation).split())
+    assert "acquis définitivement" in text and "Valable" not in text
+    new_letter = " ".join(_pdf_text(live.get(kind=DocumentKind.DECISION_LETTER)).split())
+    assert "acquis définitivement" in new_letter and "Valable jusqu" not in new_letter
+    live_badges = IssuedCredential.objects.filter(decision=decision, revoked_at=None)
+    assert live_badges.count() == 3
+    assert all("validUntil" not in c.document for c in live_badges)
+    assert all(badges.verify(c.document).ok for c in live_badges)
+    assert IssuedCredential.objects.filter(decision=decision, revoked_at__isnull=False).count() == 3
+    events = AuditEvent.objects.filter(
+        verb__in=["credentials.document_reissued", "badges.reissued"]
+    )
+    assert events.count() == 5
+    assert {e.payload["reason"] for e in events} == {reason}
+    # Run again: nothing of the old wording is left.
+    out = StringIO()
+    call_command("credentials", "reissue", "--reason", reason, stdout=out)
+    assert "0 document(s) remplacé(s)" in out.getvalue()
+    assert "0 badge(s) remplacé(s)" in out.getvalue()
+
+
+def test_the_reissue_command_needs_a_reason(partial):
+    with pytest.raises(CommandError, match="Motif de la révocation"):
+        call_command("credentials", "reissue", "--reason", "  ")

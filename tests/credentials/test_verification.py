@@ -25,7 +25,7 @@ def issued(ops_version):
     partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [total, partial])
     report = issuing.issue_for_deliberation(deliberation, actor=None)
-    numbered = [doc for doc in report.issued if doc.kind in documents.KIND_FOR_DECISION.values()]
+    numbered = [doc for doc in report.issued if doc.kind in documents.NUMBERED_KINDS]
     return {doc.decision.kind: doc for doc in numbered}
 
 
@@ -58,12 +58,13 @@ def test_a_valid_certificate(client, issued, ops_version):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_an_attestation_lists_its_blocks_with_validity(client, issued):
+def test_an_attestation_lists_its_blocks_acquired_for_good(client, issued):
     document = issued[DecisionKind.PARTIAL]
     page = client.get(url(document.verification_code)).content.decode()
     assert "Attestation de blocs de compétences" in page
     assert "B1" in page and "B3 —" not in page
-    assert "valable" in page
+    assert page.count("<td>acquis définitivement</td>") == 3
+    assert "Valable jusqu" not in page
 
 
 def test_a_revoked_document(client, issued):

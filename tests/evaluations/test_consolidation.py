@@ -198,7 +198,7 @@ def test_refused_outside_an_opened_session_or_for_an_absent_candidate(ops_versio
 
 
 def test_a_memoir_oral_gets_an_outcome_by_the_rule_or_a_reasoned_departure(ops_version):
-    candidacy = ef.started_candidacy(ops_version)
+    candidacy = ef.started_candidacy(ops_version, memoir_checked=True)
     (slot,) = cf.held_slots(ops_version, candidacy, codes=("E12",))
     cf.submit_all(slot, not_acquired=["E12.6"])
     view = c.panel_view(slot)
@@ -218,7 +218,7 @@ def test_a_memoir_oral_gets_an_outcome_by_the_rule_or_a_reasoned_departure(ops_v
 
 
 def test_a_memoir_oral_all_acquired_passes_by_the_rule(ops_version):
-    candidacy = ef.started_candidacy(ops_version)
+    candidacy = ef.started_candidacy(ops_version, memoir_checked=True)
     (slot,) = cf.held_slots(ops_version, candidacy, codes=("E12",))
     result = cf.consolidate_all(slot)
     assert (result.outcome, result.outcome_by_rule, result.outcome_reason) == (True, True, "")
@@ -236,7 +236,9 @@ def test_a_sitting_has_no_global_outcome(e1):
 
 
 def test_the_vae_oral_gives_results_to_the_competencies_of_the_chosen_blocks(ops_version):
-    vae = factories.candidacy(ops_version, vae=True, admissible=True, blocks=["B3"])
+    vae = factories.candidacy(
+        ops_version, vae=True, admissible=True, file_complete=True, blocks=["B3"]
+    )
     (slot,) = cf.held_slots(ops_version, vae, codes=("E13",))
     result = cf.consolidate_all(slot, not_acquired=["C3.2.1"])
     results = dict(result.competency_results.values_list("competency__code", "acquired"))
@@ -280,7 +282,9 @@ def test_a_not_acquired_competency_makes_the_block_not_acquired_even_if_incomple
 
 def test_the_latest_result_of_a_competency_counts(ops_version):
     """A competency assessed again (VAE oral after a sitting): the latest result counts."""
-    vae = factories.candidacy(ops_version, vae=True, admissible=True, blocks=["B3"])
+    vae = factories.candidacy(
+        ops_version, vae=True, admissible=True, file_complete=True, blocks=["B3"]
+    )
     (first,) = cf.held_slots(ops_version, vae, codes=("E13",))
     cf.consolidate_all(first, not_acquired=["C3.2.1"])
     older = c.latest_competency_results(vae)

@@ -99,7 +99,7 @@ def test_a_slot_not_consolidated_does_not_print(e1):
 
 
 def test_a_final_oral_prints_its_outcome(ops_version):
-    candidacy = ef.started_candidacy(ops_version)
+    candidacy = ef.started_candidacy(ops_version, memoir_checked=True)
     (slot,) = cf.held_slots(ops_version, candidacy, codes=("E12",))
     cf.submit_all(slot, not_acquired=["E12.1"])
     c.consolidate(

@@ -38,8 +38,10 @@ def test_a_sitting_grid_holds_every_criterion_of_its_competencies(held):
 
 
 def test_final_orals_use_their_own_criteria_or_the_blocks_competencies(ops_version):
-    training = ef.started_candidacy(ops_version)
-    vae = factories.candidacy(ops_version, vae=True, admissible=True, blocks=["B2"])
+    training = ef.started_candidacy(ops_version, memoir_checked=True)
+    vae = factories.candidacy(
+        ops_version, vae=True, admissible=True, file_complete=True, blocks=["B2"]
+    )
     session = ef.session(ops_version)
     memoir = ef.slot(session, training, code="E12", hhmm="09:00", minutes=30)
     oral = ef.slot(session, vae, code="E13", hhmm="10:00", minutes=30)

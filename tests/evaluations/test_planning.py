@@ -69,7 +69,7 @@ def test_slot_rules_are_refused_with_the_reason(planned, ops_version):
 
 
 def test_final_orals_take_their_duration_from_the_referential(planned, ops_version):
-    vae = factories.candidacy(ops_version, vae=True, admissible=True)
+    vae = factories.candidacy(ops_version, vae=True, admissible=True, file_complete=True)
     slot = planning.add_slot(
         planned,
         assessment=ops_version.assessments.get(code="E13"),
@@ -149,6 +149,27 @@ def test_the_deliverables_deadline_is_the_referentials_practice(ops_version, cer
     rules = {"deliverables_deadline": {"days_before": 5, "time": "12:00"}}
     other = timezone.localtime(planning.default_deliverables_due(DAY, rules))
     assert other.strftime("%d/%m/%Y %H:%M") == "10/12/2026 12:00"
+
+
+def test_the_orals_come_after_their_written_piece(planned, ops_version, personas):
+    manager = personas["responsable_epreuves"]
+    training = ef.started_candidacy(ops_version)
+    with pytest.raises(EvaluationError, match=r"Oral du mémoire \(E12\) : .* n'est pas déposé"):
+        ef.slot(planned, training, "E12", "09:00", minutes=30)
+    candidate_services.submit_memoir(training, upload=factories.pdf_upload("memoire.pdf"))
+    for code in ("M1", "M2", "M3", "M4", "M5", "M6"):
+        candidate_services.confirm_memoir_part(training, part_code=code, actor=manager)
+    candidate_services.check_memoir_part(
+        training, part_code="M7", present=False, reason="Pas d'analyse.", actor=manager
+    )
+    with pytest.raises(EvaluationError, match=r"à confirmer : M7\)"):
+        ef.slot(planned, training, "E12", "09:00", minutes=30)
+    candidate_services.confirm_memoir_part(training, part_code="M7", actor=manager)
+    assert ef.slot(planned, training, "E12", "09:00", minutes=30).assessment.code == "E12"
+    vae = factories.candidacy(ops_version, vae=True, admissible=True)
+    candidate_services.submit_validation_file(vae, upload=factories.pdf_upload("dossier.pdf"))
+    with pytest.raises(EvaluationError, match="n'a pas été déclaré complet"):
+        ef.slot(planned, vae, "E13", "10:00", minutes=30)
 
 
 def test_confirming_assigns_assessors_without_linked_jurors(planned, ops_version):

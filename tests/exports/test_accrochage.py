@@ -53,7 +53,9 @@ def test_total_and_partial_awards_make_a_file_valid_against_the_real_xsd(rncp_ve
     assert title.findtext("cpf:dateDebutValidite", namespaces=N) == ON.isoformat()
     assert title.find("cpf:dateFinValidite", N).get(f"{{{accrochage.XSI}}}nil") == "true"
     block = passages[f"ACQ-{partial.pk}-{NUMBER}BC01"]
-    assert block.findtext("cpf:dateFinValidite", namespaces=N) == partial.deadline.isoformat()
+    # A validated block is acquired for good: no end of validity, whatever the deadline for
+    # a new validation request.
+    assert block.find("cpf:dateFinValidite", N).get(f"{{{accrochage.XSI}}}nil") == "true"
     horodatage = tree.findtext("cpf:horodatage", namespaces=N)
     assert horodatage[-6:] in {"+01:00", "+02:00"}
     assert tree.findtext(".//cpf:certificateur/cpf:idContrat", namespaces=N) == "2560080000127J"

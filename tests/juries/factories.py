@@ -1,10 +1,13 @@
 """Certification juries arranged through the real verbs, for every juries test.
 
 - `ready_candidacy(version, ...)`: a candidacy brought to "en attente du jury" with
-  consolidated results (training: sittings of its blocks, work placement days, memoir oral;
-  VAE: admissibility, the VAE oral, a complete validation file; free: sittings and oral).
+  consolidated results (training and free: sittings of its blocks, work placement days and
+  attestation, memoir with its parts confirmed, memoir oral; VAE: admissibility, a complete
+  validation file, then the VAE oral).
 - `deliberation(version, candidacies, ...)`: a lawful jury (employers' and employees'
-  representatives, external; a trainer of the certifier), candidates listed, opened.
+  representatives, external; a trainer of the certifier), candidates listed, opened. A VAE
+  deliberation's jury is, by default, the people who heard its first candidate's VAE oral
+  (`vae_jury`: the same people hear and decide).
 - `decide_as_proposed(...)`: the engine's proposal confirmed through `decisions.decide`.
 - `sign_all(deliberation)`: minutes closed and signed by every member (PV signed).
 
@@ -29,6 +32,9 @@ from tests.conftest import PASSWORD, make_user
 _seq = itertools.count(1)
 PLACEMENT_START = date(2025, 3, 3)
 PARTIAL_REASON = "Blocs non acquis lors des épreuves : compléments demandés."
+# The reason given when a candidacy missing evidence is presented to the jury anyway (the
+# tests of the engine's title conditions need such candidacies before the jury).
+DEROGATION = "Présentée au jury par dérogation : le jury constatera ce qui manque."
 REFUSAL_REASON = "Aucun bloc démontré lors des épreuves."
 
 
@@ -45,12 +51,12 @@ def sittings_for(version, block_codes) -> list[str]:
     )
 
 
-def evaluate(version, candidacy, codes, *, not_acquired=()):
+def evaluate(version, candidacy, codes, *, not_acquired=(), jurors=None):
     """One session held today with a slot per code (50 minutes apart), every slot consolidated
-    (every criterion acquired but the codes in `not_acquired`)."""
+    (every criterion acquired but the codes in `not_acquired`); `jurors`: its panel."""
     if not codes:
         return []
-    session = ef.session(version, title=f"Session {next(_seq)}")
+    session = ef.session(version, title=f"Session {next(_seq)}", jurors=jurors)
     slots = [
         ef.slot(session, candidacy, code=code, hhmm=_hhmm(i), minutes=45)
         for i, code in enumerate(codes)
@@ -86,16 +92,24 @@ def ready_candidacy(
     evaluated_blocks=None,
     person=None,
     to_jury=True,
+    attestation=True,
+    memoir_checked=True,
+    heard_by=None,
     actor=None,
 ):
-    """A candidacy with consolidated results, sent to the jury (`to_jury`).
+    """A candidacy with consolidated results, sent to the jury (`to_jury`; by derogation,
+    with a reason, when evidence the title needs is missing).
 
     `blocks`: registered block codes (None: the whole title); `not_acquired`: criterion
     codes marked not acquired (e.g. "C3.2.1" makes B3 "non acquis"); `memoir_oral`: True
-    (E12 passed), False (failed), None (not taken); `placement_days`: days worked (training);
-    VAE: `file_complete` (validation file declared complete), `vae_oral` (E13 taken);
-    `evaluated_blocks`: only the sittings of these blocks are taken (default: every
-    registered block), e.g. a new candidacy that starts from blocks already held.
+    (E12 passed), False (failed), None (not taken); `placement_days`: days worked and
+    `attestation` (its attestation uploaded), `memoir_checked` (the memoir's 7 parts
+    confirmed; without it the memoir oral cannot be held), for training and free
+    candidates; VAE: `file_complete` (validation file declared complete), `vae_oral` (E13
+    taken, before `heard_by`: a `vae_jury(version)`, a new one by default, kept on the
+    candidacy as `candidacy.vae_jury`); `evaluated_blocks`: only the sittings of these blocks
+    are taken (default: every registered block), e.g. a new candidacy that starts from
+    blocks already held.
     """
     if vae:
         return _vae_candidacy(
@@ -105,6 +119,7 @@ def ready_candidacy(
             file_complete=file_complete,
             vae_oral=vae_oral,
             person=person,
+            heard_by=heard_by or vae_jury(version),
             actor=actor,
         )
     candidacy = factories.candidacy(
@@ -113,16 +128,28 @@ def ready_candidacy(
     if evaluated_blocks is None:
         evaluated_blocks = [b.code for b in candidacy.blocks.all()]
     codes = sittings_for(version, evaluated_blocks)
-    if not free and placement_days:
-        _placement(candidacy, placement_days, actor)
+    if placement_days:
+        _placement(candidacy, placement_days, attestation, actor)
     oral = _memoir_oral_code(version)
-    if not free and memoir_oral is not None:
+    if memoir_oral is not None or memoir_checked:
         candidate_services.submit_memoir(candidacy, upload=factories.pdf_upload(), actor=actor)
-    codes = codes + ([oral] if memoir_oral is not None and oral else [])
+    if memoir_checked:
+        reviewer = actor or make_user(f"relecteur{next(_seq)}@exemple.fr")
+        for part in candidacy.memoir_parts():
+            candidate_services.confirm_memoir_part(
+                candidacy, part_code=part["code"], actor=reviewer
+            )
+    taken = memoir_oral is not None and memoir_checked and oral
+    codes = codes + ([oral] if taken else [])
     failed = list(not_acquired) + ([f"{oral}.1"] if memoir_oral is False else [])
     evaluate(version, candidacy, codes, not_acquired=failed)
     if to_jury:
-        candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY, actor=actor)
+        candidate_services.move_candidacy(
+            candidacy,
+            CandidacyStatus.AWAITING_JURY,
+            actor=actor,
+            override_reason=DEROGATION,
+        )
     candidacy.refresh_from_db()
     return candidacy
 
@@ -133,7 +160,7 @@ def _memoir_oral_code(version) -> str | None:
     )
 
 
-def _placement(candidacy, days, actor):
+def _placement(candidacy, days, attestation, actor):
     placement = candidate_services.record_placement(
         candidacy,
         host_structure="Mission locale de Bron",
@@ -148,9 +175,51 @@ def _placement(candidacy, days, actor):
         days_worked=days,
         actor=actor,
     )
+    if attestation:
+        candidate_services.attach_placement_attestation(
+            placement, upload=factories.pdf_upload("attestation.pdf"), actor=actor
+        )
 
 
-def _vae_candidacy(version, *, blocks, not_acquired, file_complete, vae_oral, person, actor):
+def vae_jury(version):
+    """A lawful VAE jury whose members are also eligible assessors (experience, proof,
+    trained; the certifier's trainer represents the certifier): the VAE oral can be held
+    before them. A list of (user, role, external, organisation) with `.profiles`."""
+    from acquis.juries.enums import JuryRole
+
+    certifier = version.certification.owner
+    n = next(_seq)
+    seats = [
+        (JuryRole.EMPLOYER_REPRESENTATIVE, True, "Union des entreprises du Rhône", "Véra"),
+        (JuryRole.EMPLOYEE_REPRESENTATIVE, True, "Syndicat des salariés de l'insertion", "Vic"),
+        (JuryRole.CERTIFIER_TRAINER, False, "", "Valentin"),
+    ]
+    members = _Jury()
+    for role, external, organisation, first_name in seats:
+        profile = ef.juror(
+            certifier,
+            version,
+            f"vae-{role.value.split('_')[0]}{n}@jury.fr",
+            represents=role == JuryRole.CERTIFIER_TRAINER,
+            first_name=first_name,
+            last_name=f"Vae{n}",
+        )
+        members.append((profile.user, role, external, organisation))
+        members.profiles.append(profile)
+    return members
+
+
+class _Jury(list):
+    """Seats of a jury, with the juror records of its members (`profiles`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.profiles = []
+
+
+def _vae_candidacy(
+    version, *, blocks, not_acquired, file_complete, vae_oral, person, heard_by, actor
+):
     candidacy = factories.candidacy(
         version, vae=True, admissible=True, blocks=blocks, person=person, actor=actor
     )
@@ -170,9 +239,11 @@ def _vae_candidacy(version, *, blocks, not_acquired, file_complete, vae_oral, pe
             actor=reviewer,
         )
     oral = ((version.rules or {}).get("vae") or {}).get("oral_assessment")
-    if vae_oral and oral:
-        evaluate(version, candidacy, [oral], not_acquired=not_acquired)
+    # The oral comes after the validation file declared complete, before the VAE jury.
+    if vae_oral and oral and file_complete:
+        evaluate(version, candidacy, [oral], not_acquired=not_acquired, jurors=heard_by.profiles)
     candidacy.refresh_from_db()
+    candidacy.vae_jury = heard_by
     return candidacy
 
 
@@ -250,6 +321,8 @@ def deliberation(
         place=place,
         actor=actor,
     )
+    if members is None and kind == JuryKind.VAE and candidacies:
+        members = getattr(candidacies[0], "vae_jury", None)
     for user, role, external, organisation in members or jury_users(certifier):
         deliberations.add_member(
             result, user, role=role, external=external, organisation=organisation, actor=actor

@@ -127,8 +127,9 @@ def test_partial_refused_when_nothing_or_everything_is_held(ready):
         deliberation, full, blocks=ALL, kind="partial", reason="x", further_evidence="y"
     )
     assert error.problems == [
-        "Validation partielle impossible : tous les blocs exigés sont détenus et les "
-        "conditions du parcours remplies ; la décision est une validation totale."
+        "Validation partielle impossible : tout ce que la candidature visait est accordé "
+        "(blocs validés ou déjà détenus, conditions du parcours remplies) ; la décision est une "
+        "validation totale."
     ]
 
 
@@ -152,14 +153,51 @@ def test_a_block_not_registered_cannot_be_validated(ops_version):
         reason="x",
         further_evidence="y",
     )
-    assert error.problems == [
+    assert error.problems[0] == (
         "Le candidat n'est inscrit qu'aux blocs B1, B2 : B3 ne peut pas être validé."
-    ]
-    error = refusal(deliberation, some, blocks={"B1": True, "B2": True}, kind="total", reason="x")
+    )
+
+
+def test_a_candidacy_for_some_blocks_that_gets_them_all_is_a_total_validation(ops_version):
+    from acquis.credentials import documents
+    from acquis.credentials.enums import DocumentKind
+    from acquis.juries.models import HeldBlock
+
+    some = jf.ready_candidacy(ops_version, blocks=["B1", "B2"])
+    deliberation = jf.deliberation(ops_version, [some])
+    # Every block of its scope granted: a partial validation is refused...
+    error = refusal(
+        deliberation,
+        some,
+        blocks={"B1": True, "B2": True},
+        kind="partial",
+        reason="x",
+        further_evidence="y",
+    )
     assert error.problems == [
-        "Validation totale impossible : Candidature limitée aux blocs B1, B2 : le titre n'est "
-        "pas visé."
+        "Validation partielle impossible : tout ce que la candidature visait est accordé "
+        "(blocs validés ou déjà détenus, conditions du parcours remplies) ; la décision est une "
+        "validation totale."
     ]
+    # ... and a total validation of B1 alone is refused: B2 is in the scope.
+    error = refusal(deliberation, some, blocks={"B1": True}, kind="total", reason="x")
+    assert error.problems == [
+        "Validation totale impossible : Bloc(s) visé(s) par la candidature non validé(s) : "
+        "B2 (acquis)."
+    ]
+    decision = decide(deliberation, some, blocks={"B1": True, "B2": True}, kind="total")
+    assert (decision.kind, decision.proposed_kind, decision.title_awarded) == (
+        "total",
+        "total",
+        False,
+    )
+    assert decision.deadline is None
+    jf.sign_all(deliberation)
+    assert sorted(
+        HeldBlock.objects.filter(decision=decision).values_list("block_code", flat=True)
+    ) == ["B1", "B2"]
+    decision.refresh_from_db()
+    assert documents.kind_for_decision(decision) == DocumentKind.BLOCK_ATTESTATION
 
 
 def test_training_path_conditions(ops_version):
@@ -175,6 +213,29 @@ def test_training_path_conditions(ops_version):
     for candidacy, message in expected.items():
         error = refusal(deliberation, candidacy, blocks=ALL, kind="total", reason="x")
         assert error.problems == [f"Validation totale impossible : {message}"]
+
+
+def test_free_candidates_with_no_placement_days_get_no_title(ops_version):
+    # The source exempts no one from the 29 days: a free candidate without them does not
+    # get the title (presented to the jury by derogation, so that the jury sees it).
+    free = jf.ready_candidacy(ops_version, free=True, placement_days=0)
+    deliberation = jf.deliberation(ops_version, [free])
+    error = refusal(deliberation, free, blocks=ALL, kind="total", reason="x")
+    assert error.problems == [
+        "Validation totale impossible : Période de mise en application professionnelle : "
+        "0 jours sur 29 exigés.",
+        "Validation totale impossible : Attestation de la période de mise en application "
+        "professionnelle : non déposée.",
+    ]
+    decision = decide(
+        deliberation,
+        free,
+        blocks=ALL,
+        kind="partial",
+        reason="Stage non effectué.",
+        further_evidence="Effectuer les 29 jours de mise en application.",
+    )
+    assert not decision.title_awarded
 
 
 def test_only_an_open_deliberation_decides(ops_version):

@@ -27,7 +27,9 @@ ON = date(2026, 6, 15)
 def awaiting(version, **kw):
     """A candidacy sent to the jury (no evaluation needed to be listed)."""
     candidacy = factories.candidacy(version, started=True, **kw)
-    candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY)
+    candidate_services.move_candidacy(
+        candidacy, CandidacyStatus.AWAITING_JURY, override_reason=jf.DEROGATION
+    )
     candidacy.refresh_from_db()
     return candidacy
 

@@ -36,11 +36,13 @@ def test_files_in_list_order_with_the_evidence(ops_version):
     b3 = first.blocks[2]
     assert (b3.block.code, b3.status, b3.proposed) == ("B3", "non acquis", False)
     assert [c.code for c in b3.result.not_acquired] == ["C3.2"]
-    # A free candidate: no placement required, the memoir oral is.
-    assert second.required_placement_days is None
+    # A free candidate: the placement and the memoir are required as of anyone (rule 3).
+    assert (second.placement_days, second.required_placement_days) == (29, 29)
+    assert second.placement_attestation and second.memoir.confirmed
     assert second.evidence.memoir_oral_passed is False
     assert [row.block.code for row in second.blocks] == ["B1"]
-    assert second.proposal.kind == DecisionKind.PARTIAL
+    # B1 acquired: the whole scope is granted, a total validation of B1, not the title.
+    assert second.proposal.kind == DecisionKind.TOTAL and not second.proposal.title
     assert third.proposal.kind == DecisionKind.TOTAL
     assert third.decision is None and third.vae is None
     assert [oral.slot.assessment.code for oral in third.final_orals] == ["E12"]
@@ -112,7 +114,7 @@ def _queries(deliberation) -> int:
     seen = []
     with CaptureQueriesContext(connection) as captured:
         for file in evidence.gather(deliberation):  # everything the screen reads
-            seen += [(r.block.code, r.status, r.held_until, r.decision) for r in file.blocks]
+            seen += [(r.block.code, r.status, r.held, r.decision) for r in file.blocks]
             seen += [(c.code, r and r.acquired) for r in file.blocks for c, r in r.result.rows]
             seen += [(h.block.code, h.decision.deliberation.date) for h in file.held]
             seen += [(bd.block.code, bd.validated) for bd in file.block_decisions]

@@ -1,4 +1,5 @@
-"""The partial-validation ledger: rows at signature, expiry, revocation, new candidacies."""
+"""The ledger of held blocks: rows at signature, acquired for good, revocation, new
+candidacies, and the deadlines for a new validation request."""
 
 from datetime import date, timedelta
 
@@ -35,25 +36,16 @@ def test_rows_written_at_signature(signed, ops_version):
     deliberation, total, partial, refused = signed
     certification = ops_version.certification
     on = deliberation.date
-    title = ledger.held_blocks(total.candidate, certification, on)
+    title = ledger.held_blocks(total.candidate, certification)
     assert codes(title) == ["B1", "B2", "B3", "B4"]
-    assert {row.expires_on for row in title} == {None}  # title awarded: no expiry
-    held = ledger.held_blocks(partial.candidate, certification, on)
+    held = ledger.held_blocks(partial.candidate, certification)
     assert codes(held) == ["B1", "B2", "B4"]
-    assert {row.expires_on for row in held} == {add_years(on, 5)}
     assert {row.granted_on for row in held} == {on}
     assert {row.decision.kind for row in held} == {DecisionKind.PARTIAL}
-    assert ledger.held_blocks(refused.candidate, certification, on) == []
-
-
-def test_a_held_block_counts_until_its_expiry_day_included(signed, ops_version):
-    deliberation, _, partial, _ = signed
-    expiry = add_years(deliberation.date, 5)
-    certification = ops_version.certification
-    assert len(ledger.held_blocks(partial.candidate, certification, expiry)) == 3
-    assert ledger.held_blocks(partial.candidate, certification, expiry + timedelta(days=1)) == []
-    # Expired rows stay in the history.
-    assert ledger.state(ledger.history(partial.candidate)[0], expiry + timedelta(1)) == "expiré"
+    # The partial validation keeps its deadline for a new validation request.
+    assert {row.decision.deadline for row in held} == {add_years(on, 5)}
+    assert {ledger.state(row) for row in held} == {"acquis définitivement"}
+    assert ledger.held_blocks(refused.candidate, certification) == []
 
 
 def test_recording_is_idempotent_and_refused_before_signature(signed, ops_version):
@@ -93,20 +85,17 @@ def test_a_new_candidacy_starts_from_the_held_blocks(signed, ops_version):
     jf.sign_all(deliberation)
     rows = HeldBlock.objects.filter(decision=decision)
     assert codes(rows) == ["B1", "B2", "B3", "B4"]
-    assert {row.expires_on for row in rows} == {None}
 
 
-def test_expired_blocks_stop_counting(signed, ops_version):
+def test_held_blocks_still_count_after_the_deadline_for_a_new_request(signed, ops_version):
+    # Validated blocks are acquired for good: a candidate who registers again after the
+    # 5 years still starts from them (the deadline is for a new validation request only).
     first, _, partial, _ = signed
     again = jf.new_candidacy(partial, evaluated_blocks=["B3"])
-    late = jf.deliberation(ops_version, [again], on=add_years(first.date, 5) + timedelta(1))
+    late = jf.deliberation(ops_version, [again], on=add_years(first.date, 9))
     file = evidence.gather_one(late, again)
-    assert file.evidence.held_blocks == {}
-    assert file.proposal.kind == DecisionKind.PARTIAL
-    assert file.proposal.reasons == (
-        "Bloc(s) exigé(s) pour le titre non détenu(s) : B1 (incomplet), B2 (incomplet), "
-        "B4 (incomplet).",
-    )
+    assert file.evidence.held_blocks == frozenset({"B1", "B2", "B4"})
+    assert file.proposal.kind == DecisionKind.TOTAL
 
 
 def test_a_correction_revokes_the_corrected_rows(signed, ops_version):
@@ -115,7 +104,7 @@ def test_a_correction_revokes_the_corrected_rows(signed, ops_version):
     deliberation = jf.correction(old)
     # The corrected decision's own blocks are not evidence for its correction.
     file = evidence.gather_one(deliberation, partial)
-    assert file.evidence.held_blocks == {}
+    assert file.evidence.held_blocks == frozenset()
     new = decisions.decide(
         deliberation,
         partial,
@@ -130,36 +119,36 @@ def test_a_correction_revokes_the_corrected_rows(signed, ops_version):
     old_rows = HeldBlock.objects.filter(decision=old)
     assert {row.revoked_by_id for row in old_rows} == {new.pk}
     certification = ops_version.certification
-    current = ledger.held_blocks(partial.candidate, certification, deliberation.date)
+    current = ledger.held_blocks(partial.candidate, certification)
     assert {row.decision_id for row in current} == {new.pk}
     history = ledger.history(partial.candidate)
     assert len(history) == 7  # 3 revoked + 4 new, nothing deleted
-    assert sorted({ledger.state(row) for row in history}) == ["annulé (correction)", "valable"]
+    assert sorted({ledger.state(row) for row in history}) == [
+        "acquis définitivement",
+        "annulé (correction)",
+    ]
     event = AuditEvent.objects.filter(verb="ledger.recorded", object_id=str(new.pk)).get()
     assert sorted(event.payload["revoked"]) == ["B1", "B2", "B4"]
 
 
-def test_expiring_within_six_months(signed, ops_version, other_certifier):
+def test_new_validation_deadlines_within_six_months(signed, ops_version, other_certifier):
     first, total, partial, _ = signed
     certifier = ops_version.certification.owner
-    expiry = add_years(first.date, 5)
-    soon = expiry - timedelta(days=100)
-    rows = list(ledger.expiring(certifier, on=soon))
-    assert [(row.candidate_id, row.block_code) for row in rows] == [
-        (partial.candidate_id, code) for code in ("B1", "B2", "B4")
-    ]
-    assert list(ledger.expiring(certifier, on=expiry - timedelta(days=200))) == []
-    assert list(ledger.expiring(certifier, on=expiry + timedelta(days=1))) == []
-    assert list(ledger.expiring(other_certifier, on=soon)) == []
+    deadline = add_years(first.date, 5)
+    soon = deadline - timedelta(days=100)
+    rows = list(ledger.new_validation_deadlines(certifier, on=soon))
+    assert [(row.candidacy_id, row.deadline) for row in rows] == [(partial.pk, deadline)]
+    assert list(ledger.new_validation_deadlines(certifier, on=deadline - timedelta(200))) == []
+    assert list(ledger.new_validation_deadlines(certifier, on=deadline + timedelta(1))) == []
+    assert list(ledger.new_validation_deadlines(other_certifier, on=soon)) == []
 
 
-def test_a_block_held_longer_elsewhere_is_not_listed_as_expiring(signed, ops_version):
+def test_a_candidate_registered_again_is_not_listed(signed, ops_version):
     first, _, partial, _ = signed
-    again = jf.new_candidacy(partial, evaluated_blocks=["B3"])
-    jf.decided_and_signed(ops_version, [again])  # the title: every block held for good
+    jf.new_candidacy(partial, evaluated_blocks=["B3"], to_jury=False)
     certifier = ops_version.certification.owner
     soon = add_years(first.date, 5) - timedelta(days=30)
-    assert list(ledger.expiring(certifier, on=soon)) == []
+    assert list(ledger.new_validation_deadlines(certifier, on=soon)) == []
 
 
 def test_history_of_a_refused_candidate_is_empty(signed):
@@ -167,9 +156,8 @@ def test_history_of_a_refused_candidate_is_empty(signed):
     assert ledger.history(refused.candidate) == []
 
 
-def test_expiry_on_29_february(ops_version):
+def test_new_validation_deadline_on_29_february(ops_version):
     leap = date(2028, 2, 29)
     candidacy = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
     deliberation = jf.decided_and_signed(ops_version, [candidacy], on=leap)
-    rows = HeldBlock.objects.filter(decision__deliberation=deliberation)
-    assert {row.expires_on for row in rows} == {date(2033, 2, 28)}
+    assert Decision.objects.get(deliberation=deliberation).deadline == date(2033, 2, 28)

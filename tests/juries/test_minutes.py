@@ -26,7 +26,9 @@ ON = date(2026, 6, 15)
 def awaiting(version, **kw):
     """A candidacy sent to the jury without results: the engine proposes a refusal."""
     candidacy = factories.candidacy(version, started=True, **kw)
-    candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY)
+    candidate_services.move_candidacy(
+        candidacy, CandidacyStatus.AWAITING_JURY, override_reason=jf.DEROGATION
+    )
     candidacy.refresh_from_db()
     return candidacy
 
@@ -263,13 +265,9 @@ def test_signing_a_total_validation_writes_the_ledger(
     decision = deliberation.decisions.get()
     assert decision.kind == DecisionKind.TOTAL
     rows = HeldBlock.objects.filter(decision=decision).order_by("block_code")
-    assert [(r.block_code, r.expires_on) for r in rows] == [
-        ("B1", None),
-        ("B2", None),
-        ("B3", None),
-        ("B4", None),
-    ]
+    assert [r.block_code for r in rows] == ["B1", "B2", "B3", "B4"]
     assert "Le titre vous est attribué" in mailoutbox[0].body
+    assert "Voies de recours : Si vous souhaitez contester cette décision" in mailoutbox[0].body
 
 
 def test_partial_validation_email_says_what_remains_and_until_when(

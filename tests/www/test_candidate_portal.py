@@ -93,7 +93,7 @@ def test_candidacy_page_shows_the_whole_training_dossier(
     assert "Il manque 9 jours." in html
     assert "Mission locale de Bron — Accueil" in html
     assert "Il reste 10 jours pour déposer le mémoire." in html
-    assert html.count("Pas encore confirmée") == 7
+    assert html.count("Pas encore vérifiée") == 7
     assert "Temps supplémentaire : 30 min" in html
     assert "Salle accessible" not in html  # withdrawn measures are gone
     assert reverse("candidate_memoir", args=[candidacy.pk]) in html
@@ -116,7 +116,7 @@ def test_memoir_checklist_and_late_warning(candidate_client, person, ops_version
     html = _html(candidate_client.get(url))
     assert "Le mémoire a été déposé après la date limite." in html
     assert len(re.findall(r"\bConfirmée\b", html)) == 3
-    assert html.count("Pas encore confirmée") == 4
+    assert html.count("Pas encore vérifiée") == 4
     assert "4 parties sur 7 restent à confirmer." in html
 
 
@@ -242,7 +242,7 @@ def test_vae_steps_with_decisions_and_reasons(candidate_client, person, personas
     refused = _html(candidate_client.get(reverse("candidate_validation_file", args=[candidacy.pk])))
     assert "une fois la demande de recevabilité acceptée" in refused
     memoir = _html(candidate_client.get(reverse("candidate_memoir", args=[candidacy.pk])))
-    assert "Le mémoire concerne le parcours de formation" in memoir
+    assert "Le mémoire ne concerne pas la voie VAE" in memoir
 
     response = _upload(candidate_client, "candidate_admissibility", candidacy)
     assert response.url.endswith("#recevabilite")

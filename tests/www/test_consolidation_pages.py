@@ -196,7 +196,7 @@ def test_another_certifiers_staff_gets_404_even_on_post(client, personas, e1):
 
 
 def test_a_memoir_oral_outcome_with_a_departure(manager_client, ops_version):
-    candidacy = ef.started_candidacy(ops_version)
+    candidacy = ef.started_candidacy(ops_version, memoir_checked=True)
     (slot,) = cf.held_slots(ops_version, candidacy, codes=("E12",))
     cf.submit_all(slot, not_acquired=["E12.5"])
     text = _text(manager_client.get(staff_url(slot)))

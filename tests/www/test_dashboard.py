@@ -47,7 +47,10 @@ def test_nothing_to_follow(client, personas, ops_version):
     page = home(client)
     assert "Tous les titulaires sont déclarés." in page
     assert "Chaque décision signée a ses documents." in page
-    assert "Aucun bloc n'arrive à échéance dans les 6 prochains mois." in page
+    assert (
+        "Aucun délai de demande de nouvelle validation ne prend fin dans les 6 prochains mois."
+        in page
+    )
     assert ops_version.title in page
 
 
@@ -74,7 +77,10 @@ def test_decisions_without_documents_and_expiries(client, personas, ops_version)
     login(client, personas["responsable_epreuves"])
     page = home(client)
     assert "2 décisions signées dans 2 délibérations sans document délivré." in page
-    assert "3 blocs dont la validité prend fin dans les 6 prochains mois." in page  # B1 B2 B4
+    assert (
+        "1 validation partielle : demandes de nouvelle validation possibles jusqu'à une "
+        "date comprise dans les 6 prochains mois." in page
+    )
     _issued(total)
     _issued(partial)
     page = home(client)

@@ -48,18 +48,20 @@ def test_nothing_before_the_signature_then_the_partial_decision(client, ops_vers
     assert "Validation partielle" in html
     assert "Obtenir le bloc B3" in html
     assert "Repasser les épreuves des blocs non acquis." in html
-    assert "Date limite : 28 février 2033" in html
-    assert html.count("<td>Valable</td>") == 3  # B1, B2, B4 in the ledger
-    assert "28 février 2033" in html
+    assert "Demandes de nouvelle validation possibles jusqu'au 28 février 2033." in html
+    assert "Vos blocs validés sont acquis définitivement" in html
+    assert html.count("<td>Acquis définitivement</td>") == 3  # B1, B2, B4 in the ledger
 
 
-def test_expired_blocks_are_marked(client, ops_version, personas):
+def test_blocks_stay_acquired_after_the_deadline_for_a_new_request(client, ops_version, personas):
     candidacy = jf.ready_candidacy(ops_version, not_acquired=("C3.2.1",))
     jf.decided_and_signed(ops_version, [candidacy], on=date(2020, 1, 15))
-    assert HeldBlock.objects.filter(expires_on=date(2025, 1, 15)).count() == 3
+    assert HeldBlock.objects.filter(decision__candidacy=candidacy).count() == 3
     portal(client, candidacy, personas["administrateur"])
     html = client.get(URL).content.decode()
-    assert html.count("<td>Expiré</td>") == 3
+    # 2025 is long past: the blocks are still acquired, never "expired".
+    assert html.count("<td>Acquis définitivement</td>") == 3
+    assert "xpiré" not in html and "Valable jusqu" not in html
 
 
 def test_a_correction_shows_beside_the_corrected_decision(client, ops_version, personas):
@@ -90,7 +92,7 @@ def test_a_correction_shows_beside_the_corrected_decision(client, ops_version, p
     assert "Cette décision corrige la décision du 15 juin 2026" in html
     assert "Décision corrigée le 1 septembre 2026" in html
     assert "Annulé (correction)" in html
-    assert "Sans limite (titre obtenu)" in html
+    assert html.count("<td>Acquis définitivement</td>") == 4  # the title's blocks
 
 
 def test_another_candidate_sees_none_of_it(client, ops_version, personas, certifier):

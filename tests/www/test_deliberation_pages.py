@@ -38,7 +38,9 @@ def staff_client(client, manager):
 
 def awaiting(version, **kw):
     candidacy = factories.candidacy(version, started=True, **kw)
-    candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY)
+    candidate_services.move_candidacy(
+        candidacy, CandidacyStatus.AWAITING_JURY, override_reason=jf.DEROGATION
+    )
     return candidacy
 
 
@@ -187,7 +189,10 @@ def test_screen_shows_evidence_proposal_and_form(staff_client, opened):
     assert "Synthèse : proposition et décision par candidat" in page
     assert "29 jour(s) sur 29 exigés (atteint)" in page
     assert "Oral du mémoire Réussi (E12" in page
-    assert "Proposition : Validation partielle (nouvelle validation possible jusqu'au" in page
+    assert (
+        "Proposition : Validation partielle (demandes de nouvelle validation possibles jusqu'au"
+        in page
+    )
     anchor = f'id="candidat-{deliberation.entries.get(candidacy=partial).pk}"'
     assert anchor in response.content.decode()
     assert f"Enregistrer la décision de {full.candidate.full_name}" in page

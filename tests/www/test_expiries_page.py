@@ -1,4 +1,5 @@
-"""The staff screen of partial validations arriving at their deadline, via the client."""
+"""The staff screen of partial validations whose deadline for a new validation request is
+near ("demandes de nouvelle validation possibles jusqu'au…"), via the client."""
 
 from datetime import timedelta
 
@@ -22,7 +23,8 @@ def login(client, user):
 
 
 def signed_partial(version, *, expires_in_days):
-    """A partial validation (B3 not acquired) signed so that it expires in n days."""
+    """A partial validation (B3 not acquired) signed so that its deadline for a new
+    validation request is in n days."""
     candidacy = jf.ready_candidacy(version, not_acquired=["C3.2.1"])
     on = timezone.localdate() + timedelta(days=expires_in_days)
     deliberation_date = add_years(on, -5)
@@ -34,7 +36,7 @@ def test_the_url():
     assert reverse("staff_expiries") == URL
 
 
-def test_the_manager_sees_blocks_expiring_within_six_months(client, personas, ops_version):
+def test_the_manager_sees_deadlines_within_six_months(client, personas, ops_version):
     soon = signed_partial(ops_version, expires_in_days=40)
     later = signed_partial(ops_version, expires_in_days=300)
     page = login(client, personas["responsable_epreuves"]).get(URL)
@@ -42,11 +44,12 @@ def test_the_manager_sees_blocks_expiring_within_six_months(client, personas, op
     text = page.content.decode()
     assert soon.candidate.full_name in text
     assert later.candidate.full_name not in text
-    assert "Blocs dont la validité prend fin d'ici 6 mois (3)" in text
-    expiry = timezone.localdate() + timedelta(days=40)
-    assert f"{expiry:%d/%m/%Y}" in text
+    assert "Demandes de nouvelle validation possibles jusqu'à une date proche (1)" in text
+    deadline = timezone.localdate() + timedelta(days=40)
+    assert f"{deadline:%d/%m/%Y}" in text
     assert "dans 40 jours" in text
-    assert "B1 — " in text and "B2 — " in text and "B4 — " in text and "B3 — " not in text
+    assert "<td>B1, B2, B4</td>" in text  # acquired for good
+    assert "Valable" not in text and "validité" not in text
     assert reverse("staff_candidacy", args=[soon.pk]) in text
 
 
@@ -54,7 +57,10 @@ def test_empty_and_other_certifier(client, personas, ops_version):
     signed_partial(ops_version, expires_in_days=10)
     page = login(client, personas["admin_autre_certificateur"]).get(URL)
     assert page.status_code == 200
-    assert "Aucun bloc n'arrive à échéance dans les 6 prochains mois." in page.content.decode()
+    assert (
+        "Aucun délai de demande de nouvelle validation ne prend fin dans les 6 prochains mois."
+        in page.content.decode()
+    )
 
 
 def test_constant_number_of_queries(client, personas, ops_version):
@@ -66,5 +72,5 @@ def test_constant_number_of_queries(client, personas, ops_version):
     signed_partial(ops_version, expires_in_days=50)
     with CaptureQueriesContext(connection) as three:
         page = client.get(URL)
-    assert "(9)" in page.content.decode()
+    assert "(3)" in page.content.decode()
     assert len(three) == len(one)

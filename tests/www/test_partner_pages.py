@@ -107,7 +107,7 @@ def test_the_dossier_is_read_only(partner_client, ops_version, habilitated, pers
     html = _html(partner_client.get(reverse("partner_candidacy", args=[candidacy.pk])))
     assert "<h1>PETIT" in html
     assert "<strong>20 jours sur 29</strong> exigés" in html
-    assert html.count("Pas encore confirmée") == 6
+    assert html.count("Pas encore vérifiée") == 6
     assert "memoire.pdf" in html
     # The only upload is the attestation; no grading, no decision, no other form.
     main = html.split("<main")[1]

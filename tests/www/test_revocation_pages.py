@@ -157,9 +157,10 @@ def test_the_holder_downloads_their_own_badges(client, personas, issued):
     assert client.get(reverse("candidate_badge", args=[theirs.pk])).status_code == 404
 
 
-def test_a_partial_holder_sees_the_validity_of_their_block_badges(client, personas, issued):
+def test_a_partial_holder_sees_their_block_badges_acquired_for_good(client, personas, issued):
     _, _, partial = issued
     portal(client, partial, personas["administrateur"])
     page = client.get(reverse("candidate_credentials")).content.decode()
-    assert "valable jusqu'au" in page
+    assert "valable jusqu'au" not in page
+    assert page.count("bloc acquis définitivement") == 3
     assert page.count("Télécharger le badge signé (JSON)") == 3  # B1, B2, B4

@@ -1,14 +1,14 @@
 """The candidate's decisions (/mon-dossier/decisions/): what the jury decided, once signed.
 
 Only decisions whose PV is signed by every member appear (nothing before signature), each
-with its blocks, reason and, for a partial validation, what remains and until when; a
-correction appears beside the decision it corrects. Below, the ledger: each block held,
-its source decision and its validity (expired and revoked blocks stay listed, marked).
+with its blocks, reason and, for a partial validation, what remains and until when a new
+validation may be requested; a correction appears beside the decision it corrects. Below,
+the ledger: each block held (acquired for good) and its source decision (blocks revoked by a
+correction stay listed, marked).
 """
 
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from acquis.juries import ledger
@@ -38,11 +38,11 @@ def signed_decisions(user):
     )
 
 
-def ledger_rows(candidate, today):
-    """The ledger's rows of the candidate, each with its state on `today`."""
+def ledger_rows(candidate):
+    """The ledger's rows of the candidate, each with its state."""
     rows = ledger.history(candidate)
     for row in rows:
-        row.state_label = ledger.state(row, today)
+        row.state_label = ledger.state(row)
     return rows
 
 
@@ -52,14 +52,12 @@ def candidate_decisions(request):
     if request.candidate is None:
         organisations = candidate_role_organisations(request.user)
         return render(request, "www/candidate/not_opened.html", {"organisations": organisations})
-    today = timezone.localdate()
     decisions = list(signed_decisions(request.user))
     for decision in decisions:
         decision.remaining = [row for row in decision.blocks.all() if not row.validated]
     context = {
         "candidate": request.candidate,
         "decisions": decisions,
-        "held": ledger_rows(request.candidate, today),
-        "today": today,
+        "held": ledger_rows(request.candidate),
     }
     return render(request, "www/candidate/decisions.html", context)

@@ -34,6 +34,8 @@ HINTS_BY_PATHWAY = {
     "validation (s'il a été jugé incomplet, le motif figure ci-dessous).",
     (S.IN_PROGRESS, Pathway.TRAINING): "Votre parcours est en cours : période de mise en "
     "application professionnelle et mémoire.",
+    (S.IN_PROGRESS, Pathway.FREE): "Votre parcours est en cours : épreuves, période de mise "
+    "en application professionnelle et mémoire.",
 }
 
 
@@ -53,7 +55,8 @@ def candidacy_dossier(candidacy) -> dict:
         "accommodations": list(
             candidacy.accommodations.filter(withdrawn_at__isnull=True).order_by("recorded_at")
         ),
-        "is_training": candidacy.pathway == Pathway.TRAINING,
+        # The work placement and the memoir: every pathway but VAE.
+        "is_training": candidacy.pathway != Pathway.VAE,
         "is_vae": candidacy.pathway == Pathway.VAE,
         "open": open_uploads(candidacy),
     }

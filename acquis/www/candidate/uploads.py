@@ -3,8 +3,8 @@ request, VAE validation file): which one is open now and why not, and the one ha
 audiences use; the file always goes through the domain verb.
 
 Openness follows the domain: the transition table of acquis.candidates.enums for the VAE
-steps, and the training-path rule of the services (`_require_training`: training pathway,
-candidacy still active) for the memoir and the attestation. The verbs check again when they
+steps, and the rule of the services (`_require_training`: any pathway but VAE, candidacy
+still active) for the memoir and the attestation. The verbs check again when they
 run; the attestation verb checks nothing about the candidacy, hence the check here.
 """
 
@@ -22,10 +22,10 @@ S = CandidacyStatus
 
 
 def _training_refusal(candidacy, what: str) -> str:
-    if candidacy.pathway != Pathway.TRAINING:
+    if candidacy.pathway == Pathway.VAE:
         return (
-            f"{what} concerne le parcours de formation ; cette candidature suit la voie "
-            f"« {candidacy.get_pathway_display()} »."
+            f"{what} ne concerne pas la voie VAE (dossier de validation et oral) ; cette "
+            "candidature suit la voie « VAE »."
         )
     if candidacy.status not in ACTIVE:
         return (
@@ -67,6 +67,20 @@ class Upload:
     def refusal(self, candidacy) -> str:
         """Why this upload is closed for the candidacy ("" when it is open)."""
         return REFUSALS[self.key](candidacy)
+
+    def warning(self, candidacy) -> str:
+        """What the candidate must know before replacing a file ("" when nothing)."""
+        if self.key != "memoir":
+            return ""
+        memoir = services.memoir_summary(candidacy)
+        if not any(part["check"] is not None for part in memoir["parts"]):
+            return ""
+        return (
+            "Votre mémoire a déjà été vérifié par le certificateur. Un nouveau fichier "
+            "remplace l'ancien : chacune de ses parties sera vérifiée à nouveau (les "
+            "vérifications de l'ancien fichier restent dans l'historique), et l'oral du "
+            "mémoire attend que toutes soient confirmées."
+        )
 
     def run(self, candidacy, upload, *, actor, placement=None):
         if self.key == "attestation":
@@ -136,6 +150,7 @@ def handle_upload(request, candidacy, key, *, template, done_url, placement=None
     """GET: the upload page; POST: run the verb, then back to the dossier, or the errors."""
     upload = UPLOADS[key]
     refusal = upload.refusal(candidacy)
+    warning = "" if refusal else upload.warning(candidacy)
     form = None
     if not refusal:
         if request.method == "POST":
@@ -150,13 +165,21 @@ def handle_upload(request, candidacy, key, *, template, done_url, placement=None
         except CandidateError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, upload.success)
+            if warning:
+                messages.warning(
+                    request,
+                    f"{upload.success} Le certificateur vérifiera à nouveau chacune de ses "
+                    "parties.",
+                )
+            else:
+                messages.success(request, upload.success)
             return redirect(f"{done_url}#{upload.anchor}")
     context = {
         "candidacy": candidacy,
         "upload": upload,
         "form": form,
         "refusal": refusal,
+        "warning": warning,
         "placement": placement,
         "done_url": done_url,
     }

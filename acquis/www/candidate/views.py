@@ -35,7 +35,7 @@ def dossier(request):
     )
     for candidacy in candidacies:
         candidacy.next_step = next_step(candidacy)
-        if candidacy.pathway == Pathway.TRAINING:
+        if candidacy.pathway != Pathway.VAE:
             candidacy.placement_summary = services.placement_summary(candidacy)
     context = {"candidate": request.candidate, "candidacies": candidacies}
     return render(request, "www/candidate/dossier.html", context)

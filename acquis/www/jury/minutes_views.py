@@ -55,6 +55,8 @@ def display_content(content: dict) -> dict:
     for candidate in shown["candidates"]:
         candidate["birth_date"] = _french_date(candidate["birth_date"])
         candidate["decision"]["deadline"] = _french_date(candidate["decision"]["deadline"])
+    for candidate in shown.setdefault("postponed", []):
+        candidate["birth_date"] = _french_date(candidate["birth_date"])
     return shown
 
 

@@ -106,6 +106,9 @@ class FilterForm(forms.Form):
 class MoveForm(forms.Form):
     to_status = forms.ChoiceField(choices=CandidacyStatus.choices)
     reason = forms.CharField(label="Motif", required=False, max_length=500)
+    override_reason = forms.CharField(
+        label="Motif de la dérogation", required=False, max_length=1000
+    )
 
 
 class UploadForm(forms.Form):
@@ -129,6 +132,11 @@ class PeriodForm(forms.Form):
 
 class MemoirPartForm(forms.Form):
     part_code = forms.CharField(max_length=40)
+
+
+class MemoirPartMissingForm(forms.Form):
+    part_code = forms.CharField(max_length=40)
+    reason = forms.CharField(label="Ce qui manque (lu par le candidat)", max_length=2000)
 
 
 class DecisionForm(forms.Form):

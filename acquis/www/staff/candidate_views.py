@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from acquis.audit.models import AuditEvent
-from acquis.candidates import services
+from acquis.candidates import hooks, services
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
 from acquis.juries.models import Decision
@@ -158,6 +158,7 @@ def candidacy_detail(request, pk):
         "candidacy": candidacy,
         "candidate": candidacy.candidate,
         "moves": services.allowed_moves(candidacy),
+        "jury_missing": _jury_missing(candidacy),
         "placement": services.placement_summary(candidacy),
         "memoir": services.memoir_summary(candidacy),
         "history": AuditEvent.objects.for_object(candidacy).select_related("actor"),
@@ -167,6 +168,13 @@ def candidacy_detail(request, pk):
         "printable_grids": printable_grids(candidacy),
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
+
+
+def _jury_missing(candidacy: Candidacy) -> list[str]:
+    """What "Présenter au jury" would list as missing (only when it is offered)."""
+    if not any(verb == "send_to_jury" for _, verb, _ in services.allowed_moves(candidacy)):
+        return []
+    return hooks.missing_for_jury(candidacy)
 
 
 def _jury_decisions(candidacy: Candidacy):

@@ -78,12 +78,17 @@ class SuspendForm(forms.Form):
     reason = forms.CharField(label="Motif de la suspension", max_length=500, required=False)
 
 
+# The jury's other answer beside the three decisions: no decision this time (decisions.postpone).
+POSTPONE = "postponed"
+DECISION_CHOICES = [*DecisionKind.choices, (POSTPONE, "Ajournement (un autre jury décidera)")]
+
+
 class DecisionForm(forms.Form):
     """One candidate's decision as posted by the screen (names fixed by the template)."""
 
     kind = forms.ChoiceField(
         label="Décision",
-        choices=DecisionKind.choices,
+        choices=DECISION_CHOICES,
         error_messages={"required": "Décision : choisissez la décision du jury."},
     )
     blocks = forms.MultipleChoiceField(label="Blocs validés", required=False)

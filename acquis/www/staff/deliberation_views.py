@@ -60,7 +60,7 @@ class BlockLine:
     status: str  # the proposed result: "acquis" / "non acquis" / "incomplet"
     summary: str  # "5 / 5 acquise(s)"
     competencies: str  # "C1.1 acquise ; C1.2 non acquise…" (built here: 7,200 for 300)
-    held: str  # "Non" / "Oui, jusqu'au …" / "Oui, sans limite"
+    held: str  # "Non" / "Oui, acquis définitivement"
     checked: bool
 
 
@@ -93,12 +93,23 @@ class Card:
 
     @property
     def proposal_label(self) -> str:
-        return DecisionKind(self.file.proposal.kind).label
+        proposal = self.file.proposal
+        if proposal.postpone:
+            return "Ajournement"
+        return kind_label(proposal.kind, proposal.title)
 
     @property
     def decision_label(self) -> str:
         decision = self.file.decision
-        return decision.get_kind_display() if decision else ""
+        return kind_label(decision.kind, decision.title_awarded) if decision else ""
+
+
+def kind_label(kind: str, title: bool) -> str:
+    """ "Validation totale (titre)" / "Validation totale des blocs visés" / the kind."""
+    label = DecisionKind(kind).label
+    if kind != DecisionKind.TOTAL:
+        return label
+    return f"{label} (titre attribué)" if title else f"{label} des blocs visés (sans le titre)"
 
 
 def _day(value) -> str:
@@ -116,12 +127,7 @@ def _competencies(result) -> tuple[str, int]:
 
 def _line(row, checked: bool) -> BlockLine:
     text, acquired = _competencies(row.result)
-    if not row.held:
-        held = "Non"
-    elif row.held_until:
-        held = f"Oui, jusqu'au {_day(row.held_until)}"
-    else:
-        held = "Oui, sans limite"
+    held = "Oui, acquis définitivement" if row.held else "Non"
     title = row.block.title
     return BlockLine(
         code=row.block.code,
@@ -145,7 +151,8 @@ def _oral(oral) -> str:
 
 
 def _facts(file) -> list[tuple[str, str]]:
-    """The pathway's evidence: work placement, memoir and its oral, VAE steps, held blocks."""
+    """The pathway's evidence the engine uses: work placement days and attestation, memoir
+    checked and its oral, VAE steps, held blocks."""
     facts = []
     required = file.required_placement_days
     if required:
@@ -156,17 +163,15 @@ def _facts(file) -> list[tuple[str, str]]:
                 f"{file.placement_days} jour(s) sur {required} exigés ({reached})",
             )
         )
-    memoir = file.memoir
-    if memoir.oral_required:
         facts.append(
             (
-                "Mémoire",
-                f"Déposé ; {memoir.parts_confirmed} partie(s) vérifiée(s) sur "
-                f"{memoir.parts_required}"
-                if memoir.submitted
-                else "Non déposé",
+                "Attestation de la période",
+                "Déposée" if file.placement_attestation else "Non déposée",
             )
         )
+    memoir = file.memoir
+    if memoir.required or memoir.oral_required:
+        facts.append(("Mémoire", _memoir_text(memoir)))
         facts.append(("Oral du mémoire", _oral(memoir.oral)))
     vae = file.vae
     if vae is not None:
@@ -186,25 +191,39 @@ def _facts(file) -> list[tuple[str, str]]:
             )
         )
         facts.append(("Oral VAE", _oral(vae.oral)))
-    held = [
-        f"{row.block_code} "
-        + (f"jusqu'au {_day(row.expires_on)}" if row.expires_on else "sans limite")
-        + f" (décision du {_day(row.granted_on)})"
-        for row in file.held
-    ]
-    facts.append(("Blocs détenus (décisions antérieures)", " ; ".join(held) or "Aucun"))
+    held = [f"{row.block_code} (décision du {_day(row.granted_on)})" for row in file.held]
+    facts.append(
+        ("Blocs acquis définitivement (décisions antérieures)", " ; ".join(held) or "Aucun")
+    )
     return facts
+
+
+def _memoir_text(memoir) -> str:
+    if not memoir.submitted:
+        return "Non déposé"
+    text = f"Déposé ; {memoir.parts_confirmed} partie(s) confirmée(s) sur {memoir.parts_required}"
+    if memoir.parts_missing:
+        text += f", {memoir.parts_missing} signalée(s) manquante(s)"
+    return text + (" (confirmé)" if memoir.confirmed else " (à compléter)")
 
 
 def _decision_text(file) -> str:
     decision = file.decision
+    entry = file.entry
+    if decision is None and entry.postponed_at is not None:
+        author = entry.postponed_by or "—"
+        when = timezone.localtime(entry.postponed_at)
+        return (
+            f"Ajournement enregistré : {entry.postponement_reason} — saisi par {author} le "
+            f"{when:%d/%m/%Y %H:%M}. La candidature attend un autre jury."
+        )
     if decision is None:
         return ""
-    text = f"Décision enregistrée : {decision.get_kind_display()}"
+    text = f"Décision enregistrée : {kind_label(decision.kind, decision.title_awarded)}"
     if file.departs:
         text += " (s'écarte de la proposition)"
     if decision.deadline:
-        text += f" — nouvelle validation jusqu'au {_day(decision.deadline)}"
+        text += f" — demandes de nouvelle validation possibles jusqu'au {_day(decision.deadline)}"
     author = decision.decided_by or "—"
     return (
         text
@@ -225,9 +244,13 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sit
             decision.further_evidence,
             decision.correction_reason,
         )
+    elif file.entry.postponed_at is not None:
+        chosen = set()
+        values = (f.POSTPONE, file.entry.postponement_reason, "", "")
     else:
         chosen = {code for code, value in file.proposal.blocks.items() if value}
-        values = (file.proposal.kind, "", "", "")
+        kind = f.POSTPONE if file.proposal.postpone else file.proposal.kind
+        values = (kind, "", "", "")
     lines = [_line(row, row.block.code in chosen) for row in file.blocks]
     candidacy = file.candidacy
     scope = (
@@ -235,9 +258,18 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sit
         if candidacy.whole_title
         else "blocs visés : " + ", ".join(line.code for line in lines)
     )
-    proposal = f"{DecisionKind(file.proposal.kind).label}"
+    proposal = kind_label(file.proposal.kind, file.proposal.title)
+    if engine.decision_blockers(file.evidence):
+        proposal = "Ajournement : ce jury ne peut rien décider pour ce candidat (voir ci-dessous)"
+    elif file.proposal.postpone:
+        proposal = (
+            "Ajournement : aucune validation ne peut être prononcée maintenant (seuls un refus "
+            "motivé ou un ajournement sont possibles, voir ci-dessous)"
+        )
     if file.proposal.deadline:
-        proposal += f" (nouvelle validation possible jusqu'au {_day(file.proposal.deadline)})"
+        proposal += (
+            f" (demandes de nouvelle validation possibles jusqu'au {_day(file.proposal.deadline)})"
+        )
     old = corrected.get(candidacy.pk)
     return Card(
         file=file,
@@ -294,7 +326,8 @@ def screen_context(deliberation, *, decide_name: str, can_decide: bool, posted=N
         "decided_count": sum(1 for card in cards if card.file.decision is not None),
         "waiting_count": sum(1 for card in cards if card.blocked),
         "rules_applied": provenance.deliberation_rules(deliberation.version.rules or {}),
-        "decision_kinds": DecisionKind.choices,
+        "decision_kinds": f.DECISION_CHOICES,
+        "postponed_count": sum(1 for card in cards if card.file.entry.postponed_at),
         "refused_card": next((c for c in cards if c.refusal is not None), None),
     }
 
@@ -324,6 +357,8 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
         posted.problems = [error for errors in form.errors.values() for error in errors]
         return rerender(posted)
     data = form.cleaned_data
+    if data["kind"] == f.POSTPONE:
+        return _postpone(request, deliberation, entry, data, posted, rerender, page_url)
     kwargs = {
         "blocks": form.blocks_map(),
         "kind": data["kind"],
@@ -348,6 +383,24 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
         request,
         f"Décision enregistrée pour {candidacy.candidate.full_name} : "
         f"{DecisionKind(data['kind']).label.lower()}.",
+    )
+    return redirect(f"{page_url}#candidat-{entry.pk}")
+
+
+def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
+    from acquis.juries import decisions
+
+    candidacy = entry.candidacy
+    try:
+        decisions.postpone(deliberation, candidacy, reason=data["reason"], actor=request.user)
+    except JuryError as exc:
+        posted.message = str(exc)
+        posted.problems = [getattr(p, "message", p) for p in exc.problems]
+        return rerender(posted)
+    messages.success(
+        request,
+        f"Ajournement enregistré pour {candidacy.candidate.full_name} : la candidature attend "
+        "un autre jury.",
     )
     return redirect(f"{page_url}#candidat-{entry.pk}")
 

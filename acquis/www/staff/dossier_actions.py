@@ -23,7 +23,8 @@ def _run(form_key, form, call, message):
 def move(request, candidacy):
     form = f.MoveForm(request.POST)
     return _run("move", form, lambda d: services.move_candidacy(
-        candidacy, d["to_status"], actor=request.user, reason=d["reason"]
+        candidacy, d["to_status"], actor=request.user, reason=d["reason"],
+        override_reason=d["override_reason"],
     ), "État de la candidature mis à jour.")  # fmt: skip
 
 
@@ -70,6 +71,14 @@ def memoir_part(request, candidacy):
     return _run("memoir", form, lambda d: services.confirm_memoir_part(
         candidacy, part_code=d["part_code"], actor=request.user
     ), "Partie du mémoire confirmée.")  # fmt: skip
+
+
+def memoir_part_missing(request, candidacy):
+    form = f.MemoirPartMissingForm(request.POST)
+    return _run("memoir", form, lambda d: services.check_memoir_part(
+        candidacy, part_code=d["part_code"], present=False, reason=d["reason"],
+        actor=request.user,
+    ), "Partie du mémoire signalée manquante ; le candidat voit le motif.")  # fmt: skip
 
 
 def admissibility_request(request, candidacy):
@@ -136,6 +145,7 @@ ACTIONS = {
     "attestation": attestation,
     "memoire": memoir,
     "partie-memoire": memoir_part,
+    "partie-memoire-manquante": memoir_part_missing,
     "recevabilite": admissibility_request,
     "decision-recevabilite": admissibility_decision,
     "dossier-validation": validation_file,

@@ -104,7 +104,7 @@ def bar_chart(slug: str, title: str, groups: list[tuple[str, list[tuple]]]) -> C
 
 def _outcome_series(outcome) -> list[tuple]:
     return [
-        ("Titre", outcome.title_rate, outcome.total, outcome.aiming_title),
+        ("Titre", outcome.title_rate, outcome.titles, outcome.aiming_title),
         ("Blocs", outcome.block_rate, outcome.blocks_validated, outcome.blocks_decided),
     ]
 

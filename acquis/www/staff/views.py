@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
+from acquis.candidates.services import memoirs_to_check
 from acquis.credentials.pending import awaiting_issue
 from acquis.exports import accrochage
 from acquis.juries import ledger
@@ -16,6 +17,8 @@ from acquis.www.perms import (
     visible_certifications_for_staff,
 )
 from acquis.www.staff import access
+
+MEMOIRS_SHOWN = 10
 
 
 @staff_required
@@ -30,7 +33,8 @@ def dashboard(request):
 
 
 def _attention(user) -> dict:
-    """The figures of "À suivre": national declaration, documents to issue, expiries."""
+    """The figures of "À suivre": national declaration, documents to issue, windows for a
+    new validation request closing soon."""
     today = timezone.localdate()
     certifiers = list(access.certifiers(user).order_by("pk"))
     to_issue = awaiting_issue(certifiers).aggregate(
@@ -39,8 +43,13 @@ def _attention(user) -> dict:
     return {
         "accrochage": accrochage.summary(certifiers, today=today),
         "to_issue": to_issue,
-        "expiring": sum(ledger.expiring(certifier, on=today).count() for certifier in certifiers),
-        "expiry_months": round(ledger.EXPIRY_NOTICE_DAYS / 30.5),
+        "expiring": sum(
+            ledger.new_validation_deadlines(certifier, on=today).count() for certifier in certifiers
+        ),
+        "expiry_months": round(ledger.DEADLINE_NOTICE_DAYS / 30.5),
+        # A new or replaced memoir file waits for the staff's check of its parts.
+        "memoirs_to_check": list(memoirs_to_check(certifiers)[: MEMOIRS_SHOWN + 1]),
+        "memoirs_shown": MEMOIRS_SHOWN,
         "today": today,
     }
 

@@ -36,7 +36,9 @@ def extend_context(ctx) -> dict:
     )
     # Sent to the jury without evaluations: every matrix test builds this context.
     candidacy = factories.candidacy(version, started=True, blocks=["B3"])
-    candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY)
+    candidate_services.move_candidacy(
+        candidacy, CandidacyStatus.AWAITING_JURY, override_reason=jf.DEROGATION
+    )
     deliberations.add_candidates(deliberation, [candidacy], actor=None)
     return {"deliberation": deliberation, "deliberation_candidacy": candidacy}
 

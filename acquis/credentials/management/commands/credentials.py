@@ -1,5 +1,9 @@
 """acquis credentials keygen | list [--format json] | badge NUMBER [--bloc CODE]
-| issue DELIBERATION_ID [--background].
+| issue DELIBERATION_ID [--background] | reissue --reason TEXT [--dry-run].
+
+`reissue`: the documents and badges issued when blocks carried a validity date ("valable
+jusqu'au", `validUntil`) are revoked with the reason and issued again in today's wording
+("blocs acquis définitivement"), each audited (revocation.reissue_old_wording).
 
 `badge NUMBER`: NUMBER is either the credential id (`urn:uuid:…`, shown by `list`) or the
 number of the certificate issued for the decision (IssuedDocument of kind certificate); with
@@ -12,7 +16,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from acquis.credentials import badges
+from acquis.credentials import badges, revocation
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.management.commands._issue import issue
 from acquis.credentials.models import IssuedCredential, IssuedDocument
@@ -40,11 +44,44 @@ class Command(BaseCommand):
             help="Met seulement le lot en file d'attente (traité par « acquis db_worker »).",
         )
 
+        reissue = sub.add_parser(
+            "reissue",
+            help="Délivre à nouveau les documents et badges qui donnaient une date de "
+            "validité aux blocs (les blocs validés sont acquis définitivement).",
+        )
+        reissue.add_argument(
+            "--reason", required=True, help="Motif de la révocation des anciens documents."
+        )
+        reissue.add_argument(
+            "--dry-run", action="store_true", help="Liste seulement ce qui serait remplacé."
+        )
+
     def handle(self, *args, action, **options):
         getattr(self, "do_" + action)(**options)
 
     def do_issue(self, *, deliberation, background, **_):
         issue(self, deliberation, background=background)
+
+    def do_reissue(self, *, reason, dry_run, **_):
+        try:
+            report = revocation.reissue_old_wording(reason=reason, actor=None, dry_run=dry_run)
+        except revocation.RevocationError as error:
+            raise CommandError(str(error)) from error
+        verb = "serai(en)t remplacé(s)" if dry_run else "remplacé(s)"
+        self.stdout.write(f"{len(report.documents)} document(s) {verb}")
+        for old, new in report.documents:
+            label = f"{old.get_kind_display()} {old.number}".strip()
+            holder = badges.holder_name(old.candidate) if old.candidate else ""
+            after = "" if dry_run else f" → {new.get_kind_display()} {new.number}".rstrip()
+            self.stdout.write(f"  {label} — {holder}{after}")
+        self.stdout.write(f"{len(report.badges)} badge(s) {verb}")
+        for old, new in report.badges:
+            after = "" if dry_run else f" → {new.credential_id}"
+            self.stdout.write(f"  {old.credential_id}{after}")
+        for line in report.refused:
+            self.stderr.write(f"Refusé : {line}")
+        if report.refused:
+            raise CommandError(f"{len(report.refused)} remplacement(s) refusé(s).")
 
     def do_keygen(self, *, force, **_):
         path = settings.ACQUIS_BADGE_KEY_FILE
