@@ -39,5 +39,6 @@ urlpatterns = [
     path("jury/", include("acquis.www.jury.deliverable_urls")),
     path("jury/", include("acquis.www.jury.deliberation_urls")),
     path("jury/", include("acquis.www.jury.minutes_urls")),
+    path("api/v1/", include("acquis.api.urls")),
     path("admin/", admin.site.urls),
 ]
