@@ -5,10 +5,13 @@ generated from the same type hints (docs/api.md says why over DRF + drf-spectacu
 """
 
 import logging
+from datetime import datetime
 
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from acquis.api import problems
 from acquis.api.auth import TokenAuth
@@ -28,6 +31,20 @@ sessions et convocations, résultats, décisions, documents délivrés, accrocha
 - `Idempotency-Key` obligatoire sur chaque POST ; `If-Match` sur les modifications.
 - Listes paginées par curseur, filtrables par `updated_since`.
 - Webhooks signés (Standard Webhooks, HMAC-SHA256) : voir docs/api.md."""
+
+
+class _Encoder(NinjaJSONEncoder):
+    """Times to the microsecond, as pydantic writes them (Django's encoder stops at the
+    millisecond): a list and a detail give the same `updated_at`."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat().replace("+00:00", "Z")
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _Encoder
 
 
 class AcquisApi(NinjaAPI):
@@ -59,6 +76,7 @@ api = AcquisApi(
     version="1.0.0",
     description=DESCRIPTION,
     auth=TokenAuth(),
+    renderer=_Renderer(),
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",

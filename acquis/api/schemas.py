@@ -62,7 +62,7 @@ class VersionSummary(Schema):
 class CertificationOut(Schema):
     code: str
     title: str
-    registry_number: str
+    registry_number: str | None
     versions: list[VersionSummary]
 
 
@@ -105,7 +105,7 @@ class VersionOut(Schema):
     status: str
     title: str
     level: str
-    registry_number: str
+    registry_number: str | None
     updated_at: datetime
 
 

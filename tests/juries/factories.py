@@ -86,6 +86,7 @@ def ready_candidacy(
     evaluated_blocks=None,
     person=None,
     to_jury=True,
+    partner=None,
     actor=None,
 ):
     """A candidacy with consolidated results, sent to the jury (`to_jury`).
@@ -108,7 +109,13 @@ def ready_candidacy(
             actor=actor,
         )
     candidacy = factories.candidacy(
-        version, started=True, free=free, blocks=blocks, person=person, actor=actor
+        version,
+        started=True,
+        free=free,
+        blocks=blocks,
+        person=person,
+        partner=partner,
+        actor=actor,
     )
     if evaluated_blocks is None:
         evaluated_blocks = [b.code for b in candidacy.blocks.all()]
