@@ -60,8 +60,7 @@ def test_every_operation_conforms(
             failures.append(f"{operation.label}: {exc}")
         examples += len(calls)
     print(
-        f"\nschemathesis : {operations} opérations, {examples} exemples, "
-        f"{len(failures)} échec(s)"
+        f"\nschemathesis : {operations} opérations, {examples} exemples, {len(failures)} échec(s)"
     )
     assert failures == [], "\n\n".join(failures)
     assert operations >= 27
