@@ -4,6 +4,7 @@ import itertools
 import json
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 
 from acquis.integrations import clients
@@ -38,7 +39,7 @@ class Caller:
             return self.http.post(f"/api/v1{path}", files, headers=headers)
         return self.http.post(
             f"/api/v1{path}",
-            json.dumps(body if body is not None else {}),
+            json.dumps(body if body is not None else {}, cls=DjangoJSONEncoder),
             content_type="application/json",
             headers=headers,
         )
@@ -46,7 +47,7 @@ class Caller:
     def patch(self, path, body, headers=None):
         return self.http.patch(
             f"/api/v1{path}",
-            json.dumps(body),
+            json.dumps(body, cls=DjangoJSONEncoder),
             content_type="application/json",
             headers=self._headers(headers),
         )
@@ -90,3 +91,11 @@ def make_api():
         return caller
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the cache, by client id: ids come back after each rollback."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -46,16 +46,8 @@ def test_every_operation_conforms(
         operation = result.ok()
         operations += 1
         calls = []
-
-        @settings_for_run
-        @given(case=operation.as_strategy())
-        def run(case):
-            calls.append(1)
-            response = case.call(headers=headers)
-            case.validate_response(response, checks=CHECKS, headers=headers)
-
         try:
-            run()
+            _run(operation, headers, calls)
         except Exception as exc:  # noqa: BLE001 - collected, reported together
             failures.append(f"{operation.label}: {exc}")
         examples += len(calls)
@@ -64,6 +56,17 @@ def test_every_operation_conforms(
     )
     assert failures == [], "\n\n".join(failures)
     assert operations >= 27
+
+
+def _run(operation, headers, calls):
+    @settings_for_run
+    @given(case=operation.as_strategy())
+    def run(case):
+        calls.append(1)
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    run()
 
 
 settings_for_run = settings(

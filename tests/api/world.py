@@ -9,9 +9,9 @@
 - `direct`: a candidacy with no partner (the certifier's own), VAE, admissibility pending.
 """
 
-from acquis.candidates import services as candidate_services
 from datetime import date
 
+from acquis.candidates import services as candidate_services
 from acquis.credentials import badges, issuing
 from acquis.credentials.documents import revoke_document
 from acquis.credentials.models import IssuedDocument
