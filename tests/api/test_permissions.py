@@ -8,7 +8,8 @@ mismatch is reported together.
 import pytest
 
 from acquis.candidates.models import Cohort
-from acquis.integrations.enums import Scope
+from acquis.integrations import webhooks
+from acquis.integrations.enums import EventType, Scope
 from tests import factories
 from tests.api import world
 from tests.api.conftest import ALL_SCOPES, Caller
@@ -39,7 +40,36 @@ READS = [
     ("/badges", S.DOCUMENTS_READ, "list-own"),
     ("/badges/{badge}", S.DOCUMENTS_READ, (200, 200, 404, 404)),
 ]
+URL = "http://127.0.0.1:9/webhooks"
 CLIENTS = ("certificateur", "partenaire", "autre_partenaire", "autre_certificateur")
+
+
+def _deliveries(subscriptions, w) -> list:
+    """Every kind of event reached the certifier's subscription; a partner's, only the events
+    of its own candidacies; another certifier's, none."""
+    found = {
+        name: set(s.deliveries.values_list("event_type", flat=True))
+        for name, s in subscriptions.items()
+    }
+    candidacies = {
+        name: {d.payload["data"].get("candidacy_id") for d in s.deliveries.all()} - {None}
+        for name, s in subscriptions.items()
+    }
+    expected = {
+        "certificateur": set(EventType.values),
+        "partenaire": set(EventType.values),
+        "autre_partenaire": {"candidacy.registered", "candidacy.status_changed"},
+        "autre_certificateur": set(),
+    }
+    mismatches = [
+        ("webhooks", name, sorted(found[name]), sorted(expected[name]))
+        for name in subscriptions
+        if found[name] != expected[name]
+    ]
+    own = {w["own"].pk, w["convoked"].pk}
+    if not candidacies["partenaire"] <= own or w["other"].pk not in candidacies["autre_partenaire"]:
+        mismatches.append(("webhooks", "candidatures", candidacies, own))
+    return mismatches
 
 
 def _ids(w) -> dict:
@@ -78,15 +108,19 @@ def test_every_endpoint_scope_and_owner(
     tmp_path,
 ):  # fmt: skip
     settings.ACQUIS_API_RATE_LIMIT = 1_000_000
-    w = world.build(settings, tmp_path, ops_version, habilitated, other_partner)
-    ids = _ids(w)
     callers = {
         "certificateur": make_api(certifier),
         "partenaire": make_api(certifier, partner=habilitated),
         "autre_partenaire": make_api(certifier, partner=other_partner),
         "autre_certificateur": make_api(other_certifier),
     }
-    mismatches = []
+    subscriptions = {
+        name: webhooks.subscribe(caller.client, url=URL, events=EventType.values, actor=None)
+        for name, caller in callers.items()
+    }
+    w = world.build(settings, tmp_path, ops_version, habilitated, other_partner)
+    ids = _ids(w)
+    mismatches = _deliveries(subscriptions, w)
     for template, scope, expected in READS:
         path = template.format(**ids)
         for index, name in enumerate(CLIENTS):
