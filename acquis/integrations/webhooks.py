@@ -79,7 +79,7 @@ def subscribe(client: ApiClient, *, url: str, events: list[str], actor) -> Webho
         raise IntegrationError(
             "Ce client n'a pas les droits de lire ces événements : "
             f"il lui faut {', '.join(missing)}.",
-            {"events": "Droits insuffisants."},
+            {"events": f"Droits insuffisants : il faut {', '.join(missing)}."},
         )
     if not client.is_usable():
         raise IntegrationError("Ce client est révoqué ou expiré.")
