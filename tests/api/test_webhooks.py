@@ -67,11 +67,14 @@ def test_a_state_change_is_delivered_signed(certifier, ops_version):
     headers, body = receiver.received[0]
     payload = Webhook(subscription.secret).verify(body, headers)
     assert payload["type"] == "candidacy.status_changed"
-    assert payload["data"].items() >= {
-        "candidacy_id": candidacy.pk,
-        "from_status": "registered",
-        "status": "in_progress",
-    }.items()
+    assert (
+        payload["data"].items()
+        >= {
+            "candidacy_id": candidacy.pk,
+            "from_status": "registered",
+            "status": "in_progress",
+        }.items()
+    )
     assert payload["data"]["ecosystem"]["wedof_event"] == "certificationFolder.registered"
     assert _plain_hmac_valid(subscription.secret, headers, body)
     assert not _plain_hmac_valid(subscription.secret, headers, body + b" ")
