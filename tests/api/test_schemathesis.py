@@ -10,6 +10,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -42,15 +44,24 @@ def test_every_operation_conforms(
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     headers = {"Authorization": f"Bearer {api.token}"}
     operations, examples, failures = 0, 0, []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-        calls = []
-        try:
-            _run(operation, headers, calls)
-        except Exception as exc:  # noqa: BLE001 - collected, reported together
-            failures.append(f"{operation.label}: {exc}")
-        examples += len(calls)
+    # Called straight through WSGI, the application would close the test's database
+    # connection at the end of each request (PostgreSQL): as Django's test client does, the
+    # connection is kept for the test.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            operations += 1
+            calls = []
+            try:
+                _run(operation, headers, calls)
+            except Exception as exc:  # noqa: BLE001 - collected, reported together
+                failures.append(f"{operation.label}: {exc}")
+            examples += len(calls)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     print(
         f"\nschemathesis : {operations} opérations, {examples} exemples, {len(failures)} échec(s)"
     )
