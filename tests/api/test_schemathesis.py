@@ -41,15 +41,15 @@ def test_every_operation_conforms(
     settings.ACQUIS_API_RATE_LIMIT = 1_000_000
     world.build(settings, tmp_path, ops_version, habilitated, other_partner)
     api = make_api(certifier)
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    headers = {"Authorization": f"Bearer {api.token}"}
-    operations, examples, failures = 0, 0, []
     # Called straight through WSGI, the application would close the test's database
     # connection at the end of each request (PostgreSQL): as Django's test client does, the
-    # connection is kept for the test.
+    # connection is kept for the test (from the loading of the document on).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    headers = {"Authorization": f"Bearer {api.token}"}
+    operations, examples, failures = 0, 0, []
     try:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
         for result in schema.get_all_operations():
             operation = result.ok()
             operations += 1
