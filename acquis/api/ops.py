@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from ninja import Field as F
-from ninja import Query, Schema
+from ninja import Schema
 
 from acquis.api.schemas import Problem
 
@@ -32,7 +32,6 @@ class ListParams(Schema):
     )
 
 
-LIST = Query(...)
 # Database ids: positive, and within what every database (and JSON number) holds.
 ID = {"ge": 1, "le": 2**53 - 1}
 

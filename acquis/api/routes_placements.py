@@ -124,6 +124,21 @@ def attach_attestation(
     return idempotency.run(request, idempotency_key, action)
 
 
+def _deposit(request, candidacy_id, idempotency_key, verb, schema, body_of):
+    """One upload on one of the client's candidacies, through the domain verb `verb`."""
+    require(request, UPLOAD)
+
+    def action():
+        candidacy = access.get_or_404(
+            access.candidacies(request.auth), "Candidature", pk=candidacy_id
+        )
+        stored = _domain(lambda: verb(candidacy, actor(request)))
+        body = {"candidacy_id": candidacy.pk, "document": render.upload(stored.document)}
+        return json_response(schema, body | body_of(candidacy, stored), status=201)
+
+    return idempotency.run(request, idempotency_key, action)
+
+
 @router.post(
     "/candidacies/{candidacy_id}/memoir",
     response={201: MemoirOut, **errors(404, 422)},
@@ -135,25 +150,17 @@ def submit_memoir(
     file: UploadedFile = File(..., description="PDF, DOCX ou ODT ; reconnu par son contenu."),
     idempotency_key: str = IDEMPOTENCY_KEY,
 ):
-    require(request, UPLOAD)
-
-    def action():
-        candidacy = access.get_or_404(
-            access.candidacies(request.auth), "Candidature", pk=candidacy_id
-        )
-        memoir = _domain(
-            lambda: services.submit_memoir(candidacy, upload=file, actor=actor(request))
-        )
-        summary = services.memoir_summary(candidacy)
-        body = {
-            "candidacy_id": candidacy.pk,
-            "document": render.upload(memoir.document),
+    return _deposit(
+        request,
+        candidacy_id,
+        idempotency_key,
+        lambda candidacy, who: services.submit_memoir(candidacy, upload=file, actor=who),
+        MemoirOut,
+        lambda candidacy, memoir: {
             "submitted_at": memoir.submitted_at,
-            "late": summary["late"],
-        }
-        return json_response(MemoirOut, body, status=201)
-
-    return idempotency.run(request, idempotency_key, action)
+            "late": services.memoir_summary(candidacy)["late"],
+        },
+    )
 
 
 @router.post(
@@ -167,21 +174,14 @@ def submit_validation_file(
     file: UploadedFile = File(..., description="PDF, DOCX ou ODT ; reconnu par son contenu."),
     idempotency_key: str = IDEMPOTENCY_KEY,
 ):
-    require(request, UPLOAD)
-
-    def action():
-        candidacy = access.get_or_404(
-            access.candidacies(request.auth), "Candidature", pk=candidacy_id
-        )
-        vfile = _domain(
-            lambda: services.submit_validation_file(candidacy, upload=file, actor=actor(request))
-        )
-        body = {
-            "candidacy_id": candidacy.pk,
-            "document": render.upload(vfile.document),
+    return _deposit(
+        request,
+        candidacy_id,
+        idempotency_key,
+        lambda candidacy, who: services.submit_validation_file(candidacy, upload=file, actor=who),
+        ValidationFileOut,
+        lambda candidacy, vfile: {
             "submitted_at": vfile.submitted_at,
             "status": vfile.candidacy.status,
-        }
-        return json_response(ValidationFileOut, body, status=201)
-
-    return idempotency.run(request, idempotency_key, action)
+        },
+    )

@@ -244,3 +244,34 @@ def test_the_openapi_document_is_3_1_and_the_reference_page_is_local(client):
     page = client.get("/api/v1/").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page and "/static/api/reference.js" in page
     assert "<script>" not in page and "cdn" not in page.lower()
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="pas de Redis sur 127.0.0.1:6379")
+def test_rate_limits_are_shared_through_redis_when_configured(make_api, certifier, settings):
+    """CACHE_URL=redis://…: the counters live in Redis (every process counts together)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "acquis-tests",
+        }
+    }
+    caches["default"].clear()
+    settings.ACQUIS_API_RATE_LIMIT = 2
+    api = make_api(certifier)
+    statuses = [api.get("/certifications").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert any(b"api-rate" in key for key in caches["default"]._cache.get_client().keys("*"))
+    caches["default"].clear()
