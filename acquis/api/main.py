@@ -48,6 +48,10 @@ class _Renderer(JSONRenderer):
 
 
 class AcquisApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # The view's name (unique across routers): what client generators name the method.
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
         for path_item in schema["paths"].values():

@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "ninja",
     "acquis.audit",
     "acquis.organisations",
     "acquis.referential",

@@ -90,3 +90,9 @@ def test_admin_creates_a_client_sees_a_delivery_and_replays_it(
         assert page.get_by_role("row", name="oui").count() == 1  # the replay, logged
         assert_accessible(page)
     assert len(receiver.received) == 3
+
+    # The reference page, generated from the published document.
+    page.goto(live_server.url + "/api/v1/")
+    page.get_by_role("link", name="POST /api/v1/candidacies:batch").click()
+    page.get_by_role("heading", name="POST /api/v1/candidacies:batch").wait_for()
+    assert_accessible(page)
