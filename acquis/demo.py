@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from acquis import demo_juries
+from acquis import demo_api, demo_juries
 from acquis.candidates import services as dossiers
 from acquis.candidates.enums import AccessMode, Pathway, VaeRoute
 from acquis.candidates.models import Candidacy, Cohort
@@ -77,6 +77,8 @@ def _build() -> list[DemoLogin]:
     users = {role: _user(email, first, last, certifier, role) for email, first, last, role in STAFF}
     admin, manager = users[Role.ADMIN], users[Role.EXAM_MANAGER]
     partner = _partner(certifier, admin)
+    # Before the cohort: the partner's candidacies queue webhook deliveries (demo_api.py).
+    api_client = demo_api.ensure_client(certifier, partner, admin)
     partner_user = _user(
         "formateur@formation-plus.demo", "Julien", "Robert", partner, Role.PARTNER_STAFF
     )
@@ -86,6 +88,7 @@ def _build() -> list[DemoLogin]:
         _cohort(certifier, version, partner, manager)
     if not EvaluationSession.objects.filter(certifier=certifier).exists():
         _evaluations(certifier, version, users[Role.JUROR], manager)
+    demo_api.log_deliveries(api_client)
     # Inès Moreau (2026, in training) and Julie Marchand (2025, certified: her documents).
     for email in ("ines.moreau@exemple.fr", "julie.marchand@exemple.fr"):
         candidate_user = User.objects.filter(email=email).first()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("gestion/", include("acquis.www.staff.revocation_urls")),
     path("gestion/", include("acquis.www.staff.accrochage_urls")),
     path("gestion/", include("acquis.www.staff.statistics_urls")),
+    path("gestion/", include("acquis.www.staff.api_urls")),
     path("documents/", include("acquis.www.documents.urls")),
     path("mon-dossier/", include("acquis.www.candidate.urls")),
     path("mon-dossier/", include("acquis.www.candidate.convocation_urls")),
@@ -40,5 +41,6 @@ urlpatterns = [
     path("jury/", include("acquis.www.jury.deliverable_urls")),
     path("jury/", include("acquis.www.jury.deliberation_urls")),
     path("jury/", include("acquis.www.jury.minutes_urls")),
+    path("api/v1/", include("acquis.api.urls")),
     path("admin/", admin.site.urls),
 ]

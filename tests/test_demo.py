@@ -161,3 +161,18 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     # Listed without her oral: no validation possible, the engine proposes a postponement.
     assert evidence.gather_one(opened, aicha).proposal.postpone
     assert verify_chain().ok
+
+
+def test_demo_has_a_partner_api_client_with_logged_deliveries(settings):
+    from acquis.demo_api import CLIENT_NAME
+    from acquis.integrations.models import ApiClient, WebhookDelivery
+
+    build_demo()
+    client = ApiClient.objects.get(name=CLIENT_NAME)
+    assert client.partner.name == "Formation Plus Lyon" and client.tokens.count() == 1
+    deliveries = WebhookDelivery.objects.filter(subscription__client=client)
+    assert deliveries.filter(attempts=1, status="retrying").count() == 3
+    assert deliveries.filter(attempts=0, status="pending").exists()
+    assert deliveries.filter(attempts=1).first().log.get().error  # refused locally
+    build_demo()
+    assert WebhookDelivery.objects.filter(attempts__gt=1).count() == 0  # idempotent

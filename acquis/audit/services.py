@@ -3,11 +3,17 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from acquis.audit.models import ERASED_LABEL, GENESIS_HASH, AuditEvent, ChainHead
 
 SYSTEM_ACTOR = "système"
+# Sent once per call of record_event / record_events, inside the caller's transaction, with
+# `events` (the saved AuditEvents, in order) and `objects` (the object of each): other apps
+# (webhooks: acquis.integrations.dispatch) follow the domain's events without the domain, or
+# this log, knowing them.
+event_recorded = Signal()
 
 
 def record_event(
@@ -44,6 +50,7 @@ def record_event(
         event.save()
         head.last_hash = event.hash
         head.save(update_fields=["last_hash"])
+        event_recorded.send(AuditEvent, events=[event], objects=[obj])
     return event
 
 
@@ -157,4 +164,5 @@ def record_events(specs: list[dict], *, actor=None) -> int:
         AuditEvent.objects.bulk_create(events, batch_size=500)
         head.last_hash = previous
         head.save(update_fields=["last_hash"])
+        event_recorded.send(AuditEvent, events=events, objects=[spec["obj"] for spec in specs])
     return len(events)

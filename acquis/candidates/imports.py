@@ -677,6 +677,15 @@ def import_candidates(
     except ImportFileError as exc:
         report.errors.append(ImportIssue(None, "", "", str(exc)))
         return report
+    return import_sheet(sheet, report, certifier=certifier, cohort=cohort, actor=actor)
+
+
+def import_sheet(sheet: Sheet, report: ImportReport, *, certifier, cohort, actor=None):
+    """The checks and writes of `import_candidates` on rows already read (a file's, or the
+    items of the API's batch endpoint): all rows or nothing, errors by line and column."""
+    if cohort.certifier_id != certifier.pk:
+        raise CandidateError("Cette promotion n'appartient pas à ce certificateur.")
+    dry_run, filename = report.dry_run, report.filename
     report.file_format = sheet.description
     if not any(_text(v) for v in sheet.header):
         report.errors.append(ImportIssue(None, "", "", EMPTY_FILE))

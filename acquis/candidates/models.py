@@ -16,6 +16,7 @@ from acquis.candidates.enums import (
     VaeRoute,
     ValidationFileDecision,
 )
+from acquis.timestamps import UpdatedAtModel
 
 
 def identity_key(birth_name: str, first_name: str, birth_date) -> str:
@@ -77,7 +78,7 @@ class CandidateQuerySet(models.QuerySet):
         return self.filter(certifier=certifier)
 
 
-class Candidate(models.Model):
+class Candidate(UpdatedAtModel):
     """A person, with the identity the CDC accrochage needs (formats.md §2, titulaire)."""
 
     certifier = models.ForeignKey(
@@ -174,7 +175,7 @@ class CandidacyQuerySet(models.QuerySet):
         ).defer("version__document")
 
 
-class Candidacy(models.Model):
+class Candidacy(UpdatedAtModel):
     """A candidate registered for a certification version, by a pathway."""
 
     candidate = models.ForeignKey(
@@ -268,7 +269,7 @@ def required_for(rules: dict) -> tuple[str, ...]:
     return tuple(p for p in listed if p != Pathway.VAE)
 
 
-class WorkPlacement(models.Model):
+class WorkPlacement(UpdatedAtModel):
     """Période de mise en application professionnelle (29 days for OPS Conseil)."""
 
     candidacy = models.ForeignKey(

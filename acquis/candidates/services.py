@@ -516,6 +516,7 @@ def add_placement_period(
     period = PlacementPeriod.objects.create(
         placement=placement, starts_on=starts_on, ends_on=ends_on, days_worked=days_worked
     )
+    placement.save(update_fields=["updated_at"])  # its days changed (API `updated_since`)
     record_event(
         "placement.period_added",
         placement,

@@ -14,6 +14,7 @@ from acquis.evaluations.enums import (
     SessionStatus,
     SlotStatus,
 )
+from acquis.timestamps import UpdatedAtModel
 
 
 class JurorProfile(models.Model):
@@ -139,7 +140,7 @@ class ConflictDeclaration(models.Model):
         return f"{self.juror} / {self.candidate} : {self.get_kind_display()}"
 
 
-class EvaluationSession(models.Model):
+class EvaluationSession(UpdatedAtModel):
     certifier = models.ForeignKey(
         "organisations.Organisation",
         verbose_name="certificateur",
@@ -199,7 +200,7 @@ class PanelMember(models.Model):
         return f"{self.juror} — {self.session}"
 
 
-class Slot(models.Model):
+class Slot(UpdatedAtModel):
     """A candidate convoked to one sitting (assessment) of a session, at a given time."""
 
     session = models.ForeignKey(

@@ -3,6 +3,7 @@
 from django.db import models
 
 from acquis.referential.enums import ModalityKind, SourceKind, VersionStatus
+from acquis.timestamps import UpdatedAtModel
 
 
 class CertificationQuerySet(models.QuerySet):
@@ -45,7 +46,7 @@ class VersionQuerySet(models.QuerySet):
         return self.filter(status=VersionStatus.PUBLISHED)
 
 
-class CertificationVersion(models.Model):
+class CertificationVersion(UpdatedAtModel):
     """One version of a certification's referential. Never modified once created.
 
     Only `status` changes (through services.transition_version). A new file content is a

@@ -10,6 +10,7 @@ def navigation(request):
             "nav_is_partner": False,
             "nav_is_candidate": False,
             "nav_is_juror": False,
+            "nav_is_certifier_admin": False,
         }
     roles = set(user.memberships.values_list("role", "organisation__kind"))
     return {
@@ -18,4 +19,6 @@ def navigation(request):
         "nav_is_partner": (Role.PARTNER_STAFF, OrganisationKind.PARTNER) in roles,
         "nav_is_candidate": any(r == Role.CANDIDATE for r, _ in roles),
         "nav_is_juror": any(r == Role.JUROR for r, _ in roles),
+        "nav_is_certifier_admin": user.is_superuser
+        or (Role.ADMIN, OrganisationKind.CERTIFIER) in roles,
     }

@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "acquis.exports",
     "acquis.security",
     "acquis.rgpd",
+    "acquis.integrations",
     "acquis.www",
+    "acquis.api",
 ]
 
 MIDDLEWARE = [
@@ -429,3 +431,36 @@ ACQUIS_RETENTION = {
 
 # --- Dates typed in forms: the formats the candidates import accepts too -------------------
 FORMAT_MODULE_PATH = ["config.formats"]
+# --- Machine API and webhooks (docs/api.md) ---
+# Django's cache: in-process memory by default (the API's rate limits then count per
+# process); CACHE_URL=redis://host:6379/0 shares them between processes (Django's own Redis
+# backend), CACHE_URL=db://table_name uses the database (`acquis createcachetable` first).
+_cache_url = envstr("CACHE_URL")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": _cache_url.removeprefix("db://") or "acquis_cache",
+        }
+    }
+# Requests per minute and per API client (a client may have its own limit).
+ACQUIS_API_RATE_LIMIT = envint("ACQUIS_API_RATE_LIMIT", 120)
+# How long a POST's Idempotency-Key is remembered (hours).
+ACQUIS_API_IDEMPOTENCY_HOURS = envint("ACQUIS_API_IDEMPOTENCY_HOURS", 24)
+# Webhooks: timeout of one POST (s), attempts per delivery, first retry delay (s, doubled at
+# each attempt), failed attempts in a row that disable a subscription.
+ACQUIS_WEBHOOK_TIMEOUT = envint("ACQUIS_WEBHOOK_TIMEOUT", 10)
+ACQUIS_WEBHOOK_MAX_ATTEMPTS = envint("ACQUIS_WEBHOOK_MAX_ATTEMPTS", 8)
+ACQUIS_WEBHOOK_RETRY_BASE_SECONDS = envint("ACQUIS_WEBHOOK_RETRY_BASE_SECONDS", 30)
+ACQUIS_WEBHOOK_DISABLE_AFTER = envint("ACQUIS_WEBHOOK_DISABLE_AFTER", 15)
+# Plain http:// receivers, and receivers on private or loopback addresses: development only
+# (in production they would let a client make the server call its own network).
+ACQUIS_WEBHOOK_ALLOW_HTTP = envbool("ACQUIS_WEBHOOK_ALLOW_HTTP", False)
+ACQUIS_WEBHOOK_ALLOW_PRIVATE = envbool("ACQUIS_WEBHOOK_ALLOW_PRIVATE", False)

@@ -10,3 +10,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Webhook receivers on this machine (the demo's, the tests' local servers).
+ACQUIS_WEBHOOK_ALLOW_HTTP = True
+ACQUIS_WEBHOOK_ALLOW_PRIVATE = True

@@ -95,6 +95,7 @@ def ready_candidacy(
     attestation=True,
     memoir_checked=True,
     heard_by=None,
+    partner=None,
     actor=None,
 ):
     """A candidacy with consolidated results, sent to the jury (`to_jury`; by derogation,
@@ -123,7 +124,13 @@ def ready_candidacy(
             actor=actor,
         )
     candidacy = factories.candidacy(
-        version, started=True, free=free, blocks=blocks, person=person, actor=actor
+        version,
+        started=True,
+        free=free,
+        blocks=blocks,
+        person=person,
+        partner=partner,
+        actor=actor,
     )
     if evaluated_blocks is None:
         evaluated_blocks = [b.code for b in candidacy.blocks.all()]
