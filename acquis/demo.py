@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -103,10 +104,8 @@ def _enrol_second_factors() -> None:
 
     from acquis.security import twofactor
 
-    for user in (
-        User.objects.filter(email__endswith=".demo")
-        | User.objects.filter(jury_seats__isnull=False).distinct()
-    ):
+    seated = User.objects.filter(jury_seats__isnull=False).values("pk")
+    for user in User.objects.filter(Q(email__endswith=".demo") | Q(pk__in=seated)):
         enrolled = TOTPDevice.objects.filter(user=user, key=DEMO_TOTP_KEY, confirmed=True)
         if twofactor.requires_two_factor(user) and not enrolled.exists():
             twofactor.enrol_with_key(user, DEMO_TOTP_KEY, name="Démonstration")
@@ -140,8 +139,11 @@ def _partner(certifier, admin) -> Organisation:
 
 def _pdf(name: str) -> SimpleUploadedFile:
     body = (
+        # One blank page: the upload checks (qpdf) refuse a PDF without any.
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )
     return SimpleUploadedFile(name, io.BytesIO(body).read(), content_type="application/pdf")
 

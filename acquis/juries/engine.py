@@ -190,8 +190,13 @@ def kind_for(evidence: Evidence, validated) -> str:
 
 def awards_title(evidence: Evidence, kind: str, validated) -> bool:
     """A total validation awards the title when every required block is held and the
-    pathway's conditions are met (the scope being the title or some blocks)."""
-    return kind == DecisionKind.TOTAL and not title_problems(evidence, set(validated))
+    pathway's conditions are met (the scope being the title or some blocks), by a jury that
+    may decide for the candidate (`decision_blockers`)."""
+    return (
+        kind == DecisionKind.TOTAL
+        and not decision_blockers(evidence)
+        and not title_problems(evidence, set(validated))
+    )
 
 
 def propose(evidence: Evidence) -> Proposal:

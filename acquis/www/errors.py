@@ -4,11 +4,12 @@ from acquis.errors import AcquisError
 
 
 def add_to_form(form, error: AcquisError) -> None:
-    """Each problem beside the field it names (above the form when it names none that the
-    form has); the message alone when the refusal has no detail."""
-    if not error.problems:
-        form.add_error(None, error.message)
-        return
-    for problem in error.problems:
-        field = getattr(problem, "field", None)
-        form.add_error(field if field in form.fields else None, str(problem.message))
+    """Each problem beside the field it names; the message above the form, with the problems
+    that name no field of this form (what is missing, the rules that failed), unless every
+    problem sits beside its field."""
+    beside = [p for p in error.problems if getattr(p, "field", None) in form.fields]
+    above = [str(p.message) for p in error.problems if p not in beside]
+    if above or not error.problems:
+        form.add_error(None, [error.message, *above])
+    for problem in beside:
+        form.add_error(problem.field, str(problem.message))

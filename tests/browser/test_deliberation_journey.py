@@ -132,6 +132,7 @@ def test_a_vae_candidate_without_her_oral_is_postponed(page, live_server, person
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
     article = page.locator("article.candidate-file")
     article.get_by_text("Proposition : Ajournement").wait_for()
     assert "pas encore passé" in article.inner_text()

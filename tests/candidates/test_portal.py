@@ -9,7 +9,12 @@ from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidate
 from acquis.candidates.portal import give_portal_access
 from acquis.organisations.enums import Role
-from acquis.organisations.invitations import accept_invitation, is_pending
+from acquis.organisations.invitations import (
+    accept_invitation,
+    decide_offer,
+    is_pending,
+    pending_offers,
+)
 from acquis.organisations.models import Membership, User
 from tests import factories
 from tests.conftest import PASSWORD, make_user
@@ -52,8 +57,13 @@ def test_an_existing_account_is_linked_and_told(certifier, manager, personas):
     juror = personas["jure"]
     candidate = factories.candidate(certifier, email=juror.email.upper())
     assert give_portal_access(candidate, actor=manager) == juror
+    # An existing account is offered the role: nothing is attached until the person,
+    # logged in, accepts it (« Mes invitations »); the dossier opens then.
+    assert juror.roles_in(certifier) == {Role.JUROR}
+    (offer,) = pending_offers(juror)
+    assert offer.role == Role.CANDIDATE
+    decide_offer(offer.pk, juror, accept=True)
     assert juror.roles_in(certifier) == {Role.JUROR, Role.CANDIDATE}
-    assert "nouveau rôle" in mail.outbox[0].subject
     assert User.objects.filter(email__iexact=juror.email).count() == 1
 
 
@@ -115,7 +125,9 @@ def test_the_administrator_may_open_it_too(certifier, personas):
 
 
 def test_a_deactivated_account_is_refused_in_french(certifier, manager):
-    make_user("parti@exemple.fr", is_active=False)
+    # A former juror of this certifier, whose account was deactivated: the certifier knows
+    # the account, so it is told why (another certifier would learn nothing).
+    make_user("parti@exemple.fr", certifier, Role.JUROR, is_active=False)
     candidate = factories.candidate(certifier, email="parti@exemple.fr")
     with pytest.raises(CandidateError, match="désactivé"):
         give_portal_access(candidate, actor=manager)

@@ -447,7 +447,9 @@ def test_a_memoir_part_marked_missing_with_the_reason_the_candidate_reads(ops_ve
     services.submit_memoir(candidacy, upload=factories.pdf_upload("memoire.pdf"))
     with pytest.raises(CandidateError) as caught:
         services.check_memoir_part(candidacy, part_code="M3", present=False, actor=manager)
-    assert caught.value.errors == {"reason": "Le motif est obligatoire pour une partie manquante."}
+    assert caught.value.field_messages() == {
+        "reason": ["Le motif est obligatoire pour une partie manquante."]
+    }
     reason = "La monographie ne retrace pas le parcours de la personne accompagnée."
     services.check_memoir_part(
         candidacy, part_code="M3", present=False, reason=reason, actor=manager

@@ -118,6 +118,7 @@ def test_a_duration_the_source_fixes_is_never_shortened(
     planned, ops_version, code, minutes, parts, message
 ):
     candidacy = ef.started_candidacy(ops_version)
+    factories.memoir_checked(candidacy)  # the memoir oral needs its memoir checked first
     with pytest.raises(EvaluationError, match=message):
         planning.add_slot(
             planned,

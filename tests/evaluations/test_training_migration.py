@@ -7,8 +7,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE = [("evaluations", "0004_slot_timed_parts")]
-AFTER = [("evaluations", "0005_juror_training_trainer_and_attendance")]
+# The other apps stay at their latest state (the referential's version has its updated_at).
+BEFORE = [("evaluations", "0004_slot_timed_parts"), ("referential", "0004_version_updated_at")]
+AFTER = [
+    ("evaluations", "0005_juror_training_trainer_and_attendance"),
+    ("referential", "0004_version_updated_at"),
+]
 
 
 def _migrate(target):
@@ -19,6 +23,14 @@ def _migrate(target):
 
 
 def test_free_text_trainers_are_kept_as_history():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        _check_free_text_trainers_kept()
+    finally:
+        _migrate(latest)
+
+
+def _check_free_text_trainers_kept():
     apps = _migrate(BEFORE)
     organisation = apps.get_model("organisations", "Organisation").objects.create(
         kind="certifier", name="OPS Conseil"
@@ -51,4 +63,3 @@ def test_free_text_trainers_are_kept_as_history():
         "",
         None,
     )
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

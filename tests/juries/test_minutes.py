@@ -239,7 +239,9 @@ def test_the_last_signature_freezes_records_decides_and_notifies(
     assert mailoutbox == []  # nothing before the PV is signed
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         minutes.sign(pv, third, password=PASSWORD, actor=third)
-    assert len(callbacks) == 1
+    # After the commit: the notifications, and the audit trail's signed checkpoint (not
+    # written here: the tests have no signing key; tests/security covers it).
+    assert len(callbacks) == 2
     deliberation.refresh_from_db()
     candidacy.refresh_from_db()
     decision = Decision.objects.get()

@@ -43,6 +43,7 @@ def test_an_uploaded_real_badge_is_valid(client):
     assert "Badge valide" in page and "Signature valide." in page
 
 
+@pytest.mark.django_db
 def test_a_multi_proof_badge_is_valid_and_its_other_proof_named(client):
     both = FIXTURES / "v2__bothSignatureTypes__didkey__legacy-noStatus-noExpiry.json"
     response = client.post(URL, {"content": both.read_text(encoding="utf-8")})

@@ -9,6 +9,7 @@ their decision's deadline back.
 
 import hashlib
 import json
+import secrets
 
 from django.db import migrations, models
 from django.utils import timezone
@@ -17,23 +18,32 @@ GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "système"
 
 
-def _hash(event) -> str:
-    # The same content and canonical form as acquis.audit.models.AuditEvent.compute_hash.
+def _canonical(value) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _seal_and_hash(event) -> None:
+    # The same seal and hash as acquis.audit.models.AuditEvent (seal_fields, compute_hash),
+    # frozen here: a migration never imports live code.
+    event.seal_salt = secrets.token_hex(16)
+    sealed = {
+        "actor_label": event.actor_label,
+        "object_repr": event.object_repr,
+        "payload": event.payload,
+    }
+    event.seal = hashlib.sha256(event.seal_salt.encode("ascii") + _canonical(sealed)).hexdigest()
     content = {
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
         "verb": event.verb,
         "object_type": event.object_type,
         "object_id": event.object_id,
-        "object_repr": event.object_repr,
         "from_state": event.from_state,
         "to_state": event.to_state,
-        "payload": event.payload,
+        "seal": event.seal,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    event.hash = hashlib.sha256(_canonical(content)).hexdigest()
 
 
 def record_removed_expiries(apps, schema_editor):
@@ -71,7 +81,8 @@ def record_removed_expiries(apps, schema_editor):
             },
             prev_hash=previous,
         )
-        event.hash = previous = _hash(event)
+        _seal_and_hash(event)
+        previous = event.hash
         event.save()
     head.last_hash = previous
     head.save(update_fields=["last_hash"])
@@ -87,7 +98,7 @@ def restore_expiries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("audit", "0002_initial"),
+        ("audit", "0003_erasable_seal_and_checkpoints"),
         ("juries", "0001_initial"),
     ]
 
