@@ -138,7 +138,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     rousseau = Candidacy.objects.get(candidate__birth_name="Rousseau")
     assert memoir_summary(rousseau)["recheck"]
     # What it issued, through a batch run to its end: the PV, a certificate (replaced after
-    # a change of name: the first one revoked), an attestation, three letters, the badges.
+    # a change of name: the first one revoked, its letter too), an attestation, letters, badges.
     batch = IssuingBatch.objects.get(deliberation=signed)
     assert (batch.status, batch.processed, batch.total) == (BatchStatus.DONE, 4, 4)
     kinds = sorted(
@@ -149,9 +149,14 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
         + [DocumentKind.BLOCK_ATTESTATION] * 2
         + [DocumentKind.DECISION_LETTER] * 4
     )
-    revoked = IssuedDocument.objects.get(revoked_at__isnull=False)
-    assert revoked.kind == DocumentKind.CERTIFICATE
+    # The certificate replaced after a change of name, and her letter, which cites its
+    # number, issued again citing the new one.
+    revoked = IssuedDocument.objects.get(revoked_at__isnull=False, kind=DocumentKind.CERTIFICATE)
     assert "Nom d'usage ajouté" in revoked.revocation_reason
+    assert revoked.replaced_by.kind == DocumentKind.CERTIFICATE
+    letter = IssuedDocument.objects.get(revoked_at__isnull=False, kind=DocumentKind.DECISION_LETTER)
+    assert letter.replaced_by.revoked_at is None and letter.decision == revoked.decision
+    assert IssuedDocument.objects.filter(revoked_at__isnull=False).count() == 2
     assert IssuedCredential.objects.filter(decision__deliberation=signed).count() == 5 + 3 + 1
     assert settings.ACQUIS_PDF_SIGNING_KEY.is_file() and settings.ACQUIS_BADGE_KEY_FILE.is_file()
     opened = Deliberation.objects.get(status=DeliberationStatus.OPEN)
