@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("acquis.www.accounts.urls")),
     path("", include("acquis.www.public.verification_urls")),
     path("", include("acquis.www.public.badge_urls")),
+    path("", include("acquis.www.public.survey_urls")),
     path("sante/", include("acquis.www.public.health_urls")),
     path("gestion/", include("acquis.www.staff.urls")),
     path("gestion/", include("acquis.www.staff.org_urls")),
