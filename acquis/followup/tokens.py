@@ -33,7 +33,8 @@ def new_nonce() -> str:
 
 
 def _salt(purpose: str) -> str:
-    assert purpose in PURPOSES
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
     return f"acquis.followup.survey.{purpose}"
 
 
