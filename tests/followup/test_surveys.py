@@ -196,3 +196,14 @@ def test_the_daily_run_closes_due_campaigns_then_pseudonymises_after_the_retenti
     assert services.daily(now=after + timedelta(days=days - 1))["pseudonymised"] == 0
     assert services.daily(now=after + timedelta(days=days))["pseudonymised"] == 2
     assert not Invitation.objects.filter(decision__isnull=False).exists()
+
+
+def test_erasing_a_candidate_cuts_their_survey_answers_from_them(world, ops_version, certifier):
+    from acquis.rgpd.erasure import erase_candidate
+
+    invitation, token = _token(ops_version, certifier)
+    services.submit_answer(token, EMPLOYED, now=NOW)
+    erase_candidate(invitation.decision.candidacy.candidate, actor=None)
+    invitation.refresh_from_db()
+    assert (invitation.decision, invitation.email, invitation.nonce) == (None, "", "")
+    assert Answer.objects.get().invitation == invitation  # the anonymous answer stays
