@@ -207,3 +207,22 @@ def test_erasing_a_candidate_cuts_their_survey_answers_from_them(world, ops_vers
     invitation.refresh_from_db()
     assert (invitation.decision, invitation.email, invitation.nonce) == (None, "", "")
     assert Answer.objects.get().invitation == invitation  # the anonymous answer stays
+
+
+def test_the_rgpd_export_holds_the_survey_answers_until_pseudonymised(
+    world, ops_version, certifier
+):
+    import io
+    import json
+    import zipfile
+
+    from acquis.rgpd.export import export_candidate
+
+    invitation, token = _token(ops_version, certifier)
+    services.submit_answer(token, EMPLOYED, now=NOW)
+    candidate = invitation.decision.candidacy.candidate
+    data = json.loads(
+        zipfile.ZipFile(io.BytesIO(export_candidate(candidate, actor=None))).read("donnees.json")
+    )
+    assert [a["situation"] for a in data["reponses_aux_enquetes"]] == ["employed"]
+    assert data["enquetes_d_insertion"][0]["id"] == invitation.pk

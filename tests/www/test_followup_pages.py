@@ -170,3 +170,8 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
     )
     assert [(r.code, r.decided, r.validated) for r in expected][2] == ("B3", 2, 1)
     assert client.get(reverse("partner_results_export", args=[rival.pk])).status_code == 404
+
+
+def test_the_public_referential_page_lists_the_targeted_jobs(client, ops_version):
+    page = _text(client.get(reverse("referential", args=[ops_version.certification.code])))
+    assert "Métiers visés" in page and "Formateur auprès d'un public en insertion" in page
