@@ -55,3 +55,15 @@ class Helped(models.TextChoices):
 class Population(models.TextChoices):
     HOLDER = "holder", "Titulaire (validation totale)"
     PARTIAL = "partial", "Validation partielle"
+
+
+class SatisfactionKind(models.TextChoices):
+    SITTING = "sitting", "Après une session d'évaluation (candidats)"
+    DELIBERATION = "deliberation", "Après une délibération (membres du jury)"
+
+
+class Rating(models.TextChoices):
+    VERY = "4", "Très satisfait(e)"
+    RATHER = "3", "Plutôt satisfait(e)"
+    LITTLE = "2", "Peu satisfait(e)"
+    NOT = "1", "Pas satisfait(e)"

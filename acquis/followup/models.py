@@ -16,6 +16,8 @@ from acquis.followup.enums import (
     ContractType,
     Helped,
     Population,
+    Rating,
+    SatisfactionKind,
     Sector,
     Situation,
     WorkingTime,
@@ -198,3 +200,98 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Réponse n° {self.pk}"
+
+
+class SatisfactionRequest(models.Model):
+    """A short satisfaction survey sent to one person after a sitting (candidate) or a
+    deliberation (jury member); the link works until `expires_on`."""
+
+    kind = models.CharField("enquête", max_length=12, choices=SatisfactionKind.choices)
+    session = models.ForeignKey(
+        "evaluations.EvaluationSession",
+        verbose_name="session d'évaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deliberation = models.ForeignKey(
+        "juries.Deliberation",
+        verbose_name="délibération",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        verbose_name="candidature",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="membre du jury",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField("adresse électronique", blank=True)
+    nonce = models.CharField("clé du lien", max_length=32, blank=True)
+    expires_on = models.DateField("lien valable jusqu'au")
+    created_at = models.DateTimeField("créée le")
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "enquête de satisfaction"
+        verbose_name_plural = "enquêtes de satisfaction"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=SatisfactionKind.SITTING, session__isnull=False, deliberation=None)
+                    | Q(
+                        kind=SatisfactionKind.DELIBERATION, deliberation__isnull=False, session=None
+                    )
+                ),
+                name="satisfaction_after_one_event",
+                violation_error_message="Une enquête suit une session ou une délibération.",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "candidacy"],
+                name="one_satisfaction_per_candidacy_and_session",
+                violation_error_message="Cette personne a déjà reçu cette enquête.",
+            ),
+            models.UniqueConstraint(
+                fields=["deliberation", "member"],
+                name="one_satisfaction_per_member_and_deliberation",
+                violation_error_message="Cette personne a déjà reçu cette enquête.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Enquête de satisfaction n° {self.pk}"
+
+
+class SatisfactionAnswer(models.Model):
+    request = models.OneToOneField(
+        SatisfactionRequest,
+        verbose_name="enquête",
+        on_delete=models.PROTECT,
+        related_name="answer",
+    )
+    overall = models.CharField("satisfaction d'ensemble", max_length=1, choices=Rating.choices)
+    organisation = models.CharField(
+        "organisation et information", max_length=1, choices=Rating.choices
+    )
+    comment = models.TextField("commentaire", max_length=1000, blank=True)
+    submitted_at = models.DateTimeField("répondu le")
+
+    class Meta:
+        verbose_name = "réponse de satisfaction"
+        verbose_name_plural = "réponses de satisfaction"
+
+    def __str__(self) -> str:
+        return f"Avis n° {self.pk}"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from acquis.followup.enums import ContractType, Helped, Sector, Situation, WorkingTime
+from acquis.followup.enums import ContractType, Helped, Rating, Sector, Situation, WorkingTime
 
 NONE_OF_THEM = "__aucun__"
 
@@ -86,3 +86,22 @@ class SurveyForm(forms.Form):
             "sector": answer.sector,
             "helped": answer.helped,
         }
+
+
+class SatisfactionForm(forms.Form):
+    overall = forms.ChoiceField(
+        label="Dans l'ensemble, êtes-vous satisfait(e) ?",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    organisation = forms.ChoiceField(
+        label="L'organisation et l'information reçue vous ont-elles satisfait(e) ?",
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Commentaire (facultatif)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from acquis.followup import clock, services, tokens
+from acquis.followup import satisfaction as satisfaction_verbs
 from acquis.followup.exceptions import FollowupError
 from acquis.www.errors import add_to_form
-from acquis.www.public.survey_forms import SurveyForm
+from acquis.www.public.survey_forms import SatisfactionForm, SurveyForm
 
 
 def _invitation_or_page(request, token, purpose):
@@ -76,3 +77,32 @@ def opt_out(request, token):
         "www/public/survey_opt_out.html",
         {"invitation": invitation, "campaign": invitation.campaign},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def satisfaction(request, token):
+    try:
+        found = satisfaction_verbs.request_for(token, now=clock.now())
+    except FollowupError as error:
+        status = 404 if str(error) == tokens.INVALID else 410
+        return render(
+            request, "www/public/survey_unavailable.html", {"error": error}, status=status
+        )
+    existing = getattr(found, "answer", None)
+    if request.method == "POST":
+        form = SatisfactionForm(request.POST)
+        if form.is_valid():
+            satisfaction_verbs.submit(token, form.cleaned_data, now=clock.now())
+            return redirect(reverse("satisfaction_answer", args=[token]) + "?enregistre=1")
+    else:
+        initial = {}
+        if existing is not None:
+            initial = {f: getattr(existing, f) for f in ("overall", "organisation", "comment")}
+        form = SatisfactionForm(initial=initial)
+    context = {
+        "form": form,
+        "request_obj": found,
+        "event": found.session or found.deliberation,
+        "saved": request.GET.get("enregistre") == "1" and existing is not None,
+    }
+    return render(request, "www/public/satisfaction.html", context)

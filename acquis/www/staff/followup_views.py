@@ -11,9 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acquis.followup import clock, indicators, renewal, services
+from acquis.evaluations.enums import SessionStatus
+from acquis.evaluations.models import EvaluationSession
+from acquis.followup import clock, indicators, renewal, satisfaction, services
 from acquis.followup.exceptions import FollowupError
-from acquis.followup.models import Campaign
+from acquis.followup.models import Campaign, SatisfactionRequest
+from acquis.juries.enums import DeliberationStatus
+from acquis.juries.models import Deliberation
 from acquis.referential.models import Certification
 from acquis.security.exports import audit_export
 from acquis.www.errors import add_to_form
@@ -155,3 +159,61 @@ def renewal_page(request):
             "xlsx_url": reverse("staff_renewal"),
         }
     return render(request, "www/staff/followup/renewal.html", context)
+
+
+@staff_required
+@require_GET
+def satisfaction_page(request):
+    certifiers = access.certifiers(request.user)
+    sessions = EvaluationSession.objects.filter(
+        certifier__in=certifiers, status=SessionStatus.CLOSED
+    ).order_by("-date", "-pk")
+    deliberations = Deliberation.objects.filter(
+        certifier__in=certifiers, status=DeliberationStatus.SIGNED
+    ).order_by("-date", "-pk")
+    groups = [
+        (
+            "Après une session d'évaluation (candidats)",
+            [(s, satisfaction.results(SatisfactionRequest.objects.filter(session=s)))
+             for s in sessions],
+            "staff_satisfaction_session",
+        ),
+        (
+            "Après une délibération (membres du jury)",
+            [(d, satisfaction.results(SatisfactionRequest.objects.filter(deliberation=d)))
+             for d in deliberations],
+            "staff_satisfaction_deliberation",
+        ),
+    ]  # fmt: skip
+    context = {"groups": groups, "threshold": indicators.min_answers()}
+    return render(request, "www/staff/followup/satisfaction.html", context)
+
+
+def _ask(request, verb, event):
+    try:
+        count = verb(event, actor=request.user, now=clock.now())
+    except FollowupError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Enquête de satisfaction confiée à l'envoi : {count} personne(s)."
+        )
+    return redirect("staff_satisfaction")
+
+
+@staff_required
+@require_POST
+def satisfaction_session(request, pk):
+    session = access.get_or_404(
+        EvaluationSession.objects.filter(certifier__in=access.certifiers(request.user)), pk=pk
+    )
+    return _ask(request, satisfaction.request_after_session, session)
+
+
+@staff_required
+@require_POST
+def satisfaction_deliberation(request, pk):
+    deliberation = access.get_or_404(
+        Deliberation.objects.filter(certifier__in=access.certifiers(request.user)), pk=pk
+    )
+    return _ask(request, satisfaction.request_after_deliberation, deliberation)

@@ -12,9 +12,12 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from acquis.followup import services, tokens
+from acquis.followup import satisfaction, services, tokens
+from acquis.followup.enums import SatisfactionKind
+from acquis.followup.models import SatisfactionRequest
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
+from tests import evaluation_factories as ef
 from tests.followup.factories import decided, deliberation
 from tests.www.permissions.roles import PUBLIC, ROLES, STAFF, STAFF_OWN
 
@@ -26,7 +29,11 @@ ACTION_GET = {
 }
 ACTION_POST = {**STAFF_OWN, "administrateur": 302, "responsable_epreuves": 302}
 PARTNER = {**dict.fromkeys(ROLES, 403), "anonyme": 302, "partenaire": 200}
-REDIRECTING = {"staff_survey_action"}
+REDIRECTING = {
+    "staff_survey_action",
+    "staff_satisfaction_session",
+    "staff_satisfaction_deliberation",
+}
 
 
 def extend_context(ctx) -> dict:
@@ -46,6 +53,16 @@ def extend_context(ctx) -> dict:
     )
     services.open_campaign(campaign, actor=None)
     invitation = campaign.invitations.get()
+    # The deliberation has no members: asking is refused with a message (302).
+    request = SatisfactionRequest.objects.create(
+        kind=SatisfactionKind.DELIBERATION,
+        deliberation=delib,
+        email="membre@exemple.fr",
+        nonce=tokens.new_nonce(),
+        expires_on=today + timedelta(days=30),
+        created_at=timezone.now(),
+    )
+    session = ef.session(version, on=today)
     partner = Organisation.objects.get(
         kind=OrganisationKind.PARTNER, name="Formation Plus", certifier=certifier
     )
@@ -54,6 +71,9 @@ def extend_context(ctx) -> dict:
         "survey_token": tokens.make_token(invitation, "answer"),
         "survey_opt_out_token": tokens.make_token(invitation, "opt-out"),
         "survey_partner": partner,
+        "satisfaction_token": satisfaction.make_token(request),
+        "satisfaction_deliberation": delib,
+        "satisfaction_session": session,
     }
 
 
@@ -75,6 +95,24 @@ ENTRIES = {
     "survey_answer": (lambda ctx: reverse("survey_answer", args=[ctx["survey_token"]]), PUBLIC),
     "survey_opt_out": (
         lambda ctx: reverse("survey_opt_out", args=[ctx["survey_opt_out_token"]]),
+        PUBLIC,
+    ),
+    "staff_satisfaction": (lambda ctx: reverse("staff_satisfaction"), STAFF),
+    "staff_satisfaction_session": (
+        # A planned session: refused with a message (302), nothing is sent.
+        lambda ctx: reverse("staff_satisfaction_session", args=[ctx["satisfaction_session"].pk]),
+        ACTION_GET,
+        ACTION_POST,
+    ),
+    "staff_satisfaction_deliberation": (
+        lambda ctx: reverse(
+            "staff_satisfaction_deliberation", args=[ctx["satisfaction_deliberation"].pk]
+        ),
+        ACTION_GET,
+        ACTION_POST,
+    ),
+    "satisfaction_answer": (
+        lambda ctx: reverse("satisfaction_answer", args=[ctx["satisfaction_token"]]),
         PUBLIC,
     ),
     "partner_results": (lambda ctx: reverse("partner_results"), PARTNER),
