@@ -9,7 +9,8 @@ from django.core import mail
 
 from acquis.followup import clock, services
 from acquis.followup.models import Answer
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, second_factor
+from tests.conftest import PASSWORD
 from tests.followup.factories import NOW, campaign, decided, deliberation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,3 +65,40 @@ def test_a_holder_answers_the_survey_on_a_phone(
     page.get_by_text("Merci : votre réponse est enregistrée.").wait_for()
     answer.refresh_from_db()
     assert answer.working_time == "part" and Answer.objects.count() == 1
+
+
+def test_staff_prepare_open_and_read_a_campaign_then_the_renewal_file(
+    page, live_server, personas, ops_version, certifier, monkeypatch
+):
+    """The exam manager creates a campaign from the form, opens it, reads its indicators
+    (suppressed: one person) and the renewal tables; every page passes axe-core."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    decided(deliberation(ops_version, certifier, date(2025, 3, 10)))
+    page.goto(live_server.url + "/gestion/enquetes/")
+    page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, personas["responsable_epreuves"].email)
+    page.get_by_role("heading", level=1, name="Enquêtes d'insertion").wait_for()
+    assert_accessible(page)
+
+    page.get_by_label("Certification").select_option(label=ops_version.certification.title)
+    page.get_by_label("Intitulé de la campagne").fill("Six mois — 2025")
+    page.get_by_label("Décisions du").fill("2025-01-01")
+    page.get_by_label("Décisions au").fill("2025-06-30")
+    page.get_by_label("Clôture de l'enquête le").fill("2026-04-30")
+    page.get_by_role("button", name="Enregistrer la campagne").click()
+    page.get_by_role("heading", level=1, name="Six mois — 2025").wait_for()
+    page.get_by_role("button", name="Ouvrir et inviter").click()
+    page.get_by_text("Campagne ouverte").wait_for()
+    assert page.get_by_text("Secret statistique : moins de 5 réponses").first.is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Renouvellement RNCP").click()
+    page.get_by_label("Certification (obligatoire)").select_option(
+        label=ops_version.certification.title
+    )
+    page.get_by_label("Années (obligatoire)").fill("2024-2025")
+    page.get_by_role("button", name="Afficher").click()
+    page.get_by_role("heading", level=2, name="Certifiés par année et voie d'accès").wait_for()
+    assert_accessible(page)
