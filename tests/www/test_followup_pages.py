@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from acquis.exports import statistics
@@ -175,3 +177,24 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
 def test_the_public_referential_page_lists_the_targeted_jobs(client, ops_version):
     page = _text(client.get(reverse("referential", args=[ops_version.certification.code])))
     assert "Métiers visés" in page and "Formateur auprès d'un public en insertion" in page
+
+
+def test_the_campaign_list_does_not_grow_in_queries(client, personas, ops_version, certifier):
+    _login(client, personas, "administrateur")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("staff_surveys")).status_code == 200
+        return len(queries)
+
+    campaign(ops_version, certifier)
+    one = count()
+    for year in (2022, 2023, 2024):
+        campaign(
+            ops_version,
+            certifier,
+            decided_from=date(year, 1, 1),
+            decided_to=date(year, 6, 30),
+            closes_on=date(year + 1, 4, 30),
+        )
+    assert count() == one

@@ -6,6 +6,7 @@ staff user's certifiers' campaigns and certifications (another's: 404).
 """
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,10 +63,10 @@ def campaigns(request):
                 request, "Campagne enregistrée : ouvrez-la pour inviter les personnes."
             )
             return redirect("staff_survey", pk=campaign.pk)
-    rows = [
-        (campaign, indicators.overall(campaign.invitations.all()))
-        for campaign in _campaigns(request.user)
-    ]
+    # One query for the list, whatever the number of campaigns.
+    rows = _campaigns(request.user).annotate(
+        invited=Count("invitations"), answers=Count("invitations__answer")
+    )
     return render(request, "www/staff/followup/campaigns.html", {"form": form, "rows": rows})
 
 
@@ -161,16 +162,19 @@ def renewal_page(request):
     return render(request, "www/staff/followup/renewal.html", context)
 
 
+LATEST = 20  # sessions and deliberations shown (the most recent): a few queries each
+
+
 @staff_required
 @require_GET
 def satisfaction_page(request):
     certifiers = access.certifiers(request.user)
     sessions = EvaluationSession.objects.filter(
         certifier__in=certifiers, status=SessionStatus.CLOSED
-    ).order_by("-date", "-pk")
+    ).order_by("-date", "-pk")[:LATEST]
     deliberations = Deliberation.objects.filter(
         certifier__in=certifiers, status=DeliberationStatus.SIGNED
-    ).order_by("-date", "-pk")
+    ).order_by("-date", "-pk")[:LATEST]
     groups = [
         (
             "Après une session d'évaluation (candidats)",
