@@ -226,6 +226,28 @@ def send_invitations(campaign: Campaign, *, now=None) -> Sending:
     return result
 
 
+@transaction.atomic
+def resend_invitations(campaign: Campaign, *, actor, now=None) -> int:
+    """Hand again to the worker the invitations not sent yet (an address added since the
+    opening, a failed e-mail); the number pending."""
+    if not campaign.is_open:
+        raise FollowupError("Seule une campagne ouverte envoie des invitations.")
+    pending = campaign.invitations.filter(
+        sent_at__isnull=True, opted_out_at__isnull=True, decision__isnull=False
+    ).select_related("decision__candidacy__candidate__user")
+    count = 0
+    for invitation in pending:
+        email = candidate_email(invitation.decision.candidacy.candidate)
+        if email != invitation.email:
+            Invitation.objects.filter(pk=invitation.pk).update(email=email)
+        count += bool(email)
+    if not count:
+        raise FollowupError("Aucune invitation à envoyer : toutes sont parties ou sans adresse.")
+    record_event("followup.campaign.resend", campaign, actor=actor, payload={"pending": count})
+    send_campaign_invitations.enqueue(campaign.pk)
+    return count
+
+
 @task()
 def send_campaign_invitations(campaign_id: int) -> dict:
     campaign = Campaign.objects.get(pk=campaign_id)

@@ -226,3 +226,21 @@ def test_the_rgpd_export_holds_the_survey_answers_until_pseudonymised(
     )
     assert [a["situation"] for a in data["reponses_aux_enquetes"]] == ["employed"]
     assert data["enquetes_d_insertion"][0]["id"] == invitation.pk
+
+
+def test_invitations_without_address_are_sent_once_an_address_is_known(
+    world, ops_version, certifier
+):
+    holder = world["holder"].candidacy.candidate
+    holder.email = ""
+    holder.save()
+    c = opened(ops_version, certifier)
+    assert services.send_invitations(c, now=NOW).without_email == 1
+    with pytest.raises(FollowupError, match="Aucune invitation à envoyer"):
+        services.resend_invitations(c, actor=None, now=NOW)
+    holder.email = "nouvelle@exemple.fr"
+    holder.save()
+    assert services.resend_invitations(c, actor=None, now=NOW) == 1
+    mail.outbox.clear()
+    assert services.send_invitations(c, now=NOW).sent == 1
+    assert mail.outbox[0].to == ["nouvelle@exemple.fr"]

@@ -102,6 +102,10 @@ ACTIONS = {
         lambda c, user: services.open_campaign(c, actor=user, now=clock.now()),
         "Campagne ouverte : les invitations partent par le processus de traitement.",
     ),
+    "envoyer": (
+        lambda c, user: services.resend_invitations(c, actor=user, now=clock.now()),
+        "Invitations en attente confiées de nouveau au processus de traitement.",
+    ),
     "clore": (
         lambda c, user: services.close_campaign(c, actor=user, now=clock.now()),
         "Campagne close : les liens ne fonctionnent plus.",
