@@ -135,6 +135,11 @@ def open_campaign(campaign: Campaign, *, actor, now=None) -> int:
     """Invite everyone of the population and hand the e-mails to the worker; the number
     invited."""
     now = now or timezone.now()
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status != CampaignStatus.DRAFT:
+        raise FollowupError(
+            f"Action impossible : la campagne est « {locked.get_status_display()} »."
+        )
     today = timezone.localdate(now)
     due = due_on(campaign.decided_to, campaign.delay_months)
     if today < due:

@@ -244,3 +244,10 @@ def test_invitations_without_address_are_sent_once_an_address_is_known(
     mail.outbox.clear()
     assert services.send_invitations(c, now=NOW).sent == 1
     assert mail.outbox[0].to == ["nouvelle@exemple.fr"]
+
+
+def test_a_campaign_opens_once(world, ops_version, certifier):
+    c = opened(ops_version, certifier)
+    with pytest.raises(FollowupError, match="la campagne est « Ouverte »"):
+        services.open_campaign(c, actor=None, now=NOW)
+    assert c.invitations.count() == 2
