@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from acquis import demo_api, demo_juries
+from acquis import demo_api, demo_followup, demo_juries
 from acquis.candidates import services as dossiers
 from acquis.candidates.enums import AccessMode, Pathway, VaeRoute
 from acquis.candidates.models import Candidacy, Cohort
@@ -90,6 +90,7 @@ def _build() -> list[DemoLogin]:
     if not EvaluationSession.objects.filter(certifier=certifier).exists():
         _evaluations(certifier, version, users[Role.JUROR], manager)
     demo_api.log_deliveries(api_client)
+    demo_followup.build(certifier, version, manager, today=date.today())  # noqa: DTZ011
     # Inès Moreau (2026, in training) and Julie Marchand (2025, certified: her documents).
     for email in ("ines.moreau@exemple.fr", "julie.marchand@exemple.fr"):
         candidate_user = User.objects.filter(email=email).first()

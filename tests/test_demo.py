@@ -19,6 +19,7 @@ from acquis.evaluations.models import (
     JurorTraining,
 )
 from acquis.evaluations.services import panel_problems
+from acquis.followup.models import Answer, Campaign
 from acquis.juries import composition, evidence
 from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.juries.models import Deliberation, HeldBlock
@@ -45,7 +46,13 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert "julie.marchand@exemple.fr" in first  # a holder with her documents and badges
     build_demo()
     assert CertificationVersion.objects.count() == 1
-    assert Candidate.objects.count() == 18  # 12 in the 2026 cohort, 5 in 2025, a VAE
+    # 12 in the 2026 cohort, 5 in 2025, a VAE; 8 earlier holders surveyed (demo_followup.py)
+    assert Candidate.objects.count() == 26
+    closed, opened = Campaign.objects.order_by("decided_to")
+    assert (closed.status, opened.status) == ("closed", "open")
+    assert closed.pseudonymised_at is not None
+    assert Answer.objects.filter(invitation__campaign=closed).count() == 5
+    assert Answer.objects.filter(invitation__campaign=opened).count() == 1
     statuses = set(Candidacy.objects.values_list("status", flat=True))
     assert {
         "registered",
@@ -95,7 +102,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert not held.slots.filter(convoked_at__isnull=True).exists()
     # Juries: a signed certification jury with the three kinds of decision (and a total
     # validation of one block without the title), two signed VAE juries, one open (VAE).
-    signed = Deliberation.objects.get(status=DeliberationStatus.SIGNED, kind=JuryKind.CERTIFICATION)
+    signed = Deliberation.objects.get(title="Jury de certification — promotion 2025")
     outcomes = {
         d.candidacy.candidate.first_name: (d.kind, d.title_awarded)
         for d in signed.decisions.select_related("candidacy__candidate")

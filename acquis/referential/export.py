@@ -47,6 +47,8 @@ def version_document(version: CertificationVersion) -> dict:
             "address": version.certifier_address or None,
         },
     }
+    if version.targeted_jobs:
+        doc["targeted_jobs"] = [dict(job) for job in version.targeted_jobs]
     doc["blocks"] = [_block(b) for b in blocks]
     doc["assessments"] = [_assessment(a) for a in assessments]
     doc["rules"] = version.rules

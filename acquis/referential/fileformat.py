@@ -118,6 +118,11 @@ def normalise(doc: dict) -> dict:
             "address": certifier.get("address"),
         },
     }
+    # Only when given: files without targeted jobs keep their documents (and hashes).
+    if doc.get("targeted_jobs"):
+        out["targeted_jobs"] = [
+            {"title": job["title"], "rome": job.get("rome")} for job in doc["targeted_jobs"]
+        ]
     out["blocks"] = [_block(b) for b in doc["blocks"]]
     order = {
         c["code"]: i for i, c in enumerate(c for b in out["blocks"] for c in b["competencies"])
@@ -224,6 +229,13 @@ def consistency(doc: dict, tree=None) -> tuple[list[Issue], list[Issue]]:
             err([*path, "code"], f"code de {kind} « {code} » déjà utilisé ({first})")
         else:
             seen[kind][code] = path
+
+    titles: dict[str, int] = {}
+    for ji, job in enumerate(doc.get("targeted_jobs") or []):
+        key = " ".join(job["title"].casefold().split())
+        if key in titles:
+            err(["targeted_jobs", ji, "title"], f"métier « {job['title']} » déjà cité")
+        titles.setdefault(key, ji)
 
     for bi, block in enumerate(doc["blocks"]):
         unique("bloc", block["code"], ["blocks", bi])

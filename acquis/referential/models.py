@@ -76,6 +76,10 @@ class CertificationVersion(UpdatedAtModel):
     certifier_siret = models.CharField("SIRET du certificateur", max_length=14, blank=True)
     certifier_address = models.CharField("adresse du certificateur", max_length=255, blank=True)
     rules = models.JSONField("règles de certification", default=dict, blank=True)
+    # Jobs the certification targets ("métiers ou emplois visés"): [{"title", "rome"}], the
+    # ROME code None when the source does not give it. Insertion surveys compare holders'
+    # jobs with this list (acquis/followup).
+    targeted_jobs = models.JSONField("métiers visés", default=list, blank=True)
     needs_review = models.BooleanField("à relire", default=False)
     # A bulk RNCP import stores each draft as its document only; the rows (blocks,
     # competencies...) are created when the draft is first opened (services.ensure_materialised).

@@ -71,6 +71,7 @@ class RncpFiche:
     actif: bool | None  # ACTIF "Oui"/"Non": registration in force
     etat: str | None  # ETAT_FICHE, e.g. "Publiée"
     line: int | None = None  # line of the FICHE start tag in the file
+    romes: tuple[tuple[str, str], ...] = ()  # CODES_ROME/ROME: (CODE, LIBELLE), flux order
 
     @property
     def registry(self) -> str | None:
@@ -198,12 +199,20 @@ def _read_fiche(elem) -> RncpFiche:
         actif={"oui": True, "non": False}.get((actif or "").lower()),
         etat=_text(found.get("ETAT_FICHE")),
         line=elem.sourceline,
+        romes=_read_romes(found.get("CODES_ROME")),
     )
+
+
+def _read_romes(elem) -> tuple[tuple[str, str], ...]:
+    if elem is None:
+        return ()
+    pairs = ((_text(r.find("CODE")), _text(r.find("LIBELLE"))) for r in elem.iterfind("ROME"))
+    return tuple((code, label) for code, label in pairs if code and label)
 
 
 _FICHE_FIELDS = frozenset(
     "ID_FICHE NUMERO_FICHE INTITULE ABREGE NOMENCLATURE_EUROPE CERTIFICATEURS"
-    " BLOCS_COMPETENCES ACTIF ETAT_FICHE".split()
+    " BLOCS_COMPETENCES ACTIF ETAT_FICHE CODES_ROME".split()
 )
 _BLOCK_FIELDS = ("CODE", "LIBELLE", "LISTE_COMPETENCES", "MODALITES_EVALUATION")
 
@@ -267,11 +276,27 @@ def fiche_to_document(fiche: RncpFiche) -> tuple[dict | None, str | None]:
         "draft": True,
         "review_notes": notes,
         "certification": certification,
+        **_targeted_jobs(fiche),
         "blocks": blocks,
         "assessments": [],
         "rules": {},
     }
     return document, None
+
+
+ROME_RE = re.compile(r"^[A-N][0-9]{4}$")
+
+
+def _targeted_jobs(fiche: RncpFiche) -> dict:
+    """The fiche's ROME codes as targeted jobs (their ROME label as title), when it has
+    any: the insertion surveys ask holders whether their job is one of them."""
+    jobs, seen = [], set()
+    for code, label in fiche.romes:
+        key = " ".join(label.casefold().split())
+        if ROME_RE.match(code) and key not in seen:
+            seen.add(key)
+            jobs.append({"title": label, "rome": code})
+    return {"targeted_jobs": jobs} if jobs else {}
 
 
 _SLUG_SEP_RE = re.compile(r"[^a-z0-9]+")

@@ -131,6 +131,7 @@ def _version_fields(
         "certifier_siret": certifier["siret"] or "",
         "certifier_address": certifier["address"] or "",
         "rules": document["rules"],
+        "targeted_jobs": document.get("targeted_jobs", []),
         "needs_review": draft,
         "review_notes": document.get("review_notes", []),
         "materialised": materialised,

@@ -64,6 +64,12 @@ def erase_candidate(candidate, *, actor, now=None) -> ErasureReport:
         tutor_name=PSEUDONYM, tutor_email=""
     )
     Accommodation.objects.filter(candidacy__candidate=candidate).update(details="")
+    # Insertion survey answers stay, cut from the person (acquis.followup: as pseudonymised).
+    from acquis.followup.models import Invitation
+
+    Invitation.objects.filter(decision__candidacy__candidate=candidate).update(
+        decision=None, email="", nonce=""
+    )
     candidate.email = candidate.phone = candidate.address = ""
     candidate.postal_code = candidate.city = ""
     if not legal:

@@ -23,6 +23,7 @@ def candidate_records(candidate) -> dict[str, list]:
     )
     from acquis.credentials.models import IssuedCredential, IssuedDocument
     from acquis.evaluations.models import CompetencyResult, DeliverableSubmission, Slot
+    from acquis.followup.models import Answer, Invitation
     from acquis.juries.models import BlockDecision, Decision, HeldBlock
 
     candidacies = Candidacy.objects.filter(candidate=candidate)
@@ -52,6 +53,13 @@ def candidate_records(candidate) -> dict[str, list]:
         "blocs_acquis": list(HeldBlock.objects.filter(candidate=candidate)),
         "documents_delivres": list(IssuedDocument.objects.filter(candidate=candidate)),
         "badges": list(IssuedCredential.objects.filter(decision__candidacy__in=candidacies)),
+        # Until pseudonymised: afterwards nothing links them to the person any more.
+        "enquetes_d_insertion": list(
+            Invitation.objects.filter(decision__candidacy__in=candidacies)
+        ),
+        "reponses_aux_enquetes": list(
+            Answer.objects.filter(invitation__decision__candidacy__in=candidacies)
+        ),
     }
 
 

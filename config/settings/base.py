@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "acquis.security",
     "acquis.rgpd",
     "acquis.integrations",
+    "acquis.followup",
     "acquis.www",
     "acquis.api",
 ]
@@ -427,6 +428,21 @@ ACQUIS_RETENTION = {
     "contact_after_closing": envint("ACQUIS_RETENTION_CONTACT_DAYS", 3 * 365),
     # Counters of failed attempts (no lock in force).
     "throttle_counters": envint("ACQUIS_RETENTION_THROTTLE_DAYS", 30),
+    # Insertion survey answers stay linked to the person this long after the campaign closed,
+    # then are pseudonymised (docs/followup.md).
+    "survey_answers_link": envint("ACQUIS_RETENTION_SURVEY_LINK_DAYS", 90),
+}
+
+# --- Insertion surveys of holders (docs/followup.md) ----------------------------------------
+ACQUIS_FOLLOWUP = {
+    # Delays after the decision offered for new campaigns, in months.
+    "delays": [6, 24],
+    # Partial validations surveyed too, by default, in a new campaign.
+    "include_partial": envbool("ACQUIS_FOLLOWUP_INCLUDE_PARTIAL", False),
+    # Reminders at most, to who has not answered.
+    "reminders": envint("ACQUIS_FOLLOWUP_REMINDERS", 2),
+    # No figure on fewer answers than this (small-number suppression).
+    "min_answers": envint("ACQUIS_FOLLOWUP_MIN_ANSWERS", 5),
 }
 
 # --- Dates typed in forms: the formats the candidates import accepts too -------------------

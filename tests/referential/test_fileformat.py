@@ -284,3 +284,39 @@ def test_juror_sectors_come_from_the_closed_list():
     ]
     practice = MINIMAL + '  practice: {Compétence: "x"}\n'
     assert "n'a pas la forme attendue" in fileformat.read_text(practice).errors[0].message
+
+
+def test_the_builtin_title_lists_the_jobs_the_source_names(ops):
+    """Targeted jobs are copied from the source; it gives no ROME code (null, never invented)."""
+    source = _collapse(SOURCE.read_text(encoding="utf-8")).casefold()
+    jobs = ops["targeted_jobs"]
+    assert [job["title"] for job in jobs][:1] == [
+        "chargé d'accompagnement collectif et individuel en insertion socio-professionnelle"
+    ]
+    assert all(_collapse(job["title"]).casefold() in source for job in jobs)
+    assert {job["rome"] for job in jobs} == {None}
+
+
+def test_targeted_jobs_are_optional_and_checked():
+    assert "targeted_jobs" not in fileformat.read_text(MINIMAL).document  # hashes kept
+    jobs = (
+        "targeted_jobs:\n"
+        '  - {title: "Conseiller en insertion professionnelle", rome: K1801}\n'
+        '  - {title: "Formateur"}\n'
+    )
+    doc = fileformat.read_text(MINIMAL.replace("blocks:\n", jobs + "blocks:\n")).document
+    assert doc["targeted_jobs"] == [
+        {"title": "Conseiller en insertion professionnelle", "rome": "K1801"},
+        {"title": "Formateur", "rome": None},
+    ]
+    bad = jobs.replace("K1801", "K18") + '  - {title: "formateur "}\n'
+    result = fileformat.read_text(MINIMAL.replace("blocks:\n", bad + "blocks:\n"))
+    messages = [(i.path, i.line, i.message) for i in result.errors]
+    assert messages == [
+        ("targeted_jobs[0].rome", 7, "« K18 » n'a pas la forme attendue (^[A-N][0-9]{4}$)")
+    ]
+    duplicate = jobs + '  - {title: "formateur "}\n'
+    result = fileformat.read_text(MINIMAL.replace("blocks:\n", duplicate + "blocks:\n"))
+    assert [(i.path, i.message) for i in result.errors] == [
+        ("targeted_jobs[2].title", "métier « formateur  » déjà cité")
+    ]

@@ -113,6 +113,15 @@ def test_rncp_sample_gives_its_8_fiches_and_37_blocks_in_order():
     assert first.blocks[0].modalites_evaluation.startswith("A1C1.Note d'alerte")
 
 
+def test_the_fiche_rome_codes_become_the_targeted_jobs():
+    fiche = next(f for f in iter_fiches(RNCP_SAMPLE) if f.romes)
+    document, _ = fiche_to_document(fiche)
+    assert_valid(document)
+    jobs = document["targeted_jobs"]
+    assert [(j["rome"], j["title"]) for j in jobs] == [(c, label) for c, label in fiche.romes]
+    assert ("M1202", "Audit et contrôle comptables et financiers") in fiche.romes
+
+
 def test_rncp_sample_documents_pass_the_referential_checks():
     for fiche in iter_fiches(RNCP_SAMPLE):
         document, message = fiche_to_document(fiche)

@@ -6,10 +6,13 @@ Who sees what is decided in acquis.www.partner.perms only.
 
 from django.core.paginator import Paginator
 from django.db.models import Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from acquis.followup import partner_figures
+from acquis.security.exports import audit_export
 from acquis.www.candidate.dossier import candidacy_dossier
 from acquis.www.candidate.uploads import UPLOADS, handle_upload, upload_form
 from acquis.www.partner.perms import (
@@ -68,3 +71,28 @@ def placement_attestation(request, pk, placement_pk):
         done_url=reverse("partner_candidacy", args=[candidacy.pk]),
         placement=placement,
     )
+
+
+@require_GET
+@partner_required
+def results(request):
+    """Pass rates of the partner's own candidates, by block and year (what it publishes)."""
+    sections = [
+        (organisation, partner_figures.figures(organisation))
+        for organisation in partner_organisations(request.user).order_by("name")
+    ]
+    return render(request, "www/partner/results.html", {"sections": sections})
+
+
+@require_GET
+@partner_required
+def results_export(request, org):
+    organisation = partner_organisations(request.user).filter(pk=org).first()
+    if organisation is None:
+        raise Http404("Organisme introuvable.")
+    text = partner_figures.to_csv(organisation, partner_figures.figures(organisation))
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    audit_export(request, "partner_results.csv")
+    response["Content-Disposition"] = f'attachment; filename="resultats-{organisation.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
