@@ -77,35 +77,71 @@ def candidacy_row(candidacy) -> list:
     return values
 
 
-def export_candidacies(queryset, fmt: str) -> bytes:
-    """The candidacies of `queryset` (with_list_data() + blocks: a constant query count)."""
-    rows = (
-        candidacy_row(c)
-        for c in queryset.with_list_data()
+# Rows read from the database this many at a time (their blocks with them): an export of
+# any size holds one chunk in memory, never the whole list.
+CHUNK_SIZE = 2000
+# CSV lines sent to the client per piece of a streamed response.
+LINES_PER_PIECE = 500
+
+
+def candidacy_rows(queryset):
+    """The lines of the candidacies of `queryset`, read in chunks (one query for the rows and
+    one for their blocks per chunk)."""
+    ordered = (
+        queryset.with_list_data()
         .prefetch_related("blocks")
         .order_by("cohort__name", "candidate__birth_name", "candidate__first_name", "pk")
     )
+    return (candidacy_row(c) for c in ordered.iterator(chunk_size=CHUNK_SIZE))
+
+
+def export_candidacies(queryset, fmt: str) -> bytes:
+    """The whole file at once (small exports, tests); pages stream with `stream_csv` and
+    write XLSX with `write_xlsx`."""
     if fmt == "csv":
-        return _csv(rows)
+        return b"".join(stream_csv(queryset))
     if fmt == "xlsx":
-        return _xlsx(rows)
+        buffer = io.BytesIO()
+        write_xlsx(queryset, buffer)
+        return buffer.getvalue()
     raise ValueError(f"Format d'export inconnu : {fmt}")
 
 
-def _csv(rows) -> bytes:
+def stream_csv(queryset):
+    """The CSV in pieces of LINES_PER_PIECE lines: constant memory whatever the size."""
     # `;` and a BOM: what a French spreadsheet opens without an import dialog. Every field
     # is quoted (OWASP), so a separator inside a cell cannot start a new one.
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow(
-            v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else neutralise(v) for v in row
-        )
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    yield codecs.BOM_UTF8 + _take(buffer)
+    for count, row in enumerate(candidacy_rows(queryset), start=1):
+        writer.writerow(_csv_value(v) for v in row)
+        if count % LINES_PER_PIECE == 0:
+            yield _take(buffer)
+    rest = _take(buffer)
+    if rest:
+        yield rest
 
 
-def _xlsx(rows) -> bytes:
+def _take(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+def _csv_value(value):
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else neutralise(value)
+
+
+def write_xlsx(queryset, target) -> None:
+    """The XLSX written into `target` (a binary file), in openpyxl's write-only mode: rows go
+    to a temporary file as they come, only the final zip is assembled at the end."""
+    _xlsx(candidacy_rows(queryset), target)
+
+
+def _xlsx(rows, target) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -122,9 +158,7 @@ def _xlsx(rows) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append([_xlsx_cell(sheet, v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def _xlsx_cell(sheet, value):

@@ -3,9 +3,9 @@ sequence (never shortened), convokes, opens the session and records an excused a
 (Chromium, axe-core)."""
 
 import pytest
-from playwright.sync_api import expect
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from acquis.candidates import services as candidate_services
 from acquis.candidates.enums import AccommodationKind
