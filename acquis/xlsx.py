@@ -109,7 +109,8 @@ def write_sheet(target, *, name: str, header, rows) -> None:
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            head = "".join(_text(f"{c}1", str(v), ' s="1"') for c, v in zip(columns, header, strict=True))  # fmt: skip
+            pairs = zip(columns, header, strict=True)
+            head = "".join(_text(f"{c}1", str(v), ' s="1"') for c, v in pairs)
             lines = [_SHEET_START, f'<row r="1">{head}</row>']
             for number, row in enumerate(rows, start=2):
                 cells = "".join(

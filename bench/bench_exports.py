@@ -97,7 +97,10 @@ def populate(total: int) -> dict:
         whole, by_blocks = models
         block_ids = list(by_blocks.blocks.values_list("pk", flat=True))
         through = Candidacy.blocks.through
-        fields = {m: [f for f in m._meta.concrete_fields if not f.primary_key] for m in (Candidate, Candidacy)}  # fmt: skip
+        fields = {
+            m: [f for f in m._meta.concrete_fields if not f.primary_key]
+            for m in (Candidate, Candidacy)
+        }
 
         def copy(obj, **changes):
             row = type(obj)(**{f.attname: getattr(obj, f.attname) for f in fields[type(obj)]})
@@ -218,7 +221,10 @@ def main(argv=None) -> int:
     print()
     print(f"Après : {kit.load_line()}")
     print(f"Médiane de {args.runs} exécutions, {built['candidacies']} candidatures :")
-    print(f"{'export':8s} {'durée (s)':>10s} {'CPU (s)':>8s} {'RSS max (Mo)':>13s} {'fichier (Mo)':>13s}")  # fmt: skip
+    print(
+        f"{'export':8s} {'durée (s)':>10s} {'CPU (s)':>8s} {'RSS max (Mo)':>13s}"
+        f" {'fichier (Mo)':>13s}"
+    )
     missed = []
     for fmt, row in summary.items():
         print(
