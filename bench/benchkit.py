@@ -40,7 +40,7 @@ def prod_env(var_dir: Path | str, **extra: str) -> dict[str, str]:
         | {
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "SITE_URL": "https://127.0.0.1",
             "ACQUIS_VAR_DIR": str(var_dir),
             "ACQUIS_LOG_REQUESTS": "false",
@@ -108,3 +108,62 @@ def load_line() -> str:
         f"charge moyenne {figures['load1']:.2f} / {figures['load5']:.2f} / "
         f"{figures['load15']:.2f} (1, 5, 15 min) sur {figures['cpus']} cœurs"
     )
+
+
+def run_acquis(env: dict[str, str], *args: str) -> str:
+    """`acquis ARGS` in `env`; stops the bench with its error output when it fails."""
+    import subprocess
+
+    proc = subprocess.run(
+        [acquis_command(), *args], env=env, cwd=REPO, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        sys.exit(f"acquis {' '.join(args)} : échec\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+def prepare_demo(env: dict[str, str], *, demo: bool = True) -> None:
+    """A fresh production database: migrations, signing keys, static files (the production
+    storage reads their manifest), then the demo data unless `demo` is false."""
+    run_acquis(env, "migrate", "--no-input", "-v0")
+    run_acquis(env, "credentials_key")
+    run_acquis(env, "credentials", "keygen")
+    run_acquis(env, "collectstatic", "--no-input", "-v0")
+    if demo:
+        run_acquis(env, "demo")
+
+
+def verified_client(email: str):
+    """Django's test client logged in as `email` with a verified second factor (production
+    settings ask staff and jurors for one), sending its requests as HTTPS."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from acquis.organisations.models import User
+
+    user = User.objects.get(email=email)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="banc", confirmed=True)
+    client = Client(**{"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def check_command_env(env: dict[str, str]) -> None:
+    """For a bench that measures an `acquis` command: the same environment, asked through
+    `acquis shell`, runs the production settings with DEBUG off (the production settings
+    set DEBUG = False whatever the environment, and refuse DEBUG=1)."""
+    out = run_acquis(
+        env,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SETTINGS_MODULE)",
+    )
+    debug, module = out.strip().splitlines()[-1].split()
+    if debug != "False" or module not in PRODUCTION_SETTINGS:
+        sys.exit(f"Banc invalide : DEBUG={debug}, réglages {module}")
