@@ -44,6 +44,8 @@ def prod_env(var_dir: Path | str, **extra: str) -> dict[str, str]:
             "SITE_URL": "https://127.0.0.1",
             "ACQUIS_VAR_DIR": str(var_dir),
             "ACQUIS_LOG_REQUESTS": "false",
+            # The demo subscribes a webhook receiver on the loopback, in plain HTTP.
+            "ACQUIS_WEBHOOK_ALLOW_HTTP": "true",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
         }
         | extra
