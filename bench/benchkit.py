@@ -148,7 +148,16 @@ def verified_client(email: str):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="banc", confirmed=True)
-    client = Client(**{"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
+    class HttpsClient(Client):
+        """Every request as HTTPS (production redirects plain HTTP)."""
+
+        def get(self, path, *args, **kwargs):
+            return super().get(path, *args, **kwargs | {"secure": True})
+
+        def post(self, path, *args, **kwargs):
+            return super().post(path, *args, **kwargs | {"secure": True})
+
+    client = HttpsClient()
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
