@@ -85,7 +85,7 @@ def setup(slots: int, clients: int) -> dict:
         call_command("flush", interactive=False, verbosity=0)
     certifier = ensure_certifier(name="OPS Conseil")
     version = load_referential_file(settings.ACQUIS_BUILTIN_REFERENTIAL, owner=certifier).version
-    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    from tests.factories import MINIMAL_PDF as pdf  # a well-formed one-page PDF
 
     jurors = []
     for i, (first, last, represents) in enumerate([("Anne", "Rep", True), ("Paul", "Pro", False)]):
