@@ -67,6 +67,8 @@ def setup(slots: int, clients: int) -> dict:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.utils import timezone
@@ -85,6 +87,7 @@ def setup(slots: int, clients: int) -> dict:
         call_command("flush", interactive=False, verbosity=0)
     certifier = ensure_certifier(name="OPS Conseil")
     version = load_referential_file(settings.ACQUIS_BUILTIN_REFERENTIAL, owner=certifier).version
+    from tests.evaluation_factories import train
     from tests.factories import MINIMAL_PDF as pdf  # a well-formed one-page PDF
 
     jurors = []
@@ -102,9 +105,8 @@ def setup(slots: int, clients: int) -> dict:
             represents_certifier=represents,
             proof=SimpleUploadedFile("preuve.pdf", pdf, content_type="application/pdf"),
         )
-        evaluations.record_training(
-            profile, version=version, trained_on=date(2025, 1, 6), trained_by="OPS Conseil"
-        )
+        # Trained by the certifier's exam manager, attendance sheet attached (the rules).
+        train(profile, version, on=date(2025, 1, 6))
         jurors.append(profile)
 
     today = timezone.localdate()
@@ -155,6 +157,10 @@ def setup(slots: int, clients: int) -> dict:
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # Jurors must give a second factor: the session carries a verified device.
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="banc", confirmed=True)
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
         store.create()
         # Clients sharing a grid (more clients than grids) take different criteria.
         turn = n // len(grid_list)
