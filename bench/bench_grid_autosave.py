@@ -67,11 +67,11 @@ def setup(slots: int, clients: int) -> dict:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from acquis.candidates import services as candidates
     from acquis.candidates.enums import AccessMode, Pathway
@@ -155,7 +155,7 @@ def setup(slots: int, clients: int) -> dict:
         user = grid.juror.user
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         # Jurors must give a second factor: the session carries a verified device.
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
