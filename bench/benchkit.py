@@ -148,6 +148,7 @@ def verified_client(email: str):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="banc", confirmed=True)
+
     class HttpsClient(Client):
         """Every request as HTTPS (production redirects plain HTTP)."""
 
