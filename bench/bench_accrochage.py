@@ -1,6 +1,7 @@
 """Benchmark of the CDC accrochage export: 100,000 holders, streamed, peak RSS and XSD.
 
-One run, in a fresh SQLite database (temporary ACQUIS_VAR_DIR, config.settings.dev, DEBUG=0):
+In a fresh SQLite database (temporary ACQUIS_VAR_DIR) with the production settings
+(benchkit.py: DEBUG off, checked inside each process):
 
 1. `acquis migrate`; the OPS referential is loaded with test registry codes ("RNCP99999",
    blocks "RNCP99999BC0n": the real ones are unknown and never invented by the product).
@@ -9,15 +10,17 @@ One run, in a fresh SQLite database (temporary ACQUIS_VAR_DIR, config.settings.d
 3. Its Candidate, Candidacy and Decision rows are copied in bulk (`bulk_create`, 10,000 at
    a time) into `--holders` holders with distinct identities, all in the same signed
    deliberation: the export reads exactly these three tables (+ the version).
-4. `acquis export accrochage --out FILE` runs in its own process (the measured one): the
-   selection, the streamed writing (`lxml.etree.xmlfile`), the streamed XSD validation and
-   the recording of the batch and its lines. Its peak RSS is `ru_maxrss` of that process.
+4. `acquis export accrochage --out FILE` runs in its own process (the measured one), --runs
+   times, each on its own copy of the database: the selection, the streamed writing
+   (`lxml.etree.xmlfile`), the streamed XSD validation and the recording of the batch and
+   its lines. Its peak RSS is `ru_maxrss` of that process; wall and CPU time are those of
+   the command; the median of the runs is reported, with the machine's load.
 5. The produced file is validated again, streaming, against the XSD of
    ../shared/data/accrochage (not the vendored copy).
 
 Targets: peak RSS under 300 MB, file XSD-valid. Exit status 1 if missed.
 
-Usage: bench_accrochage.py [--holders 100000] [--json RESULTS.json]
+Usage: bench_accrochage.py [--holders 100000] [--runs 3] [--json RESULTS.json]
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ACQUIS = REPO / ".venv" / "bin" / "acquis"
+import benchkit as kit
+
+REPO = kit.REPO
 XSD = (
     REPO.parent / "shared" / "data" / "accrochage" / "cdc_certifications_xsd_v1.1.2_kit_v2.0.0.xsd"
 )
@@ -56,6 +60,7 @@ def setup(holders: int) -> dict:
     import django
 
     django.setup()
+    kit.check_production()
     from acquis.candidates.models import Candidacy, Candidate, identity_key
     from acquis.juries.models import Decision
     from acquis.organisations.services import ensure_certifier
@@ -110,13 +115,13 @@ def export(out: str) -> dict:
     import django
 
     django.setup()
+    kit.check_production()
     from django.core.management import call_command
 
-    start = time.perf_counter()
-    call_command("export", "accrochage", "--out", out)
-    seconds = time.perf_counter() - start
+    with kit.Clock() as clock:
+        call_command("export", "accrochage", "--out", out)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"export_s": seconds, "peak_mb": peak_kb / 1024}
+    return {"export_s": clock.wall, "cpu_s": clock.cpu, "peak_mb": peak_kb / 1024}
 
 
 def validate_again(path: Path) -> tuple[bool, int]:
@@ -151,6 +156,7 @@ def _run(env, *args) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holders", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=kit.RUNS)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--export", help=argparse.SUPPRESS)
@@ -163,25 +169,33 @@ def main() -> int:
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="acquis-bench-accrochage-"))
     print(f"base : {tmp}", file=sys.stderr)
-    env = {
-        **os.environ,
-        "ACQUIS_VAR_DIR": str(tmp),
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DEBUG": "0",
-        "ACQUIS_ACCROCHAGE_CERTIFIER_ID": "E564ACB0",
-        "ACQUIS_ACCROCHAGE_CONTRACT_ID": "2560080000127J",
-    }
-    env.pop("DATABASE_URL", None)
+    env = kit.prod_env(
+        tmp,
+        ACQUIS_ACCROCHAGE_CERTIFIER_ID="E564ACB0",
+        ACQUIS_ACCROCHAGE_CONTRACT_ID="2560080000127J",
+    )
+    print(f"Avant : {kit.load_line()}", file=sys.stderr)
     out = tmp / "accrochage.xml"
+    runs = []
     try:
-        subprocess.run([str(ACQUIS), "migrate", "-v0"], env=env, check=True, capture_output=True)
+        kit.prepare_demo(env, demo=False)
         built = _run(env, "--setup", "--holders", str(args.holders))
-        result = _run(env, "--export", str(out))
-        size_mb = out.stat().st_size / 1e6
-        valid, passages = validate_again(out)
+        for turn in range(args.runs):
+            # Each run on a copy of the database: an export records its batch and lines.
+            copy = Path(tempfile.mkdtemp(prefix=f"acquis-bench-accrochage-{turn}-"))
+            shutil.copytree(tmp, copy, dirs_exist_ok=True)
+            out = copy / "accrochage.xml"
+            out.unlink(missing_ok=True)
+            runs.append(_run(env | {"ACQUIS_VAR_DIR": str(copy)}, "--export", str(out)))
+            print(f"  exécution {turn + 1} : {runs[-1]}", file=sys.stderr)
+            size_mb = out.stat().st_size / 1e6
+            if turn == args.runs - 1:
+                valid, passages = validate_again(out)
+            shutil.rmtree(copy, ignore_errors=True)
     finally:
         if not os.environ.get("BENCH_KEEP"):
             shutil.rmtree(tmp, ignore_errors=True)
+    result = kit.summarise(runs)
     result |= built | {"holders": args.holders, "size_mb": size_mb, "valid": valid}
     print(
         f"Accrochage — {args.holders} titulaires (1 par les verbes en {built['verbs_s']:.1f} s, "
@@ -189,10 +203,13 @@ def main() -> int:
     )
     print(
         f"export (sélection, écriture en flux, validation XSD, enregistrement) : "
-        f"{result['export_s']:.1f} s ; RSS de pointe {result['peak_mb']:.0f} Mo "
+        f"{result['export_s']:.1f} s (CPU {result['cpu_s']:.1f} s, médiane de {args.runs}) ; "
+        f"RSS de pointe {result['peak_mb']:.0f} Mo "
         f"(objectif < {TARGET_MB:.0f}) ; fichier {size_mb:.0f} Mo, {passages} passages, "
         f"XSD (relecture indépendante) : {'valide' if valid else 'INVALIDE'}"
     )
+    print(f"Après : {kit.load_line()}")
+    result["load_after"] = kit.load()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     ok = valid and passages == args.holders and result["peak_mb"] < TARGET_MB

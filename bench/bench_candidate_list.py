@@ -1,12 +1,14 @@
 """Benchmark of the staff candidate list (/gestion/candidatures/) with 10,000 candidacies.
 
-One run, in a fresh SQLite database (temporary ACQUIS_VAR_DIR): `acquis migrate`, `acquis
-demo` (certifier, referential, 12 demo candidacies), then this script with --driver, which
+One run, in a fresh SQLite database (temporary ACQUIS_VAR_DIR) with the production settings
+(benchkit.py: DEBUG off, checked inside the driver): `acquis migrate`, keys, static files,
+`acquis demo` (certifier, referential, 12 demo candidacies), then this script with --driver, which
 adds candidacies in bulk up to --candidacies (bulk inserts: the page is what is measured, not
 the registration), logs in the demo exam manager with Django's test client and serves the
 list: first page, a middle page, a name search and a status filter, --repeat times each after
-one warm-up. It reports the median and the worst time per variant and the number of SQL
-queries, at 12 candidacies and at the full count (the query count must not change).
+one warm-up. It reports the median wall and CPU time and the worst time per variant and the
+number of SQL queries, at 12 candidacies and at the full count (the query count must not
+change), and the machine's load.
 
 Target: the page served in under 300 ms (median) with 10,000 candidacies; exit status 1 if
 missed or if the query count grows with the number of candidacies.
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -27,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ACQUIS = REPO / ".venv" / "bin" / "acquis"
+import benchkit as kit
+
+REPO = kit.REPO
 TARGET_MS = 300.0
 VARIANTS = {
     "première page": "",
@@ -42,31 +44,32 @@ def driver(total: int, repeat: int) -> dict:
     import django
 
     django.setup()
+    kit.check_production()
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from acquis.candidates.models import Candidacy, Candidate, identity_key
     from acquis.referential.models import CertificationVersion
 
-    client = Client()
-    assert client.login(email="epreuves@ops-conseil.demo", password="demo-acquis-2026")  # noqa: S106
+    client = kit.verified_client("epreuves@ops-conseil.demo")
 
     def measure() -> dict:
         out = {}
         for label, query in VARIANTS.items():
             url = "/gestion/candidatures/" + query
             client.get(url)  # warm-up
-            times = []
+            times, cpus = [], []
             for _ in range(repeat):
-                start = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - start) * 1000)
+                with kit.Clock() as clock:
+                    response = client.get(url)
+                times.append(clock.wall * 1000)
+                cpus.append(clock.cpu * 1000)
                 assert response.status_code == 200, (url, response.status_code)
             with CaptureQueriesContext(connection) as ctx:
                 client.get(url)
             out[label] = {
                 "median_ms": statistics.median(times),
+                "cpu_ms": statistics.median(cpus),
                 "max_ms": max(times),
                 "queries": len(ctx),
             }
@@ -133,17 +136,10 @@ def main() -> int:
         print(json.dumps(driver(args.candidacies, args.repeat)))
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="acquis-bench-list-"))
-    env = {
-        **os.environ,
-        "ACQUIS_VAR_DIR": str(tmp),
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
-        "DEBUG": "0",
-    }
-    env.pop("DATABASE_URL", None)
+    env = kit.prod_env(tmp)
+    print(f"Avant : {kit.load_line()}", flush=True)
     try:
-        for step in (["migrate", "-v0"], ["demo"]):
-            subprocess.run([str(ACQUIS), *step], env=env, check=True, capture_output=True)
+        kit.prepare_demo(env)
         proc = subprocess.run(
             [
                 sys.executable,
@@ -171,20 +167,24 @@ def main() -> int:
         f"(insertion en masse : {result['setup_s']:.1f} s)"
     )
     print(
-        f"{'variante':22} {'médiane 12':>11} {'médiane N':>10} {'pire N':>8} {'requêtes 12/N':>14}"
+        f"{'variante':22} {'médiane 12':>11} {'médiane N':>10} {'CPU N':>8} {'pire N':>8}"
+        f" {'requêtes 12/N':>14}"
     )
     failed = False
     for label in VARIANTS:
         small, large = result["small"][label], result["large"][label]
         print(
             f"{label:22} {small['median_ms']:9.1f}ms {large['median_ms']:8.1f}ms "
-            f"{large['max_ms']:6.1f}ms {small['queries']:>7}/{large['queries']}"
+            f"{large['cpu_ms']:6.1f}ms {large['max_ms']:6.1f}ms "
+            f"{small['queries']:>7}/{large['queries']}"
         )
         failed |= large["median_ms"] > TARGET_MS or large["queries"] != small["queries"]
     print(
         f"Cible : médiane < {TARGET_MS:.0f} ms et nombre de requêtes constant — "
         + ("MANQUÉE" if failed else "atteinte")
     )
+    print(f"Après : {kit.load_line()}")
+    result["load_after"] = kit.load()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 1 if failed else 0

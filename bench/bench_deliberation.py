@@ -1,9 +1,9 @@
 """Benchmark of the deliberation screen (/gestion/deliberations/<pk>/) with 300 candidates
 × 4 blocks × 24 competencies, every competency with a consolidated result.
 
-One run, in a fresh SQLite database (temporary ACQUIS_VAR_DIR), settings as the other
-benches (config.settings.dev, DEBUG=0): `acquis migrate`, `acquis demo`, then this script
-with --driver:
+One run, in a fresh SQLite database (temporary ACQUIS_VAR_DIR), with the production settings
+(benchkit.py: DEBUG off, checked inside the driver): `acquis migrate`, keys, static files,
+`acquis demo`, then this script with --driver:
 
 1. One candidacy is brought to "en attente du jury" through the real verbs
    (tests/juries/factories.py `ready_candidacy`: a session, its slots, every juror's grid
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -40,8 +39,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ACQUIS = REPO / ".venv" / "bin" / "acquis"
+import benchkit as kit
+
+REPO = kit.REPO
 TARGET_MS = 1000.0
 TARGET_RATIO = 15.0
 SMALL = 10
@@ -161,8 +161,8 @@ def driver(total: int, repeat: int) -> dict:
     import django
 
     django.setup()
+    kit.check_production()
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from acquis.juries import deliberations
@@ -185,23 +185,24 @@ def driver(total: int, repeat: int) -> dict:
                 jf.decide_as_proposed(deliberation, candidacy)
 
     decide(listed[:SMALL])
-    client = Client()
-    assert client.login(email="epreuves@ops-conseil.demo", password="demo-acquis-2026")  # noqa: S106
+    client = kit.verified_client("epreuves@ops-conseil.demo")
     url = f"/gestion/deliberations/{deliberation.pk}/"
 
     def measure() -> dict:
         client.get(url)  # warm-up
-        times = []
+        times, cpus = [], []
         for _ in range(repeat):
-            begin = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - begin) * 1000)
+            with kit.Clock() as clock:
+                response = client.get(url)
+            times.append(clock.wall * 1000)
+            cpus.append(clock.cpu * 1000)
             assert response.status_code == 200, response.status_code
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         return {
             "candidates": deliberation.entries.count(),
             "median_ms": statistics.median(times),
+            "cpu_ms": statistics.median(cpus),
             "max_ms": max(times),
             "queries": len(ctx),
             "kbytes": len(response.content) // 1024,
@@ -233,17 +234,10 @@ def main() -> int:
         print(json.dumps(driver(args.candidates, args.repeat)))
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="acquis-bench-deliberation-"))
-    env = {
-        **os.environ,
-        "ACQUIS_VAR_DIR": str(tmp),
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
-        "DEBUG": "0",
-    }
-    env.pop("DATABASE_URL", None)
+    env = kit.prod_env(tmp)
+    print(f"Avant : {kit.load_line()}", flush=True)
     try:
-        for step in (["migrate", "-v0"], ["demo"]):
-            subprocess.run([str(ACQUIS), *step], env=env, check=True, capture_output=True)
+        kit.prepare_demo(env)
         command = [sys.executable, __file__, "--driver", "--candidates", str(args.candidates)]
         proc = subprocess.run(
             [*command, "--repeat", str(args.repeat)],
@@ -265,11 +259,11 @@ def main() -> int:
         f"Écran de délibération — candidature type par les verbes : {result['verbs_s']:.1f} s, "
         f"copies en masse : {result['bulk_s']:.1f} s, décisions : {result['decide_s']:.1f} s"
     )
-    print(f"{'candidats':>10} {'médiane':>9} {'pire':>9} {'requêtes':>9} {'taille':>8}")
+    print(f"{'candidats':>10} {'médiane':>9} {'CPU':>9} {'pire':>9} {'requêtes':>9} {'taille':>8}")
     for row in (small, large):
         print(
-            f"{row['candidates']:>10} {row['median_ms']:7.1f}ms {row['max_ms']:7.1f}ms "
-            f"{row['queries']:>9} {row['kbytes']:>6}Ko"
+            f"{row['candidates']:>10} {row['median_ms']:7.1f}ms {row['cpu_ms']:7.1f}ms "
+            f"{row['max_ms']:7.1f}ms {row['queries']:>9} {row['kbytes']:>6}Ko"
         )
     failed = (
         large["median_ms"] > TARGET_MS
@@ -281,6 +275,8 @@ def main() -> int:
         f"< {TARGET_MS:.0f} ms, ≤ {TARGET_RATIO:.0f}×, requêtes constantes — "
         + ("MANQUÉE" if failed else "atteinte")
     )
+    print(f"Après : {kit.load_line()}")
+    result["load_after"] = kit.load()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 1 if failed else 0

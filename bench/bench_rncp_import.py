@@ -14,9 +14,11 @@ exits with status 1 when one is missed, 2 when a command fails. The CPU time (us
 the parsing child of (b) included) is printed too, for information: unlike the wall time, it
 hardly moves when other work loads the machine.
 
-Usage: bench_rncp_import.py [--fiches 30000] [--keep FILE] [--json RESULTS.json] [--repeat N]
-With --repeat N the four measures are run N times, interleaved; each row keeps its fastest
-time (the one least disturbed by other work on the machine) and its highest peak RSS.
+Usage: bench_rncp_import.py [--fiches 30000] [--keep FILE] [--json RESULTS.json] [--runs N]
+The four measures are run --runs times (default 3), interleaved; each row reports the
+median of its wall times and of its CPU times, and its highest peak RSS. The Django commands
+run with the production settings (benchkit.py), DEBUG off (checked through `acquis shell`
+in the same environment before measuring); the machine's load is printed before and after.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import benchkit as kit
 import lxml.etree
 from gen_rncp_export import DEFAULT_SEED, generate
 
@@ -108,18 +110,9 @@ def acquis_command() -> str:
 
 
 def django_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("DATABASE_URL", "SQLITE_PATH"):
-        env.pop(name, None)  # the default: SQLite under ACQUIS_VAR_DIR
     # A certifier runs imports on a production configuration: DEBUG off (with DEBUG on,
     # Django formats and keeps the SQL of every statement, big JSON parameters included).
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
-    # The production settings refuse a weak key and want the public address.
-    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    env.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-    env.setdefault("SITE_URL", "https://127.0.0.1")
-    env["ACQUIS_VAR_DIR"] = str(var_dir)
-    return env
+    return kit.prod_env(var_dir)
 
 
 def fail(label: str, result: dict) -> None:
@@ -136,7 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", metavar="FICHIER", help="écrire les résultats en JSON")
     parser.add_argument(
-        "--repeat", type=int, default=1, help="répétitions entrelacées ; garde la plus rapide"
+        "--runs",
+        "--repeat",
+        dest="repeat",
+        type=int,
+        default=kit.RUNS,
+        help="répétitions entrelacées ; la médiane est retenue",
     )
     args = parser.parse_args(argv)
 
@@ -161,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if migrated.returncode != 0:
             fail("acquis migrate", {**vars(migrated), "returncode": migrated.returncode})
+        kit.check_command_env(django_env(fresh))
+        print(f"Avant : {kit.load_line()}", flush=True)
         plain_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         steps = [
             ("(a) lxml iterparse nu", [sys.executable, "-c", BARE, str(export)], None),
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
         # Repeats are interleaved so that every row sees the same changes of load; each
-        # row keeps its fastest time and its highest peak RSS.
+        # row reports its median time and its highest peak RSS.
         best: dict[str, dict] = {}
         db_mb = None
         for turn in range(1, args.repeat + 1):
@@ -199,9 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                     db_mb = (tmp / var / "acquis.sqlite3").stat().st_size / 1e6
                 kept = best.setdefault(label, {"label": label, **result, "walls": [], "cpus": []})
                 kept["walls"].append(result["wall"])
-                kept["wall"] = min(kept["walls"])
+                kept["wall"] = kit.median(kept["walls"])
                 kept["cpus"].append(result["cpu"])
-                kept["cpu"] = min(kept["cpus"])
+                kept["cpu"] = kit.median(kept["cpus"])
                 kept["peak_mb"] = max(kept["peak_mb"], result["peak_mb"])
                 if var:
                     shutil.rmtree(tmp / var, ignore_errors=True)
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     parsed = rows[1]["stdout"].split()
     print(f"Documents produits : {parsed[1]}, {parsed[2]} blocs, {parsed[3]} compétences")
-    print(f"Machine : {os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.2f} à la fin")
+    print(f"Après : {kit.load_line()} ; médiane de {args.repeat} exécution(s)")
     print()
     print(
         f"{'mesure':42s} {'durée (s)':>10s} {'RSS max (Mo)':>13s} {'ratio / nu':>11s}"
@@ -273,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
                     },
                     "export": {"fiches": fiches, "mb": size_mb, "generated": generated},
                     "repeat": args.repeat,
+                    "load_after": kit.load(),
                     "sqlite_mb": db_mb,
                     "rows": [
                         {

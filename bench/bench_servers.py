@@ -70,6 +70,8 @@ def environment(var: Path) -> dict[str, str]:
         "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
         "ACQUIS_VAR_DIR": str(var),
         "ACQUIS_LOG_REQUESTS": "false",
+        # The demo subscribes a webhook receiver on the loopback, in plain HTTP.
+        "ACQUIS_WEBHOOK_ALLOW_HTTP": "true",
         "ACQUIS_SESSION_IDLE_MINUTES": "600",
     }
 

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 
+from acquis import xlsx
 from acquis.candidates.imports import (
     COLUMN_NAMES,
     EXPORT_ONLY_COLUMNS,
@@ -43,10 +44,16 @@ def neutralise(value):
     return value
 
 
-def candidacy_row(candidacy) -> list:
-    """One line: the import columns, then promotion, certification, version and state."""
+def candidacy_row(candidacy, block_codes=None) -> list:
+    """One line: the import columns, then promotion, certification, version and state
+    (`block_codes`: the codes of a candidacy by blocks, when the caller read them)."""
     person = candidacy.candidate
-    blocks = "" if candidacy.whole_title else ",".join(b.code for b in candidacy.blocks.all())
+    if candidacy.whole_title:
+        blocks = ""
+    elif block_codes is not None:
+        blocks = ",".join(block_codes)
+    else:
+        blocks = ",".join(b.code for b in candidacy.blocks.all())
     values = [
         person.birth_name,
         person.usage_name,
@@ -77,68 +84,90 @@ def candidacy_row(candidacy) -> list:
     return values
 
 
-def export_candidacies(queryset, fmt: str) -> bytes:
-    """The candidacies of `queryset` (with_list_data() + blocks: a constant query count)."""
-    rows = (
-        candidacy_row(c)
-        for c in queryset.with_list_data()
-        .prefetch_related("blocks")
+# Rows read from the database this many at a time (their blocks with them): an export of
+# any size holds one chunk in memory, never the whole list.
+CHUNK_SIZE = 1000
+# CSV lines sent to the client per piece of a streamed response.
+LINES_PER_PIECE = 500
+
+
+def candidacy_rows(queryset):
+    """The lines of the candidacies of `queryset`, read in chunks: one query for the rows
+    (fetched CHUNK_SIZE at a time), one per chunk for the block codes of those by blocks."""
+    ordered = (
+        queryset.with_list_data()
+        # The version's JSON columns are decoded for every row otherwise (the export needs
+        # its number and title only): most of the memory and time of a big export.
+        .defer("version__rules", "version__review_notes")
         .order_by("cohort__name", "candidate__birth_name", "candidate__first_name", "pk")
     )
+    chunk = []
+    for candidacy in ordered.iterator(chunk_size=CHUNK_SIZE):
+        chunk.append(candidacy)
+        if len(chunk) == CHUNK_SIZE:
+            yield from _chunk_rows(chunk)
+            chunk = []
+    yield from _chunk_rows(chunk)
+
+
+def _chunk_rows(chunk):
+    from acquis.candidates.models import Candidacy
+
+    by_blocks = [c.pk for c in chunk if not c.whole_title]
+    codes: dict[int, list[str]] = {}
+    if by_blocks:
+        links = (
+            Candidacy.blocks.through.objects.filter(candidacy_id__in=by_blocks)
+            .order_by("block__version", "block__position", "block_id")
+            .values_list("candidacy_id", "block__code")
+        )
+        for candidacy_id, code in links:
+            codes.setdefault(candidacy_id, []).append(code)
+    for candidacy in chunk:
+        yield candidacy_row(candidacy, block_codes=codes.get(candidacy.pk, []))
+
+
+def export_candidacies(queryset, fmt: str) -> bytes:
+    """The whole file at once (small exports, tests); pages stream with `stream_csv` and
+    write XLSX with `write_xlsx`."""
     if fmt == "csv":
-        return _csv(rows)
+        return b"".join(stream_csv(queryset))
     if fmt == "xlsx":
-        return _xlsx(rows)
+        buffer = io.BytesIO()
+        write_xlsx(queryset, buffer)
+        return buffer.getvalue()
     raise ValueError(f"Format d'export inconnu : {fmt}")
 
 
-def _csv(rows) -> bytes:
+def stream_csv(queryset):
+    """The CSV in pieces of LINES_PER_PIECE lines: constant memory whatever the size."""
     # `;` and a BOM: what a French spreadsheet opens without an import dialog. Every field
     # is quoted (OWASP), so a separator inside a cell cannot start a new one.
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow(
-            v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else neutralise(v) for v in row
-        )
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    yield codecs.BOM_UTF8 + _take(buffer)
+    for count, row in enumerate(candidacy_rows(queryset), start=1):
+        writer.writerow(_csv_value(v) for v in row)
+        if count % LINES_PER_PIECE == 0:
+            yield _take(buffer)
+    rest = _take(buffer)
+    if rest:
+        yield rest
 
 
-def _xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Candidatures")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in HEADER:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _take(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
 
-def _xlsx_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _csv_value(value):
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else neutralise(value)
 
-    if hasattr(value, "strftime"):  # a real date cell, shown the French way
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    if isinstance(value, str):
-        # Explicitly a text cell, kept as it is: openpyxl would otherwise store "=…" as a
-        # formula. Control characters are not allowed in the XML of a sheet.
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"
-        return cell
-    return value
+
+def write_xlsx(queryset, target) -> None:
+    """The XLSX written into `target` (a binary file) as the rows are read (acquis.xlsx:
+    every text a text cell, never a formula; dates shown DD/MM/YYYY)."""
+    xlsx.write_sheet(target, name="Candidatures", header=HEADER, rows=candidacy_rows(queryset))

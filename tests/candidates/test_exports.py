@@ -177,3 +177,32 @@ def test_a_phone_stays_a_text_in_xlsx_and_unquoted_in_csv(ops_version, cohort):
     row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
     assert row[column("telephone")] == "+33612345678"  # no quote: not a formula
     assert row[column("promotion")] == "'+Promo"  # a formula-like text: quoted
+
+
+def test_the_csv_streams_in_pieces_and_reads_in_chunks(monkeypatch, ops_version, hostile):
+    """Small chunks give the same file as one big read: the rows (and their blocks) are read
+    a chunk at a time and sent a few lines at a time, whatever the number of candidacies."""
+    from acquis.candidates import exports
+
+    for _ in range(4):
+        factories.candidacy(ops_version, blocks=["B1"])
+    queryset = Candidacy.objects.all()
+    whole = export_candidacies(queryset, "csv")
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(exports, "LINES_PER_PIECE", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        pieces = list(exports.stream_csv(queryset))
+    assert len(pieces) == 1 + 3  # the header, then 2 + 2 + 1 lines
+    assert b"".join(pieces) == whole
+    assert len(ctx) == 1 + 3  # one read of the rows (fetched 2 at a time), blocks per chunk
+    assert "B1,B2" in whole.decode("utf-8-sig")
+
+
+def test_the_xlsx_is_written_into_a_file(tmp_path, hostile):
+    from acquis.candidates.exports import write_xlsx
+
+    target = tmp_path / "export.xlsx"
+    with target.open("wb") as out:
+        write_xlsx(Candidacy.objects.all(), out)
+    sheet = load_workbook(target).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["Martin"]

@@ -17,6 +17,7 @@ from acquis.juries import deliberations
 from acquis.juries.enums import DeliberationStatus
 from acquis.organisations.enums import Role
 from acquis.www.jury.deliberation_perms import jury_member_required, sits_on_a_jury
+from acquis.www.pagination import paginate
 from acquis.www.staff.deliberation_views import record_decision, screen_context
 
 
@@ -32,7 +33,7 @@ def deliberation_list(request):
         return redirect_to_login(request.get_full_path())
     if not sits_on_a_jury(request.user):
         raise PermissionDenied("Réservé aux membres d'un jury de certification.")
-    rows = member_deliberations(request.user)
+    rows = paginate(request, member_deliberations(request.user))
     return render(request, "www/juries/deliberations.html", {"deliberations": rows})
 
 

@@ -6,6 +6,8 @@ from acquis.www.jury import views
 
 urlpatterns = [
     path("", views.home, name="jury_home"),
+    path("epreuves/a-venir/", views.coming, name="jury_coming"),
+    path("epreuves/passees/", views.past, name="jury_past"),
     path("sessions/<int:pk>/convocation/", views.convocation, name="jury_convocation"),
     path(
         "sessions/<int:pk>/convocation/agenda.ics",

@@ -1,7 +1,6 @@
 """Staff screens of candidate dossiers: lists, identity, registration, the dossier page."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
 from acquis.juries.models import Decision
 from acquis.www.errors import add_to_form
+from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import candidate_forms as f
@@ -46,17 +46,14 @@ def candidacy_list(request):
         if data["promotion"]:
             queryset = queryset.filter(cohort=data["promotion"])
     # Paginate on ids (a narrow sort), then load the 50 rows with everything they show.
-    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    pager = paginate(request, queryset.values_list("pk", flat=True), per_page=PAGE_SIZE)
+    page = pager.page
     rows = Candidacy.objects.with_list_data().in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "www/staff/candidates/list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
+        {"page": page, "pager": pager, "filters": filters},
     )
 
 

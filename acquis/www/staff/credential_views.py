@@ -23,11 +23,10 @@ from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
+from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
-
-LIST_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -104,9 +103,13 @@ def _signed_deliberations(user):
 @staff_required
 def staff_credentials(request):
     context = {
-        "issued": list(_documents(request.user)[:LIST_LIMIT]),
-        "limit": LIST_LIMIT,
-        "deliberations": list(_signed_deliberations(request.user).order_by("-date", "-pk")),
+        "issued": paginate(request, _documents(request.user).order_by("-issued_at", "-pk")),
+        "deliberations": paginate(
+            request,
+            _signed_deliberations(request.user).order_by("-date", "-pk"),
+            per_page=20,
+            param="page_deliberations",
+        ),
         "previews": PREVIEWS,
     }
     return render(request, "www/staff/credentials/list.html", context)

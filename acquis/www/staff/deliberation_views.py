@@ -28,6 +28,7 @@ from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.referential import provenance
+from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import deliberation_forms as f
@@ -437,10 +438,14 @@ def deliberation_list(request):
         else:
             messages.success(request, f"Délibération « {deliberation.title} » préparée.")
             return redirect("staff_deliberation", pk=deliberation.pk)
-    rows = _deliberations(request.user).annotate(
-        candidates=Count("entries", distinct=True), decided=Count("decisions", distinct=True)
+    rows = (
+        _deliberations(request.user)
+        .annotate(
+            candidates=Count("entries", distinct=True), decided=Count("decisions", distinct=True)
+        )
+        .order_by("-date", "-pk")
     )
-    context = {"deliberations": rows, "form": form, "refusal": refusal}
+    context = {"deliberations": paginate(request, rows), "form": form, "refusal": refusal}
     return render(request, "www/staff/juries/deliberations.html", context)
 
 

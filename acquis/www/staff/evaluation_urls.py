@@ -11,6 +11,11 @@ urlpatterns = [
         v.session_action,
         name="staff_session_action",
     ),
+    path(
+        "sessions/<int:pk>/candidatures/",
+        v.session_candidacies,
+        name="staff_session_candidacies",
+    ),
     path("creneaux/<int:pk>/", v.slot_detail, name="staff_slot"),
     path("creneaux/<int:pk>/convocation/", v.slot_convocation, name="staff_slot_convocation"),
 ]

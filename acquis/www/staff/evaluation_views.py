@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acquis.evaluations import convocations, incidents, planning, services
 from acquis.evaluations.enums import GridStatus, SessionStatus, SlotStatus
@@ -26,6 +26,7 @@ from acquis.evaluations.models import (
 )
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
+from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import evaluation_forms as f
@@ -114,7 +115,7 @@ def juror_list(request):
             else:
                 messages.success(request, f"Formation de {data['juror']} enregistrée.")
                 return redirect("staff_jurors")
-    rows = jurors.prefetch_related(
+    rows = jurors.order_by("user__last_name", "user__email", "pk").prefetch_related(
         Prefetch(
             "trainings",
             queryset=JurorTraining.objects.select_related("trainer", "version").order_by(
@@ -126,7 +127,7 @@ def juror_list(request):
         request,
         "www/staff/evaluations/jurors.html",
         {
-            "jurors": rows,
+            "jurors": paginate(request, rows),
             "juror_form": juror_form,
             "training_form": training_form,
             "JUROR_FORM": JUROR_FORM,
@@ -155,7 +156,7 @@ def session_list(request):
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
             return redirect("staff_session", pk=session.pk)
-    sessions = _sessions(request.user)
+    sessions = paginate(request, _sessions(request.user).order_by("-date", "-pk"))
     return render(
         request, "www/staff/evaluations/sessions.html", {"sessions": sessions, "form": form}
     )
@@ -213,18 +214,70 @@ def _timetable(session) -> list[SlotRow]:
     return rows
 
 
-def _slot_form(request, session, data=None):
-    candidacies = (
+# The slot form offers at most this many candidacies, found by a search on the name.
+CANDIDACY_OPTIONS = 20
+
+
+def _convocable(request, session):
+    return (
         access.candidacies(request.user)
         .filter(version=session.version, status__in=planning.CONVOCABLE_CANDIDACY_STATUSES)
         .select_related("candidate")
         .order_by("candidate__birth_name", "candidate__first_name", "pk")
     )
+
+
+def _slot_form(request, session, data=None):
     return f.SlotForm(
         data,
         assessments=session.version.assessments.order_by("position"),
-        candidacies=candidacies,
+        candidacies=_convocable(request, session),
         auto_id="id_creneau_%s",
+    )
+
+
+def _candidacy_options(request, session, slot_form=None) -> dict:
+    """The candidacies the slot form offers: those matching the search (`candidature`,
+    every word in a name), at most CANDIDACY_OPTIONS, the one already chosen kept."""
+    query = request.GET.get("candidature", "").strip()[:100]
+    found = _convocable(request, session)
+    for word in query.split()[:5]:
+        found = found.filter(
+            Q(candidate__birth_name__icontains=word)
+            | Q(candidate__usage_name__icontains=word)
+            | Q(candidate__first_name__icontains=word)
+        )
+    options = list(found[: CANDIDACY_OPTIONS + 1])
+    more = len(options) > CANDIDACY_OPTIONS
+    options = options[:CANDIDACY_OPTIONS]
+    chosen = None
+    if slot_form is not None and slot_form.is_bound:
+        chosen = getattr(slot_form, "cleaned_data", {}).get("candidacy")
+    elif request.GET.get("candidacy", "").isdigit():
+        # The search sends the choice already made: it stays checked in the new results.
+        chosen = _convocable(request, session).filter(pk=request.GET["candidacy"]).first()
+    if chosen is not None and chosen not in options:
+        options.insert(0, chosen)
+    return {
+        "session": session,
+        "candidacy_options": options,
+        "candidacy_more": more,
+        "candidacy_query": query,
+        "candidacy_chosen": chosen.pk if chosen else None,
+        "candidacy_errors": slot_form.errors.get("candidacy", []) if slot_form else [],
+        "candidacy_limit": CANDIDACY_OPTIONS,
+    }
+
+
+@staff_required
+@require_GET
+def session_candidacies(request, pk):
+    """The slot form's candidacy choices for a search (fetched as the user types)."""
+    session = access.get_or_404(_sessions(request.user), pk=pk)
+    return render(
+        request,
+        "www/staff/evaluations/_candidacy_options.html",
+        _candidacy_options(request, session),
     )
 
 
@@ -266,12 +319,13 @@ def _render_session(
     available = _jurors(request.user).exclude(pk__in=[m.juror_id for m in panel])
     editable = session.status in planning.EDITABLE_SESSION_STATUSES
     rows = _timetable(session)
+    slot_form = (slot_form or _slot_form(request, session)) if editable else None
     context = {
         "session": session,
         "members": members,
         "general_problems": general,
         "member_form": member_form or f.PanelMemberForm(jurors=available),
-        "slot_form": (slot_form or _slot_form(request, session)) if editable else None,
+        "slot_form": slot_form,
         "cancel_form": (cancel_form or _cancel_form(session)) if editable else None,
         "refusal": refusal,
         "refusal_text": _refusal_text(refused, refusal) if refusal else "",
@@ -287,6 +341,8 @@ def _render_session(
         "can_open": session.status == SessionStatus.PANEL_CONFIRMED,
         "can_close": session.status == SessionStatus.OPENED,
     }
+    if slot_form is not None:
+        context |= _candidacy_options(request, session, slot_form)
     return render(request, "www/staff/evaluations/session.html", context)
 
 

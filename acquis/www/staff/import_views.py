@@ -1,13 +1,14 @@
 """Staff pages: import candidates into a cohort, the import template, candidacy exports."""
 
+import tempfile
 from pathlib import Path
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from acquis.candidates.exports import CONTENT_TYPES, export_candidacies
+from acquis.candidates.exports import CONTENT_TYPES, stream_csv, write_xlsx
 from acquis.candidates.imports import COLUMNS, import_candidates, template_csv
 from acquis.security.exports import audit_export
 from acquis.www.perms import staff_required
@@ -85,7 +86,15 @@ def candidacies_export(request, fmt):
         cohort = access.get_or_404(access.cohorts(request.user), pk=int(promotion))
         candidacies = candidacies.filter(cohort=cohort)
         name += f"-promotion-{cohort.pk}"
-    response = HttpResponse(export_candidacies(candidacies, fmt), content_type=CONTENT_TYPES[fmt])
+    if fmt == "csv":
+        # Streamed as the rows are read: constant memory, the first bytes leave at once.
+        response = StreamingHttpResponse(stream_csv(candidacies), content_type=CONTENT_TYPES[fmt])
+    else:
+        # Written row by row to a temporary file (write-only workbook), then sent from it.
+        spool = tempfile.TemporaryFile()
+        write_xlsx(candidacies, spool)
+        spool.seek(0)
+        response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
     audit_export(request, f"candidacies.{fmt}", promotion=promotion or "")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'

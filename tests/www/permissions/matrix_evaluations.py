@@ -33,6 +33,19 @@ ENTRIES = {
         lambda ctx: reverse("staff_session", args=[ctx["session"].pk]),
         STAFF_OWN,
     ),
+    "staff_session_candidacies": (
+        lambda ctx: (
+            reverse("staff_session_candidacies", args=[ctx["session"].pk]) + "?candidature=a"
+        ),
+        STAFF_OWN,
+        # A search only: POST is 405 for any staff (before the lookup: reveals nothing).
+        {
+            **STAFF_OWN,
+            "administrateur": 405,
+            "responsable_epreuves": 405,
+            "admin_autre_certificateur": 405,
+        },
+    ),
     "staff_session_action": (
         lambda ctx: reverse("staff_session_action", args=[ctx["session"].pk, "confirmer"]),
         STAFF_OWN_POST,

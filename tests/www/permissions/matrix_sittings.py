@@ -14,6 +14,8 @@ JURY = {**dict.fromkeys(ROLES, 403), "anonyme": 302, "jure": 200}
 # An object of the juror persona's slots: 404 for a juror who does not assess it is tested
 # in the page tests; for the matrix the other roles are refused before the lookup.
 JURY_OWN = JURY
+# Read-only pages of the jury portal: a POST is 405 for everyone, before any login check.
+READ_ONLY = dict.fromkeys(ROLES, 405)
 
 
 def extend_context(ctx) -> dict:
@@ -37,4 +39,6 @@ def extend_context(ctx) -> dict:
 
 ENTRIES = {
     "jury_home": (lambda ctx: reverse("jury_home"), JURY),
+    "jury_coming": (lambda ctx: reverse("jury_coming"), JURY, READ_ONLY),
+    "jury_past": (lambda ctx: reverse("jury_past") + "?mois=2020-01", JURY, READ_ONLY),
 }
