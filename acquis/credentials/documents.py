@@ -81,10 +81,11 @@ def _holder_data(candidate) -> dict:
 
 
 def _certification_data(version) -> dict:
-    registry = (
-        f"{version.registry_kind}{version.registry_number}" if version.registry_number else ""
-    )
-    return {"title": version.title, "level": version.level_label, "registry": registry}
+    return {
+        "title": version.title,
+        "level": version.level_label,
+        "registry": version.registry_code,
+    }
 
 
 def _blocks_data(decision: Decision) -> list[dict]:

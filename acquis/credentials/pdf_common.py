@@ -26,8 +26,11 @@ def level_label(level: str) -> str:
 
 
 def registry_label(registry: str) -> str:
-    """The registry code only when its number is known ("RNCP" alone is not a code)."""
-    return registry if registry and re.search(r"\d", registry) else ""
+    """The registry code only when its number is known ("RNCP" alone is not a code); a
+    prefix written twice by older PV contents ("RNCPRNCP36612") is printed once."""
+    if not registry or not re.search(r"\d", registry):
+        return ""
+    return re.sub(r"^([A-Za-z]+)\1(?=\d)", r"\1", registry)
 
 
 def certifier_data(certifier=None, *, name: str = "", address: str = "") -> dict:

@@ -102,9 +102,7 @@ def verify(document: IssuedDocument) -> Verification:
         certifier=settings.ACQUIS_CERTIFIER_DISPLAY_NAME or document.certifier.name,
         certification=version.title,
         level=version.level_label,
-        registry=f"{version.registry_kind}{version.registry_number}"
-        if version.registry_number
-        else "",
+        registry=version.registry_code,
         holder=masked_name(document.candidate) if document.candidate else "",
         deliberation_date=deliberation.date,
         issued_at=document.issued_at,

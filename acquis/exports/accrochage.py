@@ -579,7 +579,7 @@ def export_accrochage(certifier, *, actor=None, since: date | None = None) -> Ex
         skipped = pending_holders(certifier, since=since, undeclarable_only=True)
         decisions = declarable(certifier, since)
         if not decisions.exists():
-            raise AccrochageError(_nothing_message(skipped))
+            raise AccrochageError(_nothing_message(skipped, ever_awarded(certifier)))
         fd, name = tempfile.mkstemp(prefix="accrochage-", suffix=".xml")
         os.close(fd)
         path = Path(name)
@@ -592,8 +592,18 @@ def export_accrochage(certifier, *, actor=None, since: date | None = None) -> Ex
     return ExportResult(batch=batch, skipped=skipped)
 
 
-def _nothing_message(skipped: list[Pending]) -> str:
+def ever_awarded(certifier) -> bool:
+    """Whether this certifier has awarded a title or a block in force (PV signed)."""
+    return awards(certifier).exists()
+
+
+def _nothing_message(skipped: list[Pending], awarded: bool = True) -> str:
     message = "Aucun titulaire à déclarer : toutes les attributions sont déjà déclarées."
+    if not awarded:
+        message = (
+            "Aucun titulaire à déclarer : aucun titre ni bloc n'a encore été attribué "
+            "(procès-verbal signé)."
+        )
     if skipped:
         message = (
             f"Aucun titulaire déclarable : {len(skipped)} attribution(s) en attente d'un code "
