@@ -1,0 +1,277 @@
+"""A second certifier runs a second, differently shaped title on the same installation.
+
+The title (tests/data/referentials/cns-mediateur-numerique.yaml): two blocks, sittings that
+assess competencies of both blocks, no work placement and no memoir, a VAE oral with its own
+criteria, panels of two professionals without a certifier representative, juries of two
+external professionals, another sector. A training candidate (total) and a partial one are
+carried with the application's own verbs from registration to the signed PV, the issued
+documents and `acquis audit verify`; OPS Conseil runs its own title beside it. What the
+second certifier's pages and documents show is read back: none of the first title's texts,
+codes or numbers.
+"""
+
+import re
+import subprocess
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from acquis.candidates import services as candidate_services
+from acquis.candidates.enums import CandidacyStatus
+from acquis.credentials import issuing
+from acquis.credentials.enums import DocumentKind
+from acquis.credentials.signing import create_demo_pair
+from acquis.evaluations import consolidation, planning
+from acquis.evaluations import services as evaluation_services
+from acquis.juries import deliberations, minutes
+from acquis.juries.enums import DecisionKind, JuryKind
+from acquis.organisations.enums import Role
+from tests import consolidation_factories as cf
+from tests import evaluation_factories as ef
+from tests import factories
+from tests.conftest import PASSWORD, make_user
+from tests.juries import factories as jf
+
+pytestmark = pytest.mark.django_db
+
+# What only the built-in title (OPS Conseil) says: none of it may show for the second one.
+OPS_ONLY = [
+    "OPS Conseil",
+    "OPS-",
+    "PV-OPS",
+    "Bron",
+    "insertion",
+    "Chargé d'accompagnement",
+    "ops-conseil-caci-isp",
+    "Représentant employeurs",
+    "représentant employeurs",
+    "représentant salariés",
+    "formateur de l'organisme certificateur",
+    "Accueil et information collective",
+    "Information collective",
+    "mémoire",
+    "Mémoire",
+    "mise en application professionnelle",
+    "les trois membres",
+    "RNCPRNCP",
+]
+OPS_CODES = re.compile(r"\b(?:C[34]\.\d|E1[0-3]|E[3-9]\b|B[34]\b|M[1-7]\b|L\d\b)")
+
+
+@pytest.fixture
+def cns_signing(settings, tmp_path):
+    key, cert = tmp_path / "cns-key.pem", tmp_path / "cns-cert.pem"
+    create_demo_pair(key, cert, organisation="Coopérative Numérique du Sud")
+    settings.ACQUIS_PDF_SIGNING_KEY, settings.ACQUIS_PDF_SIGNING_CERT = key, cert
+    settings.ACQUIS_SIGNATORY_NAME = "Inès Garrigue"
+    settings.ACQUIS_SIGNATORY_TITLE = "Présidente de la coopérative"
+    settings.ACQUIS_CERTIFIER_DISPLAY_NAME = ""
+    settings.SITE_URL = "https://acquis.example.fr"
+    return settings
+
+
+def text_of(pdf: bytes) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed poppler tool, bytes on stdin
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    text = result.stdout.decode().replace("\u2019", "'")
+    return re.sub(r"\s+", " ", re.sub(r"-\n", "-", text))
+
+
+def assert_nothing_of_the_first_title(text: str, where: str) -> None:
+    found = [needle for needle in OPS_ONLY if needle in text]
+    assert found == [], f"{where} : textes du premier titre {found}"
+    codes = sorted(set(OPS_CODES.findall(text)))
+    assert codes == [], f"{where} : codes du premier titre {codes}"
+
+
+# --- the second certifier's people -----------------------------------------------------------
+
+
+def professionals(certifier, version, count=2):
+    """Professionals of digital mediation (the title's sector), proof of experience given:
+    they assess the sittings (no certifier representative) and sit on the juries."""
+    people = []
+    for n, (first, last) in enumerate([("Lina", "Vidal"), ("Marc", "Roux")][:count]):
+        user = make_user(f"pro{n}@cns.fr", certifier, Role.JUROR, first_name=first, last_name=last)
+        people.append(
+            evaluation_services.record_juror(
+                user=user,
+                certifier=certifier,
+                sector="numerique",
+                role="médiateur numérique",
+                years_experience=4,
+                structure="Tiers-lieu La Fabrique",
+                proof=factories.pdf_upload("experience.pdf"),
+            )
+        )
+    return people
+
+
+def sit(version, candidacy, panel, *, not_acquired=()):
+    """One session held today: the two sittings S1 and S2 (each assesses a competency of
+    both blocks), graded by the two professionals and consolidated."""
+    certifier = version.certification.owner
+    session = evaluation_services.plan_session(
+        certifier=certifier,
+        version=version,
+        title=f"Session {candidacy.pk}",
+        on=timezone.localdate(),
+        place="Montpellier",
+    )
+    for profile in panel:
+        evaluation_services.add_panel_member(session, profile)
+    slots = [
+        ef.slot(session, candidacy, code=code, hhmm=hhmm, minutes=minutes_)
+        for code, hhmm, minutes_ in (("S1", "09:00", 60), ("S2", "10:30", 90))
+    ]
+    evaluation_services.confirm_panel(session)
+    planning.open_session(session, today=session.date)
+    for slot in slots:
+        slot.refresh_from_db()
+        cf.submit_all(slot, not_acquired)
+        consolidation.consolidate(slot, marks=cf.proposed_marks(slot), actor=None)
+    return session
+
+
+@pytest.fixture
+def world(cns_version, ops_version, cns_signing):
+    cns = cns_version.certification.owner
+    panel = professionals(cns, cns_version)
+    staff = make_user("responsable@cns.fr", cns, Role.EXAM_MANAGER)
+    total = factories.candidacy(cns_version, started=True)
+    partial = factories.candidacy(cns_version, started=True)
+    sit(cns_version, total, panel)
+    # C2.2 not shown: B1 is acquired (C1.1 in S2, C1.2 in S1), B2 is not.
+    sit(cns_version, partial, panel, not_acquired=("C2.2.1",))
+    for candidacy in (total, partial):
+        candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY, actor=staff)
+        candidacy.refresh_from_db()
+    return {
+        "cns": cns,
+        "version": cns_version,
+        "ops_version": ops_version,
+        "panel": panel,
+        "staff": staff,
+        "total": total,
+        "partial": partial,
+    }
+
+
+def jury(world, candidacies):
+    """The certification jury of the title: two external professionals (its own role)."""
+    deliberation = deliberations.prepare(
+        world["cns"],
+        world["version"],
+        kind=JuryKind.CERTIFICATION,
+        title="Jury de certification",
+        on=timezone.localdate(),
+        place="Montpellier",
+        actor=world["staff"],
+    )
+    for profile in world["panel"]:
+        deliberations.add_member(
+            deliberation,
+            profile.user,
+            role="professional",
+            external=True,
+            organisation="Tiers-lieu La Fabrique",
+            actor=world["staff"],
+        )
+    deliberations.add_candidates(deliberation, candidacies, actor=world["staff"])
+    deliberations.open_deliberation(deliberation, actor=world["staff"])
+    deliberation.refresh_from_db()
+    return deliberation
+
+
+# --- the chain ---------------------------------------------------------------------------------
+
+
+def test_a_second_title_from_registration_to_signed_pv_and_documents(world, client):
+    total, partial = world["total"], world["partial"]
+    assert total.version.has_work_placement is False and total.version.has_memoir is False
+    deliberation = jury(world, [total, partial])
+    proposals = {}
+    for candidacy in (total, partial):
+        decision = jf.decide_as_proposed(deliberation, candidacy)
+        proposals[candidacy.pk] = decision
+    assert proposals[total.pk].kind == DecisionKind.TOTAL and proposals[total.pk].title_awarded
+    assert proposals[partial.pk].kind == DecisionKind.PARTIAL
+    assert {b.block.code: b.validated for b in proposals[partial.pk].blocks.all()} == {
+        "B1": True,
+        "B2": False,
+    }
+
+    # The jury member's PV page says how many members sign: two.
+    member = world["panel"][0].user
+    pv = minutes.close_deliberation(deliberation, actor=member)
+    year = deliberation.date.year
+    assert pv.number == f"PV-CND-{year}-0001"
+    assert pv.content["certification"]["registry"] == "RNCP99871"
+    client.login(email=member.email, password=PASSWORD)
+    page = client.get(reverse("jury_minutes", args=[deliberation.pk])).content.decode()
+    assert "signé par les deux membres du jury" in page
+    assert "Professionnel de la médiation numérique" in page
+    assert_nothing_of_the_first_title(page, "PV (page du jury)")
+    client.logout()
+    for user in jf.member_users(deliberation):
+        minutes.sign(pv, user, password=PASSWORD, actor=user)
+    deliberation.refresh_from_db()
+    total.refresh_from_db()
+    assert total.status == CandidacyStatus.DECIDED
+
+    # Documents: the PV, a certificate, a block attestation, two letters.
+    report = issuing.issue_for_deliberation(deliberation, actor=world["staff"])
+    kinds = sorted(document.kind for document in report.issued)
+    assert kinds == sorted(
+        [
+            DocumentKind.MINUTES,
+            DocumentKind.CERTIFICATE,
+            DocumentKind.BLOCK_ATTESTATION,
+            DocumentKind.DECISION_LETTER,
+            DocumentKind.DECISION_LETTER,
+        ]
+    )
+    numbered = sorted(
+        d.number
+        for d in report.issued
+        if d.kind in (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION)
+    )
+    assert numbered == [f"CND-{year}-000001", f"CND-{year}-000002"]
+    for document in report.issued:
+        pdf = document.file.read()
+        document.file.close()
+        text = text_of(pdf)
+        assert "Médiateur numérique en tiers-lieux" in text, document.kind
+        assert_nothing_of_the_first_title(text, document.get_kind_display())
+        if document.kind in (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION):
+            assert "RNCP99871" in text
+            # The public verification page of the document.
+            page = client.get(reverse("verify_document", args=[document.verification_code]))
+            html = page.content.decode()
+            assert page.status_code == 200 and "RNCP99871" in html
+            assert_nothing_of_the_first_title(html, "vérification publique")
+        if document.kind == DocumentKind.MINUTES:
+            assert "Professionnel de la médiation numérique" in text
+
+    # The staff pages of the second certifier.
+    client.login(email=world["staff"].email, password=PASSWORD)
+    for url in (
+        reverse("staff_deliberation", args=[deliberation.pk]),
+        reverse("staff_candidacy", args=[total.pk]),
+        reverse("staff_dashboard"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        if url != reverse("staff_dashboard"):
+            assert_nothing_of_the_first_title(html, url)
+    page = client.get(reverse("staff_candidacy", args=[total.pk])).content.decode()
+    assert "Mémoire" not in page and "mise en application" not in page
+
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "intègre" in out.getvalue()
