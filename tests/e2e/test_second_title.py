@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from acquis.candidates import services as candidate_services
 from acquis.candidates.enums import CandidacyStatus
+from acquis.candidates.exceptions import CandidateError
+from acquis.candidates.models import Memoir
 from acquis.credentials import issuing
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.signing import create_demo_pair
@@ -275,3 +277,68 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
     out = StringIO()
     call_command("audit", "verify", stdout=out)
     assert "intègre" in out.getvalue()
+
+
+def test_sections_the_title_does_not_have_are_hidden_and_refused(cns_version, client):
+    cns = cns_version.certification.owner
+    candidacy = factories.candidacy(cns_version, started=True)
+    with pytest.raises(CandidateError, match="ne comporte pas de période de mise en application"):
+        candidate_services.record_placement(
+            candidacy, host_structure="Tiers-lieu", position="Médiateur", tutor_name="Léo Tuteur"
+        )
+    with pytest.raises(CandidateError, match="ne comporte pas de mémoire"):
+        candidate_services.submit_memoir(candidacy, upload=factories.pdf_upload("m.pdf"))
+    with pytest.raises(CandidateError, match="ne comporte pas de mémoire"):
+        candidate_services.check_memoir_part(candidacy, part_code="M1", present=True, actor=None)
+    assert not candidacy.placements.exists()
+    # The candidate's own page, then the staff's.
+    user = make_user("candidate@cns.fr", cns, Role.CANDIDATE)
+    candidacy.candidate.user = user
+    candidacy.candidate.save(update_fields=["user"])
+    client.login(email=user.email, password=PASSWORD)
+    html = client.get(reverse("candidate_candidacy", args=[candidacy.pk])).content.decode()
+    assert "Médiateur numérique en tiers-lieux" in html
+    assert "Mémoire" not in html and "mise en application professionnelle" not in html
+    page = client.get(reverse("candidate_memoir", args=[candidacy.pk])).content.decode()
+    assert "Le mémoire ne concerne pas ce titre" in page and 'type="file"' not in page
+    client.logout()
+    staff = make_user("admin@cns.fr", cns, Role.ADMIN)
+    client.login(email=staff.email, password=PASSWORD)
+    html = client.get(reverse("staff_candidacy", args=[candidacy.pk])).content.decode()
+    assert "Mémoire" not in html and "mise en application professionnelle" not in html
+    response = client.post(
+        reverse("staff_candidacy_action", args=[candidacy.pk, "memoire"]),
+        {"file": factories.pdf_upload("m.pdf")},
+    )
+    assert response.status_code in (302, 400)
+    assert not Memoir.objects.filter(candidacy=candidacy, document__isnull=False).exists()
+    assert not candidacy.placements.exists()
+
+
+def test_two_certifiers_side_by_side(world, client):
+    """PV and document numbers apart; the staff of one never see the other's data."""
+    ops_version = world["ops_version"]
+    ops_deliberation = jf.decided_and_signed(ops_version, [jf.ready_candidacy(ops_version)])
+    cns_deliberation = jury(world, [world["total"]])
+    jf.decide_as_proposed(cns_deliberation, world["total"])
+    jf.sign_all(cns_deliberation)
+    year = cns_deliberation.date.year
+    assert ops_deliberation.minutes.get().number == f"PV-OPS-{ops_deliberation.date.year}-0001"
+    assert cns_deliberation.minutes.get().number == f"PV-CND-{year}-0001"
+    ops = ops_version.certification.owner
+    ops_staff = make_user("responsable@ops.fr", ops, Role.EXAM_MANAGER)
+    cases = [
+        (ops_staff, cns_deliberation, world["total"]),
+        (world["staff"], ops_deliberation, ops_deliberation.decisions.get().candidacy),
+    ]
+    for user, deliberation, candidacy in cases:
+        client.login(email=user.email, password=PASSWORD)
+        own = client.get(reverse("staff_dashboard")).content.decode()
+        for url in (
+            reverse("staff_deliberation", args=[deliberation.pk]),
+            reverse("staff_candidacy", args=[candidacy.pk]),
+            reverse("staff_versions", args=[deliberation.version.certification.code]),
+        ):
+            assert client.get(url).status_code == 404, (user.email, url)
+        assert deliberation.version.title not in own
+        client.logout()

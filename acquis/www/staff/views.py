@@ -111,8 +111,11 @@ class LoadForm(forms.Form):
 def load_referential(request):
     """Load a title's referential for one of the certifiers this administrator runs."""
     certifiers = administered_certifiers(request.user).order_by("name")
-    form = LoadForm(request.POST or None, request.FILES or None, certifiers=certifiers)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = LoadForm(
+        request.POST if posted else None, request.FILES if posted else None, certifiers=certifiers
+    )
+    if posted and form.is_valid():
         try:
             result = referential_services.load_referential_upload(
                 form.cleaned_data["file"],
