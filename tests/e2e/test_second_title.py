@@ -113,7 +113,7 @@ def professionals(certifier, version, count=2):
     return people
 
 
-def sit(version, candidacy, panel, *, not_acquired=()):
+def sit(version, candidacy, panel, *, not_acquired=(), codes=("S1", "S2")):
     """One session held today: the two sittings S1 and S2 (each assesses a competency of
     both blocks), graded by the two professionals and consolidated."""
     certifier = version.certification.owner
@@ -126,9 +126,10 @@ def sit(version, candidacy, panel, *, not_acquired=()):
     )
     for profile in panel:
         evaluation_services.add_panel_member(session, profile)
+    times = {"S1": ("09:00", 60), "S2": ("10:30", 90), "V1": ("14:00", 45)}
     slots = [
-        ef.slot(session, candidacy, code=code, hhmm=hhmm, minutes=minutes_)
-        for code, hhmm, minutes_ in (("S1", "09:00", 60), ("S2", "10:30", 90))
+        ef.slot(session, candidacy, code=code, hhmm=times[code][0], minutes=times[code][1])
+        for code in codes
     ]
     evaluation_services.confirm_panel(session)
     planning.open_session(session, today=session.date)
@@ -149,9 +150,15 @@ def world(cns_version, ops_version, cns_signing):
     sit(cns_version, total, panel)
     # C2.2 not shown: B1 is acquired (C1.1 in S2, C1.2 in S1), B2 is not.
     sit(cns_version, partial, panel, not_acquired=("C2.2.1",))
+    # VAE: admissible, validation file complete, then the oral on its own criteria before
+    # the two professionals who will sit on the VAE jury.
+    vae = factories.candidacy(cns_version, vae=True, admissible=True, file_complete=True)
+    sit(cns_version, vae, panel, codes=("V1",))
     for candidacy in (total, partial):
         candidate_services.move_candidacy(candidacy, CandidacyStatus.AWAITING_JURY, actor=staff)
         candidacy.refresh_from_db()
+    vae.refresh_from_db()
+    assert vae.status == CandidacyStatus.AWAITING_JURY  # the validation file declared complete
     return {
         "cns": cns,
         "version": cns_version,
@@ -160,16 +167,17 @@ def world(cns_version, ops_version, cns_signing):
         "staff": staff,
         "total": total,
         "partial": partial,
+        "vae": vae,
     }
 
 
-def jury(world, candidacies):
-    """The certification jury of the title: two external professionals (its own role)."""
+def jury(world, candidacies, kind=JuryKind.CERTIFICATION):
+    """The jury of the title: two external professionals (its own role)."""
     deliberation = deliberations.prepare(
         world["cns"],
         world["version"],
-        kind=JuryKind.CERTIFICATION,
-        title="Jury de certification",
+        kind=kind,
+        title="Jury de certification" if kind == JuryKind.CERTIFICATION else "Jury VAE",
         on=timezone.localdate(),
         place="Montpellier",
         actor=world["staff"],
@@ -273,6 +281,22 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
             assert_nothing_of_the_first_title(html, url)
     page = client.get(reverse("staff_candidacy", args=[total.pk])).content.decode()
     assert "Mémoire" not in page and "mise en application" not in page
+
+    # The VAE candidate: the oral graded on its own criteria grants the registered blocks
+    # (rules.vae.oral_grants), as the referential says: a total validation, no departure.
+    vae = world["vae"]
+    vae_jury = jury(world, [vae], kind=JuryKind.VAE)
+    decision = jf.decide_as_proposed(vae_jury, vae)
+    assert decision.kind == DecisionKind.TOTAL and decision.title_awarded
+    assert decision.proposed_kind == DecisionKind.TOTAL  # the engine proposed it
+    jf.sign_all(vae_jury)
+    assert vae_jury.minutes.get().number == f"PV-CND-{year}-0002"
+    report = issuing.issue_for_deliberation(vae_jury, actor=world["staff"])
+    certificate = next(d for d in report.issued if d.kind == DocumentKind.CERTIFICATE)
+    assert certificate.number == f"CND-{year}-000003"
+    text = text_of(certificate.file.read())
+    certificate.file.close()
+    assert_nothing_of_the_first_title(text, "certificat VAE")
 
     out = StringIO()
     call_command("audit", "verify", stdout=out)
