@@ -10,6 +10,7 @@ second certifier's pages and documents show is read back: none of the first titl
 codes or numbers.
 """
 
+import json
 import re
 import subprocess
 from io import StringIO
@@ -23,11 +24,12 @@ from acquis.candidates import services as candidate_services
 from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Memoir
-from acquis.credentials import issuing
+from acquis.credentials import badges, issuing
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.signing import create_demo_pair
 from acquis.evaluations import consolidation, planning
 from acquis.evaluations import services as evaluation_services
+from acquis.exports import accrochage
 from acquis.juries import deliberations, minutes
 from acquis.juries.enums import DecisionKind, JuryKind
 from acquis.organisations.enums import Role
@@ -37,7 +39,7 @@ from tests import factories
 from tests.conftest import PASSWORD, make_user
 from tests.juries import factories as jf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accrochage_settings")]
 
 # What only the built-in title (OPS Conseil) says: none of it may show for the second one.
 OPS_ONLY = [
@@ -72,6 +74,7 @@ def cns_signing(settings, tmp_path):
     settings.ACQUIS_SIGNATORY_TITLE = "Présidente de la coopérative"
     settings.ACQUIS_CERTIFIER_DISPLAY_NAME = ""
     settings.SITE_URL = "https://acquis.example.fr"
+    settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
     return settings
 
 
@@ -297,6 +300,29 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
     text = text_of(certificate.file.read())
     certificate.file.close()
     assert_nothing_of_the_first_title(text, "certificat VAE")
+
+    # Badges: the certifier's own name and title, its registry code once.
+    credentials = badges.issue_for_decision(proposals[total.pk], actor=world["staff"])
+    assert credentials
+    for credential in credentials:
+        signed = json.dumps(credential.document, ensure_ascii=False)
+        assert credential.certifier == world["cns"]
+        assert credential.document["issuer"]["name"] == "Coopérative Numérique du Sud"
+        assert_nothing_of_the_first_title(signed, "badge")
+    title_badge = next(c for c in credentials if c.block is None)
+    achievement = title_badge.document["credentialSubject"]["achievement"]
+    assert achievement["humanCode"] == "RNCP99871"
+
+    # The CDC declaration of the second certifier: its three holders, its codes, XSD-valid
+    # (export_accrochage validates the file before recording the batch).
+    result = accrochage.export_accrochage(world["cns"], actor=world["staff"])
+    with result.batch.file.open("rb") as handle:
+        xml = handle.read().decode()
+    assert result.batch.line_count == 3
+    assert "RNCP99871" in xml and "RNCP99871BC01" in xml
+    assert_nothing_of_the_first_title(xml, "accrochage")
+    with pytest.raises(accrochage.AccrochageError):
+        accrochage.export_accrochage(world["ops_version"].certification.owner)
 
     out = StringIO()
     call_command("audit", "verify", stdout=out)
