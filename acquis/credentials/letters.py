@@ -122,7 +122,7 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
     return {
         "certifier": certifier_data(deliberation.certifier),
         "document": document_block(KIND, number="", code=code, on=on),
-        "signatory": signatory_data(),
+        "signatory": signatory_data(deliberation.certifier),
         "addressee": {"name": addressee["name"], "lines": addressee["lines"]},
         "salutation": addressee["salutation"],
         "salutation_close": addressee["salutation_close"],

@@ -19,6 +19,7 @@ from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
 from acquis.juries import ledger
 from acquis.juries.models import HeldBlock
+from acquis.organisations import certifier_settings
 
 
 def mask(word: str) -> str:
@@ -99,7 +100,7 @@ def verify(document: IssuedDocument) -> Verification:
         number=document.number,
         valid=document.revoked_at is None,
         revoked_at=document.revoked_at,
-        certifier=settings.ACQUIS_CERTIFIER_DISPLAY_NAME or document.certifier.name,
+        certifier=certifier_settings.display_name(document.certifier),
         certification=version.title,
         level=version.level_label,
         registry=version.registry_code,

@@ -33,6 +33,7 @@ from acquis.exports import accrochage
 from acquis.juries import deliberations, minutes
 from acquis.juries.enums import DecisionKind, JuryKind
 from acquis.organisations.enums import Role
+from acquis.organisations.models import CertifierProfile
 from tests import consolidation_factories as cf
 from tests import evaluation_factories as ef
 from tests import factories
@@ -70,9 +71,10 @@ def cns_signing(settings, tmp_path):
     key, cert = tmp_path / "cns-key.pem", tmp_path / "cns-cert.pem"
     create_demo_pair(key, cert, organisation="Coopérative Numérique du Sud")
     settings.ACQUIS_PDF_SIGNING_KEY, settings.ACQUIS_PDF_SIGNING_CERT = key, cert
-    settings.ACQUIS_SIGNATORY_NAME = "Inès Garrigue"
-    settings.ACQUIS_SIGNATORY_TITLE = "Présidente de la coopérative"
-    settings.ACQUIS_CERTIFIER_DISPLAY_NAME = ""
+    # The environment is the first certifier's (OPS Conseil): the second has its own.
+    settings.ACQUIS_SIGNATORY_NAME = "Claire Dumas"
+    settings.ACQUIS_SIGNATORY_TITLE = "Directrice de la certification d'OPS Conseil"
+    settings.ACQUIS_CERTIFIER_DISPLAY_NAME = "OPS Conseil"
     settings.SITE_URL = "https://acquis.example.fr"
     settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
     return settings
@@ -144,8 +146,16 @@ def sit(version, candidacy, panel, *, not_acquired=(), codes=("S1", "S2")):
 
 
 @pytest.fixture
-def world(cns_version, ops_version, cns_signing):
+def world(certifier, cns_version, ops_version, cns_signing):
     cns = cns_version.certification.owner
+    assert certifier.pk < cns.pk  # OPS Conseil is the installation's first certifier
+    CertifierProfile.objects.create(
+        certifier=cns,
+        signatory_name="Inès Garrigue",
+        signatory_title="Présidente de la coopérative",
+        cdc_client_id="C0NS0001",
+        cdc_contract_id="CNS-2026-01",
+    )
     panel = professionals(cns, cns_version)
     staff = make_user("responsable@cns.fr", cns, Role.EXAM_MANAGER)
     total = factories.candidacy(cns_version, started=True)
@@ -259,6 +269,9 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
         document.file.close()
         text = text_of(pdf)
         assert "Médiateur numérique en tiers-lieux" in text, document.kind
+        assert "Coopérative Numérique du Sud" in text, document.kind
+        if document.kind != DocumentKind.MINUTES:
+            assert "Inès Garrigue" in text and "Claire Dumas" not in text, document.kind
         assert_nothing_of_the_first_title(text, document.get_kind_display())
         if document.kind in (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION):
             assert "RNCP99871" in text
@@ -320,6 +333,8 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
         xml = handle.read().decode()
     assert result.batch.line_count == 3
     assert "RNCP99871" in xml and "RNCP99871BC01" in xml
+    assert "<cpf:idClient>C0NS0001</cpf:idClient>" in xml and "CNS-2026-01" in xml
+    assert "E564ACB0" not in xml and "2560080000127J" not in xml  # the first certifier's
     assert_nothing_of_the_first_title(xml, "accrochage")
     with pytest.raises(accrochage.AccrochageError):
         accrochage.export_accrochage(world["ops_version"].certification.owner)
