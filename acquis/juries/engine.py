@@ -104,9 +104,10 @@ def validation_blockers(evidence: Evidence) -> list[str]:
     if not evidence.vae_file_complete:
         problems.append("Dossier de validation : il n'a pas été déclaré complet.")
     if evidence.vae_oral_passed is None:
+        minutes = evidence.vae_oral_minutes
+        before = f"{minutes} min devant le jury VAE" if minutes else "devant le jury VAE"
         problems.append(
-            "Oral de présentation du dossier de validation (30 min devant le jury VAE) : pas "
-            "encore passé."
+            f"Oral de présentation du dossier de validation ({before}) : pas encore passé."
         )
     return problems
 

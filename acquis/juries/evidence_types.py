@@ -37,6 +37,7 @@ class Evidence:
     # (no competency) and the jury grants the registered blocks on the validation file and
     # the oral passed. Otherwise (default) the oral's results are in the blocks.
     vae_oral_grants_blocks: bool = False
+    vae_oral_minutes: int | None = 30  # rules.vae.oral_duration_minutes, for the reasons
     # Members of this deliberation who were not among the assessors of the candidate's VAE
     # oral (juries.hearing): they did not hear it, so they cannot decide.
     vae_oral_unheard: tuple[str, ...] = ()

@@ -435,3 +435,15 @@ def test_a_failed_oral_grants_nothing():
 def test_without_the_rule_the_oral_grants_nothing_by_itself():
     proposal = engine.propose(_vae_oral(True, grants=False))
     assert proposal.kind == DecisionKind.REFUSED
+
+
+def test_the_missing_oral_names_the_referentials_duration():
+    evidence = _vae_oral(None)
+    assert engine.validation_blockers(
+        Evidence(**{**evidence.__dict__, "vae_oral_minutes": 45})
+    ) == [
+        "Oral de présentation du dossier de validation (45 min devant le jury VAE) : pas encore passé."
+    ]
+    assert engine.validation_blockers(
+        Evidence(**{**evidence.__dict__, "vae_oral_minutes": None})
+    ) == ["Oral de présentation du dossier de validation (devant le jury VAE) : pas encore passé."]
