@@ -442,7 +442,8 @@ def test_the_missing_oral_names_the_referentials_duration():
     assert engine.validation_blockers(
         Evidence(**{**evidence.__dict__, "vae_oral_minutes": 45})
     ) == [
-        "Oral de présentation du dossier de validation (45 min devant le jury VAE) : pas encore passé."
+        "Oral de présentation du dossier de validation (45 min devant le jury VAE) : pas "
+        "encore passé."
     ]
     assert engine.validation_blockers(
         Evidence(**{**evidence.__dict__, "vae_oral_minutes": None})
