@@ -407,3 +407,36 @@ def test_two_certifiers_side_by_side(world, client):
             assert client.get(url).status_code == 404, (user.email, url)
         assert deliberation.version.title not in own
         client.logout()
+
+
+def test_the_staff_seat_the_referentials_own_roles(world, client):
+    deliberation = deliberations.prepare(
+        world["cns"],
+        world["version"],
+        kind=JuryKind.CERTIFICATION,
+        title="Jury de juin",
+        on=timezone.localdate(),
+        place="Montpellier",
+        actor=world["staff"],
+    )
+    client.login(email=world["staff"].email, password=PASSWORD)
+    url = reverse("staff_deliberation", args=[deliberation.pk])
+    html = client.get(url).content.decode()
+    assert '<option value="professional">Professionnel de la médiation numérique</option>' in html
+    assert "employer_representative" not in html
+    assert_nothing_of_the_first_title(html, "délibération en préparation")
+    user = world["panel"][0].user
+    action = reverse("staff_deliberation_action", args=[deliberation.pk, "membre"])
+    response = client.post(
+        action, {"user": user.pk, "role": "professional", "external": "on", "organisation": ""}
+    )
+    assert response.status_code == 302
+    member = deliberation.members.get()
+    assert member.role == "professional"
+    html = client.get(url).content.decode()
+    assert "Professionnel de la médiation numérique" in html
+    # A role of another title is refused beside the field.
+    other = world["panel"][1].user
+    response = client.post(action, {"user": other.pk, "role": "employer_representative"})
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert deliberation.members.count() == 1
