@@ -116,3 +116,9 @@ def test_staff_page_names_the_file_errors(client, certifier):
     html = response.content.decode()
     assert "rien n&#x27;a été chargé" in html and "mauvais.yaml" in html
     assert not Certification.objects.exists()
+
+
+def test_list_names_each_titles_certifier(cns_version, ops_version):
+    out = run("list")
+    assert "cns-mediateur-numerique [RNCP99871]" in out and "(Coopérative Numérique du Sud)" in out
+    assert "(OPS Conseil)" in out

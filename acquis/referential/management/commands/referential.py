@@ -81,11 +81,13 @@ class Command(BaseCommand):
 
     def do_list(self, *, format, **_):
         rows = []
-        for cert in Certification.objects.prefetch_related("versions").order_by("code"):
+        certifications = Certification.objects.select_related("owner").prefetch_related("versions")
+        for cert in certifications.order_by("code"):
             rows.append({
                 "code": cert.code,
                 "title": cert.title,
                 "registry_number": cert.registry_number,
+                "certifier": cert.owner.name if cert.owner else None,
                 "versions": [
                     {"number": v.number, "status": v.status, "created_at": v.created_at.isoformat(),
                      "content_hash": v.content_hash}
@@ -100,7 +102,8 @@ class Command(BaseCommand):
         for row in rows:
             versions = ", ".join(f"v{v['number']} ({v['status']})" for v in row["versions"])
             number = f" [{row['registry_number']}]" if row["registry_number"] else ""
-            self.stdout.write(f"{row['code']}{number} — {row['title']} — {versions}")
+            owner = row["certifier"] or "sans certificateur"
+            self.stdout.write(f"{row['code']}{number} — {row['title']} ({owner}) — {versions}")
 
     def do_export(self, *, code, number, format, **_):
         cert = Certification.objects.filter(code=code).first()
