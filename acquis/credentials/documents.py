@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.credentials import numbering, signing, typst_render
-from acquis.credentials.enums import DocumentKind
+from acquis.credentials.enums import DocumentKind, RevocationCategory
 from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
+from acquis.credentials.verification import masked_name
 from acquis.dates import french_date
 from acquis.errors import AcquisError
 from acquis.juries.engine import add_years
@@ -243,6 +244,7 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
         number=number,
         decision=decision,
         candidate=decision.candidacy.candidate,
+        holder_masked=masked_name(decision.candidacy.candidate),
         verification_code=code,
         sha256=hashlib.sha256(pdf).hexdigest(),
         signed=True,
@@ -268,8 +270,11 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
 
 
 @transaction.atomic
-def revoke_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
-    """Mark a document revoked (it stays stored; verification then says so)."""
+def revoke_document(
+    document: IssuedDocument, *, reason: str, actor, category: str = RevocationCategory.OTHER
+) -> IssuedDocument:
+    """Mark a document revoked (it stays stored; verification then says so, with the
+    category of the reason)."""
     reason = (reason or "").strip()
     if not reason:
         raise DocumentError("Motif de la révocation : ce champ est obligatoire.")
@@ -278,11 +283,12 @@ def revoke_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDo
         raise DocumentError(f"Le document n° {document.number} est déjà révoqué.")
     document.revoked_at = timezone.now()
     document.revocation_reason = reason
-    document.save(update_fields=["revoked_at", "revocation_reason"])
+    document.revocation_category = RevocationCategory(category)
+    document.save(update_fields=["revoked_at", "revocation_reason", "revocation_category"])
     record_event(
         "credentials.document_revoked",
         document,
         actor=actor,
-        payload={"number": document.number, "reason": reason},
+        payload={"number": document.number, "reason": reason, "category": category},
     )
     return document

@@ -11,6 +11,29 @@ class DocumentKind(models.TextChoices):
     GRID = "grid", "Grille d'évaluation"
 
 
+class RevocationCategory(models.TextChoices):
+    """Why a document was revoked, as the public verification page says it (the free-text
+    reason stays for the holder and the staff)."""
+
+    CIVIL_STATUS = "civil_status", "Rectification de l'état civil du titulaire"
+    ISSUING_ERROR = "issuing_error", "Erreur de délivrance"
+    DECISION_CORRECTED = "decision_corrected", "Décision du jury corrigée"
+    WORDING = "wording", "Nouvelle rédaction du document"
+    CITED_REPLACED = "cited_replaced", "Remplacement d'un document qu'il cite"
+    OTHER = "other", "Autre motif"
+
+
+# What the staff choose on a document's page (the others are set by the verbs themselves).
+STAFF_REVOCATION_CATEGORIES = [
+    (c.value, c.label)
+    for c in (
+        RevocationCategory.CIVIL_STATUS,
+        RevocationCategory.ISSUING_ERROR,
+        RevocationCategory.OTHER,
+    )
+]
+
+
 class BatchStatus(models.TextChoices):
     """The life of an issuing batch (IssuingBatch): the documents of one deliberation."""
 

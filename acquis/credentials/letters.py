@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.credentials import documents, typst_render
-from acquis.credentials.enums import DocumentKind
+from acquis.credentials.enums import DocumentKind, RevocationCategory
 from acquis.credentials.models import IssuedDocument
 from acquis.credentials.pdf_common import (
     certifier_data,
@@ -208,7 +208,9 @@ def issue_letter(decision: Decision, *, actor) -> IssuedDocument | None:
 
 
 @transaction.atomic
-def reissue_letter(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+def reissue_letter(
+    document: IssuedDocument, *, reason: str, actor, category: str = RevocationCategory.OTHER
+) -> IssuedDocument:
     """Revoke a decision letter (with its reason) and issue the letter again from the same
     decision in force, with today's wording; audited (`credentials.document_reissued`)."""
     document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
@@ -219,8 +221,9 @@ def reissue_letter(document: IssuedDocument, *, reason: str, actor) -> IssuedDoc
         raise documents.DocumentError(
             "Cette décision a été corrigée : sa lettre ne peut plus être délivrée à nouveau."
         )
-    documents.revoke_document(document, reason=reason, actor=actor)
+    documents.revoke_document(document, reason=reason, actor=actor, category=category)
     replacement = _issue(_decision(decision), actor=actor)
+    IssuedDocument.objects.filter(pk=document.pk).update(replaced_by=replacement)
     record_event(
         "credentials.document_reissued",
         replacement,

@@ -5,7 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from acquis.credentials.enums import ACTIVE_BATCH_STATUSES, BatchStatus, DocumentKind
+from acquis.credentials.enums import (
+    ACTIVE_BATCH_STATUSES,
+    BatchStatus,
+    DocumentKind,
+    RevocationCategory,
+)
 
 
 class CertificateCounter(models.Model):
@@ -88,6 +93,21 @@ class IssuedDocument(models.Model):
     )
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revocation_reason = models.TextField("motif de la révocation", blank=True)
+    revocation_category = models.CharField(
+        "nature de la révocation", max_length=30, choices=RevocationCategory.choices, blank=True
+    )
+    # The document issued in its place (reissue), named on the public verification page.
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="remplacé par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+    # The holder's name as the verification page shows it (masked), fixed at issue: a later
+    # change of civil status does not change what a document printed.
+    holder_masked = models.CharField("titulaire (masqué)", max_length=200, blank=True)
     # The wording of the templates the document was rendered with: 1 gave blocks a
     # validity date ("valable jusqu'au"); from 2 on, blocks are acquired for good.
     # `acquis credentials reissue` replaces documents of an older wording.

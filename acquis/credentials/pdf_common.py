@@ -17,6 +17,7 @@ from acquis.audit.services import record_event
 from acquis.credentials import documents, signing
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
+from acquis.credentials.verification import masked_name
 from acquis.dates import french_date
 from acquis.organisations import certifier_settings
 
@@ -89,6 +90,7 @@ def store_signed(
         decision=decision,
         minutes=minutes,
         candidate=candidate,
+        holder_masked=masked_name(candidate) if candidate is not None else "",
         verification_code=code,
         sha256=hashlib.sha256(signed).hexdigest(),
         signed=True,

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from acquis.audit.services import record_event
-from acquis.credentials import badges, documents
-from acquis.credentials.enums import DocumentKind
+from acquis.credentials import badges, documents, letters
+from acquis.credentials.enums import DocumentKind, RevocationCategory
 from acquis.credentials.models import CURRENT_WORDING, IssuedCredential, IssuedDocument
 from acquis.dates import french_date
 from acquis.errors import AcquisError
@@ -52,9 +52,13 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def revoke_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+def revoke_document(
+    document: IssuedDocument, *, reason: str, actor, category: str = RevocationCategory.OTHER
+) -> IssuedDocument:
     try:
-        return documents.revoke_document(document, reason=_reason(reason), actor=actor)
+        return documents.revoke_document(
+            document, reason=_reason(reason), actor=actor, category=category
+        )
     except documents.DocumentError as error:
         raise RevocationError(str(error)) from error
 
@@ -73,7 +77,9 @@ def revoke_decision(decision: Decision, *, reason: str, actor) -> RevocationRepo
     live_documents = IssuedDocument.objects.filter(decision=decision, revoked_at__isnull=True)
     live_badges = IssuedCredential.objects.filter(decision=decision, revoked_at__isnull=True)
     revoked_documents = [
-        documents.revoke_document(document, reason=reason, actor=actor)
+        documents.revoke_document(
+            document, reason=reason, actor=actor, category=RevocationCategory.DECISION_CORRECTED
+        )
         for document in live_documents.order_by("pk")
     ]
     revoked_badges = [
@@ -103,8 +109,17 @@ def _in_force(decision: Decision) -> bool:
 
 
 @transaction.atomic
-def reissue_document(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
-    """Revoke a certificate or attestation and issue its replacement (new number)."""
+def reissue_document(
+    document: IssuedDocument,
+    *,
+    reason: str,
+    actor,
+    category: str = RevocationCategory.CIVIL_STATUS,
+    cascade_letter: bool = True,
+) -> IssuedDocument:
+    """Revoke a certificate or attestation and issue its replacement (new number), named on
+    the old one's verification page; the decision letter, which cites the document's number,
+    is issued again citing the new one."""
     reason = _reason(reason)
     document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
     if document.kind not in REISSUABLE or document.decision_id is None:
@@ -121,15 +136,32 @@ def reissue_document(document: IssuedDocument, *, reason: str, actor) -> IssuedD
             "Cette décision a été corrigée : ses documents ne peuvent plus être délivrés à "
             "nouveau. Délivrez ceux de la décision de correction."
         )
-    documents.revoke_document(document, reason=reason, actor=actor)
+    documents.revoke_document(document, reason=reason, actor=actor, category=category)
     replacement = documents._issue(documents._decision(decision), document.kind, actor=actor)
+    IssuedDocument.objects.filter(pk=document.pk).update(replaced_by=replacement)
     record_event(
         "credentials.document_reissued",
         replacement,
         actor=actor,
         payload={"replaces": document.number, "number": replacement.number, "reason": reason},
     )
+    if cascade_letter:
+        _reissue_citing_letter(document, replacement, actor=actor)
     return replacement
+
+
+def _reissue_citing_letter(old: IssuedDocument, new: IssuedDocument, *, actor):
+    """The decision letter cites the number of what was issued with it: once that document is
+    replaced, a letter issued before the replacement is issued again citing the new number."""
+    letter = letters.issued_letter(new.decision)
+    if letter is None or letter.issued_at > new.issued_at:
+        return None
+    return letter, letters.reissue_letter(
+        letter,
+        reason=f"Le document n° {old.number} qu'elle cite est remplacé par le n° {new.number}.",
+        actor=actor,
+        category=RevocationCategory.CITED_REPLACED,
+    )
 
 
 # --- the old wording of blocks ("valable jusqu'au") --------------------------------------------
@@ -182,6 +214,15 @@ def reissue_old_wording(*, reason: str, actor, dry_run: bool = False) -> Reissue
             report.documents.append((document, _reissue_any(document, reason, actor)))
         except (RevocationError, documents.DocumentError) as error:
             report.refused.append(f"{DocumentKind(document.kind).label} : {error}")
+    # Letters not of the old wording that cite a number just replaced (the old wording's own
+    # letters were reissued in the loop, after the documents they cite: issued_at order).
+    for old, new in list(report.documents):
+        if dry_run or new.kind == DocumentKind.DECISION_LETTER:
+            continue
+        with transaction.atomic():
+            letters_pair = _reissue_citing_letter(old, new, actor=actor)
+        if letters_pair is not None:
+            report.documents.append(letters_pair)
     for credential in old_wording_badges():
         if dry_run:
             report.badges.append((credential, credential))
@@ -197,7 +238,13 @@ def reissue_old_wording(*, reason: str, actor, dry_run: bool = False) -> Reissue
 
 def _reissue_any(document: IssuedDocument, reason: str, actor) -> IssuedDocument:
     if document.kind == DocumentKind.DECISION_LETTER:
-        from acquis.credentials import letters
-
-        return letters.reissue_letter(document, reason=reason, actor=actor)
-    return reissue_document(document, reason=reason, actor=actor)
+        return letters.reissue_letter(
+            document, reason=reason, actor=actor, category=RevocationCategory.WORDING
+        )
+    return reissue_document(
+        document,
+        reason=reason,
+        actor=actor,
+        category=RevocationCategory.WORDING,
+        cascade_letter=False,
+    )

@@ -14,9 +14,11 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
+from acquis.dates import french_date
 from acquis.juries import ledger
 from acquis.juries.models import HeldBlock
 from acquis.organisations import certifier_settings
@@ -60,6 +62,9 @@ class Verification:
     jury: str = ""
     decisions: int | None = None
     content_hash: str = ""
+    # A revoked document: why (the category, not the free text) and what replaced it.
+    revocation_label: str = ""
+    replaced_by: str = ""
 
     @property
     def is_minutes(self) -> bool:
@@ -74,6 +79,7 @@ def find(code: str) -> IssuedDocument | None:
             "certifier",
             "decision__deliberation__version",
             "minutes__deliberation__version",
+            "replaced_by",
         )
         .defer(
             "decision__deliberation__version__document",
@@ -104,16 +110,31 @@ def verify(document: IssuedDocument) -> Verification:
         certification=version.title,
         level=version.level_label,
         registry=version.registry_code,
-        holder=masked_name(document.candidate) if document.candidate else "",
+        holder=document.holder_masked
+        or (masked_name(document.candidate) if document.candidate else ""),
         deliberation_date=deliberation.date,
         issued_at=document.issued_at,
         blocks=blocks,
         kind=document.kind,
+        revocation_label=document.get_revocation_category_display() if document.revoked_at else "",
+        replaced_by=_replacement(document),
         decision_label=decision.get_kind_display()
         if decision is not None and document.kind == DocumentKind.DECISION_LETTER
         else "",
         **_minutes_facts(document, deliberation),
     )
+
+
+def _replacement(document: IssuedDocument) -> str:
+    """The document issued in place of this one, as the page names it ("Certificat
+    (parchemin) n° …"; a letter has no number: its date)."""
+    replacement = document.replaced_by
+    if replacement is None:
+        return ""
+    label = DocumentKind(replacement.kind).label
+    if replacement.number:
+        return f"{label} n° {replacement.number}"
+    return f"{label} du {french_date(timezone.localdate(replacement.issued_at))}"
 
 
 def _minutes_facts(document: IssuedDocument, deliberation) -> dict:

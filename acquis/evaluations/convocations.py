@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from acquis.audit.services import record_event
 from acquis.candidates.enums import AccommodationKind
+from acquis.candidates.models import Accommodation
 from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import (
@@ -103,9 +105,19 @@ def measure_text(accommodation) -> str:
     return text
 
 
+def active_accommodations() -> Prefetch:
+    """Prefetch of a slot's candidacy's active accommodations (`candidacy.active_measures`):
+    a list of slots then costs one query for all their measures, not one per slot."""
+    active = Accommodation.objects.filter(withdrawn_at__isnull=True).order_by("pk")
+    return Prefetch("candidacy__accommodations", queryset=active, to_attr="active_measures")
+
+
 def accommodation_measures(candidacy) -> list[str]:
-    """The candidacy's active accommodations, as measures."""
-    active = candidacy.accommodations.filter(withdrawn_at__isnull=True).order_by("pk")
+    """The candidacy's active accommodations, as measures (prefetched when the caller used
+    `active_accommodations`)."""
+    active = getattr(candidacy, "active_measures", None)
+    if active is None:
+        active = candidacy.accommodations.filter(withdrawn_at__isnull=True).order_by("pk")
     return [measure_text(item) for item in active]
 
 
@@ -142,6 +154,7 @@ def juror_slots(session, juror) -> list[Slot]:
         Slot.objects.filter(session=session, assessor_links__juror=juror)
         .exclude(status=SlotStatus.CANCELLED)
         .select_related(*SLOT_RELATED)
+        .prefetch_related(active_accommodations())
         .order_by("starts_at", "pk")
     )
     result = []
@@ -195,27 +208,58 @@ def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     return calendar
 
 
-@transaction.atomic
+def _digest(content: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
+
+
 def revision(uid: str, content: dict) -> int:
     """The SEQUENCE of the event `uid` saying `content`: unchanged while the content is,
     one more at each change (CalendarEvent keeps the last one handed out)."""
-    digest = hashlib.sha256(
-        json.dumps(content, sort_keys=True, default=str).encode("utf-8")
-    ).hexdigest()
-    event, created = CalendarEvent.objects.select_for_update().get_or_create(
-        uid=uid, defaults={"digest": digest}
-    )
-    if not created and event.digest != digest:
-        event.sequence += 1
-        event.digest = digest
-        event.save(update_fields=["sequence", "digest", "updated_at"])
-    return event.sequence
+    return revisions({uid: content})[uid]
+
+
+@transaction.atomic
+def revisions(contents: dict[str, dict]) -> dict[str, int]:
+    """The SEQUENCE of each event of a calendar file (uid → content), in a constant number
+    of queries whatever the number of events: rows locked, created or bumped together."""
+    digests = {uid: _digest(content) for uid, content in contents.items()}
+    known = CalendarEvent.objects.select_for_update()
+    events = {event.uid: event for event in known.filter(uid__in=digests)}
+    missing = [CalendarEvent(uid=uid, digest=d) for uid, d in digests.items() if uid not in events]
+    if missing:
+        # Another request may create the same event meanwhile: both then read the one row.
+        CalendarEvent.objects.bulk_create(missing, ignore_conflicts=True)
+        events.update(
+            (event.uid, event) for event in known.filter(uid__in=[event.uid for event in missing])
+        )
+    changed = [event for event in events.values() if event.digest != digests[event.uid]]
+    if changed:
+        now = timezone.now()
+        for event in changed:
+            event.sequence += 1
+            event.digest = digests[event.uid]
+            event.updated_at = now
+        CalendarEvent.objects.bulk_update(changed, ["sequence", "digest", "updated_at"])
+    return {uid: events[uid].sequence for uid in contents}
 
 
 def _event(uid: str, organizer, **content) -> Event:
     """A VEVENT with ORGANIZER (required with METHOD PUBLISH and CANCEL, RFC 5546 §3.2.1,
     §3.2.5) and the SEQUENCE of its content."""
-    sequence = revision(uid, content)
+    return _built_event(uid, organizer, revision(uid, content), content)
+
+
+def _events(organizer, contents: dict[str, dict]) -> list[Event]:
+    """The VEVENTs of one calendar file (uid → content), their sequences read together."""
+    sequences = revisions(contents)
+    return [
+        _built_event(uid, organizer, sequences[uid], content) for uid, content in contents.items()
+    ]
+
+
+def _built_event(uid: str, organizer, sequence: int, content: dict) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
@@ -231,6 +275,12 @@ def _slot_event(slot: Slot, uid: str, *, summary: str, description: str) -> Even
     return _event(
         uid,
         _organizer(slot.session.certifier),
+        **_slot_content(slot, summary=summary, description=description),
+    )
+
+
+def _slot_content(slot: Slot, *, summary: str, description: str) -> dict:
+    return dict(
         dtstart=timezone.localtime(slot.starts_at, PARIS),
         dtend=timezone.localtime(slot.ends_at, PARIS),  # extra time included
         summary=summary,
@@ -294,6 +344,12 @@ def slot_calendar(slot: Slot) -> bytes:
 
 
 def _juror_slot_event(slot: Slot, juror: JurorProfile) -> Event:
+    return _event(
+        juror_uid(slot, juror), _organizer(slot.session.certifier), **_juror_slot_content(slot)
+    )
+
+
+def _juror_slot_content(slot: Slot) -> dict:
     lines = [
         f"Évaluation de {slot.candidacy.candidate.full_name}",
         f"Épreuve {slot.assessment.code} — {slot.assessment.title}",
@@ -301,35 +357,32 @@ def _juror_slot_event(slot: Slot, juror: JurorProfile) -> Event:
     ]
     if slot.measures:
         lines.append("Aménagements : " + " ; ".join(slot.measures))
-    return _slot_event(
+    return _slot_content(
         slot,
-        juror_uid(slot, juror),
         summary=f"Jury {slot.assessment.code} — {slot.candidacy.candidate.full_name}",
         description="\n".join(lines),
     )
 
 
 def juror_calendar(session: EvaluationSession, juror: JurorProfile) -> bytes:
-    """The juror's calendar file for a session: one event per slot they assess."""
+    """The juror's calendar file for a session: one event per slot they assess (a constant
+    number of queries whatever the number of slots)."""
     calendar = _calendar(f"Jury — {session.title}")
     slots = juror_slots(session, juror)
-    for slot in slots:
-        calendar.add_component(_juror_slot_event(slot, juror))
+    contents = {juror_uid(slot, juror): _juror_slot_content(slot) for slot in slots}
     day = _uid("jury-session", session.pk, juror.pk)
     if not slots or CalendarEvent.objects.filter(uid=day).exists():
         # A panel member with no candidate yet gets the session day itself; once they have
         # candidates, the day they may hold is marked cancelled (its slots replace it).
-        calendar.add_component(
-            _event(
-                day,
-                _organizer(session.certifier),
-                dtstart=session.date,
-                summary=f"Jury d'évaluation — {session.title}",
-                location=where(session),
-                description="Aucun candidat ne vous est encore attribué.",
-                status="CANCELLED" if slots else "CONFIRMED",
-            )
+        contents[day] = dict(
+            dtstart=session.date,
+            summary=f"Jury d'évaluation — {session.title}",
+            location=where(session),
+            description="Aucun candidat ne vous est encore attribué.",
+            status="CANCELLED" if slots else "CONFIRMED",
         )
+    for event in _events(_organizer(session.certifier), contents):
+        calendar.add_component(event)
     return _finish(calendar)
 
 

@@ -80,6 +80,7 @@ def test_revoke_a_badge_then_an_employer_checks_it(issued, page, live_server, pe
     page.get_by_role("heading", name=f"n° {certificate.number}").wait_for()
     assert_accessible(page)
     form = page.locator("form").filter(has=page.get_by_role("button", name="Révoquer le document"))
+    form.get_by_label("Nature de la révocation").select_option(label="Erreur de délivrance")
     form.get_by_label("Motif de la révocation").fill("Délivré à tort.")
     form.get_by_label("Je confirme").check()
     form.get_by_role("button", name="Révoquer le document").click()
@@ -88,4 +89,5 @@ def test_revoke_a_badge_then_an_employer_checks_it(issued, page, live_server, pe
     page.context.clear_cookies()
     page.goto(f"{base}/verifier/{certificate.verification_code}/")
     page.get_by_text("Document révoqué le").wait_for()
+    page.get_by_text("Erreur de délivrance").wait_for()
     assert_accessible(page)

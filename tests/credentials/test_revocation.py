@@ -264,3 +264,46 @@ def test_the_reissue_command_replaces_the_old_wording_once(partial):
 def test_the_reissue_command_needs_a_reason(partial):
     with pytest.raises(CommandError, match="Motif de la révocation"):
         call_command("credentials", "reissue", "--reason", "  ")
+
+
+def test_a_replaced_document_names_its_replacement_and_why_and_the_letter_follows(partial):
+    """The old document's public page gives the nature of the revocation (not the free-text
+    reason) and the replacing document; the letter, which cites the number, is issued again
+    citing the new one; the holder's name stays as the old document printed it."""
+    decision, document, _ = partial
+    letter = letters.issue_letter(decision, actor=None)
+    assert document.number in " ".join(_pdf_text(letter).split())
+    person = decision.candidacy.candidate
+    printed = verification.verify(document).holder
+    person.first_name, person.birth_name, person.usage_name = "Zoé", "Rectifié", ""
+    person.save()
+    replacement = revocation.reissue_document(
+        document, reason="Nom de naissance rectifié (acte d'état civil).", actor=None
+    )
+    old = verification.verify(IssuedDocument.objects.get(pk=document.pk))
+    assert not old.valid
+    assert old.revocation_label == "Rectification de l'état civil du titulaire"
+    assert old.replaced_by == f"Attestation de blocs de compétences n° {replacement.number}"
+    assert old.holder == printed != "Z** R*******"
+    assert verification.verify(replacement).holder == "Z** R*******"
+
+    letter.refresh_from_db()
+    assert letter.revoked_at is not None
+    assert letter.revocation_category == "cited_replaced"
+    new_letter = IssuedDocument.objects.get(
+        decision=decision, kind=DocumentKind.DECISION_LETTER, revoked_at=None
+    )
+    assert letter.replaced_by == new_letter
+    text = " ".join(_pdf_text(new_letter).split())
+    assert replacement.number in text and document.number not in text
+    assert verification.verify(letter).replaced_by.startswith("Lettre de décision du ")
+
+
+def test_a_revocation_by_a_correction_is_said_so(partial):
+    decision, document, _ = partial
+    revocation.revoke_decision(
+        decision, reason="Décision corrigée par la délibération X.", actor=None
+    )
+    document.refresh_from_db()
+    result = verification.verify(document)
+    assert result.revocation_label == "Décision du jury corrigée" and result.replaced_by == ""

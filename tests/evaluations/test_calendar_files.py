@@ -145,3 +145,34 @@ def test_the_jurors_day_is_cancelled_once_they_have_candidates(ops_version):
     assert by_uid[day["uid"]]["status"] == "CANCELLED"
     assert by_uid[day["uid"]]["sequence"] == 1
     assert convocations.juror_uid(session.slots.get(), juror) in by_uid
+
+
+def test_a_jurors_convocation_and_calendar_cost_the_same_queries_for_any_number_of_slots(
+    ops_version, django_assert_max_num_queries
+):
+    """Accommodations are fetched for all the juror's slots at once, not slot by slot."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from acquis.candidates import services as candidate_services
+    from acquis.candidates.enums import AccommodationKind
+
+    def costs(count: int) -> tuple[int, int]:
+        session = ef.session(ops_version, on=DAY)
+        for i in range(count):
+            candidacy = ef.started_candidacy(ops_version)
+            candidate_services.add_accommodation(
+                candidacy, kind=AccommodationKind.EXTRA_TIME, extra_minutes=10 + i
+            )
+            ef.slot(session, candidacy, "E1", f"{9 + i:02d}:00", minutes=45)
+        services.confirm_panel(session)
+        juror = session.panel.first().juror
+        with CaptureQueriesContext(connection) as page:
+            convocation = convocations.juror_convocation(session, juror)
+        with CaptureQueriesContext(connection) as ics:
+            read(juror_calendar(session, juror))
+        assert len(convocation.slots) == count
+        assert all(slot.measures for slot in convocation.slots)
+        return len(page), len(ics)
+
+    assert costs(1) == costs(4)

@@ -53,8 +53,14 @@ def test_the_record_of_a_document(client, personas, issued):
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"revoke-reason": "  ", "revoke-confirm": "on"}, "Ce champ est obligatoire."),
-        ({"revoke-reason": "Délivré par erreur."}, "Confirmez la révocation en cochant la case."),
+        (
+            {"revoke-reason": "  ", "revoke-confirm": "on", "revoke-category": "other"},
+            "Ce champ est obligatoire.",
+        ),
+        (
+            {"revoke-reason": "Délivré par erreur.", "revoke-category": "other"},
+            "Confirmez la révocation en cochant la case.",
+        ),
     ],
 )
 def test_a_revocation_needs_a_reason_and_a_confirmation(client, personas, issued, data, error):
@@ -72,7 +78,11 @@ def test_staff_revoke_a_document_and_verification_says_so(client, personas, issu
     certificate, _, _ = issued
     login(client, personas["administrateur"])
     url = reverse("staff_document_revoke", args=[certificate.pk])
-    response = client.post(url, {"revoke-reason": "Délivré par erreur.", "revoke-confirm": "on"})
+    data = {"revoke-reason": "Délivré par erreur.", "revoke-confirm": "on"}
+    missing = client.post(url, data)
+    assert missing.status_code == 400
+    assert "Nature de la révocation : choisissez-en une." in missing.content.decode()
+    response = client.post(url, data | {"revoke-category": "issuing_error"})
     assert response.status_code == 302
     assert messages_of(response) == [f"Le document n° {certificate.number} est révoqué."]
     certificate.refresh_from_db()
@@ -82,8 +92,12 @@ def test_staff_revoke_a_document_and_verification_says_so(client, personas, issu
     client.logout()
     public = client.get(reverse("verify_document", args=[certificate.verification_code]))
     assert "Document révoqué le" in public.content.decode()
+    assert "Erreur de délivrance" in public.content.decode()
+    assert "Délivré par erreur." not in public.content.decode()
     login(client, personas["administrateur"])
-    again = client.post(url, {"revoke-reason": "Encore.", "revoke-confirm": "on"})
+    again = client.post(
+        url, {"revoke-reason": "Encore.", "revoke-confirm": "on", "revoke-category": "other"}
+    )
     assert again.status_code == 400 and "déjà révoqué" in again.content.decode()
 
 
@@ -92,7 +106,12 @@ def test_staff_replace_a_certificate_after_a_name_correction(client, personas, i
     login(client, personas["administrateur"])
     url = reverse("staff_document_reissue", args=[certificate.pk])
     response = client.post(
-        url, {"reissue-reason": "Nom rectifié (acte d'état civil).", "reissue-confirm": "on"}
+        url,
+        {
+            "reissue-reason": "Nom rectifié (acte d'état civil).",
+            "reissue-confirm": "on",
+            "reissue-category": "civil_status",
+        },
     )
     assert response.status_code == 302
     replacement = IssuedDocument.objects.get(decision__candidacy=total, revoked_at=None)
@@ -103,7 +122,12 @@ def test_staff_replace_a_certificate_after_a_name_correction(client, personas, i
         f"{replacement.number}."
     ]
     certificate.refresh_from_db()
-    assert certificate.revoked_at is not None
+    assert certificate.revoked_at is not None and certificate.replaced_by == replacement
+    client.logout()
+    public = client.get(reverse("verify_document", args=[certificate.verification_code]))
+    page = public.content.decode()
+    assert "Rectification de l&#x27;état civil du titulaire" in page
+    assert f"Certificat (parchemin) n° {replacement.number}" in page
 
 
 def test_another_certifier_can_neither_see_nor_revoke(client, personas, issued):

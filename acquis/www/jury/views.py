@@ -1,12 +1,10 @@
 """The jury portal's home: my sittings today, then the coming and past ones; my convocations."""
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from acquis.candidates.models import Accommodation
 from acquis.evaluations import convocations
 from acquis.evaluations.enums import SessionStatus
 from acquis.evaluations.models import EvaluationSession
@@ -18,18 +16,15 @@ from acquis.www.jury.perms import assessed_slots, juror_required
 @juror_required
 def home(request):
     today = timezone.localdate()
-    active = Accommodation.objects.filter(withdrawn_at__isnull=True).order_by("pk")
     slots = (
         assessed_slots(request.juror)
         .exclude(session__status=SessionStatus.CANCELLED)
-        .prefetch_related(
-            Prefetch("candidacy__accommodations", queryset=active, to_attr="active_measures")
-        )
+        .prefetch_related(convocations.active_accommodations())
         .order_by("starts_at", "pk")
     )
     grids = {g.slot_id: g for g in request.juror.grids.filter(slot__in=slots)}
     for slot in slots:
-        slot.measures = [convocations.measure_text(a) for a in slot.candidacy.active_measures]
+        slot.measures = convocations.accommodation_measures(slot.candidacy)
     rows = [(slot, grids.get(slot.pk)) for slot in slots]
     sessions = {slot.session.pk: slot.session for slot, _ in rows}
     return render(

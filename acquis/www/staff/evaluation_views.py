@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from acquis.candidates.models import Accommodation
 from acquis.evaluations import convocations, incidents, planning, services
 from acquis.evaluations.enums import GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
@@ -183,11 +182,10 @@ def _slots(user):
 
 
 def _timetable(session) -> list[SlotRow]:
-    active = Accommodation.objects.filter(withdrawn_at__isnull=True).order_by("pk")
     slots = (
         session.slots.select_related("assessment", "candidacy__candidate", "consolidation")
         .prefetch_related(
-            Prefetch("candidacy__accommodations", queryset=active, to_attr="active_measures"),
+            convocations.active_accommodations(),
             Prefetch(
                 "assessor_links",
                 queryset=SlotAssessor.objects.select_related("juror__user").order_by("pk"),
@@ -205,7 +203,7 @@ def _timetable(session) -> list[SlotRow]:
             SlotRow(
                 slot=slot,
                 assessors=assessors,
-                measures=[convocations.measure_text(a) for a in slot.candidacy.active_measures],
+                measures=convocations.accommodation_measures(slot.candidacy),
                 grids_submitted=len(submitted),
                 consolidated=slot.status == SlotStatus.CONSOLIDATED
                 or getattr(slot, "consolidation", None) is not None,

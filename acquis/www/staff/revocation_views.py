@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acquis.audit.models import AuditEvent
 from acquis.credentials import badges, documents, revocation
+from acquis.credentials.enums import STAFF_REVOCATION_CATEGORIES, RevocationCategory
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.credentials.signing import SigningError
 from acquis.www.perms import staff_required
@@ -46,7 +47,19 @@ class RevocationForm(forms.Form):
         return reason
 
 
-class ReissueForm(RevocationForm):
+class DocumentRevocationForm(RevocationForm):
+    """A document's revocation also says its nature, which the public verification page
+    shows (the free-text reason stays for the holder and the staff)."""
+
+    category = forms.ChoiceField(
+        label="Nature de la révocation (affichée sur la page de vérification publique)",
+        choices=[("", "— choisir —"), *STAFF_REVOCATION_CATEGORIES],
+        error_messages={"required": "Nature de la révocation : choisissez-en une."},
+    )
+    field_order = ["category", "reason", "confirm"]
+
+
+class ReissueForm(DocumentRevocationForm):
     reason = forms.CharField(
         label="Motif du remplacement",
         max_length=1000,
@@ -85,8 +98,9 @@ def _document_page(
         "europass": document.kind in revocation.REISSUABLE and document.revoked_at is None,
         "badges": decision_badges,
         "history": AuditEvent.objects.for_object(document).select_related("actor"),
-        "revoke_form": revoke_form or RevocationForm(prefix="revoke"),
-        "reissue_form": reissue_form or ReissueForm(prefix="reissue"),
+        "revoke_form": revoke_form or DocumentRevocationForm(prefix="revoke"),
+        "reissue_form": reissue_form
+        or ReissueForm(prefix="reissue", initial={"category": RevocationCategory.CIVIL_STATUS}),
         "refusal": refusal,
     }
     return render(request, "www/staff/credentials/document.html", context, status=status)
@@ -102,11 +116,16 @@ def staff_document_detail(request, pk):
 @require_POST
 def staff_document_revoke(request, pk):
     document = access.get_or_404(_documents(request.user), pk=pk)
-    form = RevocationForm(request.POST, prefix="revoke")
+    form = DocumentRevocationForm(request.POST, prefix="revoke")
     if not form.is_valid():
         return _document_page(request, document, revoke_form=form, status=400)
     try:
-        revocation.revoke_document(document, reason=form.cleaned_data["reason"], actor=request.user)
+        revocation.revoke_document(
+            document,
+            reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"],
+            actor=request.user,
+        )
     except revocation.RevocationError as error:
         return _document_page(request, document, refusal=str(error), status=400)
     messages.success(request, f"Le document n° {document.number or document.pk} est révoqué.")
@@ -125,7 +144,10 @@ def staff_document_reissue(request, pk):
         return _document_page(request, document, refusal=refusal, status=400)
     try:
         replacement = revocation.reissue_document(
-            document, reason=form.cleaned_data["reason"], actor=request.user
+            document,
+            reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"],
+            actor=request.user,
         )
     except (revocation.RevocationError, documents.DocumentError, SigningError) as error:
         return _document_page(request, document, refusal=str(error), status=400)
