@@ -7,7 +7,23 @@ gap, no duplicate (PostgreSQL tests: tests/juries/test_minutes_numbering_pg.py,
 tests/credentials/test_numbering_pg.py).
 """
 
+import re
+import unicodedata
+
 from django.db import transaction
+
+
+def prefix_for(certifier) -> str:
+    """Up to three capitals from the certifier's name ("OPS Conseil" -> "OPS"), printed in
+    its numbers so that two certifiers' documents and PVs read apart."""
+    folded = unicodedata.normalize("NFKD", certifier.name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", folded)
+    if not words:
+        return "CERT"
+    first = words[0].upper()
+    if first.isupper() and 2 <= len(first) <= 5 and words[0] == first:
+        return first  # an acronym already ("OPS")
+    return "".join(word[0] for word in words[:3]).upper()
 
 
 def draw(counter_model, certifier, year: int) -> int:

@@ -139,6 +139,21 @@ def ops_version(certifier, builtin_file):
     return load_referential_file(builtin_file, owner=certifier).version
 
 
+# A second title, shaped unlike the built-in one, owned by a second certifier (tests of a
+# second certifier running its own title on the same installation).
+CNS_FILE = REPO / "tests" / "data" / "referentials" / "cns-mediateur-numerique.yaml"
+
+
+@pytest.fixture
+def cns_certifier(db):
+    return ensure_certifier(name="Coopérative Numérique du Sud", siret="73282932000074")
+
+
+@pytest.fixture
+def cns_version(cns_certifier):
+    return load_referential_file(CNS_FILE, owner=cns_certifier).version
+
+
 @pytest.fixture
 def chromium_path():
     if not CHROMIUM.exists():

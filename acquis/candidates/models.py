@@ -250,6 +250,14 @@ class Candidacy(UpdatedAtModel):
         exempts no one)."""
         return self.pathway in required_for(self.rules)
 
+    def has_work_placement(self) -> bool:
+        """Whether this candidacy has a work placement to do: its title has one and its
+        pathway is not VAE (pages show the section only then; the verbs refuse otherwise)."""
+        return self.pathway != Pathway.VAE and self.version.has_work_placement
+
+    def has_memoir(self) -> bool:
+        return self.pathway != Pathway.VAE and self.version.has_memoir
+
     def required_placement_days(self) -> int | None:
         if not self.placement_and_memoir_required():
             return None

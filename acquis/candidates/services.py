@@ -444,13 +444,25 @@ def decide_validation_file(
 # --- work placement and memoir (every non-VAE pathway) -------------------------------------
 
 
-def _require_training(candidacy: Candidacy) -> None:
+def _require_training(candidacy: Candidacy, section: str) -> None:
     """The work placement and the memoir belong to every pathway but VAE (the source
-    exempts no one: a free candidate does them too)."""
+    exempts no one: a free candidate does them too), and only to a title that has them
+    (`section`: "placement" or "memoir")."""
     if candidacy.pathway == Pathway.VAE:
         raise CandidateError(
             "La période de mise en application et le mémoire ne concernent pas la voie VAE "
             "(dossier de validation et oral)."
+        )
+    version = candidacy.version
+    if section == "placement" and not version.has_work_placement:
+        raise CandidateError(
+            f"Le titre « {version.title} » ne comporte pas de période de mise en application "
+            "professionnelle : rien à enregistrer."
+        )
+    if section == "memoir" and not version.has_memoir:
+        raise CandidateError(
+            f"Le titre « {version.title} » ne comporte pas de mémoire : rien à déposer ni à "
+            "vérifier."
         )
     if candidacy.status not in ACTIVE:
         raise CandidateError("La candidature n'est plus en cours.")
@@ -467,7 +479,7 @@ def record_placement(
     tutor_email: str = "",
     actor=None,
 ) -> WorkPlacement:
-    _require_training(candidacy)
+    _require_training(candidacy, "placement")
     errors = {
         f: "Champ obligatoire."
         for f, v in (
@@ -497,7 +509,7 @@ def record_placement(
 def add_placement_period(
     placement: WorkPlacement, *, starts_on: date, ends_on: date, days_worked: int, actor=None
 ) -> PlacementPeriod:
-    _require_training(placement.candidacy)
+    _require_training(placement.candidacy, "placement")
     if ends_on < starts_on:
         raise CandidateError("La fin de la période précède son début.", {"ends_on": "Date."})
     calendar_days = (ends_on - starts_on).days + 1
@@ -528,7 +540,7 @@ def add_placement_period(
 
 @transaction.atomic
 def attach_placement_attestation(placement: WorkPlacement, *, upload, actor=None) -> WorkPlacement:
-    _require_training(placement.candidacy)
+    _require_training(placement.candidacy, "placement")
     document = _store(
         upload, DocumentKind.WORK_PLACEMENT_ATTESTATION, actor, "attestation", placement.candidacy
     )
@@ -568,7 +580,7 @@ def submit_memoir(candidacy: Candidacy, *, upload, actor=None) -> Memoir:
     """A new memoir file. Checks belong to a file: after a replacement the staff check the
     new file again (the earlier checks stay in the history); the event says how many
     checks the replaced file had, for the candidate's warning and the staff's list."""
-    _require_training(candidacy)
+    _require_training(candidacy, "memoir")
     document = _store(upload, DocumentKind.MEMOIR, actor, "mémoire", candidacy)
     if document is None:
         raise CandidateError("Joignez le mémoire.", {"file": "Fichier manquant."})
@@ -601,6 +613,8 @@ def check_memoir_part(
     """The staff's check of one required part of the current memoir file: present
     (confirmed) or missing with a reason the candidate reads. A later check of the same
     part replaces it for the current file; every check stays in the history."""
+    if not candidacy.version.has_memoir:
+        raise CandidateError(f"Le titre « {candidacy.version.title} » ne comporte pas de mémoire.")
     codes = [p["code"] for p in candidacy.memoir_parts()]
     if part_code not in codes:
         raise CandidateError(f"Partie du mémoire inconnue : {part_code}.")

@@ -33,6 +33,7 @@ from acquis.errors import AcquisError
 from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
+from acquis.organisations import certifier_settings
 from acquis.site import public_url
 
 # The numbered documents a decision may issue (kind_for_decision).
@@ -63,7 +64,8 @@ def verify_url(code: str) -> str:
 
 def _certifier_data(certifier) -> dict:
     return {
-        "name": settings.ACQUIS_CERTIFIER_DISPLAY_NAME or certifier.name,
+        "name": certifier_settings.display_name(certifier),
+        "logo_file": certifier_settings.settings_for(certifier).logo_file,
         "address": certifier.address,
     }
 
@@ -82,10 +84,11 @@ def _holder_data(candidate) -> dict:
 
 
 def _certification_data(version) -> dict:
-    registry = (
-        f"{version.registry_kind}{version.registry_number}" if version.registry_number else ""
-    )
-    return {"title": version.title, "level": version.level_label, "registry": registry}
+    return {
+        "title": version.title,
+        "level": version.level_label,
+        "registry": version.registry_code,
+    }
 
 
 def _blocks_data(decision: Decision) -> list[dict]:
@@ -115,8 +118,8 @@ def document_data(decision: Decision, kind: str, *, number: str, code: str, on: 
         # A partial validation: the last day a new validation may be requested.
         "new_validation_until": french_date(decision.deadline) if decision.deadline else "",
         "signatory": {
-            "name": settings.ACQUIS_SIGNATORY_NAME,
-            "title": settings.ACQUIS_SIGNATORY_TITLE,
+            "name": certifier_settings.settings_for(deliberation.certifier).signatory_name,
+            "title": certifier_settings.settings_for(deliberation.certifier).signatory_title,
         },
     }
 

@@ -38,7 +38,10 @@ OUTCOME = {True: "réussie", False: "non réussie"}
 
 def render(data: dict) -> bytes:
     """The PDF/A of a printable grid, through the documents' single Typst compiler."""
-    inputs = {"data": json.dumps(data, ensure_ascii=False)} | typst_render.logo_inputs()
+    certifier = dict(data.get("certifier") or {})
+    logo_file = certifier.pop("logo_file", None)
+    data = {**data, "certifier": certifier}
+    inputs = {"data": json.dumps(data, ensure_ascii=False)} | typst_render.logo_inputs(logo_file)
     return typst_render.compile_template(TEMPLATE, inputs)
 
 

@@ -24,7 +24,6 @@ from acquis.credentials.models import IssuedDocument
 from acquis.credentials.pdf_common import (
     certifier_data,
     document_block,
-    registry_label,
     signatory_data,
     store_signed,
 )
@@ -123,7 +122,7 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
     return {
         "certifier": certifier_data(deliberation.certifier),
         "document": document_block(KIND, number="", code=code, on=on),
-        "signatory": signatory_data(),
+        "signatory": signatory_data(deliberation.certifier),
         "addressee": {"name": addressee["name"], "lines": addressee["lines"]},
         "salutation": addressee["salutation"],
         "salutation_close": addressee["salutation_close"],
@@ -131,7 +130,7 @@ def letter_data(decision: Decision, *, code: str, on: date) -> dict:
         "certification": {
             "title": version.title,
             "level": version.level_label,
-            "registry": registry_label(f"{version.registry_kind}{version.registry_number}"),
+            "registry": version.registry_code,
         },
         "deliberation": {
             "date": french_date(deliberation.date),

@@ -5,7 +5,7 @@ Rendered from the frozen, hashed content the members signed (`Minutes.content`, 
 (`MinutesSignature`: time and the hash each one signed). Issued once the deliberation is
 signed by every member (`issue_minutes`): PDF/A-2a, tagged, in French, sealed with the
 certifier's PAdES signature, stored with its SHA-256 and a verification code, numbered with
-the PV's own number (`PV-2026-0007`), audited. Idempotent: one document per PV (the
+the PV's own number (`PV-OPS-2026-0007`), audited. Idempotent: one document per PV (the
 database also refuses a second live one: `unique_live_document_per_minutes`).
 """
 

@@ -119,7 +119,7 @@ class IssuedDocument(models.Model):
         ordering = ["-issued_at", "-pk"]
         constraints = [
             # Numbers are unique per certifier (two certifiers may share a prefix; the PV
-            # numbers "PV-2026-0001" are per certifier).
+            # numbers "PV-OPS-2026-0001" are per certifier too).
             models.UniqueConstraint(
                 fields=["certifier", "number"],
                 condition=~Q(number=""),

@@ -5,25 +5,12 @@ issue and a six-digit sequence. Certificates and block attestations draw from th
 sequence, so that every numbered document of a certifier is unique and a gap would show.
 """
 
-import re
-import unicodedata
-
 from acquis.credentials.models import CertificateCounter
-from acquis.numbering import draw
+from acquis.numbering import draw, prefix_for
 
 NUMBER_FORMAT = "{prefix}-{year}-{number:06d}"
 
-
-def prefix_for(certifier) -> str:
-    """Up to three capitals from the certifier's name ("OPS Conseil" -> "OPS")."""
-    folded = unicodedata.normalize("NFKD", certifier.name).encode("ascii", "ignore").decode()
-    words = re.findall(r"[A-Za-z0-9]+", folded)
-    if not words:
-        return "CERT"
-    first = words[0].upper()
-    if first.isupper() and 2 <= len(first) <= 5 and words[0] == first:
-        return first  # an acronym already ("OPS")
-    return "".join(word[0] for word in words[:3]).upper()
+__all__ = ["next_certificate_number", "prefix_for"]
 
 
 def next_certificate_number(certifier, year: int) -> str:

@@ -19,6 +19,7 @@ from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
 from acquis.credentials.verification import masked_name
 from acquis.dates import french_date
+from acquis.organisations import certifier_settings
 
 
 def level_label(level: str) -> str:
@@ -27,24 +28,27 @@ def level_label(level: str) -> str:
 
 
 def registry_label(registry: str) -> str:
-    """The registry code only when its number is known ("RNCP" alone is not a code)."""
-    return registry if registry and re.search(r"\d", registry) else ""
+    """The registry code only when its number is known ("RNCP" alone is not a code); a
+    prefix written twice by older PV contents ("RNCPRNCP36612") is printed once."""
+    if not registry or not re.search(r"\d", registry):
+        return ""
+    return re.sub(r"^([A-Za-z]+)\1(?=\d)", r"\1", registry)
 
 
 def certifier_data(certifier=None, *, name: str = "", address: str = "") -> dict:
-    """The header: the display name from the settings first, then the certifier's own."""
-    return {
-        "name": settings.ACQUIS_CERTIFIER_DISPLAY_NAME
-        or (certifier.name if certifier is not None else name),
-        "address": certifier.address if certifier is not None else address,
-    }
+    """The header: the certifier's display name (its settings, `certifier_settings`), its
+    address, and the file of its logo (`logo_file`, read by `typst_render.render_inputs`)."""
+    if certifier is None:
+        return {"name": settings.ACQUIS_CERTIFIER_DISPLAY_NAME or name, "address": address}
+    own = certifier_settings.settings_for(certifier)
+    return {"name": own.display_name, "address": certifier.address, "logo_file": own.logo_file}
 
 
-def signatory_data() -> dict:
-    return {
-        "name": settings.ACQUIS_SIGNATORY_NAME,
-        "title": settings.ACQUIS_SIGNATORY_TITLE,
-    }
+def signatory_data(certifier=None) -> dict:
+    """The signatory of this certifier's documents (its settings; the environment for the
+    installation's first certifier)."""
+    own = certifier_settings.settings_for(certifier)
+    return {"name": own.signatory_name, "title": own.signatory_title}
 
 
 def document_block(kind: str, *, number: str, code: str, on: date) -> dict:

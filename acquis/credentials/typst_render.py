@@ -54,8 +54,12 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def logo_inputs() -> dict:
-    path = Path(settings.ACQUIS_CERTIFIER_LOGO) if settings.ACQUIS_CERTIFIER_LOGO else None
+def logo_inputs(logo_file: str | None = None) -> dict:
+    """The logo given to Typst: the certifier's own file (`certifier_data`'s `logo_file`),
+    else the installation's (`ACQUIS_CERTIFIER_LOGO`) when no certifier is named."""
+    if logo_file is None:
+        logo_file = settings.ACQUIS_CERTIFIER_LOGO
+    path = Path(logo_file) if logo_file else None
     if path is None or not path.is_file():
         return {}
     fmt = "svg" if path.suffix.lower() == ".svg" else "png"
@@ -63,11 +67,15 @@ def logo_inputs() -> dict:
 
 
 def render_inputs(data: dict) -> dict:
-    """What Typst is given for one document: its data as JSON, the QR code, the logo."""
+    """What Typst is given for one document: its data as JSON, the QR code, the logo (the
+    certifier's file; its path is not given to the template)."""
+    certifier = dict(data.get("certifier") or {})
+    logo_file = certifier.pop("logo_file", None)
+    data = {**data, "certifier": certifier} if "certifier" in data else data
     return {
         "data": json.dumps(data, ensure_ascii=False),
         "qr": qr_svg(data["document"]["verify_url"]),
-    } | logo_inputs()
+    } | logo_inputs(logo_file)
 
 
 def compile_template(template: str, inputs: dict, **options) -> bytes:

@@ -21,6 +21,7 @@ from acquis.credentials.models import IssuedDocument
 from acquis.dates import french_date
 from acquis.juries import ledger
 from acquis.juries.models import HeldBlock
+from acquis.organisations import certifier_settings
 
 
 def mask(word: str) -> str:
@@ -105,12 +106,10 @@ def verify(document: IssuedDocument) -> Verification:
         number=document.number,
         valid=document.revoked_at is None,
         revoked_at=document.revoked_at,
-        certifier=settings.ACQUIS_CERTIFIER_DISPLAY_NAME or document.certifier.name,
+        certifier=certifier_settings.display_name(document.certifier),
         certification=version.title,
         level=version.level_label,
-        registry=f"{version.registry_kind}{version.registry_number}"
-        if version.registry_number
-        else "",
+        registry=version.registry_code,
         holder=document.holder_masked
         or (masked_name(document.candidate) if document.candidate else ""),
         deliberation_date=deliberation.date,

@@ -48,6 +48,7 @@ from acquis.errors import AcquisError
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch, AccrochageLine
 from acquis.juries.models import BlockDecision, Decision
+from acquis.organisations import certifier_settings
 
 NS = "urn:cdc:cpf:pc5:schema:1.0.0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -391,29 +392,39 @@ class Written:
     decisions: dict[int, str] = field(default_factory=dict)  # decision pk -> idTechnique
 
 
-def _ids() -> tuple[str, str, str]:
-    certifier_id = settings.ACQUIS_ACCROCHAGE_CERTIFIER_ID
-    contract = settings.ACQUIS_ACCROCHAGE_CONTRACT_ID
-    emitter = settings.ACQUIS_ACCROCHAGE_EMITTER_ID or certifier_id
+def _ids(certifier=None) -> tuple[str, str, str]:
+    """(emitter, certifier, contract) CDC identifiers: the certifier's own settings
+    (`certifier_settings`), the environment for the installation's first certifier or when
+    no certifier is named."""
+    if certifier is None:
+        certifier_id = settings.ACQUIS_ACCROCHAGE_CERTIFIER_ID
+        contract = settings.ACQUIS_ACCROCHAGE_CONTRACT_ID
+        emitter = settings.ACQUIS_ACCROCHAGE_EMITTER_ID or certifier_id
+        where = "Réglage "
+    else:
+        own = certifier_settings.settings_for(certifier)
+        certifier_id, contract, emitter = own.cdc_client_id, own.cdc_contract_id, own.cdc_emitter_id
+        where = f"Réglages de {certifier.name} : "
     for name, value, size in (
         ("ACQUIS_ACCROCHAGE_CERTIFIER_ID (idClient du certificateur)", certifier_id, "8"),
         ("ACQUIS_ACCROCHAGE_EMITTER_ID (idClient de l'émetteur)", emitter, "8"),
     ):
         if len(value) != 8:
             raise AccrochageError(
-                f"Réglage {name} : {size} caractères attendus (fiche client CDC), « {value} » reçu."
+                f"{where}{name} : {size} caractères attendus (fiche client CDC), « {value} » reçu."
             )
     if not 1 <= len(contract) <= 20:
         raise AccrochageError(
-            "Réglage ACQUIS_ACCROCHAGE_CONTRACT_ID (idContrat du certificateur) : "
+            f"{where}ACQUIS_ACCROCHAGE_CONTRACT_ID (idContrat du certificateur) : "
             "de 1 à 20 caractères attendus."
         )
     return emitter, certifier_id, contract
 
 
-def write_file(path: Path, decisions: QuerySet, *, now=None) -> Written:
-    """Stream the flux of these decisions into `path` (not validated here)."""
-    emitter, certifier_id, contract = _ids()
+def write_file(path: Path, decisions: QuerySet, *, now=None, certifier=None) -> Written:
+    """Stream the flux of these decisions into `path` (not validated here), under the
+    certifier's CDC identifiers."""
+    emitter, certifier_id, contract = _ids(certifier)
     now = (now or timezone.now()).astimezone(PARIS).replace(microsecond=0)
     written = Written()
     with etree.xmlfile(str(path), encoding="UTF-8") as xf:
@@ -573,18 +584,18 @@ class ExportResult:
 
 def export_accrochage(certifier, *, actor=None, since: date | None = None) -> ExportResult:
     """Build, validate and record one batch of every declarable award (all or nothing)."""
-    _ids()
+    _ids(certifier)
     with transaction.atomic():
         type(certifier).objects.select_for_update().filter(pk=certifier.pk).first()
         skipped = pending_holders(certifier, since=since, undeclarable_only=True)
         decisions = declarable(certifier, since)
         if not decisions.exists():
-            raise AccrochageError(_nothing_message(skipped))
+            raise AccrochageError(_nothing_message(skipped, ever_awarded(certifier)))
         fd, name = tempfile.mkstemp(prefix="accrochage-", suffix=".xml")
         os.close(fd)
         path = Path(name)
         try:
-            written = write_file(path, decisions)
+            written = write_file(path, decisions, certifier=certifier)
             validate_file(path, written)
             batch = _record(certifier, path, written, actor=actor, since=since)
         finally:
@@ -592,8 +603,18 @@ def export_accrochage(certifier, *, actor=None, since: date | None = None) -> Ex
     return ExportResult(batch=batch, skipped=skipped)
 
 
-def _nothing_message(skipped: list[Pending]) -> str:
+def ever_awarded(certifier) -> bool:
+    """Whether this certifier has awarded a title or a block in force (PV signed)."""
+    return awards(certifier).exists()
+
+
+def _nothing_message(skipped: list[Pending], awarded: bool = True) -> str:
     message = "Aucun titulaire à déclarer : toutes les attributions sont déjà déclarées."
+    if not awarded:
+        message = (
+            "Aucun titulaire à déclarer : aucun titre ni bloc n'a encore été attribué "
+            "(procès-verbal signé)."
+        )
     if skipped:
         message = (
             f"Aucun titulaire déclarable : {len(skipped)} attribution(s) en attente d'un code "

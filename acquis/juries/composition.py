@@ -59,6 +59,19 @@ def role_label(rules: dict, role: str) -> str:
     return JuryRole(role).label.lower() if role in JuryRole.values else role
 
 
+def roles_of(deliberation: Deliberation) -> list[tuple[str, str]]:
+    """(role, label) of the referential's composition for this jury, in its order; the
+    built-in roles when the referential sets no composition."""
+    rules = jury_rules(deliberation)
+    roles = []
+    for spec in rules.get("members") or []:
+        role = spec.get("role")
+        if role and role not in {r for r, _ in roles}:
+            label = role_label(rules, role)
+            roles.append((role, label[:1].upper() + label[1:]))
+    return roles or list(JuryRole.choices)
+
+
 def members_of(deliberation: Deliberation) -> list[JuryMember]:
     return list(deliberation.members.select_related("user").order_by("pk"))
 

@@ -25,7 +25,6 @@ from acquis.juries.enums import (
     JURY_RULE_KEY,
     DeliberationStatus,
     JuryKind,
-    JuryRole,
 )
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Deliberation, DeliberationCandidate, JuryMember
@@ -122,8 +121,17 @@ def add_member(
     (and shown live), but a person without a juror account could never sign: refused."""
     deliberation = _locked(deliberation)
     _require(deliberation, (S.PREPARED,), "Ajout d'un membre")
-    if role not in JuryRole.values:
-        raise JuryError("Qualité inconnue.", ["Qualité : choisissez une qualité du référentiel."])
+    roles = composition.roles_of(deliberation)
+    if role not in {code for code, _ in roles}:
+        raise JuryError(
+            f"Qualité inconnue : « {role} » ne figure pas dans la composition du jury du "
+            "référentiel.",
+            [
+                "Qualité : choisissez une qualité du référentiel ("
+                + ", ".join(label for _, label in roles)
+                + ")."
+            ],
+        )
     if (
         not user.is_active
         or not user.memberships.filter(

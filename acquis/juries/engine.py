@@ -26,7 +26,10 @@ Rules (referential of OPS Conseil, "Certification rules", domain.md):
   (`decisions.postpone`). "Ensemble, ils décident": the oral is held before the VAE jury's
   members, the same people hear and decide; a jury with a member who did not hear the
   candidate's oral decides nothing for that candidate (`decision_blockers`: postponement
-  only). A failed oral (an oral with its own outcome) keeps the title away.
+  only). A failed oral (an oral with its own outcome) keeps the title away. Where the
+  referential says the oral grants the registered blocks (`vae.oral_grants`:
+  registered_blocks; an oral with its own criteria, covering no competency), a passed oral
+  validates every block of the candidacy's scope, a failed one none.
 - rule 6, the three decisions, on the candidacy's scope (what it registered for: the whole
   title, or some blocks): "La validation totale : le jury valide l'expérience et avalise la
   délivrance de la certification professionnelle visée dans sa globalité. Le jury peut
@@ -76,7 +79,15 @@ def held_codes(evidence: Evidence) -> set[str]:
 
 
 def validated_by_results(evidence: Evidence) -> dict[str, bool]:
-    """Per registered block: validated when its consolidated result is "acquis"."""
+    """Per registered block: validated when its consolidated result is "acquis"; on the VAE
+    path of a referential whose oral grants the registered blocks (`rules.vae.oral_grants`:
+    registered_blocks), every registered block once the oral is passed."""
+    if (
+        evidence.pathway == Pathway.VAE
+        and evidence.vae_oral_grants_blocks
+        and evidence.vae_oral_passed is True
+    ):
+        return dict.fromkeys(evidence.registered_blocks, True)
     return {
         code: evidence.block_results.get(code) == ACQUIRED for code in evidence.registered_blocks
     }
@@ -93,9 +104,10 @@ def validation_blockers(evidence: Evidence) -> list[str]:
     if not evidence.vae_file_complete:
         problems.append("Dossier de validation : il n'a pas été déclaré complet.")
     if evidence.vae_oral_passed is None:
+        minutes = evidence.vae_oral_minutes
+        before = f"{minutes} min devant le jury VAE" if minutes else "devant le jury VAE"
         problems.append(
-            "Oral de présentation du dossier de validation (30 min devant le jury VAE) : pas "
-            "encore passé."
+            f"Oral de présentation du dossier de validation ({before}) : pas encore passé."
         )
     return problems
 

@@ -13,7 +13,9 @@ JURY_RULE_KEY = {JuryKind.CERTIFICATION: "certification_jury", JuryKind.VAE: "va
 
 
 class JuryRole(models.TextChoices):
-    """The member roles of rules.certification_jury / rules.vae_jury."""
+    """The member roles of the built-in referential (OPS Conseil). Another title names its
+    own roles in rules.certification_jury / rules.vae_jury: a member's role is any role of
+    its deliberation's referential (composition.roles_of), labelled as the referential says."""
 
     EMPLOYER_REPRESENTATIVE = "employer_representative", "Représentant employeurs"
     EMPLOYEE_REPRESENTATIVE = "employee_representative", "Représentant salariés"

@@ -243,6 +243,9 @@ class _Batch:
             vae_admissible=bool(vae and vae.admissible),
             vae_file_complete=bool(vae and vae.file_complete),
             vae_oral_passed=_vae_oral_passed(vae),
+            vae_oral_grants_blocks=(self.rules.get("vae") or {}).get("oral_grants")
+            == "registered_blocks",
+            vae_oral_minutes=(self.rules.get("vae") or {}).get("oral_duration_minutes"),
             vae_oral_unheard=self._unheard(vae),
             validity_years=self._validity_years(),
         )

@@ -33,6 +33,11 @@ class Evidence:
     vae_admissible: bool = False
     vae_file_complete: bool = False
     vae_oral_passed: bool | None = None  # None: not taken
+    # `rules.vae.oral_grants` = registered_blocks: the oral is graded on its own criteria
+    # (no competency) and the jury grants the registered blocks on the validation file and
+    # the oral passed. Otherwise (default) the oral's results are in the blocks.
+    vae_oral_grants_blocks: bool = False
+    vae_oral_minutes: int | None = 30  # rules.vae.oral_duration_minutes, for the reasons
     # Members of this deliberation who were not among the assessors of the candidate's VAE
     # oral (juries.hearing): they did not hear it, so they cannot decide.
     vae_oral_unheard: tuple[str, ...] = ()

@@ -34,10 +34,12 @@ from acquis.juries.models import (
     MinutesCounter,
     MinutesSignature,
 )
-from acquis.numbering import draw
+from acquis.numbering import draw, prefix_for
 
 CONTENT_FORMAT = 1
-NUMBER_FORMAT = "PV-{year}-{number:04d}"
+# The certifier's prefix keeps two certifiers' PVs apart on paper ("PV-OPS-2026-0001");
+# numbers are unique per certifier (`unique_minutes_number`).
+NUMBER_FORMAT = "PV-{prefix}-{year}-{number:04d}"
 
 
 # --- the single locked generator ---------------------------------------------------------
@@ -46,7 +48,8 @@ NUMBER_FORMAT = "PV-{year}-{number:04d}"
 def next_number(certifier, year: int) -> str:
     """Draw the next PV number of this certifier and year, inside the caller's transaction
     (acquis.numbering.draw: locked counter, no gap, no duplicate)."""
-    return NUMBER_FORMAT.format(year=year, number=draw(MinutesCounter, certifier, year))
+    number = draw(MinutesCounter, certifier, year)
+    return NUMBER_FORMAT.format(prefix=prefix_for(certifier), year=year, number=number)
 
 
 # --- content and hash ----------------------------------------------------------------------
@@ -193,7 +196,7 @@ def build_content(deliberation: Deliberation, *, number: str, generated_at) -> d
             "code": version.certification.code,
             "title": version.title,
             "version": version.number,
-            "registry": f"{version.registry_kind}{version.registry_number}",
+            "registry": version.registry_code,
             "level": version.level,
         },
         "jury": {"kind": deliberation.kind, "label": deliberation.get_kind_display()},
@@ -294,6 +297,7 @@ def close_deliberation(deliberation: Deliberation, *, actor) -> Minutes:
     content = build_content(deliberation, number=number, generated_at=now)
     minutes = Minutes.objects.create(
         deliberation=deliberation,
+        certifier=deliberation.certifier,
         number=number,
         content=content,
         content_hash=content_hash(content),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind, JuryRole
+from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.juries.exceptions import FrozenDecisionError
 
 
@@ -60,7 +60,9 @@ class JuryMember(models.Model):
         on_delete=models.PROTECT,
         related_name="jury_seats",
     )
-    role = models.CharField("qualité", max_length=40, choices=JuryRole.choices)
+    # A role of the referential's composition (rules.certification_jury / vae_jury
+    # members[].role): each title names its own, so no fixed choices here.
+    role = models.CharField("qualité", max_length=40)
     external = models.BooleanField("extérieur au certificateur")
     organisation = models.CharField("structure représentée", max_length=255, blank=True)
     present = models.BooleanField("présent", default=True)
@@ -79,6 +81,13 @@ class JuryMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+    def get_role_display(self) -> str:
+        """The referential's label of the role ("Représentant employeurs", "Professionnel")."""
+        from acquis.juries.composition import jury_rules, role_label
+
+        label = role_label(jury_rules(self.deliberation), self.role)
+        return label[:1].upper() + label[1:]
 
 
 class DeliberationCandidate(models.Model):
@@ -359,7 +368,13 @@ class Minutes(models.Model):
         on_delete=models.PROTECT,
         related_name="minutes",
     )
-    number = models.CharField("numéro", max_length=40, unique=True)
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.CharField("numéro", max_length=40)
     content = models.JSONField("contenu")
     content_hash = models.CharField("empreinte SHA-256 du contenu", max_length=64)
     generated_at = models.DateTimeField("établi le")
@@ -369,6 +384,15 @@ class Minutes(models.Model):
         verbose_name = "procès-verbal"
         verbose_name_plural = "procès-verbaux"
         ordering = ["-generated_at"]
+        constraints = [
+            # Each certifier numbers its own PVs (acquis.numbering: one counter per
+            # certifier and year): two certifiers never collide.
+            models.UniqueConstraint(
+                fields=["certifier", "number"],
+                name="unique_minutes_number",
+                violation_error_message="Ce numéro de procès-verbal existe déjà.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"PV {self.number}"

@@ -10,7 +10,6 @@ verb again sends only what is missing.
 import smtplib
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +20,7 @@ from acquis.juries.appeal import appeal_data
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision
+from acquis.organisations import certifier_settings
 from acquis.site import public_url
 
 
@@ -54,7 +54,7 @@ def decision_letter(decision: Decision) -> dict:
         "is_title": decision.title_awarded,
         "appeal": appeal_data(
             decision.deliberation.version,
-            settings.ACQUIS_CERTIFIER_DISPLAY_NAME or decision.deliberation.certifier.name,
+            certifier_settings.display_name(decision.deliberation.certifier),
             notice="la lettre de décision (dans votre espace)",
         ),
         "is_partial": decision.kind == DecisionKind.PARTIAL,

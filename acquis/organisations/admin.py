@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from acquis.organisations.models import Membership, Organisation, User
+from acquis.organisations.models import CertifierProfile, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -41,3 +41,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "siret", "habilitation"]
     list_filter = ["kind"]
     search_fields = ["name", "siret"]
+
+
+@admin.register(CertifierProfile)
+class CertifierProfileAdmin(admin.ModelAdmin):
+    """A certifier's settings (name, logo, signatory, CDC identifiers); changes audited."""
+
+    list_display = ["certifier", "display_name", "signatory_name", "cdc_client_id"]
+    search_fields = ["certifier__name", "display_name"]
+
+    def save_model(self, request, obj, form, change):
+        from acquis.audit.services import record_event
+
+        super().save_model(request, obj, form, change)
+        record_event(
+            "organisation.settings_changed",
+            obj.certifier,
+            actor=request.user,
+            payload={"fields": sorted(form.changed_data)},
+        )

@@ -178,3 +178,37 @@ class RoleInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation : {self.get_role_display()} — {self.organisation}"
+
+
+class CertifierProfile(models.Model):
+    """A certifier's own settings for its documents and declarations: the name, logo and
+    signatory its documents print, its CDC identifiers. A blank field falls back to the
+    installation's environment only for the installation's first certifier (a
+    single-certifier installation: `acquis.organisations.certifier_settings`). Secrets
+    (signing keys) are never stored here: only the path of a file, like the logo."""
+
+    certifier = models.OneToOneField(
+        Organisation,
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="profile",
+        limit_choices_to={"kind": OrganisationKind.CERTIFIER},
+    )
+    display_name = models.CharField("nom affiché sur les documents", max_length=255, blank=True)
+    logo_file = models.CharField("fichier du logo (chemin, PNG ou SVG)", max_length=500, blank=True)
+    signatory_name = models.CharField("signataire", max_length=255, blank=True)
+    signatory_title = models.CharField("qualité du signataire", max_length=255, blank=True)
+    cdc_client_id = models.CharField(
+        "idClient CDC du certificateur", max_length=8, blank=True, help_text="8 caractères."
+    )
+    cdc_emitter_id = models.CharField(
+        "idClient CDC de l'émetteur", max_length=8, blank=True, help_text="Défaut : idClient."
+    )
+    cdc_contract_id = models.CharField("idContrat CDC", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "réglages du certificateur"
+        verbose_name_plural = "réglages des certificateurs"
+
+    def __str__(self) -> str:
+        return f"Réglages — {self.certifier}"

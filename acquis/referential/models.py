@@ -6,6 +6,20 @@ from acquis.referential.enums import ModalityKind, SourceKind, VersionStatus
 from acquis.timestamps import UpdatedAtModel
 
 
+def registry_code(kind: str | None, number: str | None) -> str:
+    """The registry code as documents print it ("RNCP36612"), or "" when the number is
+    unknown. The referential may give the number with its prefix (`number: RNCP36612`,
+    the documented form) or without it (`number: "36612"`): the prefix is printed once.
+    """
+    number = (number or "").strip().replace(" ", "")
+    if not number or not any(ch.isdigit() for ch in number):
+        return ""
+    kind = (kind or "").strip().upper()
+    if not kind or number.upper().startswith(kind):
+        return number
+    return f"{kind}{number}"
+
+
 class CertificationQuerySet(models.QuerySet):
     def with_public_versions(self):
         return self.filter(versions__status=VersionStatus.PUBLISHED).distinct()
@@ -36,6 +50,10 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def registry_code(self) -> str:
+        return registry_code("", self.registry_number)
 
     def latest_published(self):
         return self.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
@@ -113,6 +131,21 @@ class CertificationVersion(UpdatedAtModel):
 
     def __str__(self) -> str:
         return f"{self.title} — version {self.number}"
+
+    @property
+    def registry_code(self) -> str:
+        """ "RNCP36612" (the prefix once), or "" when the number is unknown."""
+        return registry_code(self.registry_kind, self.registry_number)
+
+    @property
+    def has_work_placement(self) -> bool:
+        """The title has a work placement (`rules.training.work_placement_days`)."""
+        return bool((self.rules.get("training") or {}).get("work_placement_days"))
+
+    @property
+    def has_memoir(self) -> bool:
+        """The title has a memoir (`rules.training.memoir`)."""
+        return bool((self.rules.get("training") or {}).get("memoir"))
 
     @property
     def level_label(self) -> str:

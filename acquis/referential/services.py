@@ -46,6 +46,29 @@ def load_referential_file(path, *, actor=None, owner=None) -> LoadResult:
     )
 
 
+def load_referential_upload(upload, *, owner, actor=None) -> LoadResult:
+    """Read, check and load an uploaded referential file (staff page), for its certifier."""
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReferentialError(
+            "Le fichier n'est pas encodé en UTF-8 ; rien n'a été chargé.", field="file"
+        ) from exc
+    result = fileformat.read_text(text)
+    if not result.ok:
+        raise ReferentialError(
+            "Le référentiel contient des erreurs ; rien n'a été chargé.",
+            [issue.format((upload.name or "").rsplit("/", 1)[-1]) for issue in result.errors[:50]],
+        )
+    return load_document(
+        result.document,
+        source_kind=SourceKind.FILE,
+        source_name=(upload.name or "").rsplit("/", 1)[-1],
+        actor=actor,
+        owner=owner,
+    )
+
+
 @transaction.atomic
 def load_document(
     document: dict, *, source_kind: str, source_name: str = "", actor=None, owner=None
@@ -87,7 +110,57 @@ def _certification_for(document: dict, *, owner=None, actor=None) -> Certificati
             f"La certification « {certification.code} » porte le numéro "
             f"{certification.registry_number}, pas {number} (certification.registry.number)."
         )
+    if owner is not None:
+        _give_to(certification, owner, actor=actor)
     return certification
+
+
+def find_certifier(value: str):
+    """The certifier a command names by its SIRET or its slug ("cooperative-numerique-du-sud",
+    the slug of its name); a French error naming the known ones otherwise."""
+    from django.utils.text import slugify
+
+    from acquis.organisations.enums import OrganisationKind
+    from acquis.organisations.models import Organisation
+
+    value = (value or "").strip()
+    certifiers = list(Organisation.objects.filter(kind=OrganisationKind.CERTIFIER))
+    digits = value.replace(" ", "")
+    found = [c for c in certifiers if digits.isdigit() and c.siret == digits] or [
+        c for c in certifiers if slugify(c.name) == slugify(value) and slugify(value)
+    ]
+    if len(found) == 1:
+        return found[0]
+    known = ", ".join(
+        f"{slugify(c.name)}" + (f" ({c.siret})" if c.siret else "") for c in certifiers
+    )
+    raise ReferentialError(
+        f"Certificateur « {value} » introuvable"
+        + (" (plusieurs correspondent)" if found else "")
+        + f" : indiquez son SIRET ou son identifiant ({known or 'aucun certificateur'}).",
+        field="certifier",
+    )
+
+
+def _give_to(certification: Certification, owner, *, actor=None) -> None:
+    """A title belongs to one certifier: a title of no owner is given to this one; another
+    certifier's title is refused (nothing is loaded)."""
+    if certification.owner_id == owner.pk:
+        return
+    if certification.owner_id is not None:
+        raise ReferentialError(
+            f"La certification « {certification.code} » appartient à "
+            f"{certification.owner.name} : {owner.name} ne peut pas en charger une version.",
+            field="certifier",
+        )
+    certification.owner = owner
+    certification.save(update_fields=["owner"])
+    record_event(
+        "referential.certification_owned",
+        certification,
+        actor=actor,
+        payload={"owner": owner.name, "owner_id": owner.pk},
+    )
 
 
 def _new_version(certification, document, digest, source_kind, source_name, number=None):

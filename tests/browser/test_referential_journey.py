@@ -59,3 +59,28 @@ def test_the_exam_manager_compares_two_versions(
     row = page.get_by_role("row", name="Critère C1.1.3")
     assert "La présentation est claire." in row.inner_text()
     assert_accessible(page)
+
+
+def test_an_administrator_loads_a_second_title_for_the_certifier(page, live_server, cns_certifier):
+    """The second certifier's administrator loads its title from the staff pages (the
+    keyboard reaches the file input, the certifier choice and the button)."""
+    from acquis.organisations.enums import Role
+    from acquis.referential.models import Certification
+    from tests.conftest import CNS_FILE, make_user
+
+    admin = make_user("admin@cns.fr", cns_certifier, Role.ADMIN)
+    page.goto(live_server.url + "/gestion/referentiel/charger/")
+    page.get_by_label("Adresse électronique").fill(admin.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    second_factor(page, admin.email)
+    page.get_by_role("heading", level=1, name="Charger un référentiel").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Fichier du référentiel (YAML ou JSON)").set_input_files(str(CNS_FILE))
+    assert page.get_by_label("Certificateur du titre").input_value() == str(cns_certifier.pk)
+    page.get_by_role("button", name="Vérifier et charger").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1, name="Versions du référentiel").wait_for()
+    assert "Certificateur : Coopérative Numérique du Sud" in page.content()
+    assert_accessible(page)
+    assert Certification.objects.get().owner == cns_certifier

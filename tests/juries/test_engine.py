@@ -394,3 +394,57 @@ def test_a_jury_that_did_not_hear_the_oral_decides_nothing():
         assert engine.decision_problems(unheard, kind, blocks) == [
             f"Aucune décision possible : {message}"
         ]
+
+
+# --- a VAE oral on its own criteria that grants the registered blocks (rules.vae.oral_grants)
+
+
+def _vae_oral(passed, *, grants=True, registered=("B1", "B2")):
+    return Evidence(
+        pathway="vae",
+        deliberation_date=date(2026, 6, 15),
+        required_blocks=("B1", "B2"),
+        registered_blocks=registered,
+        whole_title=registered == ("B1", "B2"),
+        block_results={},  # the oral covers no competency: no block result
+        vae_admissible=True,
+        vae_file_complete=True,
+        vae_oral_passed=passed,
+        vae_oral_grants_blocks=grants,
+    )
+
+
+def test_a_passed_oral_that_grants_the_blocks_proposes_the_title():
+    proposal = engine.propose(_vae_oral(True))
+    assert proposal.blocks == {"B1": True, "B2": True}
+    assert proposal.kind == DecisionKind.TOTAL and proposal.title
+
+
+def test_a_passed_oral_grants_only_the_registered_blocks():
+    proposal = engine.propose(_vae_oral(True, registered=("B2",)))
+    assert proposal.blocks == {"B2": True}
+    assert proposal.kind == DecisionKind.TOTAL and not proposal.title
+
+
+def test_a_failed_oral_grants_nothing():
+    proposal = engine.propose(_vae_oral(False))
+    assert proposal.blocks == {"B1": False, "B2": False}
+    assert proposal.kind == DecisionKind.REFUSED and not proposal.title
+
+
+def test_without_the_rule_the_oral_grants_nothing_by_itself():
+    proposal = engine.propose(_vae_oral(True, grants=False))
+    assert proposal.kind == DecisionKind.REFUSED
+
+
+def test_the_missing_oral_names_the_referentials_duration():
+    evidence = _vae_oral(None)
+    assert engine.validation_blockers(
+        Evidence(**{**evidence.__dict__, "vae_oral_minutes": 45})
+    ) == [
+        "Oral de présentation du dossier de validation (45 min devant le jury VAE) : pas "
+        "encore passé."
+    ]
+    assert engine.validation_blockers(
+        Evidence(**{**evidence.__dict__, "vae_oral_minutes": None})
+    ) == ["Oral de présentation du dossier de validation (devant le jury VAE) : pas encore passé."]

@@ -78,7 +78,7 @@ def test_closing_generates_numbered_hashed_content(ops_version):
     pv = minutes.close_deliberation(deliberation, actor=closer)
     deliberation.refresh_from_db()
     assert deliberation.status == DeliberationStatus.SIGNING
-    assert pv.number == "PV-2026-0001"
+    assert pv.number == "PV-OPS-2026-0001"
     canonical = json.dumps(
         pv.content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     ).encode()
@@ -123,7 +123,7 @@ def test_numbers_follow_per_certifier_and_year(ops_version):
     second, _ = decided(ops_version)
     next_year, _ = decided(ops_version, on=date(2027, 1, 4))
     numbers = [minutes.close_deliberation(d, actor=None).number for d in (first, second, next_year)]
-    assert numbers == ["PV-2026-0001", "PV-2026-0002", "PV-2027-0001"]
+    assert numbers == ["PV-OPS-2026-0001", "PV-OPS-2026-0002", "PV-OPS-2027-0001"]
 
 
 def test_a_failed_closing_gives_its_number_back(ops_version):
@@ -131,7 +131,7 @@ def test_a_failed_closing_gives_its_number_back(ops_version):
     undecided = jf.deliberation(ops_version, [awaiting(ops_version)], on=ON)
     with pytest.raises(JuryError):
         minutes.close_deliberation(undecided, actor=None)
-    assert minutes.close_deliberation(first, actor=None).number == "PV-2026-0001"
+    assert minutes.close_deliberation(first, actor=None).number == "PV-OPS-2026-0001"
 
 
 # --- reopening ------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_reopening_before_any_signature_supersedes_the_minutes(ops_version):
     assert minutes.current_minutes(deliberation) is None
     jf.decide_as_proposed(deliberation, candidacy, reason="Refus confirmé après relecture.")
     new = minutes.close_deliberation(deliberation, actor=None)
-    assert new.number == "PV-2026-0002"
+    assert new.number == "PV-OPS-2026-0002"
     assert new.content["candidates"][0]["decision"]["reason"] == "Refus confirmé après relecture."
     assert minutes.current_minutes(deliberation) == new
     with pytest.raises(JuryError, match="n'est pas à signer"):

@@ -61,7 +61,7 @@ def together(calls):
 
 
 def sequence(numbers, year):
-    return sorted(int(n.removeprefix(f"PV-{year}-")) for n in numbers)
+    return sorted(int(n.removeprefix(f"PV-OPS-{year}-")) for n in numbers)
 
 
 def test_concurrent_closings_draw_distinct_numbers_without_gap(postgresql, ops_version):

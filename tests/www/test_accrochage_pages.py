@@ -82,3 +82,14 @@ def test_another_certifier_sees_neither_holders_nor_batches(client, personas, rn
     page = client.get(reverse("staff_accrochage")).content.decode()
     assert decision.candidacy.candidate.full_name not in page
     assert "Aucun lot exporté" in page
+
+
+def test_nothing_ever_awarded_says_so(staff, ops_version):
+    page = staff.get(reverse("staff_accrochage")).content.decode()
+    assert "Aucun titre ni bloc n'a encore été attribué : rien à déclarer." in page
+    assert "Tous les titulaires sont déclarés" not in page
+    response = staff.post(reverse("staff_accrochage_export"), {"since": ""}, follow=True)
+    text = response.content.decode()
+    assert "aucun titre ni bloc n&#x27;a encore été attribué" in text
+    assert "toutes les attributions sont déjà déclarées" not in text
+    assert not AccrochageBatch.objects.exists()

@@ -35,7 +35,7 @@ def test_a_member_closes_then_signs_with_the_password(client, ops_version):
     assert "Clore la délibération et établir le procès-verbal" in html
     response = client.post(url, {"action": "close"}, follow=True)
     html = response.content.decode()
-    assert "procès-verbal PV-2026-0001 établi" in html
+    assert "procès-verbal PV-OPS-2026-0001 établi" in html
     pv = minutes.current_minutes(deliberation)
     assert pv.content_hash in html
     assert candidacy.candidate.full_name in html
@@ -53,7 +53,7 @@ def test_a_member_closes_then_signs_with_the_password(client, ops_version):
     code = twofactor.code_for(first)
     signed = client.post(url, {"action": "sign", "password": PASSWORD, "code": code}, follow=True)
     html = signed.content.decode()
-    assert "Vous avez signé le procès-verbal PV-2026-0001." in html
+    assert "Vous avez signé le procès-verbal PV-OPS-2026-0001." in html
     assert SIGN_LABEL not in html and html.count("Non signé") == 2
     assert "Rouvrir la délibération" not in html  # a signature: no reopening
 
@@ -81,7 +81,7 @@ def test_a_member_reopens_before_any_signature(client, ops_version):
     url = reverse("jury_minutes", args=[deliberation.pk])
     html = client.post(url, {"action": "reopen"}, follow=True).content.decode()
     assert "Délibération rouverte" in html
-    assert "Procès-verbaux remplacés" in html and "PV-2026-0001" in html
+    assert "Procès-verbaux remplacés" in html and "PV-OPS-2026-0001" in html
     deliberation.refresh_from_db()
     assert deliberation.status == DeliberationStatus.OPEN
 

@@ -40,8 +40,23 @@ HINTS_BY_PATHWAY = {
 
 
 def next_step(candidacy) -> str:
+    if candidacy.status == S.IN_PROGRESS and candidacy.pathway != Pathway.VAE:
+        return _training_hint(candidacy)
     specific = HINTS_BY_PATHWAY.get((candidacy.status, candidacy.pathway))
     return specific or HINTS.get(candidacy.status, "")
+
+
+def _training_hint(candidacy) -> str:
+    """What the title has: the sittings, its work placement, its memoir (a title may have
+    neither of the last two)."""
+    if candidacy.has_work_placement() and candidacy.has_memoir():
+        return HINTS_BY_PATHWAY[(S.IN_PROGRESS, candidacy.pathway)]
+    steps = ["épreuves"]
+    if candidacy.has_work_placement():
+        steps.append("période de mise en application professionnelle")
+    if candidacy.has_memoir():
+        steps.append("mémoire")
+    return "Votre parcours est en cours : " + " et ".join(steps) + "."
 
 
 # --- the dossier -----------------------------------------------------------------------

@@ -21,12 +21,15 @@ from acquis.www.candidate.forms import UploadForm
 S = CandidacyStatus
 
 
-def _training_refusal(candidacy, what: str) -> str:
+def _training_refusal(candidacy, what: str, section: str) -> str:
     if candidacy.pathway == Pathway.VAE:
         return (
             f"{what} ne concerne pas la voie VAE (dossier de validation et oral) ; cette "
             "candidature suit la voie « VAE »."
         )
+    has = candidacy.has_memoir() if section == "memoir" else candidacy.has_work_placement()
+    if not has:
+        return f"{what} ne concerne pas ce titre : « {candidacy.version.title} » n'en comporte pas."
     if candidacy.status not in ACTIVE:
         return (
             f"Cette candidature n'est plus en cours (« {candidacy.get_status_display()} ») : "
@@ -94,8 +97,8 @@ class Upload:
 
 
 REFUSALS = {
-    "memoir": lambda c: _training_refusal(c, "Le mémoire"),
-    "attestation": lambda c: _training_refusal(c, "L'attestation de stage"),
+    "memoir": lambda c: _training_refusal(c, "Le mémoire", "memoir"),
+    "attestation": lambda c: _training_refusal(c, "L'attestation de stage", "placement"),
     "admissibility": lambda c: _vae_refusal(c, "La recevabilité", "request_admissibility"),
     "validation_file": lambda c: _vae_refusal(
         c, "Le dossier de validation", "submit_validation_file"

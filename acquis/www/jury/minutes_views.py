@@ -134,6 +134,7 @@ def jury_minutes(request, pk):
         "member": member,
         "form": form,
         "signed_by_me": signed_by_me,
+        "member_count": deliberation.members.count(),
         "can_sign": minutes is not None
         and deliberation.status == DeliberationStatus.SIGNING
         and member.present

@@ -48,6 +48,7 @@ def overview(request):
         {
             "pending": pending,
             "counts": counts,
+            "ever_awarded": any(accrochage.ever_awarded(c) for c in certifiers),
             "batches": _batches(request.user).select_related("created_by")[:50],
             "today": today,
         },

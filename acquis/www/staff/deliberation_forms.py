@@ -6,7 +6,7 @@ by hand from `evidence.gather` (300 candidates: no form object per candidate on 
 
 from django import forms
 
-from acquis.juries.enums import DecisionKind, JuryKind, JuryRole
+from acquis.juries.enums import DecisionKind, JuryKind
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
 
@@ -35,19 +35,24 @@ class MemberForm(forms.Form):
         help_text="Les comptes ayant le rôle « membre de jury » chez le certificateur : "
         "chaque membre signe le procès-verbal avec son mot de passe.",
     )
-    role = forms.ChoiceField(label="Qualité", choices=JuryRole.choices)
+    role = forms.ChoiceField(
+        label="Qualité",
+        choices=(),
+        help_text="Les qualités de la composition du jury que fixe le référentiel.",
+    )
     external = forms.BooleanField(
         label="Extérieur au certificateur",
         required=False,
-        help_text="Le référentiel veut les représentants employeurs et salariés extérieurs, "
-        "le formateur membre de l'organisme certificateur.",
+        help_text="Le référentiel dit, pour chaque qualité, si le membre est extérieur à "
+        "l'organisme certificateur.",
     )
     organisation = forms.CharField(label="Structure représentée", max_length=255, required=False)
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args, users, roles, **kwargs):
         kwargs.setdefault("auto_id", "id_membre_%s")
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
+        self.fields["role"].choices = roles
 
 
 class CohortForm(forms.Form):

@@ -498,7 +498,7 @@ def _render(request, deliberation, *, forms=None, refusal=None, refused="", post
     }
     if prepared:
         context["member_form"] = forms.get("member") or f.MemberForm(
-            users=_juror_users(deliberation)
+            users=_juror_users(deliberation), roles=composition.roles_of(deliberation)
         )
         context["opening_problems"] = deliberations.opening_problems(deliberation)
         entries = list(
@@ -545,7 +545,9 @@ def _member_of(request, deliberation):
 
 
 def _add_member(request, deliberation):
-    form = f.MemberForm(request.POST, users=_juror_users(deliberation))
+    form = f.MemberForm(
+        request.POST, users=_juror_users(deliberation), roles=composition.roles_of(deliberation)
+    )
     if not form.is_valid():
         return _render(request, deliberation, forms={"member": form})
     data = form.cleaned_data

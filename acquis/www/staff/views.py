@@ -1,17 +1,25 @@
 """Certifier staff home (what needs attention, the referentials) and the versions of a
 referential with what changed between them."""
 
+from django import forms
+from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from acquis.candidates.services import memoirs_to_check
 from acquis.credentials.pending import awaiting_issue
 from acquis.exports import accrochage
 from acquis.juries import ledger
+from acquis.referential import services as referential_services
+from acquis.referential.exceptions import ReferentialError
 from acquis.referential.export import diff_documents
 from acquis.referential.models import Certification
+from acquis.www.errors import add_to_form
 from acquis.www.perms import (
+    admin_required,
+    administered_certifiers,
     get_staff_certification,
     staff_required,
     visible_certifications_for_staff,
@@ -77,3 +85,62 @@ def _diff(versions, old_n, new_n) -> dict:
         "new": new,
         "changes": diff_documents(old.document, new.document),
     }
+
+
+class LoadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier du référentiel (YAML ou JSON)",
+        help_text="Au format acquis-referential/1 : le même contenu ne crée pas de nouvelle "
+        "version, un contenu modifié crée la version suivante.",
+    )
+    certifier = forms.ModelChoiceField(
+        label="Certificateur du titre",
+        queryset=None,
+        empty_label=None,
+        help_text="Un titre appartient à un seul certificateur : le titre d'un autre "
+        "certificateur est refusé.",
+    )
+
+    def __init__(self, *args, certifiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certifier"].queryset = certifiers
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def load_referential(request):
+    """Load a title's referential for one of the certifiers this administrator runs."""
+    certifiers = administered_certifiers(request.user).order_by("name")
+    posted = request.method == "POST"
+    form = LoadForm(
+        request.POST if posted else None, request.FILES if posted else None, certifiers=certifiers
+    )
+    if posted and form.is_valid():
+        try:
+            result = referential_services.load_referential_upload(
+                form.cleaned_data["file"],
+                owner=form.cleaned_data["certifier"],
+                actor=request.user,
+            )
+        except ReferentialError as error:
+            add_to_form(form, error)
+        else:
+            version = result.version
+            if result.created:
+                messages.success(
+                    request,
+                    f"Version {version.number} de « {version.title} » chargée "
+                    f"({version.get_status_display().lower()}).",
+                )
+            else:
+                messages.info(
+                    request,
+                    f"Déjà chargé : identique à la version {version.number} ; rien n'a changé.",
+                )
+            return redirect("staff_versions", code=version.certification.code)
+    return render(
+        request,
+        "www/staff/referential_load.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

@@ -4,6 +4,7 @@ from tests.www.permissions.roles import PUBLIC, ROLES, STAFF, STAFF_OWN
 
 # The Django admin: only the administrator (is_staff) gets in; others go to its login.
 ADMIN = {**dict.fromkeys(ROLES, 302), "administrateur": 200}
+LOADER = {**STAFF, "responsable_epreuves": 403}
 
 ENTRIES = {
     "home": (lambda ctx: reverse("home"), PUBLIC),
@@ -19,4 +20,10 @@ ENTRIES = {
     "staff_dashboard": (lambda ctx: reverse("staff_dashboard"), STAFF),
     "staff_versions": (lambda ctx: reverse("staff_versions", args=[ctx["code"]]), STAFF_OWN),
     "admin:index": (lambda ctx: reverse("admin:index"), ADMIN),
+    # A certifier's administrator loads its titles (an empty POST: the form refuses, 400).
+    "staff_referential_load": (
+        lambda ctx: reverse("staff_referential_load"),
+        LOADER,
+        {**LOADER, "administrateur": 400, "admin_autre_certificateur": 400},
+    ),
 }

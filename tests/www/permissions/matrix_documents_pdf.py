@@ -53,6 +53,7 @@ def _issued_minutes(ctx):
     if not IssuedDocument.objects.filter(minutes__deliberation=deliberation).exists():
         minutes = Minutes.objects.create(
             deliberation=deliberation,
+            certifier=deliberation.certifier,
             number="PV-9999-0001",
             content={},
             content_hash="0" * 64,

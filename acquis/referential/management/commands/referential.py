@@ -19,6 +19,11 @@ class Command(BaseCommand):
         p.add_argument("file")
         p = sub.add_parser("load", help="Charge un fichier (nouvelle version s'il a changé).")
         p.add_argument("file")
+        p.add_argument(
+            "--certifier",
+            help="SIRET ou identifiant du certificateur à qui le titre appartient "
+            "(refusé si le titre est à un autre certificateur).",
+        )
         p = sub.add_parser("list", help="Liste les certifications chargées et leurs versions.")
         p.add_argument("--format", choices=["text", "json"], default="text")
         p = sub.add_parser("export", help="Exporte une version chargée sur la sortie standard.")
@@ -56,9 +61,13 @@ class Command(BaseCommand):
             f"{criteria} critères, {len(doc['assessments'])} épreuves."
         )
 
-    def do_load(self, *, file, **_):
-        result = services.load_referential_file(file)
+    def do_load(self, *, file, certifier=None, **_):
+        owner = services.find_certifier(certifier) if certifier else None
+        result = services.load_referential_file(file, owner=owner)
         version = result.version
+        owner = version.certification.owner
+        if owner is not None:
+            self.stdout.write(f"Titre de {owner.name}.")
         if result.created:
             self.stdout.write(
                 f"Version {version.number} de « {version.certification.code} » chargée "
@@ -72,11 +81,13 @@ class Command(BaseCommand):
 
     def do_list(self, *, format, **_):
         rows = []
-        for cert in Certification.objects.prefetch_related("versions").order_by("code"):
+        certifications = Certification.objects.select_related("owner").prefetch_related("versions")
+        for cert in certifications.order_by("code"):
             rows.append({
                 "code": cert.code,
                 "title": cert.title,
                 "registry_number": cert.registry_number,
+                "certifier": cert.owner.name if cert.owner else None,
                 "versions": [
                     {"number": v.number, "status": v.status, "created_at": v.created_at.isoformat(),
                      "content_hash": v.content_hash}
@@ -91,7 +102,8 @@ class Command(BaseCommand):
         for row in rows:
             versions = ", ".join(f"v{v['number']} ({v['status']})" for v in row["versions"])
             number = f" [{row['registry_number']}]" if row["registry_number"] else ""
-            self.stdout.write(f"{row['code']}{number} — {row['title']} — {versions}")
+            owner = row["certifier"] or "sans certificateur"
+            self.stdout.write(f"{row['code']}{number} — {row['title']} ({owner}) — {versions}")
 
     def do_export(self, *, code, number, format, **_):
         cert = Certification.objects.filter(code=code).first()
