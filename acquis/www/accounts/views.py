@@ -9,6 +9,7 @@ shadow ours.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -143,17 +144,21 @@ def accept_invitation(request, uidb64, token):
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitations.accept_invitation(uidb64, token, form.cleaned_data["password1"])
+            user = invitations.accept_invitation(uidb64, token, form.cleaned_data["password1"])
         except OrganisationError as exc:
             password = exc.field_messages().get("password")
             form.add_error("password1" if password else None, password or exc.message)
         else:
+            # Choosing the password proves the person holds the mailbox: she is logged in
+            # and lands on her own space (a second factor, when her role requires one, is
+            # asked next by the middleware, as after any login).
+            auth_login(request, user)
             messages.success(
                 request,
-                "Votre mot de passe est enregistré et votre compte est actif : "
-                "connectez-vous avec votre adresse électronique.",
+                "Votre mot de passe est enregistré et votre compte est actif : bienvenue. "
+                "Vous vous connecterez ensuite avec votre adresse électronique.",
             )
-            return redirect("login")
+            return redirect("after_login")
     return render(
         request, "www/accounts/accept_invitation.html", {"form": form, "invited": invited}
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from acquis.audit.models import AuditEvent
-from acquis.candidates import hooks, services
+from acquis.candidates import hooks, portal, services
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
 from acquis.juries.models import Decision
@@ -85,8 +85,40 @@ def candidate_detail(request, pk):
     return render(
         request,
         "www/staff/candidates/candidate.html",
-        {"candidate": candidate, "candidacies": candidacies},
+        {
+            "candidate": candidate,
+            "candidacies": candidacies,
+            "portal": portal.portal_status(candidate),
+        },
     )
+
+
+@staff_required
+@require_POST
+def candidate_open_portal(request, pk):
+    """« Ouvrir l'espace candidat »: invite the candidate and link the account to her
+    dossier (again while the invitation is pending: a new link is sent)."""
+    candidate = access.get_or_404(access.candidates(request.user), pk=pk)
+    try:
+        user = portal.give_portal_access(candidate, actor=request.user)
+    except CandidateError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Invitation envoyée à {user.email} : {candidate.full_name} choisit son mot de "
+            "passe avec le lien reçu et arrive dans son espace candidat.",
+        )
+    return redirect(_back_to(request, candidate))
+
+
+def _back_to(request, candidate) -> str:
+    """The dossier the button was pressed on (a candidacy of this candidate), else the
+    candidate's page."""
+    candidacy = request.POST.get("candidature", "")
+    if candidacy.isdigit() and candidate.candidacies.filter(pk=int(candidacy)).exists():
+        return reverse("staff_candidacy", args=[int(candidacy)]) + "#espace-candidat"
+    return reverse("staff_candidate", args=[candidate.pk]) + "#espace-candidat"
 
 
 @staff_required
@@ -166,6 +198,7 @@ def candidacy_detail(request, pk):
         "results": candidacy_results(candidacy),
         "jury_decisions": _jury_decisions(candidacy),
         "printable_grids": printable_grids(candidacy),
+        "portal": portal.portal_status(candidacy.candidate),
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
 
@@ -236,3 +269,27 @@ def cohort_list(request):
             return redirect("staff_cohorts")
     cohorts = access.cohorts(request.user).select_related("version")
     return render(request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form})
+
+
+@staff_required
+@require_POST
+def cohort_invite(request, pk):
+    """« Inviter les candidats de la promotion »: every candidate without an active space."""
+    cohort = access.get_or_404(access.cohorts(request.user), pk=pk)
+    result = portal.invite_cohort(cohort, actor=request.user)
+    count = len(result.invited)
+    if count:
+        messages.success(
+            request,
+            f"Promotion « {cohort.name} » : {count} invitation{'s' if count > 1 else ''} "
+            f"envoyée{'s' if count > 1 else ''}.",
+        )
+    elif not result.refused:
+        messages.info(
+            request,
+            f"Promotion « {cohort.name} » : aucune invitation à envoyer, chaque candidat a "
+            "déjà son espace actif.",
+        )
+    for candidate, reason in result.refused:
+        messages.warning(request, f"{candidate.full_name} n'est pas invité : {reason}")
+    return redirect("staff_cohorts")
