@@ -180,7 +180,7 @@ def after_login(request):
     if invitations.pending_offers(user).exists():
         return redirect("my_invitations")
     if is_certifier_staff(user):
-        return redirect("staff_candidacies")
+        return redirect("staff_dashboard")  # « À suivre »
     if is_partner_staff(user):
         return redirect("partner_candidacies")
     if has_candidate_role(user):

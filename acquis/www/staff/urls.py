@@ -4,5 +4,6 @@ from acquis.www.staff import views
 
 urlpatterns = [
     path("", views.dashboard, name="staff_dashboard"),
+    path("referentiels/", views.referentials, name="staff_referentials"),
     path("referentiels/<slug:code>/", views.versions, name="staff_versions"),
 ]
