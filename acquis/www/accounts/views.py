@@ -29,6 +29,12 @@ class LoginForm(auth_forms.AuthenticationForm):
     """Django's login form; a lock (per account or per IP) says so, in French, with the same
     words whether the account exists or not."""
 
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte n'est pas actif.",
+    }
+
     def get_invalid_login_error(self):
         until = getattr(self.request, "acquis_login_locked", None)
         if until is not None:
