@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from acquis.audit.models import AuditEvent
 from acquis.candidates import hooks, portal, services
+from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
 from acquis.juries.models import Decision
+from acquis.www import confirm
 from acquis.www.errors import add_to_form
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -240,6 +242,8 @@ def candidacy_action(request, pk, action):
     handler = ACTIONS.get(action)
     if handler is None:
         return redirect("staff_candidacy", pk=pk)
+    if _presenting_to_jury(candidacy, action, request) and not confirm.confirmed(request):
+        return _confirm_jury(request, candidacy)
     anchor, form, message = handler(request, candidacy)
     if form is None:
         messages.success(request, message)
@@ -249,6 +253,45 @@ def candidacy_action(request, pk, action):
             for error in errors:
                 messages.error(request, f"{label} : {error}" if label else error)
     return redirect(reverse("staff_candidacy", args=[pk]) + f"#{anchor}")
+
+
+def _presenting_to_jury(candidacy, action, request) -> bool:
+    if action != "etat" or request.POST.get("to_status") != CandidacyStatus.AWAITING_JURY:
+        return False
+    return any(
+        to == CandidacyStatus.AWAITING_JURY and verb == "send_to_jury"
+        for to, verb, _ in services.allowed_moves(candidacy)
+    )
+
+
+def _confirm_jury(request, candidacy):
+    """« Présenter au jury » : what it means, and what is missing (the guard)."""
+    missing = hooks.missing_for_jury(candidacy)
+    override = (request.POST.get("override_reason") or "").strip()
+    warnings = []
+    if missing:
+        warnings.append("Pièces ou étapes manquantes : " + " ; ".join(missing) + ".")
+        warnings.append(
+            f"Dérogation motivée : « {override} » (conservée dans l'historique avec la liste)."
+            if override
+            else "Sans motif de dérogation, la présentation sera refusée : revenez au dossier "
+            "pour compléter les pièces ou saisir le motif."
+        )
+    return confirm.ask(
+        request,
+        title=f"Présenter {candidacy.candidate.full_name} au jury ?",
+        consequences=[
+            "La candidature passe à l'état « En attente du jury » : elle peut être ajoutée "
+            "à une délibération du jury de certification.",
+            "Le jury statue sur le parcours tel qu'il est au dossier (période de mise en "
+            "application, mémoire, épreuves).",
+        ],
+        warnings=warnings,
+        button="Confirmer : présenter au jury",
+        back_url=reverse("staff_candidacy", args=[candidacy.pk]),
+        keep=("to_status", "override_reason"),
+        staff_menu=True,
+    )
 
 
 @staff_required
