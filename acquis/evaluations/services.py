@@ -216,18 +216,22 @@ def plan_session(
     place: str = "",
     remote: bool = False,
     deliverables_due_at=None,
+    history: bool = False,
+    today: date | None = None,
     actor=None,
 ) -> EvaluationSession:
+    """Plan a session. With `today` (the web form passes the day), a past day or deadline is
+    refused unless `history` says the session already took place (sessions.check_dates)."""
+    from acquis.evaluations.sessions import check_dates
+
     if version.status != VersionStatus.PUBLISHED:
         raise EvaluationError("Une session se planifie sur un référentiel publié.")
     if not (title or "").strip():
-        raise EvaluationError("Intitulé : indiquez l'intitulé de la session.")
-    if deliverables_due_at is not None and timezone.localtime(deliverables_due_at).date() > on:
-        raise EvaluationError(
-            "Date limite des livrables : elle ne peut pas être après le jour de la session."
-        )
+        raise EvaluationError("Intitulé : indiquez l'intitulé de la session.", field="title")
     if not remote and not place.strip():
-        raise EvaluationError("Lieu : indiquez le lieu, ou cochez « à distance ».")
+        raise EvaluationError("Lieu : indiquez le lieu, ou cochez « à distance ».", field="place")
+    check_dates(on, deliverables_due_at, today=today, history=history)
+    due = deliverables_due_at or default_deliverables_due(on, version.rules)
     session = EvaluationSession.objects.create(
         certifier=certifier,
         version=version,
@@ -235,9 +239,15 @@ def plan_session(
         date=on,
         place=place.strip(),
         remote=remote,
-        deliverables_due_at=deliverables_due_at or default_deliverables_due(on, version.rules),
+        deliverables_due_at=due,
     )
-    record_event("session.planned", session, actor=actor, to_state=session.status)
+    record_event(
+        "session.planned",
+        session,
+        actor=actor,
+        to_state=session.status,
+        payload={"history": True} if history else None,
+    )
     return session
 
 

@@ -53,6 +53,7 @@ GROUPS = (
                 "staff_sessions",
                 (
                     "staff_session",
+                    "staff_session_edit",
                     "staff_slot",
                     "staff_slot_convocation",
                     "staff_session_deliverables",

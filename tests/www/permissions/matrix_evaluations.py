@@ -33,6 +33,11 @@ ENTRIES = {
         lambda ctx: reverse("staff_session", args=[ctx["session"].pk]),
         STAFF_OWN,
     ),
+    # « Modifier la session » (GET the form, POST the change): the certifier's staff only.
+    "staff_session_edit": (
+        lambda ctx: reverse("staff_session_edit", args=[ctx["session"].pk]),
+        STAFF_OWN,
+    ),
     "staff_session_action": (
         lambda ctx: reverse("staff_session_action", args=[ctx["session"].pk, "confirmer"]),
         STAFF_OWN_POST,
