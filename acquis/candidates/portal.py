@@ -18,6 +18,7 @@ from acquis.audit.models import AuditEvent
 from acquis.audit.services import record_event
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidate, Cohort
+from acquis.candidates.names import name_order
 from acquis.organisations.enums import Role
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import invite_user, is_pending
@@ -168,7 +169,7 @@ def invite_cohort(cohort: Cohort, *, actor) -> CohortInvitation:
         Candidate.objects.filter(candidacies__cohort=cohort)
         .select_related("user", "certifier")
         .distinct()
-        .order_by("birth_name", "first_name", "pk")
+        .order_by(*name_order(), "pk")
     )
     for candidate in candidates:
         if candidate.user_id is not None and not is_pending(candidate.user):

@@ -12,6 +12,7 @@ from acquis.candidates import hooks, portal, services
 from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
+from acquis.candidates.names import name_order
 from acquis.juries.models import Decision
 from acquis.www import confirm
 from acquis.www.errors import add_to_form
@@ -29,9 +30,7 @@ PAGE_SIZE = 50
 def candidacy_list(request):
     cohorts = access.cohorts(request.user)
     filters = f.FilterForm(request.GET or None, cohorts=cohorts)
-    queryset = access.candidacies(request.user).order_by(
-        "candidate__birth_name", "candidate__first_name", "pk"
-    )
+    queryset = access.candidacies(request.user).order_by(*name_order("candidate__"), "pk")
     if filters.is_valid():
         data = filters.cleaned_data
         if data["q"]:

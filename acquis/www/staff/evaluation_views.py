@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from acquis.candidates.models import Accommodation
+from acquis.candidates.names import name_order
 from acquis.evaluations import convocations, incidents, planning, services, sessions
 from acquis.evaluations.enums import SESSION_TRANSITIONS, GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
@@ -223,7 +224,7 @@ def _slot_form(request, session, data=None):
         access.candidacies(request.user)
         .filter(version=session.version, status__in=planning.CONVOCABLE_CANDIDACY_STATUSES)
         .select_related("candidate")
-        .order_by("candidate__birth_name", "candidate__first_name", "pk")
+        .order_by(*name_order("candidate__"), "pk")
     )
     return f.SlotForm(
         data,
