@@ -110,6 +110,19 @@ def _link(candidate: Candidate, user: User, *, actor, new_user: bool) -> User:
     return user
 
 
+def candidate_by_email(certifier, email: str) -> Candidate | None:
+    """The certifier's dossier with this address and no active account yet (the one an
+    invitation with the candidate role should open), if exactly one."""
+    found = list(
+        Candidate.objects.filter(
+            certifier=certifier, email__iexact=(email or "").strip()
+        ).select_related("user")[:2]
+    )
+    if len(found) != 1 or (found[0].user_id is not None and not is_pending(found[0].user)):
+        return None
+    return found[0]
+
+
 # --- what the staff see, and inviting a whole cohort --------------------------------------
 
 PORTAL_LABELS = {

@@ -75,3 +75,34 @@ def test_the_cohort_invites_its_candidates_and_lists_those_left(
     assert "Promotion « Lyon 2026 » : 2 invitations envoyées." in html
     assert "SANSMAIL" in html and "n&#x27;est pas invité" in html
     assert len(mail.outbox) == 2
+
+
+def test_inviting_a_candidate_from_users_links_her_dossier(client, personas, certifier):
+    candidate = factories.candidate(certifier, email="julie@exemple.fr")
+    login(client, personas["responsable_epreuves"])
+    data = {
+        "email": "Julie@Exemple.fr",
+        "first_name": "Julie",
+        "last_name": "Marchand",
+        "organisation": certifier.pk,
+        "role": "candidate",
+    }
+    response = client.post(reverse("staff_users"), data)
+    assert response.url == reverse("staff_candidate", args=[candidate.pk])
+    candidate.refresh_from_db()
+    assert candidate.user is not None and candidate.user.email == "julie@exemple.fr"
+    assert [m.to for m in mail.outbox] == [["julie@exemple.fr"]]
+
+
+def test_a_candidate_without_a_dossier_is_not_invited_from_users(client, personas, certifier):
+    login(client, personas["responsable_epreuves"])
+    data = {
+        "email": "personne@exemple.fr",
+        "first_name": "Per",
+        "last_name": "Sonne",
+        "organisation": certifier.pk,
+        "role": "candidate",
+    }
+    html = client.post(reverse("staff_users"), data).content.decode()
+    assert "Aucun dossier candidat sans espace actif n&#x27;a cette adresse" in html
+    assert mail.outbox == []
