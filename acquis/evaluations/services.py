@@ -10,7 +10,13 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.documents.services import DocumentError, store_upload
 from acquis.evaluations import conflicts, eligibility
-from acquis.evaluations.enums import SESSION_TRANSITIONS, ConflictKind, PanelRule, SessionStatus
+from acquis.evaluations.enums import (
+    SESSION_TRANSITIONS,
+    ConflictKind,
+    PanelRule,
+    SessionStatus,
+    SlotStatus,
+)
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import (
     ConflictDeclaration,
@@ -19,7 +25,7 @@ from acquis.evaluations.models import (
     JurorTraining,
     PanelMember,
 )
-from acquis.evaluations.planning import default_deliverables_due
+from acquis.evaluations.planning import cancel_slot, default_deliverables_due
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
 from acquis.referential.enums import VersionStatus
 from acquis.workflow import Workflow
@@ -396,6 +402,13 @@ def cancel_session(session: EvaluationSession, *, reason: str, actor=None) -> Ev
     if not reason.strip():
         raise EvaluationError("Indiquez le motif de l'annulation.")
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
+    if (locked.status, SessionStatus.CANCELLED) not in SESSION_TRANSITIONS:
+        # Refused by the workflow (its French message) before any slot is touched.
+        _move(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
+    # Every planned slot is cancelled with the reason: whoever was convoked (candidate,
+    # assessors) is told, with the calendar cancellation (planning.cancel_slot).
+    for slot in locked.slots.filter(status=SlotStatus.SCHEDULED).order_by("starts_at", "pk"):
+        cancel_slot(slot, reason=f"Session annulée : {reason.strip()}", actor=actor)
     _move(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
     session.status = locked.status
     return session

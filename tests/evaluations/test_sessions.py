@@ -130,3 +130,35 @@ def test_remove_a_member_before_confirmation_only(ops_version, certifier):
     assert event.payload["juror"] == paul.pk
     with pytest.raises(EvaluationError):
         sessions.remove_panel_member(session, paul)
+
+
+def test_cancelling_the_session_cancels_its_slots_and_tells_the_convoked(ops_version, certifier):
+    from django.core import mail
+
+    from acquis.evaluations.convocations import send_convocations
+    from acquis.evaluations.enums import SlotStatus
+
+    session = ef.session(ops_version, on=DAY)
+    slot = ef.slot(session, ef.started_candidacy(ops_version))
+    services.confirm_panel(session)
+    send_convocations(session, actor=None)
+    mail.outbox.clear()
+    services.cancel_session(session, reason="Salle indisponible")
+    slot.refresh_from_db()
+    assert slot.status == SlotStatus.CANCELLED
+    assert mail.outbox and all("Annulation" in m.subject for m in mail.outbox)
+    assert "Session annulée : Salle indisponible" in mail.outbox[0].body
+
+
+def test_a_session_that_cannot_be_cancelled_keeps_its_slots(ops_version, certifier):
+    from acquis.evaluations import planning
+    from acquis.evaluations.enums import SlotStatus
+
+    session = ef.session(ops_version, on=DAY)
+    slot = ef.slot(session, ef.started_candidacy(ops_version))
+    services.confirm_panel(session)
+    planning.open_session(session, today=DAY)
+    with pytest.raises(EvaluationError):
+        services.cancel_session(session, reason="Trop tard")
+    slot.refresh_from_db()
+    assert slot.status == SlotStatus.SCHEDULED
