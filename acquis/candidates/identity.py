@@ -23,6 +23,15 @@ LABELS = {
     "email": "adresse électronique",
 }
 REQUIRED = ("birth_name", "first_name", "sex", "birth_date")
+# A French number: 10 digits starting with 0 (spaces, dots or hyphens between groups); or an
+# international one: "+" (or "00") and 8 to 15 digits (ITU-T E.164), separators allowed.
+PHONE_FR_RE = re.compile(r"^0[1-9](?:[ .-]?\d{2}){4}$")
+PHONE_INTL_RE = re.compile(r"^(?:\+|00)[1-9][\d .()-]{6,20}$")
+# A French postal code is 5 digits; a foreign one (the address is abroad) has 3 to 10
+# letters, digits, spaces or hyphens and at least one digit (SW1A 1AA, D02 X285, 1000).
+PHONE_MAX, POSTAL_MAX = 20, 10  # Candidate.phone, Candidate.postal_code
+POSTAL_FR_RE = re.compile(r"^\d{5}$")
+POSTAL_INTL_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$")
 MAX_LENGTHS = {
     "birth_name": 60,
     "usage_name": 60,
@@ -81,4 +90,39 @@ def validate_identity(data: dict, *, today: date | None = None) -> dict[str, str
         errors["birth_insee_code"] = (
             "Indiquez le code INSEE de la commune de naissance, ou le pays de naissance."
         )
+    errors.update(validate_contact(data))
     return errors
+
+
+def validate_contact(data: dict) -> dict[str, str]:
+    """Phone and postal code: French formats, or international ones written as such. A value
+    longer than its column is left to the length rule, which says so."""
+    errors = {}
+    phone = (data.get("phone") or "").strip()
+    valid_phone = PHONE_FR_RE.match(phone) or _international_phone(phone)
+    if phone and len(phone) <= PHONE_MAX and not valid_phone:
+        errors["phone"] = (
+            "Téléphone : 10 chiffres commençant par 0 (ex. 04 72 00 00 00), ou un numéro "
+            "international commençant par + (ex. +32 2 123 45 67)."
+        )
+    postal = (data.get("postal_code") or "").strip()
+    valid_postal = POSTAL_FR_RE.match(postal) or _foreign_postal_code(postal)
+    if postal and len(postal) <= POSTAL_MAX and not valid_postal:
+        errors["postal_code"] = (
+            "Code postal : 5 chiffres en France (ex. 69003) ; pour une adresse à l'étranger, "
+            "le code du pays (chiffres et lettres, ex. SW1A 1AA)."
+        )
+    return errors
+
+
+def _international_phone(phone: str) -> bool:
+    if not PHONE_INTL_RE.match(phone):
+        return False
+    digits = sum(c.isdigit() for c in phone) - (2 if phone.startswith("00") else 0)
+    return 8 <= digits <= 15
+
+
+def _foreign_postal_code(postal: str) -> bool:
+    if postal.isdigit():  # five digits are a French code, checked as such
+        return len(postal) in (3, 4, 6)
+    return bool(POSTAL_INTL_RE.match(postal))

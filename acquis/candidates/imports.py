@@ -81,9 +81,17 @@ COLUMNS = (
     Column("pays_naissance", "birth_country", False, "texte ; ce pays ou le code INSEE", ""),
     Column("commune_naissance", "birth_city", False, "texte", "Lyon"),
     Column("email", "email", False, "adresse électronique", "camille.martin@exemple.fr"),
-    Column("telephone", "phone", False, "texte, 20 caractères au plus", "06 01 02 03 04"),
+    Column(
+        "telephone",
+        "phone",
+        False,
+        "10 chiffres commençant par 0, ou + et l'indicatif du pays",
+        "06 01 02 03 04",
+    ),
     Column("adresse", "address", False, "texte", "12 rue des Lilas"),
-    Column("code_postal", "postal_code", False, "texte, 10 caractères au plus", "69003"),
+    Column(
+        "code_postal", "postal_code", False, "5 chiffres en France, code du pays sinon", "69003"
+    ),
     Column("ville", "city", False, "texte", "Lyon"),
     Column("voie", "pathway", True, "formation, vae ou libre", "formation"),
     Column(

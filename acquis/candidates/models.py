@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 
+from acquis.candidates import names
 from acquis.candidates.enums import (
     AccessMode,
     AccommodationKind,
@@ -146,8 +147,18 @@ class Candidate(UpdatedAtModel):
 
     @property
     def full_name(self) -> str:
-        name = self.usage_name or self.birth_name
-        return f"{name.upper()} {self.first_name}"
+        """« LEFÈVRE Julie (née MARCHAND) »: the one naming rule (acquis.candidates.names)."""
+        return names.display_name(self)
+
+    @property
+    def civil_name(self) -> str:
+        """The same rule with every first name, for documents of civil status."""
+        return names.display_name(self, all_first_names=True)
+
+    @property
+    def used_name(self) -> str:
+        """The family name she goes by (usage name, else birth name), in capitals."""
+        return names.used_name(self)
 
     @property
     def born_abroad(self) -> bool:

@@ -9,11 +9,16 @@ wrapped in ours (a slow mail server must not hold the audit chain's lock): the l
 Candidate is made afterwards in a second, locked transaction that checks again.
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 
+from acquis.audit.models import AuditEvent
 from acquis.audit.services import record_event
 from acquis.candidates.exceptions import CandidateError
-from acquis.candidates.models import Candidate
+from acquis.candidates.models import Candidate, Cohort
+from acquis.candidates.names import name_order
 from acquis.organisations.enums import Role
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import invite_user, is_pending
@@ -103,3 +108,90 @@ def _link(candidate: Candidate, user: User, *, actor, new_user: bool) -> User:
         payload={"user": user.email, "new_user": new_user, "resent": resent},
     )
     return user
+
+
+def candidate_by_email(certifier, email: str) -> Candidate | None:
+    """The certifier's dossier with this address and no active account yet (the one an
+    invitation with the candidate role should open), if exactly one."""
+    found = list(
+        Candidate.objects.filter(
+            certifier=certifier, email__iexact=(email or "").strip()
+        ).select_related("user")[:2]
+    )
+    if len(found) != 1 or (found[0].user_id is not None and not is_pending(found[0].user)):
+        return None
+    return found[0]
+
+
+# --- what the staff see, and inviting a whole cohort --------------------------------------
+
+PORTAL_LABELS = {
+    "none": "Espace candidat non ouvert",
+    "pending": "Invitation envoyée, compte pas encore activé",
+    "active": "Espace candidat actif",
+}
+
+
+@dataclass(frozen=True)
+class PortalStatus:
+    code: str
+    """"none" (no account linked), "pending" (invited, password not chosen), "active"."""
+    email: str = ""
+    invited_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return PORTAL_LABELS[self.code]
+
+    @property
+    def may_invite(self) -> bool:
+        """The staff may (re)send the invitation: no access yet, or still pending."""
+        return self.code != "active"
+
+
+def portal_status(candidate: Candidate) -> PortalStatus:
+    """Where the candidate's access to her space stands, with the last invitation's date."""
+    if candidate.user_id is None:
+        return PortalStatus("none")
+    user = candidate.user
+    last = (
+        AuditEvent.objects.for_object(candidate)
+        .filter(verb="candidate.portal_access_given")
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    code = "pending" if is_pending(user) else "active"
+    return PortalStatus(code, user.email, last)
+
+
+@dataclass
+class CohortInvitation:
+    invited: list[Candidate] = field(default_factory=list)
+    already_active: list[Candidate] = field(default_factory=list)
+    refused: list[tuple[Candidate, str]] = field(default_factory=list)
+    """Candidates not invited, with the French reason (no e-mail address, account taken)."""
+
+
+def invite_cohort(cohort: Cohort, *, actor) -> CohortInvitation:
+    """Open the space of every candidate of the cohort who has none yet (invitations still
+    pending are sent again). Each candidate is invited on her own: one without an e-mail
+    address is listed with the reason and does not stop the others."""
+    result = CohortInvitation()
+    candidates = (
+        Candidate.objects.filter(candidacies__cohort=cohort)
+        .select_related("user", "certifier")
+        .distinct()
+        .order_by(*name_order(), "pk")
+    )
+    for candidate in candidates:
+        if candidate.user_id is not None and not is_pending(candidate.user):
+            result.already_active.append(candidate)
+            continue
+        try:
+            give_portal_access(candidate, actor=actor)
+        except CandidateError as exc:
+            result.refused.append((candidate, exc.message))
+        else:
+            result.invited.append(candidate)
+    return result

@@ -73,6 +73,10 @@ def find_duplicate(certifier, data: dict) -> Candidate | None:
 
 
 @transaction.atomic
+def _access_mode_label(mode: str) -> str:
+    return AccessMode(mode).label if mode in AccessMode.values else mode
+
+
 def create_candidate(*, certifier, data: dict, actor=None) -> Candidate:
     errors = validate_identity(data)
     if errors:
@@ -224,8 +228,17 @@ def registration_errors(candidate, version, pathway, access_mode, vae_route, coh
         return errors
     mode = access_mode or default_access_mode(pathway)
     if mode not in PATHWAY_ACCESS_MODES[pathway]:
-        allowed = ", ".join(sorted(AccessMode(m).label for m in PATHWAY_ACCESS_MODES[pathway]))
-        errors["access_mode"] = f"Modalité d'accès incompatible avec la voie choisie ({allowed})."
+        allowed = " ; ".join(sorted(AccessMode(m).label for m in PATHWAY_ACCESS_MODES[pathway]))
+        pathway_label = Pathway(pathway).label.lower()
+        if not mode:
+            errors["access_mode"] = (
+                f"Choisissez la modalité d'accès (voie « {pathway_label} ») parmi : {allowed}."
+            )
+        else:
+            errors["access_mode"] = (
+                f"La modalité « {_access_mode_label(mode)} » ne convient pas à la voie "
+                f"« {pathway_label} » ; choisissez parmi : {allowed}."
+            )
     if pathway == Pathway.VAE and vae_route not in VaeRoute.values:
         errors["vae_route"] = "Précisez la voie VAE : congé VAE ou VAE classique."
     if cohort is not None and (

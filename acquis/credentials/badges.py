@@ -417,7 +417,8 @@ def issuer_profile(certifier, did: str | None = None) -> dict:
 
 
 def holder_name(candidate) -> str:
-    return f"{candidate.first_name} {candidate.usage_name or candidate.birth_name}"
+    """The holder as every screen and document names her (acquis.candidates.names)."""
+    return candidate.full_name
 
 
 def holder_email(candidate) -> str:

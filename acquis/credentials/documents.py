@@ -71,12 +71,9 @@ def _certifier_data(certifier) -> dict:
 
 
 def _holder_data(candidate) -> dict:
-    first_names = " ".join(
-        n for n in (candidate.first_name, candidate.first_name_2, candidate.first_name_3) if n
-    )
-    name = f"{first_names} {candidate.birth_name.upper()}"
-    if candidate.usage_name and candidate.usage_name != candidate.birth_name:
-        name += f" (nom d'usage : {candidate.usage_name.upper()})"
+    # The naming rule of every screen and document (acquis.candidates.names), with every
+    # first name of the civil status.
+    name = candidate.civil_name
     born = "née" if candidate.sex == "F" else "né"
     place = candidate.birth_city or candidate.birth_country
     born = f"{born} le {french_date(candidate.birth_date)}" + (f" à {place}" if place else "")

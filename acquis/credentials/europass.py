@@ -246,7 +246,7 @@ def credential(document) -> dict:
         "type": "Person",
         "givenName": _fr(person.first_name),
         "familyName": _fr(person.usage_name or person.birth_name),
-        "fullName": _fr(f"{person.first_name} {person.usage_name or person.birth_name}"),
+        "fullName": _fr(person.full_name),  # the naming rule (acquis.candidates.names)
         "hasClaim": claims,
     }
     if person.birth_date:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.candidates import names
 from acquis.credentials import documents, typst_render
 from acquis.credentials.enums import DocumentKind, RevocationCategory
 from acquis.credentials.models import IssuedDocument
@@ -51,7 +52,8 @@ ISSUED_SENTENCE = {
 
 def addressee_data(candidate) -> dict:
     civility = CIVILITY.get(candidate.sex, "")
-    last_name = (candidate.usage_name or candidate.birth_name).upper()
+    # A postal address carries the name the person goes by (acquis.candidates.names).
+    last_name = names.used_name(candidate)
     city = " ".join(part for part in (candidate.postal_code, candidate.city.upper()) if part)
     return {
         "name": " ".join(part for part in (civility, candidate.first_name, last_name) if part),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from acquis.candidates import names
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
 from acquis.dates import french_date
@@ -30,8 +31,8 @@ def mask(word: str) -> str:
 
 
 def masked_name(candidate) -> str:
-    last = candidate.usage_name or candidate.birth_name
-    return f"{mask(candidate.first_name)} {mask(last.upper())}"
+    # The name she goes by (acquis.candidates.names), masked; the birth name is not shown.
+    return f"{mask(candidate.first_name)} {mask(names.used_name(candidate))}"
 
 
 @dataclass(frozen=True)

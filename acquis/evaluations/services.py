@@ -10,7 +10,13 @@ from django.utils import timezone
 from acquis.audit.services import record_event
 from acquis.documents.services import DocumentError, store_upload
 from acquis.evaluations import conflicts, eligibility
-from acquis.evaluations.enums import SESSION_TRANSITIONS, ConflictKind, PanelRule, SessionStatus
+from acquis.evaluations.enums import (
+    SESSION_TRANSITIONS,
+    ConflictKind,
+    PanelRule,
+    SessionStatus,
+    SlotStatus,
+)
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import (
     ConflictDeclaration,
@@ -19,7 +25,7 @@ from acquis.evaluations.models import (
     JurorTraining,
     PanelMember,
 )
-from acquis.evaluations.planning import default_deliverables_due
+from acquis.evaluations.planning import cancel_slot, default_deliverables_due
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
 from acquis.referential.enums import VersionStatus
 from acquis.workflow import Workflow
@@ -216,18 +222,22 @@ def plan_session(
     place: str = "",
     remote: bool = False,
     deliverables_due_at=None,
+    history: bool = False,
+    today: date | None = None,
     actor=None,
 ) -> EvaluationSession:
+    """Plan a session. With `today` (the web form passes the day), a past day or deadline is
+    refused unless `history` says the session already took place (sessions.check_dates)."""
+    from acquis.evaluations.sessions import check_dates
+
     if version.status != VersionStatus.PUBLISHED:
         raise EvaluationError("Une session se planifie sur un référentiel publié.")
     if not (title or "").strip():
-        raise EvaluationError("Intitulé : indiquez l'intitulé de la session.")
-    if deliverables_due_at is not None and timezone.localtime(deliverables_due_at).date() > on:
-        raise EvaluationError(
-            "Date limite des livrables : elle ne peut pas être après le jour de la session."
-        )
+        raise EvaluationError("Intitulé : indiquez l'intitulé de la session.", field="title")
     if not remote and not place.strip():
-        raise EvaluationError("Lieu : indiquez le lieu, ou cochez « à distance ».")
+        raise EvaluationError("Lieu : indiquez le lieu, ou cochez « à distance ».", field="place")
+    check_dates(on, deliverables_due_at, today=today, history=history)
+    due = deliverables_due_at or default_deliverables_due(on, version.rules)
     session = EvaluationSession.objects.create(
         certifier=certifier,
         version=version,
@@ -235,9 +245,15 @@ def plan_session(
         date=on,
         place=place.strip(),
         remote=remote,
-        deliverables_due_at=deliverables_due_at or default_deliverables_due(on, version.rules),
+        deliverables_due_at=due,
     )
-    record_event("session.planned", session, actor=actor, to_state=session.status)
+    record_event(
+        "session.planned",
+        session,
+        actor=actor,
+        to_state=session.status,
+        payload={"history": True} if history else None,
+    )
     return session
 
 
@@ -386,6 +402,13 @@ def cancel_session(session: EvaluationSession, *, reason: str, actor=None) -> Ev
     if not reason.strip():
         raise EvaluationError("Indiquez le motif de l'annulation.")
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
+    if (locked.status, SessionStatus.CANCELLED) not in SESSION_TRANSITIONS:
+        # Refused by the workflow (its French message) before any slot is touched.
+        _move(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
+    # Every planned slot is cancelled with the reason: whoever was convoked (candidate,
+    # assessors) is told, with the calendar cancellation (planning.cancel_slot).
+    for slot in locked.slots.filter(status=SlotStatus.SCHEDULED).order_by("starts_at", "pk"):
+        cancel_slot(slot, reason=f"Session annulée : {reason.strip()}", actor=actor)
     _move(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
     session.status = locked.status
     return session

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from django.utils import timezone
 from lxml import etree
 
 from acquis.audit.services import record_event
+from acquis.candidates import names
 from acquis.candidates.enums import AccessMode
 from acquis.errors import AcquisError
 from acquis.exports.enums import LineStatus
@@ -263,8 +265,9 @@ def id_technique(decision_id: int, block_code: str = "") -> str:
 
 
 def holder_label(row: dict, prefix: str = "candidacy__candidate__") -> str:
-    name = row[prefix + "usage_name"] or row[prefix + "birth_name"]
-    return f"{name.upper()} {row[prefix + 'first_name']}"
+    """The holder named by the one rule of acquis.candidates.names, from a values() row."""
+    fields = ("birth_name", "usage_name", "first_name", "sex")
+    return names.display_name(SimpleNamespace(**{f: row.get(prefix + f) or "" for f in fields}))
 
 
 def _title_rows(decisions: QuerySet):

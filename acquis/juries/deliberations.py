@@ -19,6 +19,7 @@ from django.db.models import Max
 from acquis.audit.services import record_event
 from acquis.candidates.enums import CandidacyStatus, Pathway
 from acquis.candidates.models import Candidacy
+from acquis.candidates.names import name_order
 from acquis.juries import composition
 from acquis.juries.enums import (
     DELIBERATION_TRANSITIONS,
@@ -215,7 +216,7 @@ def eligible_candidacies(deliberation: Deliberation, cohort=None):
         )
         .exclude(deliberation_entries__deliberation__status__in=UNSIGNED)
         .select_related("candidate", "cohort")
-        .order_by("candidate__birth_name", "candidate__first_name", "pk")
+        .order_by(*name_order("candidate__"), "pk")
     )
     if cohort is not None:
         queryset = queryset.filter(cohort=cohort)

@@ -8,6 +8,11 @@ from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Habilitation, Orga
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        # Addresses are stored in lower case (create_user): "Julie.Lefevre@Exemple.fr" typed
+        # at login is the same person (an e-mail address is not case-sensitive in practice).
+        return self.get(**{self.model.USERNAME_FIELD: (username or "").strip().lower()})
+
     def create_user(self, email, password=None, **extra):
         if not email:
             raise ValueError("L'adresse électronique est obligatoire.")

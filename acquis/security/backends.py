@@ -22,6 +22,7 @@ class ThrottledModelBackend(ModelBackend):
             username = kwargs.get("email")
         if request is None or username is None:
             return super().authenticate(request, username=username, password=password, **kwargs)
+        username = username.strip().lower()  # one account, one throttle, whatever the case
         ip = client_ip(request)
         until = throttle.locked_until(ACCOUNT, username) or throttle.locked_until(IP, ip)
         if until is not None:

@@ -1,4 +1,5 @@
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
+from acquis.www.staff.menu import staff_menu
 
 
 def navigation(request):
@@ -11,14 +12,21 @@ def navigation(request):
             "nav_is_candidate": False,
             "nav_is_juror": False,
             "nav_is_certifier_admin": False,
+            "nav_url_name": getattr(request.resolver_match, "url_name", None) or "",
+            "staff_menu": None,
         }
     roles = set(user.memberships.values_list("role", "organisation__kind"))
+    is_staff = user.is_superuser or any(
+        r in CERTIFIER_STAFF_ROLES and k == OrganisationKind.CERTIFIER for r, k in roles
+    )
+    is_admin = user.is_superuser or (Role.ADMIN, OrganisationKind.CERTIFIER) in roles
+    url_name = getattr(request.resolver_match, "url_name", None)
     return {
-        "nav_is_staff": user.is_superuser
-        or any(r in CERTIFIER_STAFF_ROLES and k == OrganisationKind.CERTIFIER for r, k in roles),
+        "nav_is_staff": is_staff,
         "nav_is_partner": (Role.PARTNER_STAFF, OrganisationKind.PARTNER) in roles,
         "nav_is_candidate": any(r == Role.CANDIDATE for r, _ in roles),
         "nav_is_juror": any(r == Role.JUROR for r, _ in roles),
-        "nav_is_certifier_admin": user.is_superuser
-        or (Role.ADMIN, OrganisationKind.CERTIFIER) in roles,
+        "nav_is_certifier_admin": is_admin,
+        "nav_url_name": url_name or "",
+        "staff_menu": staff_menu(url_name, is_admin=is_admin) if is_staff else None,
     }

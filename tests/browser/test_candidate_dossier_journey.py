@@ -27,6 +27,11 @@ def test_register_a_candidate_and_follow_the_dossier(
     page.get_by_role("button", name="Enregistrer").click()
     error = page.locator("#id_birth_insee_code_error")
     assert "5 caractères" in error.inner_text()
+    # The error summary takes the focus; its link leads to the field.
+    summary = page.locator("[data-error-summary]")
+    assert summary.evaluate("node => node === document.activeElement")
+    summary.get_by_role("link", name="Code INSEE de la commune de naissance").click()
+    assert page.locator("#id_birth_insee_code").evaluate("node => node === document.activeElement")
     assert_accessible(page)
     page.get_by_label("Code INSEE de la commune de naissance").fill("69123")
     page.get_by_role("button", name="Enregistrer").click()

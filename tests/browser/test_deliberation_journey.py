@@ -116,6 +116,9 @@ def test_compose_refuse_fix_open_and_decide(page, live_server, personas, ops_ver
     assert page.locator("#regles-appliquees").get_by_text("Compétence acquise :").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Clore et établir le PV").click()
+    page.get_by_role("heading", level=1, name="Clore la délibération ?").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer la clôture et établir le procès-verbal").click()
     page.get_by_role("heading", name="Candidats sur lesquels ce jury n'a pas statué").wait_for()
     section = page.locator(".minutes-candidate", has_text=linked.candidate.full_name)
     assert f"{employer_name} (représentant employeurs) ne siège pas pour ce candidat" in (

@@ -92,6 +92,11 @@ def test_a_juror_fills_and_submits_their_grid(page, live_server, ops_version):
     page.keyboard.type("N'a pas présenté l'offre de service")
     revision_is(page, first.pk, str(int(revision) + 1))
     page.get_by_role("button", name="Remettre ma grille").click()
+    # The confirmation step says what remitting means, with a way back.
+    page.get_by_role("heading", level=1, name="Remettre votre grille ?").wait_for()
+    assert page.get_by_role("link", name="Annuler et revenir").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer la remise de ma grille").click()
 
     page.get_by_text("Grille remise le").first.wait_for()
     grid.refresh_from_db()

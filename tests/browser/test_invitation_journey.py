@@ -62,8 +62,12 @@ def test_admin_invites_a_juror_who_sets_a_password_and_logs_in(
     page.get_by_label("Confirmation du mot de passe").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Activer mon compte").click()
     page.get_by_text("Votre mot de passe est enregistré et votre compte est actif").wait_for()
+    # Activating the account logs her in.
+    page.get_by_role("button", name="Se déconnecter (lucie.ferrand@test.fr)").wait_for()
     assert_accessible(page)
 
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(live_server.url + "/connexion/")
     log_in(page, "lucie.ferrand@test.fr", NEW_PASSWORD)
     page.get_by_role("button", name="Se déconnecter (lucie.ferrand@test.fr)").wait_for()
     assert User.objects.get(email="lucie.ferrand@test.fr").is_active

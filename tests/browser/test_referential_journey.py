@@ -49,7 +49,13 @@ def test_the_exam_manager_compares_two_versions(
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     second_factor(page, personas["responsable_epreuves"].email)
-    page.get_by_role("heading", name="Référentiels").wait_for()
+    # The staff land on « À suivre »; the menu's « Référentiels » opens the referentials.
+    page.get_by_role("heading", level=1, name="À suivre").wait_for()
+    menu = page.get_by_role("navigation", name="Gestion")
+    assert menu.get_by_role("link", name="À suivre").get_attribute("aria-current") == "page"
+    menu.get_by_role("link", name="Référentiels").click()
+    page.get_by_role("heading", level=1, name="Référentiels").wait_for()
+    assert menu.get_by_role("link", name="Référentiels").get_attribute("aria-current") == "page"
     assert_accessible(page)
     page.get_by_role("link", name="Chargé d'accompagnement collectif").click()
     page.get_by_label("Version de départ").select_option("2")

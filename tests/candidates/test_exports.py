@@ -46,8 +46,9 @@ def hostile(certifier, ops_version, cohort):
         address=HOSTILE_ADDRESS,
         phone="+33 6 01 02 03 04",
         city="@SUM(1+1)",
-        postal_code="-2+3",
     )
+    # Recorded before postal codes were checked (a file may still hold such a value).
+    type(person).objects.filter(pk=person.pk).update(postal_code="-2+3")
     return factories.candidacy(ops_version, person=person, partner=partner, cohort=cohort,
                                blocks=["B1", "B2"])  # fmt: skip
 
@@ -137,6 +138,9 @@ def test_the_query_count_does_not_grow_with_the_rows(ops_version, cohort):
 
 def test_an_export_imports_again_and_the_quotes_are_removed(hostile, cohort, tmp_path):
     """The export's columns are the import's: re-importing it skips the known rows."""
+    # The phone (+33…) still goes through the quoting; the old postal code would now be
+    # refused by the import's format check.
+    type(hostile.candidate).objects.filter(pk=hostile.candidate.pk).update(postal_code="69003")
     path = tmp_path / "export.xlsx"
     path.write_bytes(export_candidacies(Candidacy.objects.all(), "xlsx"))
     report = import_candidates(path, certifier=cohort.certifier, cohort=cohort)

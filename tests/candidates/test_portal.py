@@ -133,3 +133,62 @@ def test_a_deactivated_account_is_refused_in_french(certifier, manager):
         give_portal_access(candidate, actor=manager)
     candidate.refresh_from_db()
     assert candidate.user is None
+
+
+# --- status shown to the staff, and a whole cohort invited ----------------------------------
+
+
+def test_the_status_follows_the_invitation_then_the_activation(certifier, manager):
+    from acquis.candidates.portal import portal_status
+
+    candidate = factories.candidate(certifier, email="lea@exemple.fr")
+    assert portal_status(candidate).code == "none" and portal_status(candidate).may_invite
+    give_portal_access(candidate, actor=manager)
+    status = portal_status(candidate)
+    assert status.code == "pending" and status.email == "lea@exemple.fr"
+    assert status.invited_at is not None and status.may_invite
+    assert status.label == "Invitation envoyée, compte pas encore activé"
+    link = mail.outbox[0].body.split("/invitation/")[1].split()[0]
+    accept_invitation(*link.strip("/").split("/"), "Un-mot-de-passe-solide-42")
+    candidate.refresh_from_db()
+    assert portal_status(candidate).code == "active"
+    assert not portal_status(candidate).may_invite
+
+
+def test_a_cohort_is_invited_each_candidate_on_their_own(certifier, manager, ops_version):
+    from acquis.candidates.portal import invite_cohort
+    from acquis.candidates.services import create_cohort
+
+    cohort = create_cohort(certifier=certifier, version=ops_version, name="Lyon 2026")
+    other = create_cohort(certifier=certifier, version=ops_version, name="Autre")
+    with_email = factories.candidacy(ops_version, cohort=cohort).candidate
+    without = factories.candidacy(
+        ops_version, cohort=cohort, person=factories.candidate(certifier, email="")
+    ).candidate
+    active = factories.candidacy(ops_version, cohort=cohort).candidate
+    give_portal_access(active, actor=manager)
+    link = mail.outbox[0].body.split("/invitation/")[1].split()[0]
+    accept_invitation(*link.strip("/").split("/"), "Un-mot-de-passe-solide-42")
+    outside = factories.candidacy(ops_version, cohort=other).candidate
+    mail.outbox.clear()
+
+    result = invite_cohort(cohort, actor=manager)
+
+    assert result.invited == [with_email]
+    assert [c for c, _ in result.refused] == [without]
+    assert "adresse électronique" in result.refused[0][1]
+    assert [c.pk for c in result.already_active] == [active.pk]
+    assert [m.to for m in mail.outbox] == [[with_email.email]]
+    outside.refresh_from_db()
+    assert outside.user is None
+
+
+def test_only_staff_of_the_certifier_may_invite_a_cohort(certifier, personas, ops_version):
+    from acquis.candidates.portal import invite_cohort
+    from acquis.candidates.services import create_cohort
+
+    cohort = create_cohort(certifier=certifier, version=ops_version, name="Lyon 2026")
+    factories.candidacy(ops_version, cohort=cohort)
+    result = invite_cohort(cohort, actor=personas["admin_autre_certificateur"])
+    assert result.invited == [] and len(result.refused) == 1
+    assert mail.outbox == []

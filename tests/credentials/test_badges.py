@@ -177,7 +177,7 @@ def test_total_validation_issues_the_title_and_every_block(signed, badge_key):
     assert title["validFrom"].startswith(total.deliberation.date.isoformat())
     assert "validUntil" not in title
     candidate = total.candidacy.candidate
-    assert _subject_name(issued[0]) == f"{candidate.first_name} {candidate.birth_name}"
+    assert _subject_name(issued[0]) == candidate.full_name  # the one naming rule
     types = {c.document["credentialSubject"]["achievement"]["achievementType"] for c in issued}
     assert types == {"Certification", "Competency"}
     assert sorted(c.status_index for c in issued) == [0, 1, 2, 3, 4]

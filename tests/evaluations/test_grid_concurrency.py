@@ -128,7 +128,9 @@ def test_a_save_racing_the_submission_never_changes_the_submitted_grid(postgresq
             lambda s=saver, g=grid, m=last, d=data: s.post(
                 reverse("jury_grid_mark", args=[g.pk, m.pk]), d, **HTMX
             ),
-            lambda s=submitter, g=grid: s.post(reverse("jury_grid_submit", args=[g.pk])),
+            lambda s=submitter, g=grid: s.post(
+                reverse("jury_grid_submit", args=[g.pk]), {"confirmation": "oui"}
+            ),
         )
         assert submitted.status_code == 302
         assert saved.status_code in (200, 423), saved.status_code

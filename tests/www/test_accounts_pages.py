@@ -111,10 +111,13 @@ def test_invitation_page_sets_the_password_then_the_link_dies(client, invitation
     assert 'value="lucie@test.fr"' in html
     assert "Votre mot de passe doit contenir au minimum 8 caractères" in html
     response = client.post(invitation_path, {"password1": STRONG, "password2": STRONG})
-    assert response.url == reverse("login")
-    page = client.get(response.url).content.decode()
+    # Activated and logged in: she goes on to her own space, not to the login page.
+    assert response.url == reverse("after_login")
+    page = client.get(response.url, follow=True).content.decode()
     assert "Votre mot de passe est enregistré et votre compte est actif" in page
+    assert "Se déconnecter (lucie@test.fr)" in page
     user = User.objects.get(email="lucie@test.fr")
+    assert client.session["_auth_user_id"] == str(user.pk)
     assert user.is_active and authenticate(email=user.email, password=STRONG) == user
     dead = client.get(invitation_path).content.decode()
     assert "Lien non valide" in dead and "a déjà servi" in dead

@@ -286,3 +286,37 @@ def test_the_dossier_lists_only_own_documents(candidate_client, person, ops_vers
     html = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
     assert str(mine.document.uuid) in html
     assert str(theirs.document.uuid) not in html and "le-leur.pdf" not in html
+
+
+def test_replacing_a_checked_memoir_asks_to_confirm_the_checks_are_undone(
+    candidate_client, person, personas, ops_version
+):
+    candidacy, _ = _training(ops_version, person)
+    services.submit_memoir(candidacy, upload=factories.pdf_upload("memoire.pdf"))
+    staff = personas["responsable_epreuves"]
+    for code in ("M1", "M2"):
+        services.confirm_memoir_part(candidacy, part_code=code, actor=staff)
+    page = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    assert "annule la vérification de 2 parties déjà confirmées" in page
+    first = candidacy.memoir.document_id
+
+    refused = _html(_upload(candidate_client, "candidate_memoir", candidacy))
+    assert "Cochez la case pour confirmer le remplacement du fichier." in refused
+    candidacy.memoir.refresh_from_db()
+    assert candidacy.memoir.document_id == first  # nothing replaced
+    assert services.memoir_summary(candidacy)["parts"][0]["confirmed"]
+
+    url = reverse("candidate_memoir", args=[candidacy.pk])
+    response = candidate_client.post(
+        url, {"file": factories.pdf_upload("nouveau.pdf"), "confirm_replace": "on"}
+    )
+    assert response.status_code == 302
+    candidacy.memoir.refresh_from_db()
+    assert candidacy.memoir.document_id != first
+    assert not any(p["confirmed"] for p in services.memoir_summary(candidacy)["parts"])
+
+
+def test_a_first_memoir_needs_no_confirmation(candidate_client, person, ops_version):
+    candidacy, _ = _training(ops_version, person)
+    page = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    assert "confirm_replace" not in page

@@ -51,7 +51,10 @@ def test_nothing_to_follow(client, personas, ops_version):
         "Aucun délai de demande de nouvelle validation ne prend fin dans les 6 prochains mois."
         in page
     )
-    assert ops_version.title in page
+    # The referentials have their own page (menu « Administration › Référentiels »).
+    assert ops_version.title not in page
+    referentials = client.get(reverse("staff_referentials")).content.decode()
+    assert ops_version.title in html.unescape(referentials)
 
 
 def test_holders_to_declare_with_the_deadline(client, personas, ops_version):

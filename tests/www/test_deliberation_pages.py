@@ -24,6 +24,8 @@ from tests.juries import factories as jf
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmation": "oui"}  # the confirmation step of irreversible actions
+
 
 @pytest.fixture
 def manager(certifier):
@@ -272,10 +274,13 @@ def test_close_leads_to_the_minutes(staff_client, opened):
     deliberation, full, partial = opened
     jf.decide_as_proposed(deliberation, full)
     response = staff_client.post(action(deliberation, "clore"))
+    assert "Clore la délibération ?" in text(response)  # the confirmation step first
+    assert Deliberation.objects.get(pk=deliberation.pk).status != DeliberationStatus.SIGNING
+    response = staff_client.post(action(deliberation, "clore"), CONFIRMED)
     assert response.status_code == 200  # refused: one candidate without a decision
     assert f"{partial.candidate.full_name} : aucune décision enregistrée." in text(response)
     jf.decide_as_proposed(deliberation, partial)
-    response = staff_client.post(action(deliberation, "clore"))
+    response = staff_client.post(action(deliberation, "clore"), CONFIRMED)
     assert response.url == reverse("staff_minutes", args=[deliberation.pk])
     assert Deliberation.objects.get(pk=deliberation.pk).status == DeliberationStatus.SIGNING
     page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
@@ -314,7 +319,7 @@ def test_a_member_standing_aside_for_a_candidate_is_shown_and_recorded_in_the_pv
     assert not Decision.objects.filter(candidacy=full).exists()
     # The others are decided; closing records in the PV who stood aside, for whom and why.
     jf.decide_as_proposed(deliberation, partial)
-    response = staff_client.post(action(deliberation, "clore"))
+    response = staff_client.post(action(deliberation, "clore"), CONFIRMED)
     assert response.url == reverse("staff_minutes", args=[deliberation.pk])
     pv = text(staff_client.get(response.url))
     assert "Candidats sur lesquels ce jury n'a pas statué" in pv

@@ -343,7 +343,14 @@ def test_submission_lists_the_problems_then_locks_the_grid(client, held):
     marks = marks_of(grid)
     data = whole_form(marks, {m.pk: ("oui", "") for m in marks[1:]})
     data |= mark_data(marks[0], "non", "N'a pas présenté l'offre de service")
+    # Complete: the marks are saved, then the confirmation says what remitting means.
     response = client.post(submit, data)
+    assert response.status_code == 200
+    html = text(response)
+    assert "Remettre votre grille ?" in html and "vous ne pourrez plus la modifier" in html
+    assert Grid.objects.get(pk=grid.pk).status == GridStatus.DRAFT
+    assert marks_of(grid)[0].comment == "N'a pas présenté l'offre de service"
+    response = client.post(submit, {"confirmation": "oui"})
     assert response.status_code == 302
     grid.refresh_from_db()
     assert grid.status == GridStatus.SUBMITTED and grids.is_intact(grid)

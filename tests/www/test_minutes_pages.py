@@ -33,7 +33,12 @@ def test_a_member_closes_then_signs_with_the_password(client, ops_version):
     login(client, first)
     html = client.get(url).content.decode()
     assert "Clore la délibération et établir le procès-verbal" in html
-    response = client.post(url, {"action": "close"}, follow=True)
+    # First the confirmation, saying what closing means; nothing closed yet.
+    html = client.post(url, {"action": "close"}).content.decode()
+    assert "Clore la délibération ?" in html and "scellé par son empreinte" in html
+    assert 'name="action" value="close"' in html and 'name="confirmation"' in html
+    assert minutes.current_minutes(deliberation) is None
+    response = client.post(url, {"action": "close", "confirmation": "oui"}, follow=True)
     html = response.content.decode()
     assert "procès-verbal PV-OPS-2026-0001 établi" in html
     pv = minutes.current_minutes(deliberation)
@@ -91,7 +96,9 @@ def test_closing_with_an_undecided_candidate_names_them(client, ops_version):
     deliberation = jf.deliberation(ops_version, [first], on=ON)
     login(client, jf.member_users(deliberation)[0])
     url = reverse("jury_minutes", args=[deliberation.pk])
-    html = client.post(url, {"action": "close"}, follow=True).content.decode()
+    html = client.post(
+        url, {"action": "close", "confirmation": "oui"}, follow=True
+    ).content.decode()
     assert f"{first.candidate.full_name} : aucune décision enregistrée." in html
     assert deliberation.minutes.count() == 0
 

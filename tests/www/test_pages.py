@@ -90,9 +90,15 @@ def test_staff_sees_versions_and_their_diff(client, personas, ops_version, built
 @pytest.mark.django_db
 def test_login_error_is_in_french(client, personas):
     response = client.post(reverse("login"), {"username": "admin@test.fr", "password": "faux"})
-    assert (
-        "Saisissez un adresse électronique et un mot de passe valides" in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "Adresse électronique ou mot de passe incorrect." in html
+    assert "sensible à la casse" not in html
+
+
+@pytest.mark.django_db
+def test_the_email_address_is_not_case_sensitive_at_login(client, personas):
+    response = client.post(reverse("login"), {"username": "  Admin@Test.FR ", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("after_login")
 
 
 @pytest.mark.django_db

@@ -23,6 +23,8 @@ from tests.juries import factories as jf
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmation": "oui"}  # the confirmation step of irreversible actions
+
 
 @pytest.fixture
 def staff_client(client, certifier):
@@ -88,13 +90,24 @@ def test_present_to_the_jury_lists_what_is_missing_then_a_reasoned_derogation(
     assert "Pièces exigées pour le titre encore manquantes" in page
     assert "0 jours sur 29 exigés" in page
     url = reverse("staff_candidacy_action", args=[candidacy.pk, "etat"])
-    refused = text(staff_client.post(url, {"to_status": "awaiting_jury"}, follow=True))
+    # The confirmation step says what will happen and lists what is missing.
+    asked = text(staff_client.post(url, {"to_status": "awaiting_jury"}))
+    assert f"Présenter {candidacy.candidate.full_name} au jury ?" in asked
+    assert "Pièces ou étapes manquantes" in asked and "Soutenance orale du mémoire" in asked
+    assert "Sans motif de dérogation, la présentation sera refusée" in asked
+    candidacy.refresh_from_db()
+    assert candidacy.status == CandidacyStatus.IN_PROGRESS
+    refused = text(staff_client.post(url, {"to_status": "awaiting_jury", **CONFIRMED}, follow=True))
     assert "Présentation au jury refusée" in refused
     assert "Soutenance orale du mémoire : pas encore passée." in refused
     candidacy.refresh_from_db()
     assert candidacy.status == CandidacyStatus.IN_PROGRESS
     reason = "Le jury statuera sur les blocs ; le mémoire viendra ensuite."
-    staff_client.post(url, {"to_status": "awaiting_jury", "override_reason": reason})
+    asked = staff_client.post(url, {"to_status": "awaiting_jury", "override_reason": reason})
+    assert f"Dérogation motivée : « {reason} »" in text(asked)
+    # The reason travels to the confirmed request.
+    assert f'name="override_reason" value="{reason}"' in asked.content.decode()
+    staff_client.post(url, {"to_status": "awaiting_jury", "override_reason": reason, **CONFIRMED})
     candidacy.refresh_from_db()
     assert candidacy.status == CandidacyStatus.AWAITING_JURY
     event = AuditEvent.objects.for_object(candidacy).get(verb="candidacy.send_to_jury")

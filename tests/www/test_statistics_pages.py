@@ -58,7 +58,9 @@ def test_the_page_shows_figures_charts_and_their_tables(manager):
     report = response.context["report"]
     assert report.overall.decisions == 7
     html = text(response)
-    assert '<a href="/gestion/statistiques/">Statistiques</a>' in html  # the staff nav
+    flat = " ".join(html.split())
+    # The staff menu, this page marked as the current one.
+    assert '<a href="/gestion/statistiques/" aria-current="page">Statistiques</a>' in flat
     for label, value in [
         ("Candidats décidés", "6"),
         ("Décisions en vigueur", "7"),

@@ -9,6 +9,7 @@ shadow ours.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,12 @@ from acquis.site import public_url
 class LoginForm(auth_forms.AuthenticationForm):
     """Django's login form; a lock (per account or per IP) says so, in French, with the same
     words whether the account exists or not."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte n'est pas actif.",
+    }
 
     def get_invalid_login_error(self):
         until = getattr(self.request, "acquis_login_locked", None)
@@ -143,17 +150,21 @@ def accept_invitation(request, uidb64, token):
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitations.accept_invitation(uidb64, token, form.cleaned_data["password1"])
+            user = invitations.accept_invitation(uidb64, token, form.cleaned_data["password1"])
         except OrganisationError as exc:
             password = exc.field_messages().get("password")
             form.add_error("password1" if password else None, password or exc.message)
         else:
+            # Choosing the password proves the person holds the mailbox: she is logged in
+            # and lands on her own space (a second factor, when her role requires one, is
+            # asked next by the middleware, as after any login).
+            auth_login(request, user)
             messages.success(
                 request,
-                "Votre mot de passe est enregistré et votre compte est actif : "
-                "connectez-vous avec votre adresse électronique.",
+                "Votre mot de passe est enregistré et votre compte est actif : bienvenue. "
+                "Vous vous connecterez ensuite avec votre adresse électronique.",
             )
-            return redirect("login")
+            return redirect("after_login")
     return render(
         request, "www/accounts/accept_invitation.html", {"form": form, "invited": invited}
     )
@@ -175,7 +186,7 @@ def after_login(request):
     if invitations.pending_offers(user).exists():
         return redirect("my_invitations")
     if is_certifier_staff(user):
-        return redirect("staff_candidacies")
+        return redirect("staff_dashboard")  # « À suivre »
     if is_partner_staff(user):
         return redirect("partner_candidacies")
     if has_candidate_role(user):

@@ -33,12 +33,21 @@ class UploadForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, label: str, **kwargs):
+    def __init__(self, *args, label: str, confirm_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["file"]
         field.label = label
         field.help_text = upload_help_text()
         field.widget.attrs["accept"] = ACCEPT
+        if confirm_label:
+            # Replacing a file that was already checked undoes those checks: the person
+            # says she knows it (nothing is replaced otherwise).
+            self.fields["confirm_replace"] = forms.BooleanField(
+                label=confirm_label,
+                error_messages={
+                    "required": "Cochez la case pour confirmer le remplacement du fichier."
+                },
+            )
 
     def add_domain_error(self, exc: CandidateError) -> None:
         """Show a verb's refusal beside the file field (or above the form)."""

@@ -85,6 +85,22 @@ class Upload:
             "mémoire attend que toutes soient confirmées."
         )
 
+    def confirmation(self, candidacy) -> str:
+        """The box to tick before replacing a memoir whose parts were confirmed ("" when
+        nothing would be undone)."""
+        if self.key != "memoir":
+            return ""
+        parts = services.memoir_summary(candidacy)["parts"]
+        confirmed = sum(1 for part in parts if part["confirmed"])
+        if not confirmed:
+            return ""
+        plural = "s" if confirmed > 1 else ""
+        return (
+            f"J'ai compris : le nouveau fichier annule la vérification de {confirmed} "
+            f"partie{plural} déjà confirmée{plural} ; le certificateur les vérifiera à "
+            "nouveau avant l'oral."
+        )
+
     def run(self, candidacy, upload, *, actor, placement=None):
         if self.key == "attestation":
             return services.attach_placement_attestation(placement, upload=upload, actor=actor)
@@ -145,8 +161,13 @@ def open_uploads(candidacy) -> dict[str, bool]:
     return {key: not upload.refusal(candidacy) for key, upload in UPLOADS.items()}
 
 
-def upload_form(upload: Upload, data=None, files=None, *, auto_id="id_%s") -> UploadForm:
-    return UploadForm(data, files, label=upload.field_label, auto_id=auto_id)
+def upload_form(
+    upload: Upload, data=None, files=None, *, auto_id="id_%s", candidacy=None
+) -> UploadForm:
+    confirm_label = upload.confirmation(candidacy) if candidacy is not None else ""
+    return UploadForm(
+        data, files, label=upload.field_label, auto_id=auto_id, confirm_label=confirm_label
+    )
 
 
 def handle_upload(request, candidacy, key, *, template, done_url, placement=None):
@@ -157,9 +178,9 @@ def handle_upload(request, candidacy, key, *, template, done_url, placement=None
     form = None
     if not refusal:
         if request.method == "POST":
-            form = upload_form(upload, request.POST, request.FILES)
+            form = upload_form(upload, request.POST, request.FILES, candidacy=candidacy)
         else:
-            form = upload_form(upload)
+            form = upload_form(upload, candidacy=candidacy)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             upload.run(

@@ -48,7 +48,7 @@ def candidacy(request, pk):
     context = candidacy_dossier(candidacy)
     context["next_step"] = next_step(candidacy)
     context["forms"] = {
-        key: upload_form(UPLOADS[key], auto_id=f"id_{key}_%s")
+        key: upload_form(UPLOADS[key], auto_id=f"id_{key}_%s", candidacy=candidacy)
         for key in ("memoir", "admissibility", "validation_file")
         if context["open"][key]
     }

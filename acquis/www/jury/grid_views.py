@@ -33,6 +33,7 @@ from acquis.evaluations import grids
 from acquis.evaluations.enums import GridStatus
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import Grid, GridMark, SlotAssessor
+from acquis.www import confirm
 from acquis.www.jury.perms import assessed_slot, juror_profile, juror_required, own_grid
 
 ACQUIRED = {"oui": True, "non": False, "": None}
@@ -232,6 +233,20 @@ def grid_submit(request, pk):
         return _render_grid(request, grid, error=str(exc), status=422)
     if failures:
         return _render_grid(request, grid, failures=failures, status=409)
+    if not confirm.confirmed(request) and _ready(grid):
+        # What was posted is saved: the confirmation only has to say what remitting means.
+        return confirm.ask(
+            request,
+            title="Remettre votre grille ?",
+            consequences=[
+                "Votre grille est remise telle qu'elle est enregistrée : vous ne pourrez "
+                "plus la modifier.",
+                "Le responsable des épreuves et les autres évaluateurs la voient pour la "
+                "consolidation des résultats du candidat.",
+            ],
+            button="Confirmer la remise de ma grille",
+            back_url=reverse("jury_grid", args=[grid.pk]),
+        )
     try:
         grid = grids.submit_grid(grid, actor=request.user)
     except EvaluationError as exc:
@@ -243,6 +258,12 @@ def grid_submit(request, pk):
         request, f"Grille remise le {submitted:%d/%m/%Y à %H:%M:%S} : elle ne change plus."
     )
     return redirect("jury_grid", grid.pk)
+
+
+def _ready(grid) -> bool:
+    """Complete and justified: otherwise the refusal (with the criteria) comes at once."""
+    marks = grid.marks.select_related("criterion").order_by("position")
+    return grid.status == GridStatus.DRAFT and not grids.mark_problems(list(marks))
 
 
 # --- the autosave of one criterion (htmx) ----------------------------------------------------

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis.credentials import minutes_pdf
@@ -23,6 +24,7 @@ from acquis.juries.enums import DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.security import reauth
 from acquis.security.twofactor import TwoFactorError
+from acquis.www import confirm
 from acquis.www.jury.deliberation_perms import jury_member_required
 from acquis.www.staff.credential_views import download
 
@@ -125,6 +127,13 @@ def jury_minutes(request, pk):
     minutes = pv.current_minutes(deliberation)
     form = SignForm(request.POST if request.POST.get("action") == "sign" else None)
     if request.method == "POST":
+        if request.POST.get("action") == "close" and not confirm.confirmed(request):
+            return confirm.ask(
+                request,
+                **confirm.CLOSE_DELIBERATION,
+                back_url=reverse("jury_minutes", args=[pk]),
+                keep=("action",),
+            )
         failed = _act(request, member, minutes, form)
         if failed is None:
             return redirect("jury_minutes", pk=pk)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from acquis.candidates.names import name_order
 from acquis.followup import partner_figures
 from acquis.security.exports import audit_export
 from acquis.www.candidate.dossier import candidacy_dossier
@@ -33,7 +34,7 @@ def candidacies(request):
         partner_candidacies(request.user)
         .with_list_data()
         .annotate(placement_days=Sum("placements__periods__days_worked"))
-        .order_by("candidate__birth_name", "candidate__first_name", "-registered_on", "-pk")
+        .order_by(*name_order("candidate__"), "-registered_on", "-pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     organisations = list(partner_organisations(request.user).order_by("name"))

@@ -12,6 +12,7 @@ from acquis.candidates.enums import (
     VaeRoute,
     ValidationFileDecision,
 )
+from acquis.candidates.identity import validate_identity
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,7 +27,12 @@ class CandidateForm(forms.Form):
     first_name = forms.CharField(label="Premier prénom", max_length=60)
     first_name_2 = forms.CharField(label="Deuxième prénom", max_length=60, required=False)
     first_name_3 = forms.CharField(label="Troisième prénom", max_length=60, required=False)
-    sex = forms.ChoiceField(label="Sexe (état civil)", choices=Sex.choices)
+    # No default: the value goes to the national declaration, so it is chosen, never assumed.
+    sex = forms.ChoiceField(
+        label="Sexe (état civil)",
+        choices=_blank(Sex.choices),
+        error_messages={"required": "Choisissez le sexe inscrit à l'état civil."},
+    )
     birth_date = forms.DateField(label="Date de naissance", widget=DATE_WIDGET)
     birth_insee_code = forms.CharField(
         label="Code INSEE de la commune de naissance",
@@ -39,10 +45,32 @@ class CandidateForm(forms.Form):
         label="Pays de naissance (si né à l'étranger)", max_length=60, required=False
     )
     email = forms.EmailField(label="Adresse électronique", required=False)
-    phone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    phone = forms.CharField(
+        label="Téléphone",
+        max_length=20,
+        required=False,
+        help_text="Ex. 04 72 00 00 00, ou +32 2 123 45 67 pour un numéro étranger.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     address = forms.CharField(label="Adresse", max_length=255, required=False)
-    postal_code = forms.CharField(label="Code postal", max_length=10, required=False)
+    postal_code = forms.CharField(
+        label="Code postal",
+        max_length=10,
+        required=False,
+        help_text="5 chiffres en France ; le code du pays pour une adresse à l'étranger.",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
     city = forms.CharField(label="Ville", max_length=100, required=False)
+
+    def clean(self):
+        """Every error at once: the identity rules (the service's own check, which still
+        decides) run on the fields the form could read, beside the form's own errors."""
+        cleaned = super().clean()
+        for field, message in validate_identity(cleaned).items():
+            # A field the form already refused keeps its own message (not "obligatoire").
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
 
 
 class CandidacyForm(forms.Form):

@@ -20,5 +20,15 @@ urlpatterns = [
         name="staff_candidate_rgpd_export",
     ),
     path("candidats/<int:pk>/inscrire/", v.candidacy_new, name="staff_candidacy_new"),
+    path(
+        "candidats/<int:pk>/espace/ouvrir/",
+        v.candidate_open_portal,
+        name="staff_candidate_open_portal",
+    ),
     path("promotions/", v.cohort_list, name="staff_cohorts"),
+    path(
+        "promotions/<int:pk>/inviter/",
+        v.cohort_invite,
+        name="staff_cohort_invite",
+    ),
 ]

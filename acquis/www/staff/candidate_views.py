@@ -7,10 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from acquis.audit.models import AuditEvent
-from acquis.candidates import hooks, services
+from acquis.candidates import hooks, portal, services
+from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
+from acquis.candidates.names import name_order
 from acquis.juries.models import Decision
+from acquis.www import confirm
 from acquis.www.errors import add_to_form
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -27,9 +30,7 @@ PAGE_SIZE = 50
 def candidacy_list(request):
     cohorts = access.cohorts(request.user)
     filters = f.FilterForm(request.GET or None, cohorts=cohorts)
-    queryset = access.candidacies(request.user).order_by(
-        "candidate__birth_name", "candidate__first_name", "pk"
-    )
+    queryset = access.candidacies(request.user).order_by(*name_order("candidate__"), "pk")
     if filters.is_valid():
         data = filters.cleaned_data
         if data["q"]:
@@ -82,8 +83,40 @@ def candidate_detail(request, pk):
     return render(
         request,
         "www/staff/candidates/candidate.html",
-        {"candidate": candidate, "candidacies": candidacies},
+        {
+            "candidate": candidate,
+            "candidacies": candidacies,
+            "portal": portal.portal_status(candidate),
+        },
     )
+
+
+@staff_required
+@require_POST
+def candidate_open_portal(request, pk):
+    """« Ouvrir l'espace candidat »: invite the candidate and link the account to her
+    dossier (again while the invitation is pending: a new link is sent)."""
+    candidate = access.get_or_404(access.candidates(request.user), pk=pk)
+    try:
+        user = portal.give_portal_access(candidate, actor=request.user)
+    except CandidateError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Invitation envoyée à {user.email} : {candidate.full_name} choisit son mot de "
+            "passe avec le lien reçu et arrive dans son espace candidat.",
+        )
+    return redirect(_back_to(request, candidate))
+
+
+def _back_to(request, candidate) -> str:
+    """The dossier the button was pressed on (a candidacy of this candidate), else the
+    candidate's page."""
+    candidacy = request.POST.get("candidature", "")
+    if candidacy.isdigit() and candidate.candidacies.filter(pk=int(candidacy)).exists():
+        return reverse("staff_candidacy", args=[int(candidacy)]) + "#espace-candidat"
+    return reverse("staff_candidate", args=[candidate.pk]) + "#espace-candidat"
 
 
 @staff_required
@@ -163,6 +196,7 @@ def candidacy_detail(request, pk):
         "results": candidacy_results(candidacy),
         "jury_decisions": _jury_decisions(candidacy),
         "printable_grids": printable_grids(candidacy),
+        "portal": portal.portal_status(candidacy.candidate),
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
 
@@ -204,6 +238,8 @@ def candidacy_action(request, pk, action):
     handler = ACTIONS.get(action)
     if handler is None:
         return redirect("staff_candidacy", pk=pk)
+    if _presenting_to_jury(candidacy, action, request) and not confirm.confirmed(request):
+        return _confirm_jury(request, candidacy)
     anchor, form, message = handler(request, candidacy)
     if form is None:
         messages.success(request, message)
@@ -213,6 +249,45 @@ def candidacy_action(request, pk, action):
             for error in errors:
                 messages.error(request, f"{label} : {error}" if label else error)
     return redirect(reverse("staff_candidacy", args=[pk]) + f"#{anchor}")
+
+
+def _presenting_to_jury(candidacy, action, request) -> bool:
+    if action != "etat" or request.POST.get("to_status") != CandidacyStatus.AWAITING_JURY:
+        return False
+    return any(
+        to == CandidacyStatus.AWAITING_JURY and verb == "send_to_jury"
+        for to, verb, _ in services.allowed_moves(candidacy)
+    )
+
+
+def _confirm_jury(request, candidacy):
+    """« Présenter au jury » : what it means, and what is missing (the guard)."""
+    missing = hooks.missing_for_jury(candidacy)
+    override = (request.POST.get("override_reason") or "").strip()
+    warnings = []
+    if missing:
+        warnings.append("Pièces ou étapes manquantes : " + " ; ".join(missing) + ".")
+        warnings.append(
+            f"Dérogation motivée : « {override} » (conservée dans l'historique avec la liste)."
+            if override
+            else "Sans motif de dérogation, la présentation sera refusée : revenez au dossier "
+            "pour compléter les pièces ou saisir le motif."
+        )
+    return confirm.ask(
+        request,
+        title=f"Présenter {candidacy.candidate.full_name} au jury ?",
+        consequences=[
+            "La candidature passe à l'état « En attente du jury » : elle peut être ajoutée "
+            "à une délibération du jury de certification.",
+            "Le jury statue sur le parcours tel qu'il est au dossier (période de mise en "
+            "application, mémoire, épreuves).",
+        ],
+        warnings=warnings,
+        button="Confirmer : présenter au jury",
+        back_url=reverse("staff_candidacy", args=[candidacy.pk]),
+        keep=("to_status", "override_reason"),
+        staff_menu=True,
+    )
 
 
 @staff_required
@@ -233,3 +308,27 @@ def cohort_list(request):
             return redirect("staff_cohorts")
     cohorts = access.cohorts(request.user).select_related("version")
     return render(request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form})
+
+
+@staff_required
+@require_POST
+def cohort_invite(request, pk):
+    """« Inviter les candidats de la promotion »: every candidate without an active space."""
+    cohort = access.get_or_404(access.cohorts(request.user), pk=pk)
+    result = portal.invite_cohort(cohort, actor=request.user)
+    count = len(result.invited)
+    if count:
+        messages.success(
+            request,
+            f"Promotion « {cohort.name} » : {count} invitation{'s' if count > 1 else ''} "
+            f"envoyée{'s' if count > 1 else ''}.",
+        )
+    elif not result.refused:
+        messages.info(
+            request,
+            f"Promotion « {cohort.name} » : aucune invitation à envoyer, chaque candidat a "
+            "déjà son espace actif.",
+        )
+    for candidate, reason in result.refused:
+        messages.warning(request, f"{candidate.full_name} n'est pas invité : {reason}")
+    return redirect("staff_cohorts")

@@ -28,6 +28,7 @@ from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.referential import provenance
+from acquis.www import confirm
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -662,6 +663,13 @@ def deliberation_action(request, pk, action):
     if handler is None:
         raise Http404("Action inconnue.")
     run, refused = handler
+    if action == "clore" and not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            **confirm.CLOSE_DELIBERATION,
+            back_url=reverse("staff_deliberation", args=[pk]),
+            staff_menu=True,
+        )
     try:
         response = run(request, deliberation)
     except JuryError as exc:

@@ -87,16 +87,58 @@ class TrainingForm(forms.Form):
             del self.fields["version"]
 
 
+HISTORY_HELP = (
+    "Seulement pour enregistrer une session qui a déjà eu lieu : une date passée est sinon refusée."
+)
+
+
 class SessionForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=160)
     on = forms.DateField(label="Date de la session", widget=DATE_WIDGET)
     place = forms.CharField(label="Lieu", max_length=255, required=False)
     remote = forms.BooleanField(label="À distance", required=False)
     version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    history = forms.BooleanField(
+        label="Session passée (historique)", required=False, help_text=HISTORY_HELP
+    )
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = versions
+
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SessionEditForm(forms.Form):
+    """The session's title, day, place and deliverables deadline (sessions.update_session)."""
+
+    title = forms.CharField(label="Intitulé", max_length=160)
+    on = forms.DateField(
+        label="Date de la session",
+        widget=DATE_WIDGET,
+        help_text="Les créneaux gardent leurs horaires et passent à la nouvelle date.",
+    )
+    place = forms.CharField(label="Lieu", max_length=255, required=False)
+    remote = forms.BooleanField(label="À distance", required=False)
+    deliverables_due_at = forms.DateTimeField(
+        label="Date limite de dépôt des livrables",
+        widget=DATETIME_WIDGET,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        required=False,
+        help_text="Laissez vide pour la date par défaut du référentiel.",
+    )
+    history = forms.BooleanField(
+        label="Session passée (historique)", required=False, help_text=HISTORY_HELP
+    )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'annulation de la session",
+        max_length=500,
+        error_messages={"required": "Indiquez le motif de l'annulation."},
+    )
 
 
 class PanelMemberForm(forms.Form):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("jures/", v.juror_list, name="staff_jurors"),
     path("sessions/", v.session_list, name="staff_sessions"),
     path("sessions/<int:pk>/", v.session_detail, name="staff_session"),
+    path("sessions/<int:pk>/modifier/", v.session_edit, name="staff_session_edit"),
     path(
         "sessions/<int:pk>/action/<slug:action>/",
         v.session_action,

@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acquis.evaluations import convocations, incidents, planning, services
-from acquis.evaluations.enums import GridStatus, SessionStatus, SlotStatus
+from acquis.candidates.names import name_order
+from acquis.evaluations import convocations, incidents, planning, services, sessions
+from acquis.evaluations.enums import SESSION_TRANSITIONS, GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import (
     EvaluationSession,
@@ -26,6 +27,7 @@ from acquis.evaluations.models import (
 )
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
+from acquis.www.errors import add_to_form
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -149,16 +151,18 @@ def session_list(request):
                 on=data["on"],
                 place=data["place"],
                 remote=data["remote"],
+                history=data["history"],
+                today=timezone.localdate(),
                 actor=request.user,
             )
         except EvaluationError as exc:
-            form.add_error(None, str(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
             return redirect("staff_session", pk=session.pk)
-    sessions = paginate(request, _sessions(request.user).order_by("-date", "-pk"))
+    listed = paginate(request, _sessions(request.user).order_by("-date", "-pk"))
     return render(
-        request, "www/staff/evaluations/sessions.html", {"sessions": sessions, "form": form}
+        request, "www/staff/evaluations/sessions.html", {"sessions": listed, "form": form}
     )
 
 
@@ -223,7 +227,7 @@ def _convocable(request, session):
         access.candidacies(request.user)
         .filter(version=session.version, status__in=planning.CONVOCABLE_CANDIDACY_STATUSES)
         .select_related("candidate")
-        .order_by("candidate__birth_name", "candidate__first_name", "pk")
+        .order_by(*name_order("candidate__"), "pk")
     )
 
 
@@ -303,6 +307,7 @@ def _render_session(
     member_form=None,
     slot_form=None,
     cancel_form=None,
+    cancel_session_form=None,
     refusal=None,
     refused="",
 ):
@@ -339,6 +344,13 @@ def _render_session(
         )
         + sum(1 for m in panel if not m.convoked_at),
         "can_open": session.status == SessionStatus.PANEL_CONFIRMED,
+        "can_edit": sessions.editable(session),
+        "can_cancel": (session.status, SessionStatus.CANCELLED) in SESSION_TRANSITIONS,
+        "can_delete": session.status in sessions.EDITABLE + (SessionStatus.CANCELLED,)
+        and not panel
+        and not rows,
+        "cancel_session_form": cancel_session_form
+        or f.CancelSessionForm(auto_id="id_annulation_session_%s"),
         "can_close": session.status == SessionStatus.OPENED,
     }
     if slot_form is not None:
@@ -350,6 +362,54 @@ def _render_session(
 def session_detail(request, pk):
     session = access.get_or_404(_sessions(request.user), pk=pk)
     return _render_session(request, session)
+
+
+@staff_required
+def session_edit(request, pk):
+    """« Modifier la session »: until the convocations are sent."""
+    session = access.get_or_404(_sessions(request.user), pk=pk)
+    if not sessions.editable(session):
+        messages.error(
+            request,
+            "Cette session ne se modifie plus : les convocations sont envoyées ou la session "
+            f"est « {session.get_status_display()} ».",
+        )
+        return redirect("staff_session", pk=pk)
+    initial = {
+        "title": session.title,
+        "on": session.date,
+        "place": session.place,
+        "remote": session.remote,
+        "deliverables_due_at": timezone.localtime(session.deliverables_due_at)
+        if session.deliverables_due_at
+        else None,
+    }
+    form = f.SessionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        due = data["deliverables_due_at"]
+        if due is not None and due == initial["deliverables_due_at"]:
+            due = None  # unchanged: it follows the day when it was the default one
+        try:
+            sessions.update_session(
+                session,
+                title=data["title"],
+                on=data["on"],
+                place=data["place"],
+                remote=data["remote"],
+                deliverables_due_at=due,
+                history=data["history"],
+                today=timezone.localdate(),
+                actor=request.user,
+            )
+        except EvaluationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "Session modifiée.")
+            return redirect("staff_session", pk=pk)
+    return render(
+        request, "www/staff/evaluations/session_form.html", {"form": form, "session": session}
+    )
 
 
 def _add_member(request, session):
@@ -437,8 +497,55 @@ def _verb(verb, done: str, refused: str):
     return action
 
 
+def _remove_member(request, session):
+    juror = session.panel.filter(juror_id=_int(request.POST.get("juror"))).first()
+    if juror is None:
+        messages.error(request, "Ce membre ne fait pas partie du jury de la session.")
+        return None
+    try:
+        sessions.remove_panel_member(session, juror.juror, actor=request.user)
+    except EvaluationError as exc:
+        return _render_session(request, session, refusal=exc, refused="Membre non retiré")
+    messages.success(request, f"{juror.juror} retiré(e) du jury de la session.")
+    return None
+
+
+def _cancel_session(request, session):
+    form = f.CancelSessionForm(request.POST, auto_id="id_annulation_session_%s")
+    if not form.is_valid():
+        return _render_session(request, session, cancel_session_form=form)
+    try:
+        services.cancel_session(session, reason=form.cleaned_data["reason"], actor=request.user)
+    except EvaluationError as exc:
+        return _render_session(
+            request, session, cancel_session_form=form, refusal=exc, refused="Session non annulée"
+        )
+    messages.success(request, f"Session « {session.title} » annulée.")
+    return None
+
+
+def _delete_session(request, session):
+    title = session.title
+    try:
+        sessions.delete_session(session, actor=request.user)
+    except EvaluationError as exc:
+        return _render_session(request, session, refusal=exc, refused="Session non supprimée")
+    messages.success(request, f"Session « {title} » supprimée.")
+    return redirect("staff_sessions")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 ACTIONS = {
     "membre": _add_member,
+    "retirer-membre": _remove_member,
+    "annuler": _cancel_session,
+    "supprimer": _delete_session,
     "confirmer": _verb(services.confirm_panel, "Jury confirmé.", "Jury non confirmé"),
     "creneau": _add_slot,
     "annuler-creneau": _cancel_slot,

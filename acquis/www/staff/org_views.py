@@ -4,6 +4,9 @@ from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
+from acquis.candidates import portal
+from acquis.candidates.exceptions import CandidateError
+from acquis.organisations.enums import Role
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import invitable_organisations, invite_user
 from acquis.organisations.models import Organisation, RoleInvitation
@@ -54,13 +57,18 @@ def users(request):
     targets = invitable_organisations(request.user)
     form = InvitationForm(request.POST or None, targets=targets) if targets else None
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            invitation = invite_user(**form.cleaned_data, actor=request.user)
-        except OrganisationError as exc:
-            add_to_form(form, exc)
+        if form.cleaned_data["role"] == Role.CANDIDATE:
+            response = _invite_candidate(request, form)
+            if response is not None:
+                return response
         else:
-            messages.success(request, _sent_message(invitation))
-            return redirect("staff_users")
+            try:
+                invitation = invite_user(**form.cleaned_data, actor=request.user)
+            except OrganisationError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _sent_message(invitation))
+                return redirect("staff_users")
     context = {
         "users": visible_users_for_staff(request.user),
         "offers": RoleInvitation.objects.filter(
@@ -70,6 +78,34 @@ def users(request):
         "form": form,
     }
     return render(request, "www/staff/org/users.html", context)
+
+
+def _invite_candidate(request, form):
+    """A candidate's account is always linked to her dossier (else she would reach an empty
+    space): the address must be the one of a dossier of the certifier; the invitation then
+    goes through « Ouvrir l'espace candidat »."""
+    data = form.cleaned_data
+    certifier = data["organisation"]
+    candidate = portal.candidate_by_email(certifier, data["email"])
+    if candidate is None:
+        form.add_error(
+            "email",
+            "Aucun dossier candidat sans espace actif n'a cette adresse : enregistrez d'abord "
+            "le candidat (ou son adresse), puis ouvrez son espace depuis sa fiche "
+            "(« Ouvrir l'espace candidat ») ; le compte y est lié.",
+        )
+        return None
+    try:
+        user = portal.give_portal_access(candidate, actor=request.user)
+    except CandidateError as exc:
+        add_to_form(form, exc)
+        return None
+    messages.success(
+        request,
+        f"Invitation envoyée à {user.email} : le compte est lié au dossier de "
+        f"{candidate.full_name}.",
+    )
+    return redirect("staff_candidate", pk=candidate.pk)
 
 
 def _sent_message(invitation) -> str:

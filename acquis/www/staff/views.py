@@ -1,4 +1,4 @@
-"""Certifier staff home (what needs attention, the referentials) and the versions of a
+"""Certifier staff home (what needs attention), the referentials and the versions of a
 referential with what changed between them."""
 
 from django import forms
@@ -31,13 +31,19 @@ MEMOIRS_SHOWN = 10
 
 @staff_required
 def dashboard(request):
+    """« À suivre »: where the staff land after logging in."""
+    return render(request, "www/staff/dashboard.html", _attention(request.user))
+
+
+@staff_required
+def referentials(request):
+    """The referentials loaded for the staff's certifiers, each with its versions."""
     certifications = (
         visible_certifications_for_staff(request.user, Certification.objects.all())
         .prefetch_related("versions")
         .order_by("title")
     )
-    context = {"certifications": certifications} | _attention(request.user)
-    return render(request, "www/staff/dashboard.html", context)
+    return render(request, "www/staff/referentials.html", {"certifications": certifications})
 
 
 def _attention(user) -> dict:

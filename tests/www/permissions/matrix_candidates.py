@@ -20,6 +20,14 @@ DOCUMENT = {
 }
 
 
+# A staff action answered by a redirect to the page it was pressed on (POST only).
+STAFF_OWN_ACTION = {
+    **STAFF_OWN,
+    "administrateur": 302,
+    "responsable_epreuves": 302,
+}
+
+
 def extend_context(ctx):
     version = ctx["version"]
     candidacy = factories.candidacy(version, started=True)
@@ -57,8 +65,22 @@ ENTRIES = {
         STAFF_OWN,
     ),
     "staff_cohorts": (lambda ctx: reverse("staff_cohorts"), STAFF),
+    # « Ouvrir l'espace candidat » and « Inviter les candidats de la promotion » (POST only):
+    # the certifier's staff are sent back to the page, others refused or shown nothing.
+    "staff_candidate_open_portal": (
+        lambda ctx: reverse("staff_candidate_open_portal", args=[ctx["candidacy"].candidate.pk]),
+        STAFF_OWN_POST,
+        STAFF_OWN_ACTION,
+    ),
+    "staff_cohort_invite": (
+        lambda ctx: reverse("staff_cohort_invite", args=[ctx["import_cohort"].pk]),
+        STAFF_OWN_POST,
+        STAFF_OWN_ACTION,
+    ),
     "document_download": (
         lambda ctx: reverse("document_download", args=[ctx["document"].uuid]),
         DOCUMENT,
     ),
 }
+# Their 302 for the certifier's staff goes back to the page (own tests check where).
+REDIRECTING = {"staff_candidate_open_portal", "staff_cohort_invite"}

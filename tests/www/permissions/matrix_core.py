@@ -18,6 +18,8 @@ ENTRIES = {
     # Everyone is sent on: anonymous to the login page, the others to their workspace.
     "after_login": (lambda ctx: reverse("after_login"), dict.fromkeys(ROLES, 302)),
     "staff_dashboard": (lambda ctx: reverse("staff_dashboard"), STAFF),
+    # Another certifier's staff see their own referentials (and unowned ones), never ours.
+    "staff_referentials": (lambda ctx: reverse("staff_referentials"), STAFF),
     "staff_versions": (lambda ctx: reverse("staff_versions", args=[ctx["code"]]), STAFF_OWN),
     "admin:index": (lambda ctx: reverse("admin:index"), ADMIN),
     # A certifier's administrator loads its titles (an empty POST: the form refuses, 400).

@@ -46,6 +46,11 @@ ENTRIES = {
             "admin_autre_certificateur": 405,
         },
     ),
+    # « Modifier la session » (GET the form, POST the change): the certifier's staff only.
+    "staff_session_edit": (
+        lambda ctx: reverse("staff_session_edit", args=[ctx["session"].pk]),
+        STAFF_OWN,
+    ),
     "staff_session_action": (
         lambda ctx: reverse("staff_session_action", args=[ctx["session"].pk, "confirmer"]),
         STAFF_OWN_POST,
