@@ -1,4 +1,4 @@
-"""Personas and the strict harness shared by every test."""
+"""Personas and the strict harness of every test."""
 
 import os
 import socket
@@ -16,7 +16,7 @@ from acquis.referential.services import load_referential_file
 from tests import twofactor as test_twofactor
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"  # vendored test data (tests/data/README.md)
 CHROMIUM = Path(os.environ.get("ACQUIS_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "mot-de-passe-de-test"
 # Fixtures of an area used beyond its folder (accrochage: exports and www pages).
