@@ -1,5 +1,6 @@
 """Personas and the strict harness of every test."""
 
+import copy
 import os
 import socket
 from pathlib import Path
@@ -12,7 +13,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from acquis.organisations.enums import OrganisationKind, Role
 from acquis.organisations.models import Organisation, User
 from acquis.organisations.services import ensure_certifier, grant_role
-from acquis.referential.services import load_referential_file
+from acquis.referential import fileformat
+from acquis.referential.enums import SourceKind
+from acquis.referential.services import load_document
 from tests import twofactor as test_twofactor
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,9 +137,25 @@ def personas(certifier, other_certifier, partner):
     }
 
 
+@pytest.fixture(scope="session")
+def builtin_document() -> dict:
+    """The built-in referential read and checked once per session (the reading, not the
+    loading, is the costly part: about 0.1 s each time)."""
+    path = Path(settings.ACQUIS_BUILTIN_REFERENTIAL)
+    result = fileformat.read_file(path)
+    assert result.ok, result.errors
+    return result.document
+
+
 @pytest.fixture
-def ops_version(certifier, builtin_file):
-    return load_referential_file(builtin_file, owner=certifier).version
+def ops_version(certifier, builtin_file, builtin_document):
+    """The built-in title loaded for the certifier, as `load_referential_file` does."""
+    return load_document(
+        copy.deepcopy(builtin_document),
+        source_kind=SourceKind.FILE,
+        source_name=builtin_file.name,
+        owner=certifier,
+    ).version
 
 
 @pytest.fixture
