@@ -3,11 +3,16 @@
 import copy
 import os
 import socket
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from acquis.organisations.enums import OrganisationKind, Role
@@ -27,19 +32,49 @@ pytest_plugins = ["tests.exports.fixtures"]
 
 
 # --- no network: only loopback connections are allowed during tests ----------------------
-_real_connect = socket.socket.connect
 
 
-def _guarded_connect(self, address):
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and not (
-        host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
-    ):
-        raise RuntimeError(f"Accès réseau interdit pendant les tests : {address!r}")
-    return _real_connect(self, address)
+def _guarded(connect):
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
+        ):
+            raise RuntimeError(f"Accès réseau interdit pendant les tests : {address!r}")
+        return connect(self, address)
+
+    return guarded_connect
 
 
-socket.socket.connect = _guarded_connect
+@pytest.fixture(scope="session", autouse=True)
+def _no_network():
+    """socket.connect refuses every address but the loopback for the whole session, and is
+    given back as it was at the end."""
+    real = socket.socket.connect
+    socket.socket.connect = _guarded(real)
+    try:
+        yield
+    finally:
+        socket.socket.connect = real
+
+
+# --- the clock: calendar-dependent tests run on a fixed day ------------------------------
+# A Wednesday morning far from midnight, a month's end and a clock change: the clock starts
+# there and ticks (durations and the order of creation stay real).
+FROZEN_AT = datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """`timezone.now()` (so `timezone.localdate()`, auto_now fields…) starts at FROZEN_AT,
+    whatever the real date; restored at the end of the test."""
+    started = time.monotonic()
+
+    def now():
+        return (FROZEN_AT + timedelta(seconds=time.monotonic() - started)).astimezone(UTC)
+
+    monkeypatch.setattr(timezone, "now", now)
+    return SimpleNamespace(start=FROZEN_AT, today=FROZEN_AT.date())
 
 
 # --- second factor: the test client's login() gives a verified session --------------------
