@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -191,6 +192,47 @@ def ops_version(certifier, builtin_file, builtin_document):
         source_name=builtin_file.name,
         owner=certifier,
     ).version
+
+
+def module_world(build):
+    """A module-scoped fixture giving `build(version)` (the built-in title loaded for the
+    certifier "OPS Conseil"), built once inside a transaction held open for the module's
+    tests (each runs in a savepoint, as usual) and rolled back at the end of the module.
+    For arrangements the module's tests read and do not need to own: they take fresh
+    instances from the database by their keys (the instances built here are shared)."""
+
+    @pytest.fixture(scope="module")
+    def world(django_db_setup, django_db_blocker, tmp_path_factory, builtin_document):
+        folder = tmp_path_factory.mktemp("world")
+        atomic = transaction.atomic()
+        with django_db_blocker.unblock():
+            atomic.__enter__()
+            try:
+                with override_settings(
+                    MEDIA_ROOT=folder / "media",
+                    ACQUIS_PDF_SIGNING_KEY=folder / "absent" / "pdf-signing-key.pem",
+                    ACQUIS_PDF_SIGNING_CERT=folder / "absent" / "pdf-signing-cert.pem",
+                    ACQUIS_BADGE_KEY="",
+                    ACQUIS_BADGE_KEY_FILE=folder / "absent" / "badges.key",
+                ):
+                    certifier = ensure_certifier(name="OPS Conseil")
+                    version = load_document(
+                        copy.deepcopy(builtin_document),
+                        source_kind=SourceKind.FILE,
+                        source_name=Path(settings.ACQUIS_BUILTIN_REFERENTIAL).name,
+                        owner=certifier,
+                    ).version
+                    built = build(version)
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        yield built
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    return world
 
 
 @pytest.fixture
