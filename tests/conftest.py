@@ -199,7 +199,7 @@ def module_world(build):
     certifier "OPS Conseil"), built once inside a transaction held open for the module's
     tests (each runs in a savepoint, as usual) and rolled back at the end of the module.
     For arrangements the module's tests read and do not need to own: they take fresh
-    instances from the database by their keys (the instances built here serve every test of the module)."""
+    instances from the database by their keys (those built here serve the whole module)."""
 
     @pytest.fixture(scope="module")
     def world(django_db_setup, django_db_blocker, tmp_path_factory, builtin_document):
