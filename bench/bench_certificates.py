@@ -156,14 +156,14 @@ def without(levers: set[str]) -> None:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
-    from acquis.credentials import signing
+    from acquis.credentials import pades
 
     if "qr" in levers:
         typst_render.QR_MASK = None  # segno scores the eight masks
     if "cms" in levers:
-        signing.ReusingSigner.async_sign = signers.SimpleSigner.async_sign
+        pades.ReusingSigner.async_sign = signers.SimpleSigner.async_sign
     if "meta" in levers:
-        signing._SignatureOnlyWriter._update_meta = IncrementalPdfFileWriter._update_meta
+        pades.SignatureOnlyWriter._update_meta = IncrementalPdfFileWriter._update_meta
 
 
 def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:

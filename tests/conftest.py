@@ -1,22 +1,31 @@
-"""Personas and the strict harness shared by every test."""
+"""Personas and the strict harness of every test."""
 
+import copy
 import os
 import socket
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from acquis.organisations.enums import OrganisationKind, Role
 from acquis.organisations.models import Organisation, User
 from acquis.organisations.services import ensure_certifier, grant_role
-from acquis.referential.services import load_referential_file
+from acquis.referential import fileformat
+from acquis.referential.enums import SourceKind
+from acquis.referential.services import load_document
 from tests import twofactor as test_twofactor
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"  # vendored test data (tests/data/README.md)
 CHROMIUM = Path(os.environ.get("ACQUIS_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "mot-de-passe-de-test"
 # Fixtures of an area used beyond its folder (accrochage: exports and www pages).
@@ -24,19 +33,49 @@ pytest_plugins = ["tests.exports.fixtures"]
 
 
 # --- no network: only loopback connections are allowed during tests ----------------------
-_real_connect = socket.socket.connect
 
 
-def _guarded_connect(self, address):
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and not (
-        host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
-    ):
-        raise RuntimeError(f"Accès réseau interdit pendant les tests : {address!r}")
-    return _real_connect(self, address)
+def _guarded(connect):
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
+        ):
+            raise RuntimeError(f"Accès réseau interdit pendant les tests : {address!r}")
+        return connect(self, address)
+
+    return guarded_connect
 
 
-socket.socket.connect = _guarded_connect
+@pytest.fixture(scope="session", autouse=True)
+def _no_network():
+    """socket.connect refuses every address but the loopback for the whole session, and is
+    given back as it was at the end."""
+    real = socket.socket.connect
+    socket.socket.connect = _guarded(real)
+    try:
+        yield
+    finally:
+        socket.socket.connect = real
+
+
+# --- the clock: calendar-dependent tests run on a fixed day ------------------------------
+# A Wednesday morning far from midnight, a month's end and a clock change: the clock starts
+# there and ticks (durations and the order of creation stay real).
+FROZEN_AT = datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """`timezone.now()` (so `timezone.localdate()`, auto_now fields…) starts at FROZEN_AT,
+    whatever the real date; restored at the end of the test."""
+    started = time.monotonic()
+
+    def now():
+        return (FROZEN_AT + timedelta(seconds=time.monotonic() - started)).astimezone(UTC)
+
+    monkeypatch.setattr(timezone, "now", now)
+    return SimpleNamespace(start=FROZEN_AT, today=FROZEN_AT.date())
 
 
 # --- second factor: the test client's login() gives a verified session --------------------
@@ -134,9 +173,66 @@ def personas(certifier, other_certifier, partner):
     }
 
 
+@pytest.fixture(scope="session")
+def builtin_document() -> dict:
+    """The built-in referential read and checked once per session (the reading, not the
+    loading, is the costly part: about 0.1 s each time)."""
+    path = Path(settings.ACQUIS_BUILTIN_REFERENTIAL)
+    result = fileformat.read_file(path)
+    assert result.ok, result.errors
+    return result.document
+
+
 @pytest.fixture
-def ops_version(certifier, builtin_file):
-    return load_referential_file(builtin_file, owner=certifier).version
+def ops_version(certifier, builtin_file, builtin_document):
+    """The built-in title loaded for the certifier, as `load_referential_file` does."""
+    return load_document(
+        copy.deepcopy(builtin_document),
+        source_kind=SourceKind.FILE,
+        source_name=builtin_file.name,
+        owner=certifier,
+    ).version
+
+
+def module_world(build):
+    """A module-scoped fixture giving `build(version)` (the built-in title loaded for the
+    certifier "OPS Conseil"), built once inside a transaction held open for the module's
+    tests (each runs in a savepoint, as usual) and rolled back at the end of the module.
+    For arrangements the module's tests read and do not need to own: they take fresh
+    instances from the database by their keys (those built here serve the whole module)."""
+
+    @pytest.fixture(scope="module")
+    def world(django_db_setup, django_db_blocker, tmp_path_factory, builtin_document):
+        folder = tmp_path_factory.mktemp("world")
+        atomic = transaction.atomic()
+        with django_db_blocker.unblock():
+            atomic.__enter__()
+            try:
+                with override_settings(
+                    MEDIA_ROOT=folder / "media",
+                    ACQUIS_PDF_SIGNING_KEY=folder / "absent" / "pdf-signing-key.pem",
+                    ACQUIS_PDF_SIGNING_CERT=folder / "absent" / "pdf-signing-cert.pem",
+                    ACQUIS_BADGE_KEY="",
+                    ACQUIS_BADGE_KEY_FILE=folder / "absent" / "badges.key",
+                ):
+                    certifier = ensure_certifier(name="OPS Conseil")
+                    version = load_document(
+                        copy.deepcopy(builtin_document),
+                        source_kind=SourceKind.FILE,
+                        source_name=Path(settings.ACQUIS_BUILTIN_REFERENTIAL).name,
+                        owner=certifier,
+                    ).version
+                    built = build(version)
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        yield built
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    return world
 
 
 # A second title, shaped unlike the built-in one, owned by a second certifier (tests of a

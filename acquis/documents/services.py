@@ -14,7 +14,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-import pikepdf
 from django.conf import settings
 from django.core.files.base import File
 from django.utils import timezone
@@ -85,6 +84,10 @@ MAX_WALK = 200_000  # objects visited in one PDF: a bomb of references is refuse
 
 def _pdf_active_content(fileobj) -> str | None:
     """What active content the PDF carries (French), or None; unreadable: a refusal too."""
+    # pikepdf is imported where used: about 0.2 s of CPU at every start of the `acquis`
+    # command otherwise (python -X importtime, docs/testing.md).
+    import pikepdf
+
     fileobj.seek(0)
     try:
         with pikepdf.open(fileobj) as pdf:

@@ -258,7 +258,7 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.skipif(not _redis_up(), reason="pas de Redis sur 127.0.0.1:6379")
-def test_rate_limits_are_shared_through_redis_when_configured(make_api, certifier, settings):
+def test_rate_limits_are_pooled_through_redis_when_configured(make_api, certifier, settings):
     """CACHE_URL=redis://…: the counters live in Redis (every process counts together)."""
     from django.core.cache import caches
 

@@ -11,6 +11,7 @@ from acquis.audit.models import AuditEvent
 from acquis.credentials import badges, status_list
 from acquis.credentials.models import IssuedCredential
 from acquis.juries.models import Decision
+from tests.conftest import module_world
 from tests.juries import factories as jf
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "openbadges"
@@ -148,15 +149,23 @@ def test_key_multibase_round_trip_and_bad_keys(settings, badge_key):
 # --- issuing from decisions -----------------------------------------------------------------
 
 
+def _three_signed(version) -> list[int]:
+    total = jf.ready_candidacy(version)
+    partial = jf.ready_candidacy(version, not_acquired=B3_FAILED)
+    refused = jf.ready_candidacy(version, not_acquired=["C1.1.1", "C2.1.1", "C3.2.1", "C4.1.1"])
+    deliberation = jf.decided_and_signed(version, [total, partial, refused])
+    by = {d.candidacy_id: d.pk for d in Decision.objects.filter(deliberation=deliberation)}
+    return [by[total.pk], by[partial.pk], by[refused.pk]]
+
+
+three_signed = module_world(_three_signed)  # built once for the module's tests
+
+
 @pytest.fixture
-def signed(db, ops_version):
+def signed(db, three_signed, ops_version):
     """Three decisions signed: total, partial (B3 not acquired), refusal."""
-    total = jf.ready_candidacy(ops_version)
-    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
-    refused = jf.ready_candidacy(ops_version, not_acquired=["C1.1.1", "C2.1.1", "C3.2.1", "C4.1.1"])
-    deliberation = jf.decided_and_signed(ops_version, [total, partial, refused])
-    by = {d.candidacy_id: d for d in Decision.objects.filter(deliberation=deliberation)}
-    return by[total.pk], by[partial.pk], by[refused.pk]
+    decisions = Decision.objects.in_bulk(three_signed)
+    return tuple(decisions[pk] for pk in three_signed)
 
 
 def _subject_name(credential: IssuedCredential) -> str:

@@ -1,16 +1,13 @@
 """Issuing batches: requests and refusals, states and their audit, progress, failures in the
-middle and resuming without duplicates, a run overtaken by a newer one, the real worker.
+middle and resuming without duplicates, a run overtaken by a newer one (the real worker:
+test_batch_worker.py).
 
 Faults are real where possible (the signing key removed half-way); a crash inside a
 decision's transaction is injected by making the badge step raise, as a killed worker would
 leave it: that transaction rolls back whole, numbers included.
 """
 
-import io
-import signal
-
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -19,7 +16,8 @@ from acquis.audit.models import AuditEvent
 from acquis.credentials import badges, batches, issuing
 from acquis.credentials.enums import BatchStatus
 from acquis.credentials.models import IssuedCredential, IssuedDocument, IssuingBatch
-from acquis.juries.enums import DecisionKind
+from acquis.juries.models import Deliberation
+from tests.conftest import module_world
 from tests.credentials.batch_helpers import (
     assert_issued_once,
     keys,
@@ -36,9 +34,13 @@ def _keys(settings, tmp_path):
     keys(settings, tmp_path)
 
 
+three_signed = module_world(signed_deliberation)  # built once for the module's tests
+
+
 @pytest.fixture
-def deliberation(ops_version):
-    return signed_deliberation(ops_version, 3)
+def deliberation(three_signed, ops_version):
+    """A signed deliberation of 3 decisions (a fresh instance for each test)."""
+    return Deliberation.objects.get(pk=three_signed.pk)
 
 
 def pv_count(deliberation) -> int:
@@ -258,27 +260,3 @@ def test_database_constraints(deliberation):
         IssuingBatch.objects.filter(pk=batch.pk).update(status=S.FAILED)  # without reason
     with pytest.raises(IntegrityError), transaction.atomic():
         IssuingBatch.objects.filter(pk=batch.pk).update(processed=4)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_database_worker_runs_the_batch(ops_version):
-    deliberation = signed_deliberation(ops_version, 3)
-    batch = batches.request_batch(deliberation, actor=None)
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-    batch.refresh_from_db()
-    assert (batch.status, batch.processed) == (S.DONE, 3)
-    task = DBTaskResult.objects.get(id=batch.task_id)
-    assert task.status == "SUCCESSFUL"
-    assert task.return_value == {"batch": batch.pk, "status": "done", "processed": 3}
-    kinds = set(live_documents(deliberation).values_list("decision__kind", "kind"))
-    assert {
-        (DecisionKind.TOTAL, "certificate"),
-        (DecisionKind.PARTIAL, "block_attestation"),
-    } <= kinds

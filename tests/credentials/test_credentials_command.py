@@ -13,6 +13,7 @@ from acquis.credentials.models import IssuedDocument
 from tests.credentials.test_badges import (
     badge_key,  # noqa: F401  (autouse fixture)
     signed,  # noqa: F401
+    three_signed,  # noqa: F401
 )
 
 

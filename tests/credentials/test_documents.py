@@ -16,6 +16,8 @@ from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import CertificateCounter, IssuedDocument
 from acquis.dates import french_date
 from acquis.juries.enums import DecisionKind
+from acquis.juries.models import Deliberation
+from tests.conftest import module_world
 from tests.juries import factories as jf
 from tests.pdf_readers import assert_pdfa
 
@@ -41,13 +43,20 @@ def text_of(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", re.sub(r"-\n", "-", text))
 
 
+def _signed_deliberation(version) -> int:
+    total = jf.ready_candidacy(version)
+    partial = jf.ready_candidacy(version, not_acquired=B3_FAILED)
+    refused = jf.ready_candidacy(version, not_acquired=ALL_FAILED)
+    return jf.decided_and_signed(version, [total, partial, refused]).pk
+
+
+signed_deliberation = module_world(_signed_deliberation)  # built once for the module's tests
+
+
 @pytest.fixture
-def signed(ops_version):
+def signed(signed_deliberation, ops_version):
     """A signed deliberation: total, partial (B3 not acquired), refusal."""
-    total = jf.ready_candidacy(ops_version)
-    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
-    refused = jf.ready_candidacy(ops_version, not_acquired=ALL_FAILED)
-    deliberation = jf.decided_and_signed(ops_version, [total, partial, refused])
+    deliberation = Deliberation.objects.get(pk=signed_deliberation)
     by_kind = {d.kind: d for d in deliberation.decisions.all()}
     return deliberation, by_kind
 

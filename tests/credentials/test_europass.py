@@ -13,7 +13,8 @@ from django.urls import reverse
 from acquis.credentials import europass, issuing, revocation
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
-from tests.conftest import PASSWORD
+from acquis.juries.models import Deliberation
+from tests.conftest import PASSWORD, module_world
 from tests.credentials.test_badges import B3_FAILED
 from tests.juries import factories as jf
 from tests.www.test_decision_portal import portal as open_portal
@@ -30,11 +31,18 @@ def validate(credential: dict) -> None:
         datetime.fromisoformat(moment)  # date-time (the schema's format is not enforced)
 
 
+def _total_and_partial(version) -> int:
+    total = jf.ready_candidacy(version)
+    partial = jf.ready_candidacy(version, not_acquired=B3_FAILED)
+    return jf.decided_and_signed(version, [total, partial]).pk
+
+
+signed_total_and_partial = module_world(_total_and_partial)  # once for the module's tests
+
+
 @pytest.fixture
-def issued(ops_version):
-    total = jf.ready_candidacy(ops_version)
-    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
-    deliberation = jf.decided_and_signed(ops_version, [total, partial])
+def issued(signed_total_and_partial, ops_version):
+    deliberation = Deliberation.objects.get(pk=signed_total_and_partial)
     report = issuing.issue_for_deliberation(deliberation, actor=None)
     return {d.kind: d for d in report.issued if d.kind in europass.DocumentKind.values}
 

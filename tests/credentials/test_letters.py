@@ -15,6 +15,8 @@ from acquis.credentials.models import CertificateCounter, IssuedDocument
 from acquis.dates import french_date
 from acquis.juries import corrections, minutes
 from acquis.juries.enums import DecisionKind
+from acquis.juries.models import Deliberation
+from tests.conftest import module_world
 from tests.credentials.test_documents import ALL_FAILED, B3_FAILED, text_of
 from tests.credentials.test_signing import pdfsig, tampered
 from tests.juries import factories as jf
@@ -24,17 +26,24 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")
 LETTER = DocumentKind.DECISION_LETTER
 
 
-@pytest.fixture
-def three_kinds(ops_version):
-    """A signed deliberation (total, partial with B3 missing, refusal), the partial
-    candidate with a postal address."""
-    total = jf.ready_candidacy(ops_version)
-    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
-    refused = jf.ready_candidacy(ops_version, not_acquired=ALL_FAILED)
+def _three_kinds(version) -> int:
+    total = jf.ready_candidacy(version)
+    partial = jf.ready_candidacy(version, not_acquired=B3_FAILED)
+    refused = jf.ready_candidacy(version, not_acquired=ALL_FAILED)
     person = partial.candidate
     person.address, person.postal_code, person.city = "3 rue des Lilas", "69003", "Lyon"
     person.save()
-    deliberation = jf.decided_and_signed(ops_version, [total, partial, refused])
+    return jf.decided_and_signed(version, [total, partial, refused]).pk
+
+
+signed_three_kinds = module_world(_three_kinds)  # built once for the module's tests
+
+
+@pytest.fixture
+def three_kinds(signed_three_kinds, ops_version):
+    """A signed deliberation (total, partial with B3 missing, refusal), the partial
+    candidate with a postal address."""
+    deliberation = Deliberation.objects.get(pk=signed_three_kinds)
     return deliberation, {d.kind: d for d in deliberation.decisions.all()}
 
 

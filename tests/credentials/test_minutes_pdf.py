@@ -15,8 +15,8 @@ from acquis.credentials.models import IssuedDocument
 from acquis.dates import french_date, french_datetime
 from acquis.juries import corrections, minutes
 from acquis.juries.enums import DecisionKind, DeliberationStatus
-from acquis.juries.models import Minutes
-from tests.conftest import PASSWORD
+from acquis.juries.models import Deliberation, Minutes
+from tests.conftest import PASSWORD, module_world
 from tests.credentials.test_documents import ALL_FAILED, B3_FAILED, text_of
 from tests.credentials.test_signing import pdfsig, tampered
 from tests.juries import factories as jf
@@ -26,13 +26,20 @@ from tests.pdf_readers import assert_pdfa
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
 
 
+def _three_kinds(version) -> int:
+    total = jf.ready_candidacy(version)
+    partial = jf.ready_candidacy(version, not_acquired=B3_FAILED)
+    refused = jf.ready_candidacy(version, not_acquired=ALL_FAILED)
+    return jf.decided_and_signed(version, [total, partial, refused]).pk
+
+
+signed_three_kinds = module_world(_three_kinds)  # built once for the module's tests
+
+
 @pytest.fixture
-def three_kinds(ops_version):
+def three_kinds(signed_three_kinds, ops_version):
     """A signed deliberation: a total validation, a partial one (B3), a refusal."""
-    total = jf.ready_candidacy(ops_version)
-    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
-    refused = jf.ready_candidacy(ops_version, not_acquired=ALL_FAILED)
-    return jf.decided_and_signed(ops_version, [total, partial, refused])
+    return Deliberation.objects.get(pk=signed_three_kinds)
 
 
 def stored(document: IssuedDocument) -> bytes:

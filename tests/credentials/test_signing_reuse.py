@@ -1,4 +1,4 @@
-"""The reused CMS container (signing.ReusingSigner) and the signature-only incremental update:
+"""The reused CMS container (pades.ReusingSigner) and the signature-only incremental update:
 after the first signature, containers are assembled from parts kept as DER; they must be
 what pyHanko builds (the signature value aside, ECDSA being randomised), valid for poppler's
 `pdfsig` and for pyHanko's validator, and leave Typst's metadata as it was (PDF/A)."""
@@ -15,7 +15,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from acquis.credentials import documents, signing, typst_render
+from acquis.credentials import documents, pades, signing, typst_render
 from acquis.credentials.enums import DocumentKind
 
 pytestmark = pytest.mark.usefixtures("signing_settings")
@@ -91,4 +91,4 @@ def test_a_tampered_template_is_not_used(signer):
     built = asyncio.run(
         signers.SimpleSigner.async_sign(signer, bytes(32), "sha256", use_pades=True)
     )
-    assert signing._Template.of(built, bytes(31) + b"\x01") is None  # another digest
+    assert pades._Template.of(built, bytes(31) + b"\x01") is None  # another digest

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from acquis.credentials import documents, issuing, verification
 from acquis.juries.enums import DecisionKind
+from acquis.juries.models import Deliberation
+from tests.conftest import module_world
 from tests.credentials.test_documents import B3_FAILED
 from tests.juries import factories as jf
 
@@ -19,11 +21,18 @@ def _fresh_cache():
     cache.clear()
 
 
+def _total_and_partial(version) -> int:
+    total = jf.ready_candidacy(version)
+    partial = jf.ready_candidacy(version, not_acquired=B3_FAILED)
+    return jf.decided_and_signed(version, [total, partial]).pk
+
+
+signed_total_and_partial = module_world(_total_and_partial)  # once for the module's tests
+
+
 @pytest.fixture
-def issued(ops_version):
-    total = jf.ready_candidacy(ops_version)
-    partial = jf.ready_candidacy(ops_version, not_acquired=B3_FAILED)
-    deliberation = jf.decided_and_signed(ops_version, [total, partial])
+def issued(signed_total_and_partial, ops_version):
+    deliberation = Deliberation.objects.get(pk=signed_total_and_partial)
     report = issuing.issue_for_deliberation(deliberation, actor=None)
     numbered = [doc for doc in report.issued if doc.kind in documents.NUMBERED_KINDS]
     return {doc.decision.kind: doc for doc in numbered}

@@ -17,7 +17,7 @@ from acquis.evaluations.models import DeliverableSubmission
 from tests import evaluation_factories as ef
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 DAY = date(2026, 12, 15)  # deadline by default: 13/12/2026 at 23:59 (Paris)
 PARIS = timezone.get_current_timezone()
 DUE = datetime(2026, 12, 13, 23, 59, tzinfo=PARIS)

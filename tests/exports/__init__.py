@@ -5,17 +5,17 @@
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings as django_settings
 from lxml import etree
 
-XSD = Path(django_settings.BASE_DIR).parent / "shared" / "data" / "accrochage"
+XSD = Path(__file__).resolve().parents[1] / "data" / "accrochage"
 REAL_XSD = XSD / "cdc_certifications_xsd_v1.1.2_kit_v2.0.0.xsd"
 NUMBER = "RNCP99999"
 ON = date(2025, 6, 20)
 
 
 def real_schema() -> etree.XMLSchema:
-    """The XSD of ../shared/data (not the vendored copy): an independent reader of our file."""
+    """The CDC's XSD as published, kept with the test data (not the copy the application
+    validates with): an independent reader of our file."""
     return etree.XMLSchema(etree.parse(str(REAL_XSD)))
 
 

@@ -89,13 +89,13 @@ def test_compose_runs_postgresql_web_and_worker_with_the_volumes(compose):
     for op, args in instructions():
         if op == "ENV":
             image_env |= env_of(args)
-    shared = compose["x-acquis"]
-    mounts = dict(volume.split(":", 1) for volume in shared["volumes"])
+    common = compose["x-acquis"]
+    mounts = dict(volume.split(":", 1) for volume in common["volumes"])
     assert mounts["media"] == image_env["ACQUIS_MEDIA_ROOT"]
     for key in ("ACQUIS_PDF_SIGNING_KEY", "ACQUIS_PDF_SIGNING_CERT", "ACQUIS_BADGE_KEY_FILE"):
         assert str(Path(image_env[key]).parent) == mounts["keys"]
     assert set(compose["volumes"]) == {"pgdata", "media", "keys"}
-    assert shared["build"] == "." and (REPO / "Dockerfile").is_file()
+    assert common["build"] == "." and (REPO / "Dockerfile").is_file()
     required = set(re.findall(r"\$\{([A-Z_]+):\?", (REPO / "compose.yaml").read_text()))
     example = (REPO / "docs" / "deployment.env.example").read_text()
     assert required == {"POSTGRES_PASSWORD", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"}

@@ -3,9 +3,10 @@ of 200 documents (100 total validations: a certificate and a letter each, plus t
 
 The batch's task is enqueued three times (as a double submission would): the workers take
 tasks with `SELECT … FOR UPDATE SKIP LOCKED` (django-tasks-db), each task goes to exactly
-one worker, and the batch itself runs once (its row lock and state). Half-way, the worker
-running it is killed (SIGKILL, as a crashed machine); the batch, stale, is resumed and
-another worker finishes it. Every document is issued once and the numbers have no gap.
+one worker, and the batch itself runs once (its row lock and state). A third of the way, the
+worker running it is killed (SIGKILL, as a crashed machine) while it waits for a decision the
+test holds locked (a state, not a moment); the batch, stale, is resumed and another worker
+finishes it. Every document is issued once and the numbers have no gap.
 
 The 100 decisions: one signed through the real verbs, 99 copied from it in bulk (as
 bench/bench_certificates.py does): building 100 through the verbs would take minutes.
@@ -22,6 +23,7 @@ from acquis.audit.models import AuditEvent
 from acquis.credentials import batches
 from acquis.credentials.enums import BatchStatus
 from acquis.credentials.models import IssuedDocument, IssuingBatch
+from acquis.juries.models import Decision
 from acquis.ops.models import WorkerHeartbeat
 from tests.credentials.batch_helpers import assert_issued_once, keys
 from tests.exports import awarded
@@ -66,20 +68,44 @@ def test_three_workers_one_batch_of_200_documents(ops_version, settings, tmp_pat
     }
     try:
         wait_for(lambda: WorkerHeartbeat.objects.count() == WORKERS, timeout=60, what="3 processus")
-        batch = batches.request_batch(deliberation, actor=None)
-        for _ in range(2):  # the same batch's task twice more, as a double submission
-            batches.issue_batch.enqueue(batch.pk)
+        # The batch takes the decisions in order: holding the row of the one after the first
+        # third stops its worker there, whatever the speed of the machine.
+        order = list(deliberation.decisions.order_by("pk").values_list("pk", flat=True))
+        locker = connection.copy()
+        locker.ensure_connection()
+        locker.set_autocommit(False)
+        with locker.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Decision._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608
+                [order[DECISIONS // 3]],
+            )
+        try:
+            batch = batches.request_batch(deliberation, actor=None)
+            for _ in range(2):  # the same batch's task twice more, as a double submission
+                batches.issue_batch.enqueue(batch.pk)
 
-        def running_half_way():
-            current = IssuingBatch.objects.get(pk=batch.pk)
-            return current if current.processed >= DECISIONS // 3 else None
+            def waiting_on_the_held_decision():
+                current = IssuingBatch.objects.get(pk=batch.pk)
+                if current.processed != DECISIONS // 3:
+                    return None
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND query LIKE %s",
+                        [f'%FROM "{Decision._meta.db_table}"%FOR UPDATE%'],
+                    )
+                    return current if cursor.fetchone()[0] else None
 
-        half = wait_for(running_half_way, timeout=240, what="un tiers du lot")
-        owner = DBTaskResult.objects.get(id=half.task_id).worker_ids
-        assert len(owner) == 1  # claimed by one worker only
-        killed = workers[owner[0]]
-        killed.send_signal(signal.SIGKILL)
-        killed.wait(timeout=30)
+            held = wait_for(waiting_on_the_held_decision, timeout=240, what="un tiers du lot")
+            owner = DBTaskResult.objects.get(id=held.task_id).worker_ids
+            assert len(owner) == 1  # claimed by one worker only
+            killed = workers[owner[0]]
+            killed.send_signal(signal.SIGKILL)
+            killed.wait(timeout=30)
+        finally:
+            # The dead worker's session gets the row, finds its client gone and rolls back.
+            locker.rollback()
+            locker.close()
 
         settings.ACQUIS_BATCH_STALE_SECONDS = 0  # no news from its worker any more
         resumed = batches.request_batch(deliberation, actor=None)

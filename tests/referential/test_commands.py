@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from acquis.audit.models import AuditEvent
 from acquis.referential.exceptions import ReferentialError
 from acquis.referential.models import Certification, CertificationVersion, Criterion
-from tests.conftest import REPO, SHARED
+from tests.conftest import DATA, REPO
 
-RNCP_SAMPLE = SHARED / "data" / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"
-RS_SAMPLE = SHARED / "data" / "rncp" / "export_fiches_RS_v4.1_sample.xml"
+RNCP_SAMPLE = DATA / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"
+RS_SAMPLE = DATA / "rncp" / "export_fiches_RS_v4.1_sample.xml"
 
 
 def run(*args) -> str:

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from acquis.referential import fileformat
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-SOURCE = SHARED / "referential" / "000_453fa112b3548314.txt"
+SOURCE = DATA / "referential" / "000_453fa112b3548314.txt"
 
 
 def _collapse(text: str) -> str:

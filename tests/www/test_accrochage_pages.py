@@ -13,7 +13,7 @@ from acquis.exports.models import AccrochageBatch, AccrochageLine
 from tests.conftest import PASSWORD
 from tests.exports import awarded, real_schema
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accrochage_settings")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock", "accrochage_settings")]
 
 
 @pytest.fixture

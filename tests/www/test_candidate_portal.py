@@ -20,7 +20,7 @@ from tests import factories
 from tests.conftest import PASSWORD, make_user
 
 S = CandidacyStatus
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

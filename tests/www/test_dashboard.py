@@ -15,7 +15,7 @@ from acquis.exports import accrochage
 from tests.conftest import PASSWORD
 from tests.exports import awarded
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def login(client, user):

@@ -1,5 +1,5 @@
 """The deliberation pages: staff preparation (jury, candidates, opening), the deliberation
-screen shared with the jury members, decisions and their refusals, and a constant number
+screen the jury members also see, decisions and their refusals, and a constant number
 of queries whatever the number of candidates."""
 
 import html

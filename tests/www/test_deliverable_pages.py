@@ -17,7 +17,7 @@ from tests import evaluation_factories as ef
 from tests import factories
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 PARIS = timezone.get_current_timezone()
 
 

@@ -14,7 +14,7 @@ from acquis.organisations.enums import Role
 from tests import factories
 from tests.conftest import PASSWORD, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 TRAINED_ON = "2026-11-02"
 
 

@@ -13,7 +13,7 @@ from acquis.juries.engine import add_years
 from tests.conftest import PASSWORD
 from tests.juries import factories as jf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 URL = "/gestion/validations-partielles/"
 
 

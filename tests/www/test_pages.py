@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from acquis.referential.services import import_rncp, load_referential_file
-from tests.conftest import PASSWORD, SHARED
+from tests.conftest import DATA, PASSWORD
 
 
 @pytest.mark.django_db
@@ -53,14 +53,14 @@ def test_the_public_referential_tells_the_source_from_the_certifiers_practice(cl
 
 @pytest.mark.django_db
 def test_home_lists_published_referentials_only(client, ops_version):
-    import_rncp(str(SHARED / "data" / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
+    import_rncp(str(DATA / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
     html = client.get(reverse("home")).content.decode()
     assert html.count('class="card"') == 1  # drafts from the RNCP import are not public
 
 
 @pytest.mark.django_db
 def test_draft_versions_are_not_public(client):
-    import_rncp(str(SHARED / "data" / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
+    import_rncp(str(DATA / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
     from acquis.referential.models import Certification
 
     code = Certification.objects.first().code

@@ -20,7 +20,7 @@ from acquis.evaluations.models import Incident, Slot
 from tests import evaluation_factories as ef
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 DAY = date(2026, 12, 15)
 
 

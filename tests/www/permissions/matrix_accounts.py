@@ -69,3 +69,7 @@ ENTRIES = {
 }
 # URLs whose 302 for a logged-in role goes elsewhere than the login page (test_matrix).
 REDIRECTING = {"two_factor_verify", "two_factor_setup"}
+
+# The juror persona sits on a certification jury (the deliberation area): the second factor
+# is required of them.
+NEEDS = {"two_factor_setup": ["deliberation"]}

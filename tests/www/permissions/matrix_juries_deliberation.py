@@ -62,3 +62,6 @@ ENTRIES = {
     "jury_deliberation": (_url("jury_deliberation"), JURY_MEMBER),
     "jury_deliberation_decide": (_decide("jury_deliberation_decide"), JURY_MEMBER_POST),
 }
+
+# The juror persona's jury profile (the sittings area) opens the jury portal.
+NEEDS = {"jury_deliberations": ["jury_profile"]}

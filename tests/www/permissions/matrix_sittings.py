@@ -1,4 +1,4 @@
-"""The jury portal. Context shared by the evaluation modules named matrix_sittings_*.py
+"""The jury portal. Context common to the evaluation modules named matrix_sittings_*.py
 (they run after this one): the juror persona's record, an opened session held today with
 one slot (E1) of the candidate persona's candidacy, assessed by the juror persona."""
 

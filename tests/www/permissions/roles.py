@@ -1,4 +1,4 @@
-"""Roles and typical expectations shared by the permission matrix modules.
+"""Roles and typical expectations common to the permission matrix modules.
 
 Each module `tests/www/permissions/matrix_*.py` defines `ENTRIES = {url_name: (build, expected)}`
 where `build(ctx)` returns the URL and `expected` maps every role to 200/302/403/404/405.

@@ -29,10 +29,16 @@ def _matrix() -> tuple[dict, set]:
             entries = module.ENTRIES
             assert not merged.keys() & entries.keys(), f"entrée en double dans {info.name}"
             merged.update(entries)
+            _AREA_OF.update(dict.fromkeys(entries, getattr(module, "extend_context", None)))
+            _NEEDS.update(getattr(module, "NEEDS", {}))
             redirecting |= getattr(module, "REDIRECTING", set())
     return merged, redirecting
 
 
+# The area (its `extend_context`) of each URL, and the context keys a URL needs beyond
+# those it reads (state another area arranges: NEEDS in the area's module).
+_AREA_OF: dict = {}
+_NEEDS: dict = {}
 # REDIRECTING: URLs whose 302 goes somewhere else than the login page (own tests).
 MATRIX, REDIRECTING = _matrix()
 REFUSED = (302, 403, 404)
@@ -64,18 +70,66 @@ def test_every_url_has_an_entry_in_the_matrix():
         assert not post or set(post[0]) == set(ROLES), f"{name} : un rôle manque (POST)"
 
 
-@pytest.fixture
-def matrix_context(request, personas, ops_version):
-    """Objects the URLs of the matrix need; areas add theirs in `extend_matrix_context`."""
-    personas["administrateur"].is_staff = True
-    personas["administrateur"].save()
-    ctx = {"code": ops_version.certification.code, "personas": personas, "version": ops_version}
+# Which area's `extend_context` gives each key: learnt as areas run (the first URL needing a
+# late key runs the areas in order and records what each adds).
+_PROVIDERS: dict = {}
+
+
+class _AreaContext(dict):
+    """The matrix context, built area by area as the URL asks: a missing key runs the area
+    known to give it, or else the next areas in name order (as a full build would) until it
+    appears, so one URL pays only for the areas it reads (and those they read)."""
+
+    def __init__(self, base: dict, extenders: list):
+        super().__init__(base)
+        self._pending = list(extenders)
+
+    def build(self, extend) -> None:
+        if extend in self._pending:
+            self._run(extend)
+
+    def _run(self, extend) -> None:
+        self._pending.remove(extend)
+        added = extend(self)
+        for key in added:
+            _PROVIDERS[key] = extend
+        self.update(added)
+
+    def __missing__(self, key):
+        provider = _PROVIDERS.get(key)
+        if provider is not None and provider in self._pending:
+            self._run(provider)
+        while key not in self.keys() and self._pending:
+            self._run(self._pending[0])
+        if key not in self.keys():
+            raise KeyError(key)
+        return dict.__getitem__(self, key)
+
+
+def _extenders() -> list:
+    found = []
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("matrix_"):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             extend = getattr(module, "extend_context", None)
             if extend is not None:
-                ctx.update(extend(ctx))
+                found.append(extend)
+    return found
+
+
+@pytest.fixture
+def matrix_context(request, personas, ops_version):
+    """Objects the URLs of the matrix need; areas add theirs in `extend_context`."""
+    personas["administrateur"].is_staff = True
+    personas["administrateur"].save()
+    ctx = {"code": ops_version.certification.code, "personas": personas, "version": ops_version}
+    ctx = _AreaContext(ctx, _extenders())
+    name = request.node.callspec.params.get("name") if hasattr(request.node, "callspec") else None
+    own = _AREA_OF.get(name)
+    if own is not None:
+        ctx.build(own)
+    for key in _NEEDS.get(name, ()):
+        ctx[key]
     return ctx
 
 
