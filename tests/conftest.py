@@ -21,7 +21,7 @@ from acquis.organisations.models import Organisation, User
 from acquis.organisations.services import ensure_certifier, grant_role
 from acquis.referential import fileformat
 from acquis.referential.enums import SourceKind
-from acquis.referential.services import load_document
+from acquis.referential.services import load_document, load_referential_file
 from tests import twofactor as test_twofactor
 
 REPO = Path(__file__).resolve().parents[1]
