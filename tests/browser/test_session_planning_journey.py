@@ -43,7 +43,7 @@ def test_plan_convoke_open_and_record_an_absence(page, live_server, personas, op
             page.get_by_label("Rechercher la candidature").fill(words)
         expect(page.locator("input[name=candidacy]")).to_have_count(1)
 
-    page.get_by_label("Épreuve").select_option(label="E1 — Information collective")
+    page.get_by_role("combobox", name="Épreuve").select_option(label="E1 — Information collective")
     # The candidacy is found by a search (htmx fetches the matching ones as one types).
     search(candidacy.candidate.birth_name)
     page.get_by_label(f"{name} — {candidacy.get_pathway_display()}").check()
@@ -63,7 +63,7 @@ def test_plan_convoke_open_and_record_an_absence(page, live_server, personas, op
     other = sequence.candidate.full_name
 
     def plan_e10(minutes):
-        page.get_by_label("Épreuve").select_option(
+        page.get_by_role("combobox", name="Épreuve").select_option(
             label="E10 — Animation d'une séquence de formation (30 min + durée à fixer)"
         )
         search(sequence.candidate.birth_name)

@@ -432,7 +432,9 @@ def test_the_import_writes_exactly_what_the_services_would(
     assert set(a.blocks.all()) == set(b.blocks.all())
 
     def event(e):
-        return (e.verb, e.object_type, e.object_repr, e.actor_id, e.actor_label, e.from_state,
+        # The two people differ only by their birth name, which their display name shows.
+        shown = e.object_repr.replace("MARTIN", "…").replace("TÉMOIN", "…")
+        return (e.verb, e.object_type, shown, e.actor_id, e.actor_label, e.from_state,
                 e.to_state, e.payload)  # fmt: skip
 
     assert [event(e) for e in imported_events] == [event(e) for e in service_events]

@@ -12,6 +12,7 @@ from acquis.credentials.models import StatusList
 from tests.credentials.test_badges import (
     badge_key,  # noqa: F401  (autouse fixture)
     signed,  # noqa: F401
+    three_signed,  # noqa: F401  (the module world `signed` reads)
 )
 
 pytestmark = pytest.mark.django_db
