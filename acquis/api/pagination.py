@@ -8,9 +8,10 @@ moves included) come back, none is skipped when several share a timestamp.
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from acquis.api.problems import ApiProblem, item
@@ -43,7 +44,7 @@ def paginate(queryset, *, field: str, cursor: str | None, limit: int, updated_si
     """(rows, next_cursor): `limit` rows after `cursor`, changed at or after `updated_since`."""
     queryset = queryset.order_by(field, "pk")
     if updated_since is not None:
-        queryset = queryset.filter(**{f"{field}__gte": updated_since})
+        queryset = queryset.filter(**{f"{field}__gte": _in_utc(updated_since)})
     if cursor:
         value, pk = _decode(cursor)
         queryset = queryset.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
@@ -53,6 +54,21 @@ def paginate(queryset, *, field: str, cursor: str | None, limit: int, updated_si
     rows = rows[:limit]
     last = rows[-1]
     return rows, _encode(_value(last, field), last.pk)
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """The instant in UTC: PostgreSQL refuses offsets that ISO 8601 allows (up to ±23:59),
+    and a naive time is read in the installation's time zone."""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ApiProblem(
+            422,
+            "Paramètre updated_since : date hors des limites.",
+            errors=[item("Date hors des limites.", "updated_since")],
+        ) from None
 
 
 def _value(row, field: str):

@@ -3,6 +3,7 @@ cursor pagination with updated_since, rate limits, tokens, the audit actor, the 
 
 import re
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.utils import timezone
@@ -145,6 +146,14 @@ def test_lists_page_by_cursor_and_filter_by_updated_since(make_api, certifier, o
     assert [item["id"] for item in since.json()["items"]] == [made[1].pk]
     bad = api.get("/candidacies", {"cursor": "n'importe quoi"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "cursor"
+    # Any ISO 8601 offset is read as its UTC instant (PostgreSQL refuses offsets > 15:59).
+    far = api.get("/candidacies", {"updated_since": "8957-04-03T11:28:42+21:31"})
+    assert far.status_code == 200 and far.json()["items"] == []
+    east = mark.astimezone(dt_timezone(timedelta(hours=23, minutes=59)))
+    assert [
+        i["id"]
+        for i in api.get("/candidacies", {"updated_since": east.isoformat()}).json()["items"]
+    ] == [made[1].pk]
 
 
 def test_rate_limit_answers_429_with_retry_after(make_api, certifier, settings):

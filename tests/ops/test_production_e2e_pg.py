@@ -24,11 +24,13 @@ from acquis.credentials.documents import verify_url
 from acquis.credentials.enums import BatchStatus
 from acquis.credentials.models import IssuedDocument, IssuingBatch
 from acquis.evaluations.services import record_juror
+from acquis.organisations.models import User
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.credentials.batch_helpers import keys
 from tests.exports import awarded
 from tests.ops.helpers import ACQUIS, REPO, database_url, free_port, wait_for
+from tests.twofactor import code_for, enrol
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 HOST = "acquis.example.fr"
@@ -83,6 +85,11 @@ class Browser:
         response = self.post(reverse("login"), {"username": email, "password": PASSWORD})
         assert response.status == 302, response.body[:2000]
         assert "sessionid" in self.cookies
+        user = User.objects.get(email=email)
+        if user.totpdevice_set.filter(confirmed=True).exists():
+            # An enrolled person gives the second factor (the test key of tests/twofactor.py).
+            verified = self.post(reverse("two_factor_verify"), {"code": code_for(user)})
+            assert verified.status == 302, verified.body[:2000]
 
 
 def argon2(user):
@@ -120,6 +127,7 @@ def test_production_server_and_worker_end_to_end(
     )
     for user in (manager, juror):
         argon2(user)
+    enrol(manager)  # staff must give a second factor
     port = free_port()
     env = prod_site.env | {"DATABASE_URL": database_url(), "DB_CONN_MAX_AGE": "60"}
     server = subprocess.Popen(  # noqa: S603 - the documented command
@@ -171,7 +179,7 @@ def test_production_server_and_worker_end_to_end(
 
         browser.login(manager.email)
         dashboard = browser.get(reverse("staff_dashboard"))
-        assert dashboard.status == 200
+        assert dashboard.status == 200, (dashboard.status, dashboard.headers["Location"])
         assert_production_headers(dashboard)
         page = reverse("staff_deliberation_documents", args=[deliberation.pk])
         assert browser.get(page).status == 200
