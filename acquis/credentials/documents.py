@@ -97,7 +97,17 @@ def _blocks_data(decision: Decision) -> list[dict]:
     ]
 
 
-def document_data(decision: Decision, kind: str, *, number: str, code: str, on: date) -> dict:
+def document_data(
+    decision: Decision,
+    kind: str,
+    *,
+    number: str,
+    code: str,
+    on: date,
+    duplicate_on: date | None = None,
+) -> dict:
+    """`duplicate_on`: a duplicata, issued that day, of the document numbered `number` and
+    issued `on` (both printed as on the original)."""
     deliberation = decision.deliberation
     return {
         "certifier": _certifier_data(deliberation.certifier),
@@ -107,6 +117,7 @@ def document_data(decision: Decision, kind: str, *, number: str, code: str, on: 
             "number": number,
             "verify_url": verify_url(code),
             "issued_on": french_date(on),
+            "duplicate_on": french_date(duplicate_on) if duplicate_on else "",
         },
         "certification": _certification_data(deliberation.version),
         "holder": _holder_data(decision.candidacy.candidate),
@@ -266,6 +277,48 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
     return document
 
 
+def _duplicate(original: IssuedDocument, *, actor) -> IssuedDocument:
+    """A duplicata of `original` (see revocation.issue_duplicate, which checks the rules):
+    the same number and issue date printed, marked "DUPLICATA", its own verification code."""
+    decision = _decision(original.decision)
+    now = timezone.now()
+    code = secrets.token_urlsafe(24)
+    data = document_data(
+        decision,
+        original.kind,
+        number=original.number,
+        code=code,
+        on=timezone.localdate(original.issued_at),
+        duplicate_on=timezone.localdate(now),
+    )
+    label = DocumentKind(original.kind).label
+    pdf = signing.sign_pdf(
+        typst_render.render(original.kind, data),
+        reason=f"Duplicata — {label} n° {original.number}",
+        location=decision.deliberation.place,
+    )
+    rank = original.duplicates.count() + 1
+    document = IssuedDocument(
+        certifier=original.certifier,
+        kind=original.kind,
+        number=original.number,
+        decision=original.decision,
+        candidate=original.candidate,
+        duplicate_of=original,
+        holder_masked=original.holder_masked,
+        verification_code=code,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        signed=True,
+        wording=CURRENT_WORDING,
+        issued_at=now,
+        issued_by=actor,
+    )
+    name = f"{original.kind}-{original.number}-duplicata-{rank}.pdf"
+    document.file.save(name, ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
 @transaction.atomic
 def revoke_document(
     document: IssuedDocument, *, reason: str, actor, category: str = RevocationCategory.OTHER
@@ -288,4 +341,7 @@ def revoke_document(
         actor=actor,
         payload={"number": document.number, "reason": reason, "category": category},
     )
+    # Its duplicata are copies of it: they fall with it.
+    for duplicate in document.duplicates.filter(revoked_at__isnull=True).order_by("pk"):
+        revoke_document(duplicate, reason=reason, actor=actor, category=category)
     return document
