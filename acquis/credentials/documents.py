@@ -34,6 +34,7 @@ from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
 from acquis.organisations import certifier_settings
+from acquis.referential.models import CertificationVersion
 from acquis.site import public_url
 
 # The numbered documents a decision may issue (kind_for_decision).
@@ -80,11 +81,30 @@ def _holder_data(candidate) -> dict:
     return {"name": name, "born": born}
 
 
+def _registration(version) -> dict:
+    """The registration facts of the referential file, read from the stored document without
+    loading the rest of it (the version is loaded with its document deferred)."""
+    found = (
+        CertificationVersion.objects.filter(pk=version.pk)
+        .values_list("document__certification__registration", flat=True)
+        .first()
+    )
+    return found if isinstance(found, dict) else {}
+
+
 def _certification_data(version) -> dict:
+    """What the documents print of the certification; a fact the referential file does not
+    give is "" (the templates then say nothing about it)."""
+    registration = _registration(version)
+    decided = registration.get("decision_date")
+    years = registration.get("duration_years")
     return {
         "title": version.title,
         "level": version.level_label,
         "registry": version.registry_code,
+        "nsf": registration.get("nsf") or "",
+        "decision_date": french_date(date.fromisoformat(decided)) if decided else "",
+        "duration": (f"{years} an" + ("s" if years > 1 else "")) if years else "",
     }
 
 
@@ -188,6 +208,9 @@ def sample_data(kind: str) -> dict:
             "title": "Conseiller en insertion socioprofessionnelle (exemple)",
             "level": "Niveau 5",
             "registry": "RNCP00000",
+            "nsf": "332t",
+            "decision_date": french_date(today),
+            "duration": "5 ans",
         },
         "holder": {"name": "Camille EXEMPLE", "born": "née le 1er janvier 1990 à Lyon"},
         "deliberation": {"date": french_date(today), "place": "Bron"},
