@@ -5,7 +5,8 @@ worker would): the signed PV, Julie Marchand's certificate, Thomas Roux's block 
 a decision letter for each of the three, and the Open Badges (title and blocks). Then Julie
 Marchand asks for her married name to appear: the certificate is replaced (the first one
 revoked with the reason, a new number issued), so that the staff record, the public
-verification and the holder's page show a revoked document beside the one in force.
+verification and the holder's page show a revoked document beside the one in force; she
+then loses it and receives a duplicata (same number and date, marked "DUPLICATA").
 """
 
 import io
@@ -21,6 +22,8 @@ from acquis.credentials.models import IssuedDocument
 REISSUE_REASON = (
     "Nom d'usage ajouté à la demande de la titulaire (acte de mariage présenté le jour même)."
 )
+
+DUPLICATE_REASON = "Certificat perdu lors d'un déménagement (demande de la titulaire)."
 
 
 def ensure_keys() -> None:
@@ -43,7 +46,9 @@ def issue(deliberation, manager) -> None:
         return
     holder = certificate.candidate
     dossiers.update_candidate(holder, data={"usage_name": "Lefèvre"}, actor=manager)
-    revocation.reissue_document(certificate, reason=REISSUE_REASON, actor=manager)
+    replacement = revocation.reissue_document(certificate, reason=REISSUE_REASON, actor=manager)
+    # She then lost the new one: a duplicata, same number and date, the original in force.
+    revocation.issue_duplicate(replacement, reason=DUPLICATE_REASON, actor=manager)
     from acquis.demo import _open_portal
 
     _open_portal(holder, manager)  # she finds her documents and badges in her space

@@ -152,7 +152,8 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
         IssuedDocument.objects.filter(revoked_at__isnull=True).values_list("kind", flat=True)
     )
     assert kinds == sorted(
-        [DocumentKind.MINUTES, DocumentKind.CERTIFICATE]
+        [DocumentKind.MINUTES]
+        + [DocumentKind.CERTIFICATE] * 2  # the replacement and its duplicata
         + [DocumentKind.BLOCK_ATTESTATION] * 2
         + [DocumentKind.DECISION_LETTER] * 4
     )
@@ -164,6 +165,9 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     letter = IssuedDocument.objects.get(revoked_at__isnull=False, kind=DocumentKind.DECISION_LETTER)
     assert letter.replaced_by.revoked_at is None and letter.decision == revoked.decision
     assert IssuedDocument.objects.filter(revoked_at__isnull=False).count() == 2
+    duplicate = IssuedDocument.objects.get(duplicate_of__isnull=False)
+    assert duplicate.duplicate_of == revoked.replaced_by
+    assert duplicate.number == revoked.replaced_by.number
     assert IssuedCredential.objects.filter(decision__deliberation=signed).count() == 5 + 3 + 1
     assert settings.ACQUIS_PDF_SIGNING_KEY.is_file() and settings.ACQUIS_BADGE_KEY_FILE.is_file()
     opened = Deliberation.objects.get(status=DeliberationStatus.OPEN)

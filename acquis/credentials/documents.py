@@ -34,6 +34,7 @@ from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
 from acquis.organisations import certifier_settings
+from acquis.referential.models import CertificationVersion
 from acquis.site import public_url
 
 # The numbered documents a decision may issue (kind_for_decision).
@@ -80,11 +81,30 @@ def _holder_data(candidate) -> dict:
     return {"name": name, "born": born}
 
 
+def _registration(version) -> dict:
+    """The registration facts of the referential file, read from the stored document without
+    loading the rest of it (the version is loaded with its document deferred)."""
+    found = (
+        CertificationVersion.objects.filter(pk=version.pk)
+        .values_list("document__certification__registration", flat=True)
+        .first()
+    )
+    return found if isinstance(found, dict) else {}
+
+
 def _certification_data(version) -> dict:
+    """What the documents print of the certification; a fact the referential file does not
+    give is "" (the templates then say nothing about it)."""
+    registration = _registration(version)
+    decided = registration.get("decision_date")
+    years = registration.get("duration_years")
     return {
         "title": version.title,
         "level": version.level_label,
         "registry": version.registry_code,
+        "nsf": registration.get("nsf") or "",
+        "decision_date": french_date(date.fromisoformat(decided)) if decided else "",
+        "duration": (f"{years} an" + ("s" if years > 1 else "")) if years else "",
     }
 
 
@@ -97,7 +117,17 @@ def _blocks_data(decision: Decision) -> list[dict]:
     ]
 
 
-def document_data(decision: Decision, kind: str, *, number: str, code: str, on: date) -> dict:
+def document_data(
+    decision: Decision,
+    kind: str,
+    *,
+    number: str,
+    code: str,
+    on: date,
+    duplicate_on: date | None = None,
+) -> dict:
+    """`duplicate_on`: a duplicata, issued that day, of the document numbered `number` and
+    issued `on` (both printed as on the original)."""
     deliberation = decision.deliberation
     return {
         "certifier": _certifier_data(deliberation.certifier),
@@ -107,6 +137,7 @@ def document_data(decision: Decision, kind: str, *, number: str, code: str, on: 
             "number": number,
             "verify_url": verify_url(code),
             "issued_on": french_date(on),
+            "duplicate_on": french_date(duplicate_on) if duplicate_on else "",
         },
         "certification": _certification_data(deliberation.version),
         "holder": _holder_data(decision.candidacy.candidate),
@@ -177,6 +208,9 @@ def sample_data(kind: str) -> dict:
             "title": "Conseiller en insertion socioprofessionnelle (exemple)",
             "level": "Niveau 5",
             "registry": "RNCP00000",
+            "nsf": "332t",
+            "decision_date": french_date(today),
+            "duration": "5 ans",
         },
         "holder": {"name": "Camille EXEMPLE", "born": "née le 1er janvier 1990 à Lyon"},
         "deliberation": {"date": french_date(today), "place": "Bron"},
@@ -266,6 +300,48 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
     return document
 
 
+def _duplicate(original: IssuedDocument, *, actor) -> IssuedDocument:
+    """A duplicata of `original` (see revocation.issue_duplicate, which checks the rules):
+    the same number and issue date printed, marked "DUPLICATA", its own verification code."""
+    decision = _decision(original.decision)
+    now = timezone.now()
+    code = secrets.token_urlsafe(24)
+    data = document_data(
+        decision,
+        original.kind,
+        number=original.number,
+        code=code,
+        on=timezone.localdate(original.issued_at),
+        duplicate_on=timezone.localdate(now),
+    )
+    label = DocumentKind(original.kind).label
+    pdf = signing.sign_pdf(
+        typst_render.render(original.kind, data),
+        reason=f"Duplicata — {label} n° {original.number}",
+        location=decision.deliberation.place,
+    )
+    rank = original.duplicates.count() + 1
+    document = IssuedDocument(
+        certifier=original.certifier,
+        kind=original.kind,
+        number=original.number,
+        decision=original.decision,
+        candidate=original.candidate,
+        duplicate_of=original,
+        holder_masked=original.holder_masked,
+        verification_code=code,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        signed=True,
+        wording=CURRENT_WORDING,
+        issued_at=now,
+        issued_by=actor,
+    )
+    name = f"{original.kind}-{original.number}-duplicata-{rank}.pdf"
+    document.file.save(name, ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
 @transaction.atomic
 def revoke_document(
     document: IssuedDocument, *, reason: str, actor, category: str = RevocationCategory.OTHER
@@ -288,4 +364,7 @@ def revoke_document(
         actor=actor,
         payload={"number": document.number, "reason": reason, "category": category},
     )
+    # Its duplicata are copies of it: they fall with it.
+    for duplicate in document.duplicates.filter(revoked_at__isnull=True).order_by("pk"):
+        revoke_document(duplicate, reason=reason, actor=actor, category=category)
     return document

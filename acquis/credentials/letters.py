@@ -109,7 +109,10 @@ def _validity_years(version) -> int:
 
 def _issued(decision: Decision) -> list[dict]:
     rows = IssuedDocument.objects.filter(
-        decision=decision, kind__in=list(ISSUED_SENTENCE), revoked_at__isnull=True
+        decision=decision,
+        kind__in=list(ISSUED_SENTENCE),
+        revoked_at__isnull=True,
+        duplicate_of__isnull=True,
     ).order_by("issued_at", "pk")
     return [{"sentence": ISSUED_SENTENCE[row.kind].format(number=row.number)} for row in rows]
 

@@ -105,6 +105,16 @@ class IssuedDocument(models.Model):
         blank=True,
         related_name="replaces",
     )
+    # A duplicata: the same document issued again (lost, damaged) with the same number and
+    # issue date, marked "DUPLICATA"; the original stays in force.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="duplicata de",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
     # The holder's name as the verification page shows it (masked), fixed at issue: a later
     # change of civil status does not change what a document printed.
     holder_masked = models.CharField("titulaire (masqué)", max_length=200, blank=True)
@@ -119,17 +129,21 @@ class IssuedDocument(models.Model):
         ordering = ["-issued_at", "-pk"]
         constraints = [
             # Numbers are unique per certifier (two certifiers may share a prefix; the PV
-            # numbers "PV-OPS-2026-0001" are per certifier too).
+            # numbers "PV-OPS-2026-0001" are per certifier too); a duplicata repeats the
+            # number of its original.
             models.UniqueConstraint(
                 fields=["certifier", "number"],
-                condition=~Q(number=""),
+                condition=~Q(number="") & Q(duplicate_of__isnull=True),
                 name="unique_issued_document_number",
                 violation_error_message="Ce numéro de document existe déjà.",
             ),
-            # One document in force per decision and kind (a revoked one may be reissued).
+            # One document in force per decision and kind (a revoked one may be reissued);
+            # its duplicata are copies of it, not other documents.
             models.UniqueConstraint(
                 fields=["decision", "kind"],
-                condition=Q(decision__isnull=False, revoked_at__isnull=True),
+                condition=Q(
+                    decision__isnull=False, revoked_at__isnull=True, duplicate_of__isnull=True
+                ),
                 name="unique_live_document_per_decision",
                 violation_error_message="Ce document a déjà été délivré pour cette décision.",
             ),

@@ -12,6 +12,11 @@
 - Reissue (`reissue_document`): a certificate or an attestation whose holder data was
   corrected (civil status) is revoked and a new one, with a new number, issued from the
   same decision in force, in one transaction.
+- Duplicata (`issue_duplicate`): a certificate or an attestation in force, lost or
+  damaged, is issued again marked "DUPLICATA" with the same number and the same issue date
+  printed; the original is not revoked. The duplicata is a document of its own (its own
+  verification code, whose page says it is a duplicata of n° …) and falls with the original
+  when that one is revoked.
 - Reissue of the old wording (`reissue_old_wording`, command `acquis credentials reissue
   --reason …`): documents and badges issued when blocks carried a validity date ("valable
   jusqu'au", `validUntil`) are revoked with the reason given and issued again, in today's
@@ -74,7 +79,10 @@ def revoke_badge(credential: IssuedCredential, *, reason: str, actor) -> IssuedC
 def revoke_decision(decision: Decision, *, reason: str, actor) -> RevocationReport:
     """Revoke every document and badge of the decision still in force (idempotent)."""
     reason = _reason(reason)
-    live_documents = IssuedDocument.objects.filter(decision=decision, revoked_at__isnull=True)
+    # Duplicata are revoked with their original.
+    live_documents = IssuedDocument.objects.filter(
+        decision=decision, revoked_at__isnull=True, duplicate_of__isnull=True
+    )
     live_badges = IssuedCredential.objects.filter(decision=decision, revoked_at__isnull=True)
     revoked_documents = [
         documents.revoke_document(
@@ -148,6 +156,53 @@ def reissue_document(
     if cascade_letter:
         _reissue_citing_letter(document, replacement, actor=actor)
     return replacement
+
+
+def _duplicate_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RevocationError("Motif du duplicata : ce champ est obligatoire.")
+    return reason
+
+
+@transaction.atomic
+def issue_duplicate(document: IssuedDocument, *, reason: str, actor) -> IssuedDocument:
+    """Issue a duplicata of a certificate or an attestation in force (the holder lost or
+    damaged it): same number, same issue date, marked "DUPLICATA"; the original stays in
+    force. A duplicata asked of a duplicata is made from its original."""
+    reason = _duplicate_reason(reason)
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.duplicate_of_id is not None:
+        document = IssuedDocument.objects.select_for_update().get(pk=document.duplicate_of_id)
+    if document.kind not in REISSUABLE or document.decision_id is None:
+        raise RevocationError(
+            "Seuls un certificat ou une attestation de blocs peuvent faire l'objet d'un duplicata."
+        )
+    if document.revoked_at is not None:
+        raise RevocationError(
+            f"Le document n° {document.number} est révoqué : il ne peut pas faire l'objet "
+            "d'un duplicata."
+        )
+    decision = Decision.objects.select_for_update().get(pk=document.decision_id)
+    if not _in_force(decision):
+        raise RevocationError(
+            "Cette décision a été corrigée : ses documents ne peuvent plus faire l'objet d'un "
+            "duplicata. Délivrez ceux de la décision de correction."
+        )
+    duplicate = documents._duplicate(document, actor=actor)
+    record_event(
+        "credentials.duplicate_issued",
+        duplicate,
+        actor=actor,
+        payload={
+            "kind": duplicate.kind,
+            "number": duplicate.number,
+            "original": document.pk,
+            "reason": reason,
+            "sha256": duplicate.sha256,
+        },
+    )
+    return duplicate
 
 
 def _reissue_citing_letter(old: IssuedDocument, new: IssuedDocument, *, actor):

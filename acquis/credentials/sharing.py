@@ -24,7 +24,10 @@ def source_document(credential) -> IssuedDocument | None:
     """The certificate or attestation in force issued from the badge's decision."""
     return (
         IssuedDocument.objects.filter(
-            decision_id=credential.decision_id, kind__in=NUMBERED, revoked_at__isnull=True
+            decision_id=credential.decision_id,
+            kind__in=NUMBERED,
+            revoked_at__isnull=True,
+            duplicate_of__isnull=True,
         )
         .order_by("-issued_at")
         .first()

@@ -66,6 +66,9 @@ class Verification:
     # A revoked document: why (the category, not the free text) and what replaced it.
     revocation_label: str = ""
     replaced_by: str = ""
+    # A duplicata: the original it copies ("Certificat (parchemin) n° …"), and its own date.
+    duplicate_of: str = ""
+    duplicate_issued_at: object = None
 
     @property
     def is_minutes(self) -> bool:
@@ -81,6 +84,7 @@ def find(code: str) -> IssuedDocument | None:
             "decision__deliberation__version",
             "minutes__deliberation__version",
             "replaced_by",
+            "duplicate_of",
         )
         .defer(
             "decision__deliberation__version__document",
@@ -114,11 +118,14 @@ def verify(document: IssuedDocument) -> Verification:
         holder=document.holder_masked
         or (masked_name(document.candidate) if document.candidate else ""),
         deliberation_date=deliberation.date,
-        issued_at=document.issued_at,
+        # A duplicata carries its original's issue date.
+        issued_at=(document.duplicate_of or document).issued_at,
         blocks=blocks,
         kind=document.kind,
         revocation_label=document.get_revocation_category_display() if document.revoked_at else "",
         replaced_by=_replacement(document),
+        duplicate_of=_original(document),
+        duplicate_issued_at=document.issued_at if document.duplicate_of_id else None,
         decision_label=decision.get_kind_display()
         if decision is not None and document.kind == DocumentKind.DECISION_LETTER
         else "",
@@ -136,6 +143,13 @@ def _replacement(document: IssuedDocument) -> str:
     if replacement.number:
         return f"{label} n° {replacement.number}"
     return f"{label} du {french_date(timezone.localdate(replacement.issued_at))}"
+
+
+def _original(document: IssuedDocument) -> str:
+    original = document.duplicate_of
+    if original is None:
+        return ""
+    return f"{DocumentKind(original.kind).label} n° {original.number}"
 
 
 def _minutes_facts(document: IssuedDocument, deliberation) -> dict:

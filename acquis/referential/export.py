@@ -47,6 +47,13 @@ def version_document(version: CertificationVersion) -> dict:
             "address": version.certifier_address or None,
         },
     }
+    # The registration facts live in the stored document only (printed on the documents).
+    registration = version.registration
+    if registration:
+        certification = doc["certification"]
+        certifier = certification.pop("certifier")
+        certification["registration"] = registration
+        certification["certifier"] = certifier
     if version.targeted_jobs:
         doc["targeted_jobs"] = [dict(job) for job in version.targeted_jobs]
     doc["blocks"] = [_block(b) for b in blocks]

@@ -7,6 +7,7 @@ names the file, the path inside the document and the line (docs/referential-form
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -118,6 +119,14 @@ def normalise(doc: dict) -> dict:
             "address": certifier.get("address"),
         },
     }
+    # Only when given: files without these facts keep their documents (and hashes).
+    registration = cert.get("registration") or {}
+    if any(value is not None for value in registration.values()):
+        out["certification"]["registration"] = {
+            "nsf": registration.get("nsf"),
+            "decision_date": registration.get("decision_date"),
+            "duration_years": registration.get("duration_years"),
+        }
     # Only when given: files without targeted jobs keep their documents (and hashes).
     if doc.get("targeted_jobs"):
         out["targeted_jobs"] = [
@@ -229,6 +238,16 @@ def consistency(doc: dict, tree=None) -> tuple[list[Issue], list[Issue]]:
             err([*path, "code"], f"code de {kind} « {code} » déjà utilisé ({first})")
         else:
             seen[kind][code] = path
+
+    decided = (doc["certification"].get("registration") or {}).get("decision_date")
+    if decided:
+        try:
+            date.fromisoformat(decided)
+        except ValueError:
+            err(
+                ["certification", "registration", "decision_date"],
+                f"« {decided} » n'est pas une date (AAAA-MM-JJ)",
+            )
 
     titles: dict[str, int] = {}
     for ji, job in enumerate(doc.get("targeted_jobs") or []):

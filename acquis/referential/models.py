@@ -148,6 +148,12 @@ class CertificationVersion(UpdatedAtModel):
         return bool((self.rules.get("training") or {}).get("memoir"))
 
     @property
+    def registration(self) -> dict:
+        """The registration facts of the referential file (NSF code, France Compétences
+        decision date and duration), {} when it gives none; never guessed."""
+        return dict((self.document or {}).get("certification", {}).get("registration") or {})
+
+    @property
     def level_label(self) -> str:
         return f"Niveau {self.level[3:]}" if self.level.startswith("NIV") else ""
 

@@ -1,6 +1,7 @@
 """The holder downloads their badge; staff revoke it (keyboard, reason and confirmation);
 an employer checks the file on the public page and reads that it is revoked; staff revoke
-the certificate and the public verification says so (Chromium, axe-core on each page)."""
+the certificate and the public verification says so; staff issue a duplicata and its own
+verification page names the original (Chromium, axe-core on each page)."""
 
 import json
 
@@ -90,4 +91,33 @@ def test_revoke_a_badge_then_an_employer_checks_it(issued, page, live_server, pe
     page.goto(f"{base}/verifier/{certificate.verification_code}/")
     page.get_by_text("Document révoqué le").wait_for()
     page.get_by_text("Erreur de délivrance").wait_for()
+    assert_accessible(page)
+
+
+def test_issue_a_duplicata_and_verify_it(issued, page, live_server, personas):
+    certificate, _, _ = issued
+    base = live_server.url
+    log_in(
+        page,
+        base,
+        personas["administrateur"].email,
+        f"/gestion/documents-delivres/{certificate.pk}/fiche/",
+    )
+    page.get_by_role("heading", name="Délivrer un duplicata").wait_for()
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Délivrer un duplicata"))
+    form.get_by_role("button", name="Délivrer un duplicata").click()  # nothing filled in
+    assert "Confirmez le duplicata en cochant la case." in page.get_by_role("alert").inner_text()
+    assert_accessible(page)
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Délivrer un duplicata"))
+    form.get_by_label("Motif du duplicata").fill("Original perdu (demande du titulaire).")
+    form.get_by_label("Je confirme").press("Space")
+    form.get_by_label("Je confirme").press("Enter")
+    page.get_by_text(f"Un duplicata du document n° {certificate.number} est délivré").wait_for()
+    assert_accessible(page)
+    duplicate = IssuedDocument.objects.get(duplicate_of=certificate)
+    assert IssuedDocument.objects.get(pk=certificate.pk).revoked_at is None
+    page.context.clear_cookies()
+    page.goto(f"{base}/verifier/{duplicate.verification_code}/")
+    page.get_by_text("Document valide").wait_for()
+    page.get_by_text(f"Duplicata du Certificat (parchemin) n° {certificate.number}").wait_for()
     assert_accessible(page)

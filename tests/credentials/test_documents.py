@@ -83,6 +83,47 @@ def test_certificate_carries_the_mandatory_mentions(signed, ops_version):
     assert "https://acquis.example.fr/verifier/code-test/" in text
 
 
+def _register(version, **registration):
+    """The version as if its referential file gave these facts (level, number, registration)."""
+    document = version.document
+    document["certification"]["registration"] = registration
+    type(version).objects.filter(pk=version.pk).update(
+        level="NIV5", registry_kind="RNCP", registry_number="RNCP36612", document=document
+    )
+
+
+def test_the_registration_facts_are_printed_when_the_referential_gives_them(signed, ops_version):
+    deliberation, by_kind = signed
+    _register(ops_version, nsf="332t", decision_date="2022-06-29", duration_years=3)
+    for render, decision in (
+        (documents.render_certificate, by_kind[DecisionKind.TOTAL]),
+        (documents.render_block_attestation, by_kind[DecisionKind.PARTIAL]),
+    ):
+        text = text_of(render(decision))
+        assert "Niveau 5 du cadre national des certifications professionnelles" in text
+        assert (
+            "enregistrée au Répertoire national des certifications professionnelles sous le "
+            "numéro RNCP36612 par décision de France Compétences du 29 juin 2022 pour une "
+            "durée de 3 ans" in text
+        )
+        assert "code NSF 332t" in text
+        assert f"Fait à {deliberation.place}, le" in text
+
+
+def test_blank_registration_facts_print_nothing(signed, ops_version):
+    deliberation, by_kind = signed
+    _register(ops_version, nsf=None, decision_date=None, duration_years=None)
+    text = text_of(documents.render_certificate(by_kind[DecisionKind.TOTAL]))
+    assert "RNCP36612" in text  # the number alone
+    for absent in ("France Compétences", "durée", "NSF"):
+        assert absent not in text
+    # Without a place the document says only the date.
+    deliberation.place = ""
+    deliberation.save(update_fields=["place"])
+    text = text_of(documents.render_certificate(by_kind[DecisionKind.TOTAL]))
+    assert "Fait le " in text and "Fait à" not in text
+
+
 def test_documents_are_pdfa_tagged_with_embedded_fonts(signed):
     _, by_kind = signed
     pdf = documents.render_certificate(by_kind[DecisionKind.TOTAL])

@@ -307,3 +307,86 @@ def test_a_revocation_by_a_correction_is_said_so(partial):
     document.refresh_from_db()
     result = verification.verify(document)
     assert result.revocation_label == "Décision du jury corrigée" and result.replaced_by == ""
+
+
+# --- duplicata ---------------------------------------------------------------------------------
+
+LOST = "Original perdu lors d'un déménagement (demande du titulaire)."
+
+
+def test_a_duplicata_repeats_the_number_and_date_and_leaves_the_original_in_force(partial):
+    decision, document, _ = partial
+    with pytest.raises(revocation.RevocationError, match="Motif du duplicata"):
+        revocation.issue_duplicate(document, reason="  ", actor=None)
+    duplicate = revocation.issue_duplicate(document, reason=LOST, actor=None)
+    document.refresh_from_db()
+    assert document.revoked_at is None and document.replaced_by is None
+    assert duplicate.pk != document.pk and duplicate.duplicate_of == document
+    assert (duplicate.number, duplicate.kind, duplicate.decision) == (
+        document.number,
+        document.kind,
+        decision,
+    )
+    assert duplicate.verification_code != document.verification_code
+    assert duplicate.holder_masked == document.holder_masked
+    text = " ".join(_pdf_text(duplicate).split())
+    assert "DUPLICATA" in text
+    assert f"N° {document.number}" in text
+    assert "DUPLICATA" not in _pdf_text(document)
+    issued_on = documents.french_date(documents.timezone.localdate(document.issued_at))
+    assert f"le {issued_on}." in text  # "Fait à …, le <original issue date>."
+    event = AuditEvent.objects.for_object(duplicate).get(verb="credentials.duplicate_issued")
+    assert event.payload["original"] == document.pk and event.payload["reason"] == LOST
+    assert event.payload["number"] == document.number
+    # The public page of the duplicata says what it copies; the original's is unchanged.
+    result = verification.verify(verification.find(duplicate.verification_code))
+    assert result.valid and result.number == document.number
+    assert result.duplicate_of == f"Attestation de blocs de compétences n° {document.number}"
+    assert result.issued_at == document.issued_at
+    assert verification.verify(document).duplicate_of == ""
+    # A second duplicata, even asked from the first, copies the original.
+    second = revocation.issue_duplicate(duplicate, reason=LOST, actor=None)
+    assert second.duplicate_of == document and second.number == document.number
+    # Nothing else sees the copies as documents of their own.
+    assert documents.issue_for_decision(decision, actor=None) is None
+    letter = letters.issue_letter(decision, actor=None)
+    assert " ".join(_pdf_text(letter).split()).count(document.number) == 1
+
+
+def test_a_duplicata_falls_with_its_original(partial):
+    decision, document, _ = partial
+    duplicate = revocation.issue_duplicate(document, reason=LOST, actor=None)
+    replacement = revocation.reissue_document(document, reason="Nom rectifié.", actor=None)
+    duplicate.refresh_from_db()
+    assert duplicate.revoked_at is not None
+    with pytest.raises(revocation.RevocationError, match="est révoqué"):
+        revocation.issue_duplicate(document, reason=LOST, actor=None)
+    # A correction revokes the replacement and its duplicata, each once.
+    copy = revocation.issue_duplicate(replacement, reason=LOST, actor=None)
+    report = revocation.revoke_decision(decision, reason=REASON, actor=None)
+    copy.refresh_from_db()
+    assert copy.revoked_at is not None
+    assert report.documents == [replacement]
+
+
+def test_no_duplicata_of_a_letter_or_of_a_corrected_decision(partial):
+    decision, document, _ = partial
+    letter = letters.issue_letter(decision, actor=None)
+    with pytest.raises(revocation.RevocationError, match="Seuls un certificat"):
+        revocation.issue_duplicate(letter, reason=LOST, actor=None)
+    new = jf.correction(decision)
+    corrections.decide_correction(
+        new,
+        decision.candidacy,
+        correction_reason=REASON,
+        blocks={"B1": True, "B2": True, "B3": False, "B4": True},
+        kind=DecisionKind.PARTIAL,
+        reason="Rectification du motif.",
+        further_evidence="Repasser l'épreuve du bloc B3.",
+        actor=None,
+    )
+    jf.sign_all(new)
+    IssuedDocument.objects.filter(pk=document.pk).update(revoked_at=None)
+    with pytest.raises(revocation.RevocationError, match="a été corrigée"):
+        revocation.issue_duplicate(document, reason=LOST, actor=None)
+    assert not AuditEvent.objects.filter(verb="credentials.duplicate_issued").exists()

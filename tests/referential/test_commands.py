@@ -1,5 +1,6 @@
 """The `acquis referential` commands, through call_command and the real console script."""
 
+import copy
 import json
 import os
 import subprocess
@@ -11,8 +12,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from acquis.audit.models import AuditEvent
+from acquis.referential.enums import SourceKind
 from acquis.referential.exceptions import ReferentialError
 from acquis.referential.models import Certification, CertificationVersion, Criterion
+from acquis.referential.services import load_document
 from tests.conftest import DATA, REPO
 
 RNCP_SAMPLE = DATA / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"
@@ -226,3 +229,16 @@ def test_a_dry_run_counts_what_the_import_stores():
     assert sum(len(b["competencies"]) for v in stored for b in v.document["blocks"]) == (
         real.competencies
     )
+
+
+@pytest.mark.django_db
+def test_the_registration_facts_survive_the_export(certifier, builtin_document, tmp_path):
+    document = copy.deepcopy(builtin_document)
+    registration = {"nsf": "332t", "decision_date": "2022-06-29", "duration_years": 3}
+    document["certification"]["registration"] = registration
+    version = load_document(document, source_kind=SourceKind.FILE, owner=certifier).version
+    assert version.registration == registration
+    exported = tmp_path / "export.yaml"
+    exported.write_text(run("export", "ops-conseil-caci-isp", "--format", "yaml"))
+    assert "decision_date: '2022-06-29'" in exported.read_text()
+    assert "Déjà chargé : identique à la version 1" in run("load", str(exported))

@@ -1,5 +1,6 @@
 """The referential file format: the built-in title, and every kind of error with its line."""
 
+import copy
 import re
 from pathlib import Path
 
@@ -320,3 +321,24 @@ def test_targeted_jobs_are_optional_and_checked():
     assert [(i.path, i.message) for i in result.errors] == [
         ("targeted_jobs[2].title", "métier « formateur  » déjà cité")
     ]
+
+
+def test_the_registration_facts_are_read_and_checked(ops):
+    """Registration facts (NSF, France Compétences decision): only when the file gives them,
+    so a file without them keeps its document and hash."""
+    assert "registration" not in ops["certification"]
+    tree = copy.deepcopy(ops)
+    tree["certification"]["registration"] = {"nsf": "332t", "decision_date": "2022-06-29"}
+    result = fileformat.check_document(tree)
+    assert result.errors == []
+    assert result.document["certification"]["registration"] == {
+        "nsf": "332t",
+        "decision_date": "2022-06-29",
+        "duration_years": None,
+    }
+    tree["certification"]["registration"] = {"nsf": "33"}
+    messages = [issue.format() for issue in fileformat.check_document(tree).errors]
+    assert any("certification.registration.nsf" in m for m in messages), messages
+    tree["certification"]["registration"] = {"decision_date": "2022-02-30"}
+    messages = [issue.format() for issue in fileformat.check_document(tree).errors]
+    assert any("2022-02-30" in m and "n'est pas une date" in m for m in messages), messages

@@ -188,3 +188,49 @@ def test_a_partial_holder_sees_their_block_badges_acquired_for_good(client, pers
     assert "valable jusqu'au" not in page
     assert page.count("bloc acquis définitivement") == 3
     assert page.count("Télécharger le badge signé (JSON)") == 3  # B1, B2, B4
+
+
+def test_staff_issue_a_duplicata_and_its_public_page_says_so(client, personas, issued):
+    certificate, _, _ = issued
+    login(client, personas["administrateur"])
+    page = client.get(reverse("staff_document_detail", args=[certificate.pk])).content.decode()
+    assert "Délivrer un duplicata" in page
+    url = reverse("staff_document_duplicate", args=[certificate.pk])
+    missing = client.post(url, {"duplicate-reason": "  ", "duplicate-confirm": "on"})
+    assert missing.status_code == 400
+    assert "Motif du duplicata : Ce champ est obligatoire." in missing.content.decode()
+    unconfirmed = client.post(url, {"duplicate-reason": "Original perdu."})
+    assert unconfirmed.status_code == 400
+    assert "Confirmez le duplicata en cochant la case." in unconfirmed.content.decode()
+    assert not IssuedDocument.objects.filter(duplicate_of=certificate).exists()
+    response = client.post(url, {"duplicate-reason": "Original perdu.", "duplicate-confirm": "on"})
+    assert response.status_code == 302
+    duplicate = IssuedDocument.objects.get(duplicate_of=certificate)
+    assert response.url == reverse("staff_document_detail", args=[duplicate.pk])
+    assert messages_of(response) == [
+        f"Un duplicata du document n° {certificate.number} est délivré ; l'original reste valable."
+    ]
+    page = client.get(response.url).content.decode()
+    assert f"n° {certificate.number}</a> délivré le" in page
+    assert "Délivrer un duplicata" not in page  # asked from the original
+    assert "credentials.duplicate_issued" in page
+    original = client.get(reverse("staff_document_detail", args=[certificate.pk])).content.decode()
+    assert "Duplicatas de ce document" in original
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    client.logout()
+    public = client.get(reverse("verify_document", args=[duplicate.verification_code]))
+    text = public.content.decode()
+    assert "Document valide" in text
+    assert f"Duplicata du Certificat (parchemin) n° {certificate.number}" in text
+
+
+def test_another_certifier_cannot_issue_a_duplicata(client, personas, issued):
+    certificate, _, _ = issued
+    login(client, personas["admin_autre_certificateur"])
+    response = client.post(
+        reverse("staff_document_duplicate", args=[certificate.pk]),
+        {"duplicate-reason": "Original perdu.", "duplicate-confirm": "on"},
+    )
+    assert response.status_code == 404
+    assert not IssuedDocument.objects.filter(duplicate_of=certificate).exists()

@@ -21,6 +21,11 @@ urlpatterns = [
         name="staff_document_reissue",
     ),
     path(
+        "documents-delivres/<int:pk>/duplicata/",
+        v.staff_document_duplicate,
+        name="staff_document_duplicate",
+    ),
+    path(
         "documents-delivres/<int:pk>/europass.jsonld",
         v.staff_document_europass,
         name="staff_document_europass",

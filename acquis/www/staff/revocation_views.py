@@ -3,7 +3,8 @@
 - `/gestion/documents-delivres/<pk>/fiche/`: what was issued, for whom, from which
   decision, its hash, its verification link, its history (audit events), the badges of
   the same decision; forms to revoke it or to replace it (certificate or attestation whose
-  holder data was corrected: `revocation.reissue_document`).
+  holder data was corrected: `revocation.reissue_document`), or to issue a duplicata of it
+  (lost or damaged: `revocation.issue_duplicate`, the original stays in force).
 - `/gestion/badges/<pk>/`: one Open Badge, its status (bit in the published list), its
   signed JSON, the revoke form.
 Revoking is final: the form asks for the reason and an explicit confirmation.
@@ -73,6 +74,26 @@ class ReissueForm(DocumentRevocationForm):
     )
 
 
+class DuplicateForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif du duplicata",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : original perdu ou détérioré, à la demande du titulaire. "
+        "Le duplicata porte le même numéro et la même date ; l'original reste valable.",
+    )
+    confirm = forms.BooleanField(
+        label="Je confirme : un duplicata sera délivré et conservé.",
+        error_messages={"required": "Confirmez le duplicata en cochant la case."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Motif du duplicata : ce champ est obligatoire.")
+        return reason
+
+
 def _documents(user):
     return IssuedDocument.objects.filter(certifier__in=access.certifiers(user)).select_related(
         "candidate", "decision__deliberation", "minutes__deliberation", "issued_by"
@@ -86,7 +107,14 @@ def _badges(user):
 
 
 def _document_page(
-    request, document, *, revoke_form=None, reissue_form=None, refusal="", status=200
+    request,
+    document,
+    *,
+    revoke_form=None,
+    reissue_form=None,
+    duplicate_form=None,
+    refusal="",
+    status=200,
 ):
     decision_badges = []
     if document.decision_id is not None:
@@ -94,7 +122,11 @@ def _document_page(
     context = {
         "document": document,
         "verify_url": documents.verify_url(document.verification_code),
-        "reissuable": document.kind in revocation.REISSUABLE and document.revoked_at is None,
+        "reissuable": document.kind in revocation.REISSUABLE
+        and document.revoked_at is None
+        and document.duplicate_of_id is None,
+        "duplicates": document.duplicates.order_by("issued_at", "pk"),
+        "duplicate_form": duplicate_form or DuplicateForm(prefix="duplicate"),
         "europass": document.kind in revocation.REISSUABLE and document.revoked_at is None,
         "badges": decision_badges,
         "history": AuditEvent.objects.for_object(document).select_related("actor"),
@@ -156,6 +188,29 @@ def staff_document_reissue(request, pk):
         f"Le document n° {document.number} est révoqué et remplacé par le n° {replacement.number}.",
     )
     return redirect("staff_document_detail", pk=replacement.pk)
+
+
+@staff_required
+@require_POST
+def staff_document_duplicate(request, pk):
+    document = access.get_or_404(_documents(request.user), pk=pk)
+    form = DuplicateForm(request.POST, prefix="duplicate")
+    if not form.is_valid():
+        return _document_page(request, document, duplicate_form=form, status=400)
+    refusal = issuing_refusal(request)
+    if refusal:
+        return _document_page(request, document, refusal=refusal, status=400)
+    try:
+        duplicate = revocation.issue_duplicate(
+            document, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except (revocation.RevocationError, documents.DocumentError, SigningError) as error:
+        return _document_page(request, document, refusal=str(error), status=400)
+    messages.success(
+        request,
+        f"Un duplicata du document n° {duplicate.number} est délivré ; l'original reste valable.",
+    )
+    return redirect("staff_document_detail", pk=duplicate.pk)
 
 
 def _badge_page(request, credential, *, form=None, refusal="", status=200):

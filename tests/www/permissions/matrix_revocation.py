@@ -47,6 +47,7 @@ ENTRIES = {
     "staff_document_detail": (_url("staff_document_detail", _document), STAFF_OWN),
     "staff_document_revoke": (_url("staff_document_revoke", _document), POST_ONLY),
     "staff_document_reissue": (_url("staff_document_reissue", _document), POST_ONLY),
+    "staff_document_duplicate": (_url("staff_document_duplicate", _document), POST_ONLY),
     "staff_badge_detail": (_url("staff_badge_detail", _badge), STAFF_OWN),
     "staff_badge_download": (_url("staff_badge_download", _badge), STAFF_OWN),
     "staff_badge_revoke": (_url("staff_badge_revoke", _badge), POST_ONLY),
