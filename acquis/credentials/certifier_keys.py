@@ -46,12 +46,13 @@ def folder(certifier) -> Path:
 
 
 def pdf_pair(certifier=None) -> PdfPair:
-    """The certifier's own key and certificate when both files are there, else the
-    installation's."""
+    """The certifier's own key and certificate when its folder has them, else the
+    installation's. One of the two alone is the certifier's (signing then names the missing
+    file): never a silent fallback to the installation's."""
     if certifier is not None:
         base = folder(certifier)
         key, cert, chain = base / PDF_KEY, base / PDF_CERT, base / PDF_CHAIN
-        if key.is_file() and cert.is_file():
+        if key.is_file() or cert.is_file():
             return PdfPair(key, cert, (chain,) if chain.is_file() else (), own=True)
     return PdfPair(
         Path(settings.ACQUIS_PDF_SIGNING_KEY),
