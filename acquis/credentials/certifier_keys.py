@@ -103,3 +103,20 @@ def find_certifier(text: str):
             f"Plusieurs certificateurs répondent à « {text} » : donnez leur SIRET ou leur numéro."
         )
     return found[0]
+
+
+def describe(certifier) -> list[str]:
+    """What the certifier signs with, in French (for the administration): its own files or
+    the installation's, never any key material."""
+    pair = pdf_pair(certifier)
+    lines = [
+        f"Signature des PDF : clé propre ({pair.cert})"
+        if pair.own
+        else f"Signature des PDF : clé de l'installation (aucun fichier dans {folder(certifier)})"
+    ]
+    path = badge_key_file(certifier)
+    if path.is_file():
+        lines.append(f"Badges : clé propre ({path})")
+    else:
+        lines.append(f"Badges : clé de l'installation (aucun fichier {path})")
+    return lines

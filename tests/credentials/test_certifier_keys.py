@@ -124,3 +124,20 @@ def test_a_replaced_certifier_key_still_signs_its_old_status_list(
     # Another certifier cannot sign with it.
     with pytest.raises(badges.BadgeError, match="Aucune clé"):
         badges.key_for_issuer(old_did)
+
+
+def test_the_administration_says_which_keys_a_certifier_signs_with(client, personas, cns_certifier):
+    from tests.conftest import PASSWORD
+
+    admin = personas["administrateur"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    profile = CertifierProfile.objects.create(certifier=cns_certifier)
+    client.login(email=admin.email, password=PASSWORD)
+    url = f"/admin/organisations/certifierprofile/{profile.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "Signature des PDF : clé de l&#x27;installation" in page
+    call_command("credentials", "keygen", "--certifier", cns_certifier.siret, stdout=StringIO())
+    page = client.get(url).content.decode()
+    assert "Badges : clé propre" in page
+    assert badges.key_to_multibase(badges.own_key(cns_certifier)) not in page
