@@ -83,6 +83,12 @@ def retired_badge_key_texts(certifier) -> list[str]:
     ]
 
 
+def with_own_keys():
+    """The certifiers whose key folder exists (they mean to sign with their own keys)."""
+    certifiers = Organisation.objects.filter(kind=OrganisationKind.CERTIFIER).order_by("pk")
+    return [certifier for certifier in certifiers if folder(certifier).is_dir()]
+
+
 def find_certifier(text: str):
     """A certifier named on the command line by its SIRET, its id or its name's slug
     (« ops-conseil »); AcquisError (French) when none or several match."""

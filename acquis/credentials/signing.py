@@ -118,10 +118,11 @@ def _signer(certifier=None):
     return _load(str(key), key.stat().st_mtime_ns, str(cert), cert.stat().st_mtime_ns, chain)
 
 
-def check_signer() -> None:
-    """SigningError (French) when the key or the certificate is missing or unreadable: for the
-    readiness probe and the production server's start."""
-    _signer()
+def check_signer(certifier=None) -> None:
+    """SigningError (French) when the key or the certificate is missing or unreadable (the
+    certifier's own when it has one, else the installation's): for the readiness probe and
+    the production server's start."""
+    _signer(certifier)
 
 
 @lru_cache(maxsize=16)

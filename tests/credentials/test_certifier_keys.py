@@ -141,3 +141,20 @@ def test_the_administration_says_which_keys_a_certifier_signs_with(client, perso
     page = client.get(url).content.decode()
     assert "Badges : clé propre" in page
     assert badges.key_to_multibase(badges.own_key(cns_certifier)) not in page
+
+
+def test_the_readiness_probe_names_a_certifiers_unreadable_key(certifier, cns_certifier):
+    from acquis.ops import health
+
+    assert health.keys().ok is False  # no installation badge key in this test
+    call_command("credentials", "keygen", stdout=StringIO())
+    assert health.keys().ok is True
+    call_command("credentials", "keygen", "--certifier", cns_certifier.siret, stdout=StringIO())
+    call_command("credentials_key", certifier=cns_certifier.siret, stdout=StringIO())
+    assert health.keys().ok is True
+    (certifier_keys.folder(cns_certifier) / certifier_keys.PDF_CERT).unlink()
+    certifier_keys.badge_key_file(cns_certifier).write_text("illisible", encoding="ascii")
+    check = health.keys()
+    assert check.ok is False
+    assert "Coopérative Numérique du Sud : Signature électronique impossible" in check.message
+    assert "Coopérative Numérique du Sud : Clé de signature des badges illisible" in check.message
