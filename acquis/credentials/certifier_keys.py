@@ -84,9 +84,19 @@ def retired_badge_key_texts(certifier) -> list[str]:
 
 
 def with_own_keys():
-    """The certifiers whose key folder exists (they mean to sign with their own keys)."""
-    certifiers = Organisation.objects.filter(kind=OrganisationKind.CERTIFIER).order_by("pk")
-    return [certifier for certifier in certifiers if folder(certifier).is_dir()]
+    """The certifiers whose key folder exists (they mean to sign with their own keys); no
+    query when there is no such folder."""
+    base = Path(settings.ACQUIS_CERTIFIER_KEYS_DIR)
+    ids = []
+    if base.is_dir():
+        for path in base.glob("certificateur-*"):
+            number = path.name.removeprefix("certificateur-")
+            if path.is_dir() and number.isdigit():
+                ids.append(int(number))
+    if not ids:
+        return []
+    found = Organisation.objects.filter(kind=OrganisationKind.CERTIFIER, pk__in=ids)
+    return list(found.order_by("pk"))
 
 
 def find_certifier(text: str):
