@@ -11,7 +11,9 @@
   `/.well-known/did.json`: a domain-bound identity whose key can be replaced. Either is
   embedded as an OB 3.0 `Profile` carrying the certifier's name; the certifier's Profile is
   also published at `/badges/emetteurs/<id>` (badge_views). Badges issued with the did:key
-  keep verifying after a switch to did:web (a did:key resolves by itself).
+  keep verifying after a switch to did:web (a did:key resolves by itself). A certifier with
+  its own key file (certifier_keys.py, `acquis credentials keygen --certifier`) is its own
+  issuer instead: the did:key of its key, for its badges, its Profile and its status list.
 - Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (when the decision
   awards it),
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
