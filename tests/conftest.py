@@ -214,6 +214,7 @@ def module_world(build):
                     ACQUIS_PDF_SIGNING_CERT=folder / "absent" / "pdf-signing-cert.pem",
                     ACQUIS_BADGE_KEY="",
                     ACQUIS_BADGE_KEY_FILE=folder / "absent" / "badges.key",
+                    ACQUIS_CERTIFIER_KEYS_DIR=folder / "certifier-keys",
                 ):
                     certifier = ensure_certifier(name="OPS Conseil")
                     version = load_document(
@@ -266,3 +267,4 @@ def _private_media(settings, tmp_path):
     settings.ACQUIS_PDF_SIGNING_CERT = tmp_path / "absent" / "pdf-signing-cert.pem"
     settings.ACQUIS_BADGE_KEY = ""
     settings.ACQUIS_BADGE_KEY_FILE = tmp_path / "absent" / "badges.key"
+    settings.ACQUIS_CERTIFIER_KEYS_DIR = tmp_path / "certifier-keys"

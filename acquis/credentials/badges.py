@@ -11,7 +11,9 @@
   `/.well-known/did.json`: a domain-bound identity whose key can be replaced. Either is
   embedded as an OB 3.0 `Profile` carrying the certifier's name; the certifier's Profile is
   also published at `/badges/emetteurs/<id>` (badge_views). Badges issued with the did:key
-  keep verifying after a switch to did:web (a did:key resolves by itself).
+  keep verifying after a switch to did:web (a did:key resolves by itself). A certifier with
+  its own key file (certifier_keys.py, `acquis credentials keygen --certifier`) is its own
+  issuer instead: the did:key of its key, for its badges, its Profile and its status list.
 - Credentials (OB 3.0 §B.1.1 AchievementCredential): one for the title (when the decision
   awards it),
   one per block held from the decision (ledger rows, `HeldBlock`). `achievementType`
@@ -94,8 +96,20 @@ def key_from_multibase(value: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(raw[2:])
 
 
-def signing_key() -> Ed25519PrivateKey:
-    """The installation's key: ACQUIS_BADGE_KEY (multibase), else ACQUIS_BADGE_KEY_FILE."""
+def own_key(certifier) -> Ed25519PrivateKey | None:
+    """The certifier's own badge key (its file, certifier_keys), None when it has none."""
+    from acquis.credentials import certifier_keys
+
+    value = certifier_keys.own_badge_key_text(certifier)
+    return key_from_multibase(value) if value is not None else None
+
+
+def signing_key(certifier=None) -> Ed25519PrivateKey:
+    """The certifier's own key when it has one, else the installation's: ACQUIS_BADGE_KEY
+    (multibase), else ACQUIS_BADGE_KEY_FILE."""
+    own = own_key(certifier) if certifier is not None else None
+    if own is not None:
+        return own
     value = settings.ACQUIS_BADGE_KEY
     if not value:
         path = settings.ACQUIS_BADGE_KEY_FILE
@@ -115,9 +129,18 @@ def retired_keys() -> list[Ed25519PrivateKey]:
     return [key_from_multibase(value) for value in settings.ACQUIS_BADGE_RETIRED_KEYS]
 
 
-def key_for_issuer(did: str) -> Ed25519PrivateKey:
+def key_for_issuer(did: str, certifier=None) -> Ed25519PrivateKey:
     """The key that speaks for an issuer identity of this installation: the did:key of the
-    current key or of a retired one, or the installation's did:web (its current key)."""
+    certifier's own key, current or retired, of the installation's current key or of a
+    retired one, or the installation's did:web (its current key)."""
+    from acquis.credentials import certifier_keys
+
+    if certifier is not None:
+        own = [own_key(certifier)]
+        own += [key_from_multibase(v) for v in certifier_keys.retired_badge_key_texts(certifier)]
+        for key in own:
+            if key is not None and did == did_key(key.public_key()):
+                return key
     current = signing_key()
     if did.startswith("did:web:") and did == did_web():
         return current
@@ -174,9 +197,13 @@ def uses_did_web() -> bool:
     return settings.ACQUIS_BADGE_ISSUER_METHOD == "did:web"
 
 
-def issuer_did(key: Ed25519PrivateKey | None = None) -> str:
-    """The issuer id of this installation's badges: its did:web when configured
-    (ACQUIS_BADGE_ISSUER_METHOD), else the did:key of its key."""
+def issuer_did(key: Ed25519PrivateKey | None = None, *, certifier=None) -> str:
+    """The issuer id of a certifier's badges: the did:key of its own key when it has one;
+    else the installation's did:web when configured (ACQUIS_BADGE_ISSUER_METHOD), else the
+    did:key of the installation's key."""
+    own = own_key(certifier) if certifier is not None else None
+    if own is not None:
+        return did_key(own.public_key())
     key = key or signing_key()
     return did_web() if uses_did_web() else did_key(key.public_key())
 
@@ -409,11 +436,13 @@ REGISTRY_NAMES = {
 
 
 def issuer_profile(certifier, did: str | None = None) -> dict:
-    """The OB 3.0 Profile of a certifier, identified by the installation's did:key."""
+    """The OB 3.0 Profile of a certifier, identified by its issuer id (issuer_did: its own
+    did:key, else the installation's)."""
     from django.urls import reverse
 
     url = public_url(reverse("badge_issuer_profile", args=[certifier.pk]))
-    return {"id": did or issuer_did(), "type": ["Profile"], "name": certifier.name, "url": url}
+    did = did or issuer_did(certifier=certifier)
+    return {"id": did, "type": ["Profile"], "name": certifier.name, "url": url}
 
 
 def holder_name(candidate) -> str:
@@ -647,8 +676,8 @@ def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
     if decision.corrections.filter(frozen=True).exists():
         return []  # superseded by a signed correction: the correction issues its own
     certifier = decision.deliberation.certifier
-    key = signing_key()
-    issuer = issuer_profile(certifier, issuer_did(key))
+    key = signing_key(certifier)
+    issuer = issuer_profile(certifier, issuer_did(key, certifier=certifier))
     # The issuer's own list, locked: serialises issues per certifier and issuer, so a retry
     # never issues twice.
     listed = status_list.lock(certifier, issuer["id"])
@@ -710,8 +739,8 @@ def reissue(credential: IssuedCredential, *, reason: str, actor) -> IssuedCreden
         raise BadgeError("Ce badge ne correspond plus à ce que la décision attribue.")
     revoke(credential, reason=reason, actor=actor)
     certifier = decision.deliberation.certifier
-    key = signing_key()
-    issuer = issuer_profile(certifier, issuer_did(key))
+    key = signing_key(certifier)
+    issuer = issuer_profile(certifier, issuer_did(key, certifier=certifier))
     replacement = _issue_one(
         decision,
         credential.block,

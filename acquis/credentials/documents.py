@@ -268,6 +268,7 @@ def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
         typst_render.render(kind, data),
         reason=f"{DocumentKind(kind).label} n° {number}",
         location=deliberation.place,
+        certifier=deliberation.certifier,
     )
     document = IssuedDocument(
         certifier=deliberation.certifier,

@@ -82,6 +82,7 @@ def store_signed(
         pdf,
         reason=f"{DocumentKind(kind).label}" + (f" n° {number}" if number else ""),
         location=payload.get("place", ""),
+        certifier=certifier,
     )
     document = IssuedDocument(
         certifier=certifier,

@@ -1,6 +1,7 @@
 """PAdES signature of the PDFs we issue (pyHanko), with the certifier's key and certificate.
 
-The key and certificate are files named by the settings `ACQUIS_PDF_SIGNING_KEY` and
+The key and certificate are files: the certifier's own (certifier_keys.py, a folder per
+certifier), else the installation's, named by the settings `ACQUIS_PDF_SIGNING_KEY` and
 `ACQUIS_PDF_SIGNING_CERT` (PEM), with the intermediate certificates of its chain in
 `ACQUIS_PDF_SIGNING_CHAIN`. `acquis credentials_key` (run by `make run`) writes a
 self-signed demonstration pair (ECDSA P-256) when they are absent; production installs the
@@ -97,9 +98,14 @@ def create_demo_pair(key_path: Path, cert_path: Path, *, organisation: str) -> b
 LEVELS = ("B-B", "B-T", "B-LT")
 
 
-def _signer():
-    """The certifier's signer (a pades.ReusingSigner), read once per key and certificate."""
-    key, cert = Path(settings.ACQUIS_PDF_SIGNING_KEY), Path(settings.ACQUIS_PDF_SIGNING_CERT)
+def _signer(certifier=None):
+    """The signer (a pades.ReusingSigner) of the certifier's own key and certificate when it
+    has them (certifier_keys), else of the installation's; read once per key and
+    certificate."""
+    from acquis.credentials import certifier_keys
+
+    pair = certifier_keys.pdf_pair(certifier)
+    key, cert = pair.key, pair.cert
     for path, what in ((key, "clé"), (cert, "certificat")):
         if not path.is_file():
             raise SigningError(
@@ -107,18 +113,19 @@ def _signer():
                 "Lancez « acquis credentials_key » pour une clé de démonstration, ou "
                 "renseignez ACQUIS_PDF_SIGNING_KEY et ACQUIS_PDF_SIGNING_CERT."
             )
-    chain = tuple(str(path) for path in settings.ACQUIS_PDF_SIGNING_CHAIN)
+    chain = tuple(str(path) for path in pair.chain)
     # Keyed by path and modification time: a replaced key is read again.
     return _load(str(key), key.stat().st_mtime_ns, str(cert), cert.stat().st_mtime_ns, chain)
 
 
-def check_signer() -> None:
-    """SigningError (French) when the key or the certificate is missing or unreadable: for the
-    readiness probe and the production server's start."""
-    _signer()
+def check_signer(certifier=None) -> None:
+    """SigningError (French) when the key or the certificate is missing or unreadable (the
+    certifier's own when it has one, else the installation's): for the readiness probe and
+    the production server's start."""
+    _signer(certifier)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _load(key: str, _key_mtime: int, cert: str, _cert_mtime: int, chain: tuple[str, ...] = ()):
     # pyHanko (through the pades module) is imported when a PDF is signed, not when Django
     # starts: about 1 s of CPU at every start of the `acquis` command that loads the URLs
@@ -172,9 +179,12 @@ def _validation_context():
     return ValidationContext(trust_roots=roots, allow_fetching=True)
 
 
-def sign_pdf(pdf: bytes, *, reason: str = "Document délivré", location: str = "") -> bytes:
+def sign_pdf(
+    pdf: bytes, *, reason: str = "Document délivré", location: str = "", certifier=None
+) -> bytes:
     """The PDF with a PAdES signature of the certifier appended (incremental update), at the
-    level of ACQUIS_PDF_SIGNATURE_LEVEL."""
+    level of ACQUIS_PDF_SIGNATURE_LEVEL: with the certifier's own key when it has one, else
+    with the installation's."""
     # Imported here for the start-up time of the command (see _load).
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
@@ -183,7 +193,7 @@ def sign_pdf(pdf: bytes, *, reason: str = "Document délivré", location: str = 
 
     from acquis.credentials.pades import SignatureOnlyWriter
 
-    signer = _signer()
+    signer = _signer(certifier)
     level = _level()
     writer = SignatureOnlyWriter(io.BytesIO(pdf), strict=False)
     options = {}

@@ -41,16 +41,16 @@ def list_key(certifier, issuer: str) -> str:
     return f"{certifier.pk}-{hashlib.sha256(issuer.encode()).hexdigest()[:12]}"
 
 
-def _current_issuer() -> str:
+def _current_issuer(certifier) -> str:
     from acquis.credentials import badges
 
-    return badges.issuer_did()
+    return badges.issuer_did(certifier=certifier)
 
 
 def lock(certifier, issuer: str | None = None) -> StatusList:
-    """The list of the certifier and issuer (the installation's current issuer by default),
+    """The list of the certifier and issuer (the certifier's current issuer by default),
     created if needed, locked until the transaction ends."""
-    issuer = issuer or _current_issuer()
+    issuer = issuer or _current_issuer(certifier)
     found = StatusList.objects.filter(certifier=certifier, issuer=issuer)
     if not found.exists():
         try:
@@ -127,7 +127,7 @@ def status_list_credential(status_list: StatusList) -> dict:
     from acquis.credentials import badges
 
     url = list_url(status_list)
-    key = badges.key_for_issuer(status_list.issuer)
+    key = badges.key_for_issuer(status_list.issuer, status_list.certifier)
     credential = {
         "@context": [badges.canonical.CREDENTIALS_V2],
         "id": url,

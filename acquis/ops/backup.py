@@ -5,7 +5,8 @@
   base.sqlite3   SQLite: the online backup API (consistent while the site runs)
   fichiers/…     every stored file (uploads, issued PDFs, accrochage files), read through
                  Django's storage API: a folder or an S3-compatible bucket alike
-  cles/…         the PDF signing key and certificate, the badges' key file, the logo
+  cles/…         the PDF signing key and certificate, the badges' key file, the logo, and
+                 each certifier's own keys (cles/certificateurs/certificateur-<id>/…)
   manifeste.json what, when, from which engine and migrations, and the SHA-256 and size of
                  every file above (also as SHA256SUMS, for `sha256sum -c`)
 
@@ -37,6 +38,7 @@ FORMAT = "acquis-sauvegarde/1"
 MANIFEST = "manifeste.json"
 FILES = "fichiers"
 KEYS = "cles"
+CERTIFIER_KEYS = "certificateurs/"
 SKIPPED_PREFIXES = ("sante/",)  # the readiness probe's own short-lived files
 CHUNK = 1024 * 1024
 
@@ -96,7 +98,24 @@ def _key_files() -> dict[str, Path]:
     if settings.ACQUIS_CERTIFIER_LOGO:
         logo = Path(settings.ACQUIS_CERTIFIER_LOGO)
         candidates[f"logo{logo.suffix}"] = logo
+    # Each certifier's own keys (acquis/credentials/certifier_keys.py), by their folder.
+    base = Path(settings.ACQUIS_CERTIFIER_KEYS_DIR)
+    if base.is_dir():
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                candidates[CERTIFIER_KEYS + path.relative_to(base).as_posix()] = path
     return {label: Path(path) for label, path in candidates.items()}
+
+
+def _key_target(keys: dict[str, Path], label: str) -> Path | None:
+    """Where a saved key goes back: a certifier's own key into its folder under
+    ACQUIS_CERTIFIER_KEYS_DIR (never outside it), the others where the settings say."""
+    if label.startswith(CERTIFIER_KEYS):
+        parts = label.removeprefix(CERTIFIER_KEYS).split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            return None
+        return Path(settings.ACQUIS_CERTIFIER_KEYS_DIR).joinpath(*parts)
+    return keys.get(label)
 
 
 def _engine() -> str:
@@ -279,7 +298,7 @@ def _refusals(manifest: dict, src: Path) -> list[str]:
             if _sha256_stored(entry["nom"]) != entry["sha256"]:
                 problems.append(f"le fichier stocké {entry['nom']} existe avec un autre contenu.")
         elif entry["type"] == "cle":
-            target = keys.get(entry["nom"])
+            target = _key_target(keys, entry["nom"])
             if target is None:
                 problems.append(
                     f"{entry['nom']} : aucun emplacement configuré pour cette clé "
@@ -331,7 +350,7 @@ def restore(src: Path) -> Report:
                 raise BackupError(f"Restauration : {entry['nom']} enregistré sous {saved}.")
             report.files += 1
         elif entry["type"] == "cle":
-            target = keys[entry["nom"]]
+            target = _key_target(keys, entry["nom"])
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 shutil.copyfile(path, target)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -143,7 +143,8 @@ def migrations() -> Check:
 
 
 def keys() -> Check:
-    """The PDF signing key and certificate, and the badges' key, are present and readable."""
+    """The PDF signing key and certificate, and the badges' key, are present and readable:
+    the installation's, and those of each certifier that has its own."""
     from acquis.credentials import badges, signing
 
     problems = []
@@ -155,9 +156,32 @@ def keys() -> Check:
         badges.signing_key()
     except badges.BadgeError as exc:
         problems.append(str(exc))
+    problems += _certifier_key_problems()
     if problems:
         return Check(ok=False, message=" ".join(problems))
     return Check(ok=True)
+
+
+def _certifier_key_problems() -> list[str]:
+    """The own keys of the certifiers that have some (their folder exists): readable, and a
+    PDF pair whole."""
+    from acquis.credentials import badges, certifier_keys, signing
+
+    problems = []
+    try:
+        certifiers = certifier_keys.with_own_keys()
+    except DatabaseError:
+        return []  # the database check says so
+    for certifier in certifiers:
+        try:
+            signing.check_signer(certifier)
+        except signing.SigningError as exc:
+            problems.append(f"{certifier.name} : {exc}")
+        try:
+            badges.own_key(certifier)
+        except badges.BadgeError as exc:
+            problems.append(f"{certifier.name} : {exc}")
+    return problems
 
 
 def static_files() -> Check:

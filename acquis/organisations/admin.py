@@ -49,6 +49,15 @@ class CertifierProfileAdmin(admin.ModelAdmin):
 
     list_display = ["certifier", "display_name", "signatory_name", "cdc_client_id"]
     search_fields = ["certifier__name", "display_name"]
+    readonly_fields = ["signing_keys"]
+
+    @admin.display(description="clés de signature (fichiers)")
+    def signing_keys(self, obj):
+        from acquis.credentials import certifier_keys
+
+        if obj is None or obj.certifier_id is None:
+            return "—"
+        return " ; ".join(certifier_keys.describe(obj.certifier))
 
     def save_model(self, request, obj, form, change):
         from acquis.audit.services import record_event

@@ -309,6 +309,13 @@ ACQUIS_PDF_SIGNING_KEY = Path(
 ACQUIS_PDF_SIGNING_CERT = Path(
     envstr("ACQUIS_PDF_SIGNING_CERT", str(VAR_DIR / "credentials" / "pdf-signing-cert.pem"))
 )
+# Each certifier's own keys (a folder per certifier, `certificateur-<id>`): its PDF signing
+# key, certificate and chain (`pdf-signature-cle.pem`, `pdf-signature-certificat.pem`,
+# `pdf-signature-chaine.pem`) and its badge key (`badges-ed25519.key`); a certifier without
+# them signs with the installation's (acquis/credentials/certifier_keys.py).
+ACQUIS_CERTIFIER_KEYS_DIR = Path(
+    envstr("ACQUIS_CERTIFIER_KEYS_DIR", str(VAR_DIR / "keys" / "certificateurs"))
+)
 # Intermediate certificates of the signing certificate's chain (PEM files, comma-separated).
 ACQUIS_PDF_SIGNING_CHAIN = [Path(p) for p in envlist("ACQUIS_PDF_SIGNING_CHAIN")]
 # PAdES level (acquis/credentials/signing.py, docs/credentials.md): B-B (the demo), B-T (an

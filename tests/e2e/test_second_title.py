@@ -10,6 +10,7 @@ second certifier's pages and documents show is read back: none of the first titl
 codes or numbers.
 """
 
+import io
 import json
 import re
 import subprocess
@@ -440,3 +441,66 @@ def test_the_staff_seat_the_referentials_own_roles(world, client):
     response = client.post(action, {"user": other.pk, "role": "employer_representative"})
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert deliberation.members.count() == 1
+
+
+def signer_subject(document) -> str:
+    """The subject of the certificate that signed a stored PDF, read by pyHanko."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with document.file.open("rb") as handle:
+        reader = PdfFileReader(io.BytesIO(handle.read()))
+        return reader.embedded_signatures[0].signer_cert.subject.human_friendly
+
+
+def test_each_certifier_signs_with_its_own_keys(world, settings):
+    """The second certifier's own key files (created by the commands) sign its documents and
+    badges; the first, without its own, signs with the installation's."""
+    cns, ops_version = world["cns"], world["ops_version"]
+    ops = ops_version.certification.owner
+    # The installation's pair is named apart, so that its signer is told from the others.
+    key, cert = settings.ACQUIS_PDF_SIGNING_KEY, settings.ACQUIS_PDF_SIGNING_CERT
+    key.unlink()
+    create_demo_pair(key, cert, organisation="Installation Acquis")
+    out = StringIO()
+    call_command("credentials_key", certifier=cns.siret, stdout=out)
+    call_command("credentials", "keygen", "--certifier", "cooperative-numerique-du-sud", stdout=out)
+    assert "certificateur-" in out.getvalue()
+
+    cns_deliberation = jury(world, [world["total"]])
+    cns_decision = jf.decide_as_proposed(cns_deliberation, world["total"])
+    jf.sign_all(cns_deliberation)
+    ops_deliberation = jf.decided_and_signed(ops_version, [jf.ready_candidacy(ops_version)])
+    cns_docs = issuing.issue_for_deliberation(cns_deliberation, actor=world["staff"]).issued
+    ops_docs = issuing.issue_for_deliberation(ops_deliberation, actor=None).issued
+    assert cns_docs and ops_docs
+    for document in cns_docs:
+        assert "Coopérative Numérique du Sud (démonstration)" in signer_subject(document)
+    for document in ops_docs:
+        assert "Installation Acquis (démonstration)" in signer_subject(document)
+
+    cns_badges = badges.issue_for_decision(cns_decision, actor=world["staff"])
+    ops_badges = badges.issue_for_decision(ops_deliberation.decisions.get(), actor=None)
+    own = badges.did_key(badges.own_key(cns).public_key())
+    installation = badges.did_key(badges.signing_key().public_key())
+    assert own != installation
+    assert {c.document["issuer"]["id"] for c in cns_badges} == {own}
+    assert {c.document["issuer"]["id"] for c in ops_badges} == {installation}
+    for credential in [*cns_badges, *ops_badges]:
+        assert badges.verify(credential.document).ok
+    # Each proof names its certifier's key; against the other key, a badge fails.
+    methods = {c.document["proof"][0]["verificationMethod"].split("#")[0] for c in cns_badges}
+    assert methods == {own}
+    forged = json.loads(json.dumps(cns_badges[0].document))
+    forged["proof"][0]["verificationMethod"] = ops_badges[0].document["proof"][0][
+        "verificationMethod"
+    ]
+    forged["issuer"]["id"] = installation
+    assert not badges.verify(forged).ok
+    # The issuer profile is the certifier's, and its status list is signed with its key.
+    assert badges.issuer_profile(cns)["id"] == own
+    assert badges.issuer_profile(ops)["id"] == installation
+    from acquis.credentials import status_list
+
+    listed = cns_badges[0].status_list
+    assert badges.verify(status_list.status_list_credential(listed)).ok
+    assert status_list.status_list_credential(listed)["issuer"] == own

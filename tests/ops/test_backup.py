@@ -12,8 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from acquis.credentials import certifier_keys
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.ops.backup import BackupError, read_manifest
+from acquis.organisations.enums import OrganisationKind
+from acquis.organisations.models import Organisation
 from tests.ops.helpers import ACQUIS, REPO, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,11 +72,14 @@ def _acquis(*args, env):
 
 def test_the_demo_survives_a_backup_and_a_restore(keys, empty_database, tmp_path, capsys):
     call_command("demo")
+    certifier = Organisation.objects.filter(kind=OrganisationKind.CERTIFIER).earliest("pk")
+    call_command("credentials", "keygen", "--certifier", str(certifier.pk))
+    own_key = certifier_keys.badge_key_file(certifier)
     call_command("backup", out=str(tmp_path / "sauvegarde"))
     out = capsys.readouterr().out
     manifest = read_manifest(tmp_path / "sauvegarde")
     kinds = [entry["type"] for entry in manifest["fichiers"]]
-    assert kinds.count("base") == 1 and kinds.count("cle") == 3
+    assert kinds.count("base") == 1 and kinds.count("cle") == 4
     assert kinds.count("fichier") >= IssuedDocument.objects.count() > 0
     assert f"Sauvegarde écrite dans {tmp_path / 'sauvegarde'} : base {connection.vendor}" in out
     sums = (tmp_path / "sauvegarde" / "SHA256SUMS").read_text().splitlines()
@@ -97,6 +103,9 @@ def test_the_demo_survives_a_backup_and_a_restore(keys, empty_database, tmp_path
     assert "chaîne d'audit intègre" in restored.stdout
     assert (target / "cles" / "pdf-key.pem").read_bytes() == (keys / "pdf-key.pem").read_bytes()
     assert oct((target / "cles" / "pdf-key.pem").stat().st_mode & 0o777) == "0o600"
+    # The certifier's own key, back into its folder under the new installation's.
+    restored_own = target / "keys" / "certificateurs" / own_key.parent.name / own_key.name
+    assert restored_own.read_bytes() == own_key.read_bytes()
 
     audit = _acquis("audit", "verify", env=env)
     assert audit.returncode == 0 and "Chaîne d'audit intègre" in audit.stdout, audit.stderr

@@ -1,5 +1,6 @@
-"""acquis credentials keygen | list [--format json] | badge NUMBER [--bloc CODE]
-| issue DELIBERATION_ID [--background] | reissue --reason TEXT [--dry-run].
+"""acquis credentials keygen [--certifier SIRET|ID|NAME] [--force] | list [--format json]
+| badge NUMBER [--bloc CODE] | issue DELIBERATION_ID [--background]
+| reissue --reason TEXT [--dry-run].
 
 `reissue`: the documents and badges issued when blocks carried a validity date ("valable
 jusqu'au", `validUntil`) are revoked with the reason and issued again in today's wording
@@ -15,11 +16,13 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from acquis.credentials import badges, revocation
+from acquis.credentials import badges, certifier_keys, revocation
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.management.commands._issue import issue
 from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.errors import AcquisError
 
 
 class Command(BaseCommand):
@@ -29,6 +32,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         keygen = sub.add_parser("keygen", help="Crée la clé Ed25519 des badges si elle manque.")
         keygen.add_argument("--force", action="store_true", help="Remplace la clé existante.")
+        keygen.add_argument(
+            "--certifier",
+            help="SIRET, numéro ou nom (« ops-conseil ») du certificateur : crée sa propre clé "
+            "(sans cette option : la clé de l'installation).",
+        )
         listing = sub.add_parser("list", help="Liste les documents et badges délivrés.")
         listing.add_argument("--format", choices=["text", "json"], default="text")
         badge = sub.add_parser("badge", help="Affiche un badge signé (JSON).")
@@ -83,7 +91,10 @@ class Command(BaseCommand):
         if report.refused:
             raise CommandError(f"{len(report.refused)} remplacement(s) refusé(s).")
 
-    def do_keygen(self, *, force, **_):
+    def do_keygen(self, *, force, certifier=None, **_):
+        if certifier:
+            self._certifier_keygen(certifier, force=force)
+            return
         path = settings.ACQUIS_BADGE_KEY_FILE
         if settings.ACQUIS_BADGE_KEY:
             self.stdout.write("Clé fournie par ACQUIS_BADGE_KEY : rien à créer.")
@@ -98,6 +109,31 @@ class Command(BaseCommand):
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(badges.key_to_multibase(key) + "\n")
         self.stdout.write(f"Clé créée : {path} ; émetteur {badges.did_key(key.public_key())}.")
+
+    def _certifier_keygen(self, text: str, *, force: bool):
+        """The certifier's own badge key in its folder; a replaced key is kept aside as
+        retired (it still signs the status lists of the badges it issued)."""
+        try:
+            certifier = certifier_keys.find_certifier(text)
+        except AcquisError as error:
+            raise CommandError(str(error)) from error
+        path = certifier_keys.badge_key_file(certifier)
+        if path.exists() and not force:
+            did = badges.issuer_did(certifier=certifier)
+            self.stdout.write(f"Clé de {certifier.name} déjà présente ({path}) ; émetteur {did}.")
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+            retired = path.with_name(f"badges-ed25519.retiree-{stamp}.key")
+            path.rename(retired)
+            self.stdout.write(f"Ancienne clé conservée : {retired}.")
+        key = badges.generate_key()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(badges.key_to_multibase(key) + "\n")
+        did = badges.did_key(key.public_key())
+        self.stdout.write(f"Clé de {certifier.name} créée : {path} ; émetteur {did}.")
 
     def do_list(self, *, format, **_):
         documents = [_document_row(d) for d in _documents()]
