@@ -25,7 +25,7 @@ def _keys(settings, tmp_path):
 # On the test run's in-memory SQLite database (shared cache), the worker's exclusive
 # transaction is refused ("table is locked") whenever another connection of the run still
 # holds a read lock, which depends on the tests' random order; a real installation's SQLite
-# file has no shared cache (tests/ops/test_health.py starts a real worker process too).
+# file has no shared cache (tests/ops start real worker processes on PostgreSQL).
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="Processus de traitement réel : PostgreSQL seulement (verrous du cache partagé "

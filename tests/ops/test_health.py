@@ -60,12 +60,10 @@ def test_ready_with_a_live_worker(client, ready):
     }
     assert all(check["ok"] for check in checks.values())
     assert checks["migrations"]["en_attente"] == 0
-    assert checks["processus_de_traitement"] == {
-        "ok": True,
-        "critique": False,
-        "age_secondes": 0,
-        "processus": 1,
-    }
+    worker = checks["processus_de_traitement"]
+    # The probe's other checks take their time on a loaded machine: the age is a few seconds.
+    assert 0 <= worker.pop("age_secondes") <= 5
+    assert worker == {"ok": True, "critique": False, "processus": 1}
     heartbeat.stop()
     assert not WorkerHeartbeat.objects.exists()  # a stopped worker leaves no heartbeat
 
