@@ -32,6 +32,18 @@ PASSWORD = "mot-de-passe-de-test"
 pytest_plugins = ["tests.exports.fixtures"]
 
 
+# The real database worker run inside the test process (`call_command("db_worker")`): on the
+# run's in-memory SQLite database (shared cache), its exclusive transaction is refused
+# ("table is locked") whenever another connection of the run still holds a read lock, which
+# depends on the tests' random order; a real installation's SQLite file has no shared cache.
+# Those tests run on PostgreSQL (CI runs the suite on both).
+worker_on_postgresql = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="Processus de traitement réel dans le processus de test : PostgreSQL seulement "
+    "(verrous du cache partagé de la base SQLite en mémoire des tests).",
+)
+
+
 # --- no network: only loopback connections are allowed during tests ----------------------
 
 

@@ -24,6 +24,7 @@ from acquis.integrations.exceptions import IntegrationError
 from acquis.integrations.models import WebhookDelivery
 from tests import factories
 from tests.api.receiver import Receiver
+from tests.conftest import worker_on_postgresql
 
 pytestmark = pytest.mark.django_db
 CHANGED = EventType.CANDIDACY_STATUS_CHANGED
@@ -172,6 +173,7 @@ def django_capture_on_commit():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
+@worker_on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_delivers(certifier, ops_version):
     with Receiver() as receiver:

@@ -6,12 +6,12 @@ import signal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from acquis.credentials import batches
 from acquis.credentials.enums import BatchStatus
 from acquis.juries.enums import DecisionKind
+from tests.conftest import worker_on_postgresql
 from tests.credentials.batch_helpers import keys, live_documents, signed_deliberation
 
 S = BatchStatus
@@ -22,15 +22,7 @@ def _keys(settings, tmp_path):
     keys(settings, tmp_path)
 
 
-# On the test run's in-memory SQLite database (shared cache), the worker's exclusive
-# transaction is refused ("table is locked") whenever another connection of the run still
-# holds a read lock, which depends on the tests' random order; a real installation's SQLite
-# file has no shared cache (tests/ops start real worker processes on PostgreSQL).
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="Processus de traitement réel : PostgreSQL seulement (verrous du cache partagé "
-    "de la base SQLite en mémoire des tests).",
-)
+@worker_on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_the_batch(ops_version):
     deliberation = signed_deliberation(ops_version, 3)
