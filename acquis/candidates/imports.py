@@ -810,6 +810,7 @@ def _new_candidate(certifier, data: dict) -> Candidate:
     candidate.identity_key = identity_key(
         candidate.birth_name, candidate.first_name, candidate.birth_date
     )
+    candidate.refresh_search_text()  # bulk_create does not call save()
     return candidate
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 
+from acquis import search
 from acquis.candidates import names
 from acquis.candidates.enums import (
     AccessMode,
@@ -117,9 +118,21 @@ class Candidate(UpdatedAtModel):
     postal_code = models.CharField("code postal", max_length=10, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
     identity_key = models.CharField("clé d'identité", max_length=200, editable=False)
+    # Names and e-mail folded by acquis.search.normalise, kept in step by save() (and by
+    # the bulk import, which bypasses it): what the staff lists search.
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = CandidateQuerySet.as_manager()
+
+    SEARCHED_FIELDS = (
+        "birth_name",
+        "usage_name",
+        "first_name",
+        "first_name_2",
+        "first_name_3",
+        "email",
+    )
 
     class Meta:
         verbose_name = "candidat"
@@ -144,6 +157,16 @@ class Candidate(UpdatedAtModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search.normalise(*(getattr(self, f) for f in self.SEARCHED_FIELDS))
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from acquis import search
 from acquis.evaluations.enums import (
     ConflictKind,
     GridStatus,
@@ -48,6 +49,9 @@ class JurorProfile(models.Model):
         related_name="+",
     )
     represents_certifier = models.BooleanField("représente le certificateur", default=False)
+    # The account's names and e-mail and the structure, folded by acquis.search.normalise:
+    # kept in step by save() and, when the account changes, by acquis.evaluations.signals.
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
 
     class Meta:
         verbose_name = "fiche de membre de jury"
@@ -55,6 +59,17 @@ class JurorProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @staticmethod
+    def search_text_for(user, structure: str) -> str:
+        return search.normalise(user.first_name, user.last_name, user.email, structure)
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.search_text_for(self.user, self.structure)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class JurorTraining(models.Model):
@@ -166,6 +181,8 @@ class EvaluationSession(UpdatedAtModel):
     members = models.ManyToManyField(
         JurorProfile, verbose_name="jury d'évaluation", through="PanelMember", related_name="+"
     )
+    # Title and place folded by acquis.search.normalise, kept in step by save().
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
 
     class Meta:
         verbose_name = "session d'évaluation"
@@ -174,6 +191,13 @@ class EvaluationSession(UpdatedAtModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.normalise(self.title, self.place)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "place"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class PanelMember(models.Model):

@@ -107,8 +107,16 @@ def apply_retention(*, now=None, dry_run: bool = False) -> RetentionReport:
         report.contacts.append(f"candidat n° {candidate.pk}")
         if not dry_run:
             with transaction.atomic():
+                # The e-mail leaves the search text too (update() bypasses save()).
+                candidate.email = ""
+                candidate.refresh_search_text()
                 Candidate.objects.filter(pk=candidate.pk).update(
-                    email="", phone="", address="", postal_code="", city=""
+                    email="",
+                    phone="",
+                    address="",
+                    postal_code="",
+                    city="",
+                    search_text=candidate.search_text,
                 )
                 record_event(
                     "rgpd.retention_purged",
