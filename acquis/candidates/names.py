@@ -48,7 +48,12 @@ def display_name(person, *, all_first_names: bool = False) -> str:
     return f"{name} ({mention})" if mention else name
 
 
+def name_keys(prefix: str = "") -> tuple:
+    """The displayed name's sort keys (usage name, else birth name, then first name)."""
+    used = Coalesce(NullIf(F(f"{prefix}usage_name"), Value("")), F(f"{prefix}birth_name"))
+    return (used, F(f"{prefix}first_name"))
+
+
 def name_order(prefix: str = "") -> list:
     """ORDER BY the displayed name (usage name, else birth name, then first name)."""
-    used = Coalesce(NullIf(F(f"{prefix}usage_name"), Value("")), F(f"{prefix}birth_name"))
-    return [used.asc(), F(f"{prefix}first_name").asc()]
+    return [key.asc() for key in name_keys(prefix)]

@@ -120,15 +120,30 @@ class CohortForm(forms.Form):
         self.fields["version"].queryset = versions
 
 
+SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
+
+
 class FilterForm(forms.Form):
-    q = forms.CharField(label="Nom", required=False)
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=200,
+        widget=SEARCH_WIDGET,
+        help_text="Nom, prénom, courriel ou n° de candidature ; accents et majuscules indifférents.",
+    )
     etat = forms.ChoiceField(label="État", choices=_blank(CandidacyStatus.choices), required=False)
     voie = forms.ChoiceField(label="Voie", choices=_blank(Pathway.choices), required=False)
     promotion = forms.ModelChoiceField(label="Promotion", queryset=None, required=False)
+    session = forms.ModelChoiceField(
+        label="Session d'évaluation", queryset=None, required=False
+    )
+    inscrit_du = forms.DateField(label="Inscrit du", required=False, widget=DATE_WIDGET)
+    inscrit_au = forms.DateField(label="Inscrit jusqu'au", required=False, widget=DATE_WIDGET)
 
-    def __init__(self, *args, cohorts, **kwargs):
+    def __init__(self, *args, cohorts, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["promotion"].queryset = cohorts
+        self.fields["session"].queryset = sessions
 
 
 class MoveForm(forms.Form):

@@ -11,10 +11,13 @@ from acquis.candidates import hooks, portal, services
 from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
-from acquis.candidates.names import name_order
+from acquis import search
+from acquis.candidates.names import name_keys, name_order
+from acquis.evaluations.models import EvaluationSession, Slot
 from acquis.juries.models import Decision
 from acquis.www import confirm
 from acquis.www.errors import add_to_form
+from acquis.www import sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -26,26 +29,58 @@ from acquis.www.staff.grid_pdf_views import printable_grids
 PAGE_SIZE = 50
 
 
+CANDIDACY_COLUMNS = [
+    sorting.Column("nom", "Candidat", name_keys("candidate__")),
+    sorting.Column("naissance", "Naissance", ("candidate__birth_date",)),
+    sorting.Column("voie", "Voie", ("pathway",)),
+    sorting.Column("promotion", "Promotion", ("cohort__name",)),
+    sorting.Column("partenaire", "Partenaire", ("partner__name",)),
+    sorting.Column("inscription", "Inscription", ("registered_on",)),
+    sorting.Column("etat", "État", ("status",)),
+]
+
+
+def _candidacy_number(word: str):
+    """A typed candidacy number ("1234", "n°1234") matches that candidacy."""
+    digits = word.removeprefix("n°")
+    return Q(pk=int(digits)) if digits.isdigit() and len(digits) < 10 else None
+
+
+def filter_candidacies(queryset, data: dict):
+    """The candidacies matching the list's search and filters (a valid FilterForm's data)."""
+    if data.get("q"):
+        queryset = search.search(
+            queryset, data["q"], field="candidate__search_text", extra=_candidacy_number
+        )
+    if data.get("etat"):
+        queryset = queryset.filter(status=data["etat"])
+    if data.get("voie"):
+        queryset = queryset.filter(pathway=data["voie"])
+    if data.get("promotion"):
+        queryset = queryset.filter(cohort=data["promotion"])
+    if data.get("session"):
+        # A subquery, not a join: a candidacy with two slots in the session is listed once.
+        slots = Slot.objects.filter(session=data["session"]).values("candidacy_id")
+        queryset = queryset.filter(pk__in=slots)
+    if data.get("inscrit_du"):
+        queryset = queryset.filter(registered_on__gte=data["inscrit_du"])
+    if data.get("inscrit_au"):
+        queryset = queryset.filter(registered_on__lte=data["inscrit_au"])
+    return queryset
+
+
 @staff_required
 def candidacy_list(request):
     cohorts = access.cohorts(request.user)
-    filters = f.FilterForm(request.GET or None, cohorts=cohorts)
-    queryset = access.candidacies(request.user).order_by(*name_order("candidate__"), "pk")
+    sessions = EvaluationSession.objects.filter(
+        certifier__in=access.certifiers(request.user)
+    ).order_by("-date", "-pk")
+    filters = f.FilterForm(request.GET or None, cohorts=cohorts, sessions=sessions)
+    sorter = sorting.sorter(request, CANDIDACY_COLUMNS)
+    queryset = access.candidacies(request.user)
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            q = data["q"]
-            queryset = queryset.filter(
-                Q(candidate__birth_name__icontains=q)
-                | Q(candidate__usage_name__icontains=q)
-                | Q(candidate__first_name__icontains=q)
-            )
-        if data["etat"]:
-            queryset = queryset.filter(status=data["etat"])
-        if data["voie"]:
-            queryset = queryset.filter(pathway=data["voie"])
-        if data["promotion"]:
-            queryset = queryset.filter(cohort=data["promotion"])
+        queryset = filter_candidacies(queryset, filters.cleaned_data)
+    queryset = sorter.order_by(queryset, (*name_order("candidate__"), "pk"))
     # Paginate on ids (a narrow sort), then load the 50 rows with everything they show.
     pager = paginate(request, queryset.values_list("pk", flat=True), per_page=PAGE_SIZE)
     page = pager.page
@@ -54,7 +89,7 @@ def candidacy_list(request):
     return render(
         request,
         "www/staff/candidates/list.html",
-        {"page": page, "pager": pager, "filters": filters},
+        {"page": page, "pager": pager, "filters": filters, "sorter": sorter},
     )
 
 
