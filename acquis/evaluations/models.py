@@ -60,16 +60,16 @@ class JurorProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    @staticmethod
-    def search_text_for(user, structure: str) -> str:
-        return search.normalise(user.first_name, user.last_name, user.email, structure)
-
     def save(self, *args, **kwargs):
         self.search_text = self.search_text_for(self.user, self.structure)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_text_for(user, structure: str) -> str:
+        return search.normalise(user.first_name, user.last_name, user.email, structure)
 
 
 class JurorTraining(models.Model):

@@ -129,14 +129,14 @@ class FilterForm(forms.Form):
         required=False,
         max_length=200,
         widget=SEARCH_WIDGET,
-        help_text="Nom, prénom, courriel ou n° de candidature ; accents et majuscules indifférents.",
+        help_text=(
+            "Nom, prénom, courriel ou n° de candidature ; accents et majuscules indifférents."
+        ),
     )
     etat = forms.ChoiceField(label="État", choices=_blank(CandidacyStatus.choices), required=False)
     voie = forms.ChoiceField(label="Voie", choices=_blank(Pathway.choices), required=False)
     promotion = forms.ModelChoiceField(label="Promotion", queryset=None, required=False)
-    session = forms.ModelChoiceField(
-        label="Session d'évaluation", queryset=None, required=False
-    )
+    session = forms.ModelChoiceField(label="Session d'évaluation", queryset=None, required=False)
     inscrit_du = forms.DateField(label="Inscrit du", required=False, widget=DATE_WIDGET)
     inscrit_au = forms.DateField(label="Inscrit jusqu'au", required=False, widget=DATE_WIDGET)
 

@@ -6,18 +6,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from acquis import search
 from acquis.audit.models import AuditEvent
 from acquis.candidates import hooks, portal, services
 from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
-from acquis import search
 from acquis.candidates.names import name_keys, name_order
 from acquis.evaluations.models import EvaluationSession, Slot
 from acquis.juries.models import Decision
-from acquis.www import confirm
+from acquis.www import confirm, sorting
 from acquis.www.errors import add_to_form
-from acquis.www import sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access

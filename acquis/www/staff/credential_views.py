@@ -12,21 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from acquis import search
+from acquis.candidates.names import name_keys
 from acquis.credentials import batches, documents, grids_pdf, letters, minutes_pdf, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
+from acquis.www import sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
+from acquis.www.staff import credential_forms as cf
 
 
 @dataclass(frozen=True)
@@ -99,11 +103,51 @@ def _signed_deliberations(user):
     )
 
 
+DOCUMENT_COLUMNS = [
+    sorting.Column("numero", "Numéro", ("number",)),
+    sorting.Column("document", "Document", ("kind",)),
+    sorting.Column("titulaire", "Titulaire", name_keys("candidate__")),
+    sorting.Column("date", "Délivré le", ("issued_at",)),
+    sorting.Column("etat", "État", ("revoked_at",)),
+    sorting.Column("", "Fichier"),
+]
+
+
+def _document_number(word: str):
+    """A word may be (part of) the document number instead of the holder's name."""
+    return Q(number__icontains=word)
+
+
+def filter_documents(queryset, data: dict):
+    if data.get("q"):
+        queryset = search.search(
+            queryset, data["q"], field="candidate__search_text", extra=_document_number
+        )
+    if data.get("document"):
+        queryset = queryset.filter(kind=data["document"])
+    if data.get("etat") == cf.VALID:
+        queryset = queryset.filter(revoked_at__isnull=True)
+    elif data.get("etat") == cf.REVOKED:
+        queryset = queryset.filter(revoked_at__isnull=False)
+    if data.get("du"):
+        queryset = queryset.filter(issued_at__date__gte=data["du"])
+    if data.get("au"):
+        queryset = queryset.filter(issued_at__date__lte=data["au"])
+    return queryset
+
+
 @require_GET
 @staff_required
 def staff_credentials(request):
+    filters = cf.DocumentFilterForm(request.GET or None)
+    sorter = sorting.sorter(request, DOCUMENT_COLUMNS, page_params=("page",))
+    issued = _documents(request.user)
+    if filters.is_valid():
+        issued = filter_documents(issued, filters.cleaned_data)
     context = {
-        "issued": paginate(request, _documents(request.user).order_by("-issued_at", "-pk")),
+        "filters": filters,
+        "sorter": sorter,
+        "issued": paginate(request, sorter.order_by(issued, ("-issued_at", "-pk"))),
         "deliberations": paginate(
             request,
             _signed_deliberations(request.user).order_by("-date", "-pk"),

@@ -6,7 +6,7 @@ by hand from `evidence.gather` (300 candidates: no form object per candidate on 
 
 from django import forms
 
-from acquis.juries.enums import DecisionKind, JuryKind
+from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
 
@@ -111,3 +111,11 @@ class DecisionForm(forms.Form):
     def blocks_map(self) -> dict[str, bool]:
         chosen = set(self.cleaned_data["blocks"])
         return {code: code in chosen for code, _ in self.fields["blocks"].choices}
+
+
+class DeliberationFilterForm(forms.Form):
+    etat = forms.ChoiceField(
+        label="État", choices=[("", "---------"), *DeliberationStatus.choices], required=False
+    )
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)

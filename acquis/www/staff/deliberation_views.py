@@ -28,7 +28,7 @@ from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.referential import provenance
-from acquis.www import confirm
+from acquis.www import confirm, sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -416,6 +416,17 @@ def _deliberations(user):
     )
 
 
+DELIBERATION_COLUMNS = [
+    sorting.Column("intitule", "Délibération", ("title",)),
+    sorting.Column("jury", "Jury", ("kind",)),
+    sorting.Column("date", "Date", ("date",)),
+    sorting.Column("lieu", "Lieu", ("place",)),
+    sorting.Column("candidats", "Candidats", ("candidates",)),
+    sorting.Column("decisions", "Décisions", ("decided",)),
+    sorting.Column("etat", "État", ("status",)),
+]
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def deliberation_list(request):
@@ -439,14 +450,27 @@ def deliberation_list(request):
         else:
             messages.success(request, f"Délibération « {deliberation.title} » préparée.")
             return redirect("staff_deliberation", pk=deliberation.pk)
-    rows = (
-        _deliberations(request.user)
-        .annotate(
-            candidates=Count("entries", distinct=True), decided=Count("decisions", distinct=True)
-        )
-        .order_by("-date", "-pk")
+    filters = f.DeliberationFilterForm(request.GET or None)
+    sorter = sorting.sorter(request, DELIBERATION_COLUMNS)
+    rows = _deliberations(request.user)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["etat"]:
+            rows = rows.filter(status=data["etat"])
+        if data["du"]:
+            rows = rows.filter(date__gte=data["du"])
+        if data["au"]:
+            rows = rows.filter(date__lte=data["au"])
+    rows = rows.annotate(
+        candidates=Count("entries", distinct=True), decided=Count("decisions", distinct=True)
     )
-    context = {"deliberations": paginate(request, rows), "form": form, "refusal": refusal}
+    context = {
+        "deliberations": paginate(request, sorter.order_by(rows, ("-date", "-pk"))),
+        "form": form,
+        "refusal": refusal,
+        "filters": filters,
+        "sorter": sorter,
+    }
     return render(request, "www/staff/juries/deliberations.html", context)
 
 

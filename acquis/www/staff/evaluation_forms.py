@@ -2,8 +2,8 @@
 
 from django import forms
 
-from acquis.evaluations.enums import IncidentKind
-from acquis.www.staff.candidate_forms import DATE_WIDGET
+from acquis.evaluations.enums import IncidentKind, SessionStatus
+from acquis.www.staff.candidate_forms import DATE_WIDGET, SEARCH_WIDGET
 
 OTHER_SECTOR = "autre"
 
@@ -239,3 +239,28 @@ class IncidentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Ce qui s'est passé ; une absence excusée précise le justificatif.",
     )
+
+
+class JurorFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=200,
+        widget=SEARCH_WIDGET,
+        help_text="Nom, prénom, courriel ou structure ; accents et majuscules indifférents.",
+    )
+
+
+class SessionFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=200,
+        widget=SEARCH_WIDGET,
+        help_text="Intitulé, lieu ou date (jj/mm/aaaa) ; accents et majuscules indifférents.",
+    )
+    etat = forms.ChoiceField(
+        label="État", choices=[("", "---------"), *SessionStatus.choices], required=False
+    )
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from acquis import search
 from acquis.candidates.names import name_order
 from acquis.evaluations import convocations, incidents, planning, services, sessions
 from acquis.evaluations.enums import SESSION_TRANSITIONS, GridStatus, SessionStatus, SlotStatus
@@ -27,6 +28,7 @@ from acquis.evaluations.models import (
 )
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
+from acquis.www import sorting
 from acquis.www.errors import add_to_form
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -56,6 +58,43 @@ def _juror_users(user):
         .distinct()
         .order_by("last_name", "first_name", "email")
     )
+
+
+JUROR_COLUMNS = [
+    sorting.Column("nom", "Nom", ("user__last_name", "user__first_name", "user__email")),
+    sorting.Column("fonction", "Fonction exercée (secteur)", ("role",)),
+    sorting.Column("experience", "Années d'expérience", ("years_experience",)),
+    sorting.Column("", "Pièce justificative"),
+    sorting.Column("structure", "Structure employeuse", ("structure",)),
+    sorting.Column("representant", "Représente le certificateur", ("represents_certifier",)),
+    sorting.Column("", "Formations au référentiel"),
+]
+
+SESSION_COLUMNS = [
+    sorting.Column("intitule", "Intitulé", ("title",)),
+    sorting.Column("date", "Date", ("date",)),
+    sorting.Column("lieu", "Lieu", ("place",)),
+    sorting.Column("", "Référentiel"),
+    sorting.Column("etat", "État", ("status",)),
+]
+
+
+def _session_date(word: str):
+    """A typed date ("12/05/2026") finds the sessions held that day."""
+    day = search.word_date(word)
+    return Q(date=day) if day else None
+
+
+def filter_sessions(queryset, data: dict):
+    if data.get("q"):
+        queryset = search.search(queryset, data["q"], extra=_session_date)
+    if data.get("etat"):
+        queryset = queryset.filter(status=data["etat"])
+    if data.get("du"):
+        queryset = queryset.filter(date__gte=data["du"])
+    if data.get("au"):
+        queryset = queryset.filter(date__lte=data["au"])
+    return queryset
 
 
 @staff_required
@@ -117,7 +156,12 @@ def juror_list(request):
             else:
                 messages.success(request, f"Formation de {data['juror']} enregistrée.")
                 return redirect("staff_jurors")
-    rows = jurors.order_by("user__last_name", "user__email", "pk").prefetch_related(
+    filters = f.JurorFilterForm(request.GET or None)
+    sorter = sorting.sorter(request, JUROR_COLUMNS)
+    listed = jurors
+    if filters.is_valid():
+        listed = search.search(listed, filters.cleaned_data["q"])
+    rows = sorter.order_by(listed, ("user__last_name", "user__email", "pk")).prefetch_related(
         Prefetch(
             "trainings",
             queryset=JurorTraining.objects.select_related("trainer", "version").order_by(
@@ -130,6 +174,8 @@ def juror_list(request):
         "www/staff/evaluations/jurors.html",
         {
             "jurors": paginate(request, rows),
+            "filters": filters,
+            "sorter": sorter,
             "juror_form": juror_form,
             "training_form": training_form,
             "JUROR_FORM": JUROR_FORM,
@@ -160,10 +206,14 @@ def session_list(request):
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
             return redirect("staff_session", pk=session.pk)
-    listed = paginate(request, _sessions(request.user).order_by("-date", "-pk"))
-    return render(
-        request, "www/staff/evaluations/sessions.html", {"sessions": listed, "form": form}
-    )
+    filters = f.SessionFilterForm(request.GET or None)
+    sorter = sorting.sorter(request, SESSION_COLUMNS)
+    queryset = _sessions(request.user)
+    if filters.is_valid():
+        queryset = filter_sessions(queryset, filters.cleaned_data)
+    listed = paginate(request, sorter.order_by(queryset, ("-date", "-pk")))
+    context = {"sessions": listed, "form": form, "filters": filters, "sorter": sorter}
+    return render(request, "www/staff/evaluations/sessions.html", context)
 
 
 @dataclass(frozen=True)
