@@ -183,3 +183,32 @@ def record_failure(ip: str) -> None:
             cache.incr(key)
         except ValueError:  # expired between add() and incr()
             cache.add(key, 1, timeout=settings.ACQUIS_VERIFY_WINDOW_SECONDS)
+
+
+def lookup(typed: str, ip: str) -> IssuedDocument | None:
+    """The document a visitor typed on the verification page: its verification code, or its
+    number ("OPS-2026-0001", case and surrounding spaces ignored).
+
+    Numbers are sequential, so a number look-up always counts against the IP's limit, found
+    or not: nobody can walk through the numbers to collect holders. A code is unguessable:
+    only a failed look-up counts, as on `/verifier/<code>/`. A number two certifiers both
+    issued is ambiguous: not found (the code settles it)."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None
+    document = find(typed) if len(typed) <= 64 else None
+    if document is not None:
+        return document
+    record_failure(ip)
+    if len(typed) > 40:
+        return None
+    candidates = list(
+        IssuedDocument.objects.filter(number__iexact=typed)
+        .exclude(number="")
+        .values_list("pk", "certifier_id", "revoked_at")
+    )
+    if not candidates or len({certifier for _, certifier, _ in candidates}) > 1:
+        return None
+    # A duplicata repeats its original's number: the one still valid, else the latest.
+    pk = sorted(candidates, key=lambda row: (row[2] is not None, -row[0]))[0][0]
+    return find(IssuedDocument.objects.get(pk=pk).verification_code)

@@ -78,6 +78,7 @@ ENTRIES = {
         lambda ctx: reverse("candidate_issued_document", args=[_document(ctx).pk]),
         CANDIDATE,
     ),
+    "verify_lookup": (lambda ctx: reverse("verify_lookup"), PUBLIC),
     "verify_document": (
         lambda ctx: reverse("verify_document", args=[_document(ctx).verification_code]),
         PUBLIC,
