@@ -346,7 +346,9 @@ def _refuse_clashes(session, slot, jurors, *, firm: bool, exclude_ids=()) -> Non
 
 
 def _audit_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    return value
 
 
 @transaction.atomic
