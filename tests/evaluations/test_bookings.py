@@ -163,4 +163,4 @@ def test_editing_a_slot_checks_bookings_and_is_audited(w):
     assert (slot.starts_at, slot.room) == (ef.at(DAY, "14:30"), "D")
     event = AuditEvent.objects.for_object(slot).get(verb="slot.updated")
     assert event.payload["changes"]["room"] == ["", "D"]
-    assert event.payload["changes"]["starts_at"][1]== "2027-01-12T14:30:00+01:00"
+    assert event.payload["changes"]["starts_at"][1] == "2027-01-12T14:30:00+01:00"
