@@ -393,8 +393,7 @@ def session_edit(request, pk):
     if not sessions.editable(session):
         messages.error(
             request,
-            "Cette session ne se modifie plus : les convocations sont envoyées ou la session "
-            f"est « {session.get_status_display()} ».",
+            f"Cette session ne se modifie plus : elle est « {session.get_status_display()} ».",
         )
         return redirect("staff_session", pk=pk)
     initial = {
@@ -507,7 +506,9 @@ def _cancel_slot(request, session):
 
 def _convoke(request, session):
     today = timezone.localdate()
-    late = convocations.late_warning(session, today=today)
+    late = None
+    if session.status in convocations.CONVOCABLE_SESSION_STATUSES:
+        late = convocations.late_warning(session, today=today)
     if late and not confirm.confirmed(request):
         return confirm.ask(
             request,
