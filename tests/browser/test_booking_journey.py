@@ -31,11 +31,13 @@ def test_a_double_booking_refused_then_avoided_and_seen_on_the_calendar(
     second = ef.session(ops_version, on=day, title="Session B", jurors=[anne, rita, marc])
     slot = ef.slot(second, ef.started_candidacy(ops_version), "E1", "16:00", minutes=60)
 
-    page.goto(f"{live_server.url}/gestion/creneaux/{slot.pk}/")
+    page.goto(f"{live_server.url}/gestion/sessions/{second.pk}/")
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     second_factor(page, personas["responsable_epreuves"].email)
+    page.get_by_role("heading", level=1, name="Session B").wait_for()
+    page.goto(f"{live_server.url}/gestion/creneaux/{slot.pk}/")
     page.get_by_role("link", name="Modifier le créneau (horaire, salle, évaluateurs)").click()
     page.get_by_role("heading", level=1, name="Modifier le créneau").wait_for()
     assert page.get_by_label("Anne Durand").is_checked()  # by default, the whole panel
