@@ -721,7 +721,13 @@ def slot_edit(request, pk):
                 starts_at=starts_at,
                 duration_minutes=data["duration_minutes"],
                 room=data["room"],
-                assessors=data["assessors"] or None,
+                # The whole panel ticked keeps the default (those without a link) unless
+                # the slot's assessors were already chosen by hand.
+                assessors=(
+                    list(data["assessors"]) or None
+                    if slot.assessors_chosen
+                    else _chosen(session, data["assessors"])
+                ),
                 reason=data["reason"],
                 actor=request.user,
             )
