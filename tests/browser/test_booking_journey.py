@@ -31,7 +31,8 @@ def test_a_double_booking_refused_then_avoided_and_seen_on_the_calendar(
     second = ef.session(ops_version, on=day, title="Session B", jurors=[anne, rita, marc])
     slot = ef.slot(second, ef.started_candidacy(ops_version), "E1", "16:00", minutes=60)
 
-    page.goto(f"{live_server.url}/gestion/sessions/{second.pk}/")
+    # The first page of the process waits for Chromium's cold start on a loaded machine.
+    page.goto(f"{live_server.url}/gestion/sessions/{second.pk}/", timeout=90000)
     page.get_by_label("Adresse électronique").fill(personas["responsable_epreuves"].email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
