@@ -460,7 +460,11 @@ def _candidate_email(candidate) -> str:
     return user.email if user is not None else ""
 
 
-def _convoke_slot(slot: Slot, summary: ConvocationSummary, now, actor) -> bool:
+def _convoke_slot(
+    slot: Slot, summary: ConvocationSummary, now, actor, *, reason: str | None = None
+) -> bool:
+    """Email the candidate's convocation; with `reason`, the modified one (same calendar
+    event, its SEQUENCE one higher since its content changed)."""
     candidate = slot.candidacy.candidate
     email = _candidate_email(candidate)
     if not email:
@@ -469,9 +473,12 @@ def _convoke_slot(slot: Slot, summary: ConvocationSummary, now, actor) -> bool:
     context = {
         "convocation": slot_convocation(slot),
         "url": _absolute("candidate_convocation", slot.pk),
+        "changed": reason is not None,
+        "reason": reason,
     }
     subject = (
-        f"Convocation : épreuve {slot.assessment.code} le "
+        ("Convocation modifiée" if reason is not None else "Convocation")
+        + f" : épreuve {slot.assessment.code} le "
         f"{timezone.localtime(slot.starts_at, PARIS):%d/%m/%Y à %H:%M}"
     )
     ics = slot_calendar(slot)
@@ -480,20 +487,28 @@ def _convoke_slot(slot: Slot, summary: ConvocationSummary, now, actor) -> bool:
         return False
     slot.convoked_at = now
     slot.save(update_fields=["convoked_at"])
-    record_event("slot.convoked", slot, actor=actor, payload={"session": slot.session_id})
+    payload = {"session": slot.session_id}
+    if reason is not None:
+        payload["reason"] = reason
+    record_event("slot.convoked", slot, actor=actor, payload=payload)
     summary.candidates += 1
     return True
 
 
-def _convoke_juror(member: PanelMember, summary, now, actor, *, update: bool) -> None:
+def _convoke_juror(
+    member: PanelMember, summary, now, actor, *, update: bool, reason: str | None = None
+) -> None:
     session, juror = member.session, member.juror
     convocation = juror_convocation(session, juror)
     context = {
         "convocation": convocation,
         "update": update,
+        "changed": reason is not None,
+        "reason": reason,
         "url": _absolute("jury_convocation", session.pk),
     }
-    subject = ("Convocation mise à jour" if update else "Convocation") + (
+    heading = "Convocation mise à jour" if update else "Convocation"
+    subject = ("Convocation modifiée" if reason is not None else heading) + (
         f" : jury d'évaluation du {session.date:%d/%m/%Y}"
     )
     ics = juror_calendar(session, juror)
@@ -514,12 +529,32 @@ def _convoke_juror(member: PanelMember, summary, now, actor, *, update: bool) ->
         summary.jurors += 1
 
 
+def late_warning(session: EvaluationSession, *, today) -> str | None:
+    """Why convoking now is late: the deliverables deadline has passed on `today`, so the
+    candidates convoked now cannot deposit their deliverables in time. None otherwise."""
+    due = session.deliverables_due_at
+    if due is None or today is None or timezone.localtime(due, PARIS).date() >= today:
+        return None
+    if not session.version.assessments.filter(deliverables__isnull=False).exists():
+        return None
+    return (
+        "La date limite de dépôt des livrables "
+        f"({timezone.localtime(due, PARIS):%d/%m/%Y à %H:%M}) est passée (nous sommes le "
+        f"{today:%d/%m/%Y}, session du {session.date:%d/%m/%Y}) : les candidats convoqués "
+        "maintenant ne pourront plus déposer leurs livrables à temps."
+    )
+
+
 @transaction.atomic
-def send_convocations(session: EvaluationSession, *, actor) -> ConvocationSummary:
+def send_convocations(
+    session: EvaluationSession, *, actor, today=None, late_confirmed: bool = False
+) -> ConvocationSummary:
     """Email every candidate and panel member not yet convoked (the panel must be confirmed).
 
     Jurors already convoked who assess a slot convoked now get an updated convocation.
     A candidate without email address is named in the summary and stays not convoked.
+    With `today` (the web screen passes it), convoking after the deliverables deadline
+    needs `late_confirmed` (the person saw the warning and confirmed); it is audited.
     """
     session = (
         EvaluationSession.objects.select_for_update()
@@ -530,6 +565,16 @@ def send_convocations(session: EvaluationSession, *, actor) -> ConvocationSummar
         raise EvaluationError(
             "Convocations non envoyées : le jury de la session doit d'abord être confirmé "
             f"(session « {session.get_status_display()} »)."
+        )
+    late = late_warning(session, today=today)
+    if late and not late_confirmed:
+        raise EvaluationError("Convocations non envoyées : " + late + " Confirmez l'envoi.")
+    if late:
+        record_event(
+            "session.late_convocations_confirmed",
+            session,
+            actor=actor,
+            payload={"today": today.isoformat(), "warning": late},
         )
     now, summary = timezone.now(), ConvocationSummary()
     slots = (
@@ -549,6 +594,84 @@ def send_convocations(session: EvaluationSession, *, actor) -> ConvocationSummar
         elif member.juror_id in updated:
             _convoke_juror(member, summary, now, actor, update=True)
     return summary
+
+
+@transaction.atomic
+def resend(
+    session: EvaluationSession, slots=None, *, reason: str, actor, removed=()
+) -> ConvocationSummary:
+    """After a change once convoked: the modified convocation to every candidate already
+    convoked to `slots` (all the session's slots when None) and to every panel member
+    already convoked who assesses one of them (all of them for the whole session); an
+    assessor taken off a slot (`removed`: juror ids) gets its cancellation. Each calendar
+    event keeps its UID and gets a SEQUENCE one higher, its content having changed."""
+    session = EvaluationSession.objects.select_related("version", "certifier").get(pk=session.pk)
+    now, summary = timezone.now(), ConvocationSummary()
+    whole = slots is None
+    chosen = session.slots.filter(status=SlotStatus.SCHEDULED, convoked_at__isnull=False)
+    if not whole:
+        chosen = chosen.filter(pk__in=[slot.pk for slot in slots])
+    chosen = list(
+        chosen.select_related(*SLOT_RELATED, "candidacy__candidate__user").order_by(
+            "starts_at", "pk"
+        )
+    )
+    for slot in chosen:
+        _convoke_slot(slot, summary, now, actor, reason=reason)
+    members = session.panel.filter(convoked_at__isnull=False).select_related("juror__user")
+    if not whole:
+        members = members.filter(juror__in=[j for s in chosen for j in s.assessors.all()])
+    for member in members.distinct().order_by("pk"):
+        member.session = session
+        _convoke_juror(member, summary, now, actor, update=True, reason=reason)
+    for juror in JurorProfile.objects.filter(pk__in=list(removed)).select_related("user"):
+        for slot in chosen:
+            ics = _removed_juror_calendar(slot, juror)
+            context = {
+                "slot": slot,
+                "starts_at": timezone.localtime(slot.starts_at, PARIS),
+                "where": where(slot),
+                "reason": reason,
+                "contact": contact_for(session.certifier),
+                "first_name": juror.user.first_name,
+                "juror": True,
+            }
+            subject = f"Annulation : évaluation {slot.assessment.code} du {session.date:%d/%m/%Y}"
+            if _send(
+                subject,
+                "www/emails/convocation_cancelled.txt",
+                context,
+                juror.user.email,
+                ics,
+                "CANCEL",
+            ):
+                summary.updated_jurors += 1
+            else:
+                summary.failed.append(str(juror))
+    record_event(
+        "session.convocations_resent",
+        session,
+        actor=actor,
+        payload={
+            "reason": reason,
+            "slots": [slot.pk for slot in chosen],
+            "candidates": summary.candidates,
+            "jurors": summary.updated_jurors,
+            "failed": summary.failed,
+        },
+    )
+    return summary
+
+
+def _removed_juror_calendar(slot: Slot, juror: JurorProfile) -> bytes:
+    """A juror's cancellation of a slot they no longer assess (the slot itself stays)."""
+    slot.measures = accommodation_measures(slot.candidacy)
+    calendar = _calendar(f"Jury — {slot.session.title}", "CANCEL")
+    content = _juror_slot_content(slot) | {"status": "CANCELLED"}
+    event = _event(juror_uid(slot, juror), _organizer(slot.session.certifier), **content)
+    event.add("attendee", vCalAddress(f"mailto:{juror.user.email}"))
+    calendar.add_component(event)
+    return _finish(calendar)
 
 
 def notify_cancellation(slot: Slot, *, reason: str, actor) -> int:

@@ -218,10 +218,13 @@ def add_slot(
     duration_minutes: int | None = None,
     part_minutes: dict[str, int] | None = None,
     room: str = "",
+    assessors=None,
     actor=None,
 ) -> Slot:
     """Convoke a candidacy to a sitting of the session at a given time (`duration_minutes`:
-    the whole sitting; its timed parts are planned by `plan_parts`)."""
+    the whole sitting; its timed parts are planned by `plan_parts`). `assessors`: the panel
+    members who assess it, chosen by hand; by default every panel member with no link to
+    the candidate. Neither a juror nor the room may be booked twice at the same time."""
     session = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     if session.status not in EDITABLE_SESSION_STATUSES:
         raise EvaluationError(
@@ -266,7 +269,12 @@ def add_slot(
                 f"Chevauchement : {candidacy.candidate} passe déjà l'épreuve "
                 f"{other.assessment.code} {_when(other)}."
             )
+    chosen = _chosen_assessors(session, candidacy, assessors)
+    _refuse_clashes(session, slot, chosen, firm=bool(chosen))
+    slot.assessors_chosen = bool(chosen)
     slot.save()
+    if chosen:
+        SlotAssessor.objects.bulk_create([SlotAssessor(slot=slot, juror=j) for j in chosen])
     if session.status == SessionStatus.PANEL_CONFIRMED:
         problems = _assign(session, [slot])
         if problems:
@@ -284,8 +292,161 @@ def add_slot(
             "minutes": duration,
             "parts": {part["code"]: part["minutes"] for part in parts},
             "extra_minutes": slot.extra_minutes,
+            "room": slot.room,
+            "assessors": [j.pk for j in chosen],
         },
     )
+    return slot
+
+
+def _chosen_assessors(session, candidacy, assessors) -> list:
+    """The assessors chosen by hand, checked: panel members with no link to the candidate."""
+    from acquis.evaluations import conflicts
+
+    if not assessors:
+        return []
+    chosen = list(dict.fromkeys(assessors))
+    on_panel = set(session.panel.values_list("juror_id", flat=True))
+    for juror in chosen:
+        if juror.pk not in on_panel:
+            raise EvaluationError(
+                f"Évaluateurs : {juror} ne fait pas partie du jury de la session.",
+                field="assessors",
+            )
+    linked = conflicts.conflicts([conflicts.person_of(j) for j in chosen], [candidacy])
+    if linked:
+        raise EvaluationError(
+            "Évaluateurs : " + " ".join(sorted(linked.values())), field="assessors"
+        )
+    return chosen
+
+
+def _refuse_clashes(session, slot, jurors, *, firm: bool, exclude_ids=()) -> None:
+    """Refuse a juror or a room booked twice (any session of the certifier). Without jurors
+    chosen, a confirmed panel's assessors are checked once assigned (`_assign`)."""
+    from acquis.evaluations import bookings
+
+    check_jurors = bool(jurors) or session.status == SessionStatus.PLANNED
+
+    names = {j.pk: str(j) for j in jurors} if jurors else bookings.panel_names(session)
+    sitting = bookings.Sitting(
+        session=session,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        jurors=names,
+        room=slot.room,
+        slot_id=slot.pk,
+        firm=firm or session.status != SessionStatus.PLANNED,
+    )
+    found = bookings.clashes(
+        session.certifier_id, [sitting], exclude_ids=exclude_ids, jurors=check_jurors
+    )
+    if found:
+        raise EvaluationError("Double réservation : " + " ".join(found))
+
+
+def _audit_value(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    return value
+
+
+@transaction.atomic
+def update_slot(
+    slot: Slot,
+    *,
+    starts_at: datetime,
+    duration_minutes: int | None = None,
+    room: str = "",
+    assessors=None,
+    reason: str = "",
+    actor=None,
+) -> Slot:
+    """Change a slot's time, duration, room and assessors until the session opens.
+
+    Neither a juror nor the room may then be booked twice (any session of the certifier).
+    Once the candidate was convoked, a reason is required and everyone convoked to the slot
+    (the candidate, its assessors) gets the updated convocation, its calendar event kept
+    (same UID) with its SEQUENCE one higher; an assessor taken off gets a cancellation.
+    """
+    from acquis.evaluations import convocations
+
+    slot = (
+        Slot.objects.select_for_update()
+        .select_related("session__version", "assessment", "candidacy__candidate")
+        .get(pk=slot.pk)
+    )
+    session = slot.session
+    if session.status not in EDITABLE_SESSION_STATUSES or slot.status != SlotStatus.SCHEDULED:
+        raise EvaluationError(
+            f"Créneau non modifié : la session est « {session.get_status_display()} », le "
+            f"créneau « {slot.get_status_display()} »."
+        )
+    reason = (reason or "").strip()
+    if slot.convoked_at is not None and not reason:
+        raise EvaluationError(
+            "Motif : la convocation est envoyée ; indiquez pourquoi le créneau change (il "
+            "figure dans la convocation mise à jour).",
+            field="reason",
+        )
+    if timezone.localtime(starts_at).date() != session.date:
+        raise EvaluationError(
+            f"Heure de début : le créneau doit être le jour de la session "
+            f"({session.date:%d/%m/%Y}).",
+            field="start",
+        )
+    duration, parts = plan_parts(slot.assessment, total=duration_minutes)
+    if duration > 480:
+        raise EvaluationError("Durée : au plus 480 minutes.", field="duration_minutes")
+    before = {
+        "starts_at": slot.starts_at,
+        "duration_minutes": slot.duration_minutes,
+        "room": slot.room,
+        "assessors": sorted(slot.assessor_links.values_list("juror_id", flat=True)),
+    }
+    slot.starts_at, slot.duration_minutes, slot.parts = starts_at, duration, parts
+    slot.room = (room or "").strip()
+    for other in (
+        Slot.objects.filter(candidacy=slot.candidacy, status=SlotStatus.SCHEDULED)
+        .exclude(pk=slot.pk)
+        .select_related("assessment")
+    ):
+        if _overlaps(slot.starts_at, slot.ends_at, other.starts_at, other.ends_at):
+            raise EvaluationError(
+                f"Chevauchement : {slot.candidacy.candidate} passe déjà l'épreuve "
+                f"{other.assessment.code} {_when(other)}.",
+                field="start",
+            )
+    chosen = _chosen_assessors(session, slot.candidacy, assessors)
+    if chosen:
+        jurors = chosen
+    else:
+        jurors = [link.juror for link in slot.assessor_links.select_related("juror__user")]
+    _refuse_clashes(session, slot, jurors, firm=bool(jurors), exclude_ids=[slot.pk])
+    if chosen:
+        SlotAssessor.objects.filter(slot=slot).delete()
+        SlotAssessor.objects.bulk_create([SlotAssessor(slot=slot, juror=j) for j in chosen])
+        slot.assessors_chosen = True
+    slot.save(update_fields=["starts_at", "duration_minutes", "parts", "room", "assessors_chosen"])
+    if session.status == SessionStatus.PANEL_CONFIRMED:
+        problems = _assign(session, [slot])
+        if problems:
+            raise EvaluationError("Créneau non modifié.", problems)
+    after = {
+        "starts_at": slot.starts_at,
+        "duration_minutes": slot.duration_minutes,
+        "room": slot.room,
+        "assessors": sorted(slot.assessor_links.values_list("juror_id", flat=True)),
+    }
+    changes = {
+        key: [_audit_value(before[key]), _audit_value(after[key])]
+        for key in after
+        if before[key] != after[key]
+    }
+    record_event("slot.updated", slot, actor=actor, payload={"changes": changes, "reason": reason})
+    if slot.convoked_at is not None and changes:
+        removed = set(before["assessors"]) - set(after["assessors"])
+        convocations.resend(session, [slot], reason=reason, actor=actor, removed=removed)
     return slot
 
 
@@ -312,19 +473,47 @@ def _assign(session, slots) -> list[SlotProblem]:
     rules = eligibility.panel_rules(session.version)
     panel = [m.juror for m in session.panel.select_related("juror__user").order_by("pk")]
     problems: list[SlotProblem] = []
-    SlotAssessor.objects.filter(slot__in=slots).delete()
+    chosen: dict[int, list] = {}
+    for link in SlotAssessor.objects.filter(
+        slot__in=[s for s in slots if s.assessors_chosen]
+    ).select_related("juror__user"):
+        chosen.setdefault(link.slot_id, []).append(link.juror)
+    SlotAssessor.objects.filter(slot__in=[s for s in slots if not s.assessors_chosen]).delete()
     linked = conflicts.conflicts(
         [conflicts.person_of(juror) for juror in panel], [slot.candidacy for slot in slots]
     )
     links = []
     for slot in slots:
         candidacy = slot.candidacy
-        assessors = [j for j in panel if (j.user_id, candidacy.pk) not in linked]
+        if slot.assessors_chosen:
+            # Chosen by hand: kept, and checked like the default ones.
+            assessors = [
+                j for j in chosen.get(slot.pk, []) if (j.user_id, candidacy.pk) not in linked
+            ]
+        else:
+            assessors = [j for j in panel if (j.user_id, candidacy.pk) not in linked]
+            links += [SlotAssessor(slot=slot, juror=j) for j in assessors]
         problems += _slot_problems(slot, assessors, rules)
-        links += [SlotAssessor(slot=slot, juror=j) for j in assessors]
     SlotAssessor.objects.bulk_create(links)
     problems += _juror_overlaps(session)
+    problems += _other_session_clashes(session, slots)
     return problems
+
+
+def _other_session_clashes(session, slots) -> list[SlotProblem]:
+    """A juror or a room already booked at the same time in another session."""
+    from acquis.evaluations import bookings
+
+    fresh = (
+        Slot.objects.filter(pk__in=[s.pk for s in slots])
+        .select_related("session")
+        .prefetch_related("assessor_links__juror__user")
+    )
+    sittings = [bookings.sitting_of(slot) for slot in fresh]
+    return [
+        SlotProblem(PanelRule.OVERLAP, message)
+        for message in bookings.clashes(session.certifier_id, sittings, within=False)
+    ]
 
 
 def _slot_problems(slot, assessors, rules) -> list[SlotProblem]:

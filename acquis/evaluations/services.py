@@ -271,8 +271,31 @@ def add_panel_member(session: EvaluationSession, juror: JurorProfile, *, actor=N
             member = PanelMember.objects.create(session=session, juror=juror)
     except IntegrityError as exc:
         raise EvaluationError(f"{juror} fait déjà partie du jury.") from exc
+    _refuse_double_booking(session, juror)
     record_event("session.panel_member_added", session, actor=actor, payload={"juror": juror.pk})
     return member
+
+
+def _refuse_double_booking(session: EvaluationSession, juror: JurorProfile) -> None:
+    """A new panel member sits by default on every slot not assigned by hand: none of them
+    may overlap a sitting of theirs in another session of the certifier."""
+    from acquis.evaluations import bookings
+
+    slots = session.slots.filter(status=SlotStatus.SCHEDULED, assessors_chosen=False)
+    sittings = [
+        bookings.Sitting(
+            session=session,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            jurors={juror.pk: str(juror)},
+            slot_id=slot.pk,
+            firm=False,
+        )
+        for slot in slots
+    ]
+    found = bookings.clashes(session.certifier_id, sittings, within=False)
+    if found:
+        raise EvaluationError(f"{juror} non ajouté(e) au jury : " + " ".join(found))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Changing a session after planning it: edit it until convocations are sent, delete it while
-empty, remove a panel member before the panel is confirmed; and the rule on dates (a session
+"""Changing a session after planning it: edit it until it opens (once convocations are sent,
+with a reason, and the convoked get the modified convocation), delete it while empty,
+remove a panel member before the panel is confirmed; and the rule on dates (a session
 is planned for today or later, unless it records one that already took place).
 
 Cancelling is `services.cancel_session` (a move of the session workflow, with its reason).
@@ -57,8 +58,9 @@ def convocations_sent(session: EvaluationSession) -> bool:
 
 
 def editable(session: EvaluationSession) -> bool:
-    """The date, place and title may still change: not opened, nobody convoked yet."""
-    return session.status in EDITABLE and not convocations_sent(session)
+    """The date, place and title may still change: not opened (once convocations are sent,
+    a change needs a reason and re-sends them)."""
+    return session.status in EDITABLE
 
 
 @transaction.atomic
@@ -72,20 +74,26 @@ def update_session(
     deliverables_due_at=None,
     history: bool = False,
     today: date | None = None,
+    reason: str = "",
     actor=None,
 ) -> EvaluationSession:
-    """Change the title, day, place or deliverables deadline until convocations are sent.
+    """Change the title, day, place or deliverables deadline until the session opens.
     The slots keep their times and move to the new day; the deadline follows the day when
-    it was the default one."""
+    it was the default one. No juror and no room may then be booked twice (any session of
+    the certifier). Once convocations are sent, a reason is required and everyone convoked
+    gets the modified convocation (same calendar event, SEQUENCE one higher)."""
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     if locked.status not in EDITABLE:
         raise EvaluationError(
             f"La session est « {locked.get_status_display()} » : elle ne se modifie plus."
         )
-    if convocations_sent(locked):
+    sent = convocations_sent(locked)
+    reason = (reason or "").strip()
+    if sent and not reason:
         raise EvaluationError(
-            "Les convocations sont envoyées : la date, le lieu et les horaires ne se modifient "
-            "plus ici (annulez les créneaux concernés ou la session, avec un motif)."
+            "Les convocations sont envoyées : indiquez le motif de la modification ; les "
+            "candidats et les membres du jury convoqués recevront la convocation modifiée.",
+            field="reason",
         )
     title, place = (title or "").strip(), (place or "").strip()
     if not title:
@@ -106,15 +114,39 @@ def update_session(
     locked.deliverables_due_at = deliverables_due_at
     locked.save(update_fields=["title", "date", "place", "remote", "deliverables_due_at"])
     moved = _move_slots(locked, on) if before["date"] != on.isoformat() else 0
+    _refuse_clashes(locked)
     after = _snapshot(locked)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    record_event(
-        "session.updated",
-        locked,
-        actor=actor,
-        payload={"changes": changes, "slots_moved": moved, "history": history},
-    )
+    payload = {"changes": changes, "slots_moved": moved, "history": history}
+    if reason:
+        payload["reason"] = reason
+    record_event("session.updated", locked, actor=actor, payload=payload)
+    if sent and changes:
+        from acquis.evaluations.convocations import resend
+
+        resend(locked, reason=reason, actor=actor)
     return locked
+
+
+def _refuse_clashes(session) -> None:
+    """The session's sittings, at their new day or place, against the other sessions'."""
+    from acquis.evaluations import bookings
+    from acquis.evaluations.enums import SlotStatus
+    from acquis.evaluations.models import Slot
+
+    panel = bookings.panel_names(session)
+    slots = (
+        Slot.objects.filter(session=session, status=SlotStatus.SCHEDULED)
+        .select_related("session")
+        .prefetch_related("assessor_links__juror__user")
+    )
+    sittings = []
+    for slot in slots:
+        slot.session = session
+        sittings.append(bookings.sitting_of(slot, panel=panel))
+    found = bookings.clashes(session.certifier_id, sittings, within=False)
+    if found:
+        raise EvaluationError("Double réservation : " + " ".join(found), field="on")
 
 
 def _snapshot(session) -> dict:

@@ -80,10 +80,11 @@ def test_edit_refuses_a_past_day_then_stops_once_convocations_are_sent(ops_versi
     ef.slot(session, ef.started_candidacy(ops_version))
     services.confirm_panel(session)
     session.slots.update(convoked_at=ef.at(TODAY, "10:00"))
-    assert not sessions.editable(session)
+    assert sessions.editable(session)  # with a reason, once convoked
     with pytest.raises(EvaluationError) as caught:
         sessions.update_session(session, title="S", on=DAY, place="Lyon", today=TODAY)
-    assert "Les convocations sont envoyées" in caught.value.message
+    assert "Les convocations sont envoyées : indiquez le motif" in caught.value.message
+    assert caught.value.field == "reason"
     session.refresh_from_db()
     assert session.place == "OPS Conseil, Bron"
 

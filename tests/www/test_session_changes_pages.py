@@ -67,8 +67,18 @@ def test_edit_the_session_until_convocations(manager_client, ops_version):
     assert "le 01/01/2020 est passé" in refused
     services.confirm_panel(session)
     session.panel.update(convoked_at=timezone.now())
-    page = html_of(manager_client.get(reverse("staff_session", args=[session.pk])))
-    assert "Modifier la session" not in page
+    # Once convoked: still editable, with a reason; the convoked get the modified convocation.
+    form = html_of(manager_client.get(url))
+    assert "Motif de la modification" in form and "Les convocations sont envoyées" in form
+    data = {"title": "Session B1", "on": new_day.isoformat(), "place": "Bron"}
+    refused = html_of(manager_client.post(url, data))
+    assert "indiquez le motif de la modification" in refused
+    response = manager_client.post(url, data | {"reason": "Salle indisponible"}, follow=True)
+    assert "Les convocations modifiées sont envoyées aux convoqués." in html_of(response)
+    session.refresh_from_db()
+    assert session.place == "Bron"
+    session.status = SessionStatus.OPENED
+    session.save(update_fields=["status"])
     response = manager_client.get(url, follow=True)
     assert "Cette session ne se modifie plus" in html_of(response)
 

@@ -181,7 +181,13 @@ def test_send_convocations_open_and_close_from_the_session_page(
     services.confirm_panel(session)
     html = _html(manager_client.get(reverse("staff_session", args=[session.pk])))
     assert "3 convocation(s) restent à envoyer" in html
-    response = manager_client.post(_action(session, "convoquer"), follow=True)
+    # A session held today: its deliverables deadline has passed, the page asks first.
+    asked = _html(manager_client.post(_action(session, "convoquer")))
+    assert "Envoyer les convocations après la date limite des livrables ?" in asked
+    assert mail.outbox == []
+    response = manager_client.post(
+        _action(session, "convoquer"), {"confirmation": "oui"}, follow=True
+    )
     html = _html(response)
     assert "Convocations envoyées : 1 candidat(s), 2 membre(s) du jury." in html
     assert "Toutes les convocations ont été envoyées." in html

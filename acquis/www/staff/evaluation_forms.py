@@ -180,6 +180,17 @@ class CandidacyChoiceField(forms.ModelChoiceField):
         return f"{obj.candidate.full_name} — {obj.get_pathway_display()}"
 
 
+ASSESSORS_HELP = (
+    "Par défaut, tous les membres du jury de la session sans lien avec le candidat. Un membre "
+    "ne siège jamais sur deux créneaux qui se chevauchent, dans aucune session."
+)
+
+
+class JurorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
 class SlotForm(forms.Form):
     """A candidate convoked to a sitting of the session (planning.add_slot decides)."""
 
@@ -194,11 +205,20 @@ class SlotForm(forms.Form):
         label="Durée prévue (minutes)", min_value=1, max_value=480, required=False
     )
     room = forms.CharField(label="Salle", max_length=120, required=False)
+    assessors = JurorChoiceField(
+        label="Évaluateurs",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=ASSESSORS_HELP,
+    )
 
-    def __init__(self, *args, assessments, candidacies, **kwargs):
+    def __init__(self, *args, assessments, candidacies, panel, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = assessments
         self.fields["candidacy"].queryset = candidacies
+        self.fields["assessors"].queryset = panel
+        self.fields["assessors"].initial = list(panel)
         fixed = [f"{a.code} : {fixed_durations(a)}" for a in assessments if fixed_durations(a)]
         hint = "Le temps supplémentaire d'un aménagement s'ajoute de lui-même."
         if any(a.parts for a in assessments):
@@ -264,3 +284,43 @@ class SessionFilterForm(forms.Form):
     )
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+class SlotEditForm(forms.Form):
+    """A slot's time, duration, room and assessors (planning.update_slot decides)."""
+
+    start = forms.TimeField(label="Heure de début", widget=TIME_WIDGET)
+    duration_minutes = forms.IntegerField(
+        label="Durée prévue (minutes)",
+        min_value=1,
+        max_value=480,
+        required=False,
+        help_text="Sans le temps supplémentaire d'un aménagement, qui s'ajoute de lui-même.",
+    )
+    room = forms.CharField(label="Salle", max_length=120, required=False)
+    assessors = JurorChoiceField(
+        label="Évaluateurs",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=ASSESSORS_HELP,
+    )
+    reason = forms.CharField(
+        label="Motif de la modification",
+        max_length=500,
+        required=False,
+        help_text="Obligatoire une fois la convocation envoyée : il figure dans la "
+        "convocation modifiée envoyée au candidat et aux évaluateurs.",
+    )
+
+    def __init__(self, *args, panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessors"].queryset = panel
+
+
+class SessionReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la modification",
+        max_length=500,
+        required=False,
+        help_text="Obligatoire : les convocations sont envoyées ; les convoqués reçoivent la "
+        "convocation modifiée avec ce motif.",
+    )

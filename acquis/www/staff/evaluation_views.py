@@ -5,12 +5,14 @@ convocations) and the completion follow-up; the slot page holds its incidents an
 Each action runs one domain verb; a refusal is shown with its French message.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +31,7 @@ from acquis.evaluations.models import (
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.www import sorting
+from acquis.www import confirm
 from acquis.www.errors import add_to_form
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -281,13 +284,32 @@ def _convocable(request, session):
     )
 
 
+def _panel(session):
+    return (
+        JurorProfile.objects.filter(pk__in=session.panel.values_list("juror_id", flat=True))
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
 def _slot_form(request, session, data=None):
     return f.SlotForm(
         data,
         assessments=session.version.assessments.order_by("position"),
         candidacies=_convocable(request, session),
+        panel=_panel(session),
         auto_id="id_creneau_%s",
     )
+
+
+def _chosen(session, assessors):
+    """The assessors ticked, or None for the default (the whole panel ticked, or none)."""
+    chosen = list(assessors or [])
+    if not chosen or {j.pk for j in chosen} == set(
+        session.panel.values_list("juror_id", flat=True)
+    ):
+        return None
+    return chosen
 
 
 def _candidacy_options(request, session, slot_form=None) -> dict:
@@ -421,8 +443,7 @@ def session_edit(request, pk):
     if not sessions.editable(session):
         messages.error(
             request,
-            "Cette session ne se modifie plus : les convocations sont envoyées ou la session "
-            f"est « {session.get_status_display()} ».",
+            f"Cette session ne se modifie plus : elle est « {session.get_status_display()} ».",
         )
         return redirect("staff_session", pk=pk)
     initial = {
@@ -435,6 +456,9 @@ def session_edit(request, pk):
         else None,
     }
     form = f.SessionEditForm(request.POST or None, initial=initial)
+    sent = sessions.convocations_sent(session)
+    if sent:
+        form.fields["reason"] = copy.deepcopy(f.SessionReasonMixin.base_fields["reason"])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         due = data["deliverables_due_at"]
@@ -450,15 +474,21 @@ def session_edit(request, pk):
                 deliverables_due_at=due,
                 history=data["history"],
                 today=timezone.localdate(),
+                reason=data.get("reason", ""),
                 actor=request.user,
             )
         except EvaluationError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "Session modifiée.")
+            done = "Session modifiée."
+            if sent:
+                done += " Les convocations modifiées sont envoyées aux convoqués."
+            messages.success(request, done)
             return redirect("staff_session", pk=pk)
     return render(
-        request, "www/staff/evaluations/session_form.html", {"form": form, "session": session}
+        request,
+        "www/staff/evaluations/session_form.html",
+        {"form": form, "session": session, "sent": sent},
     )
 
 
@@ -492,6 +522,7 @@ def _add_slot(request, session):
             starts_at=starts_at,
             duration_minutes=data["duration_minutes"],
             room=data["room"],
+            assessors=_chosen(session, data["assessors"]),
             actor=request.user,
         )
     except EvaluationError as exc:
@@ -524,8 +555,28 @@ def _cancel_slot(request, session):
 
 
 def _convoke(request, session):
+    today = timezone.localdate()
+    late = None
+    if session.status in convocations.CONVOCABLE_SESSION_STATUSES:
+        late = convocations.late_warning(session, today=today)
+    if late and not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title="Envoyer les convocations après la date limite des livrables ?",
+            consequences=[
+                "Les candidats et les membres du jury non encore convoqués reçoivent leur "
+                "convocation par courriel, avec le fichier d'agenda.",
+                "L'envoi tardif est enregistré dans l'historique de la session.",
+            ],
+            warnings=[late],
+            button="Confirmer l'envoi des convocations",
+            back_url=reverse("staff_session", args=[session.pk]),
+            staff_menu=True,
+        )
     try:
-        summary = convocations.send_convocations(session, actor=request.user)
+        summary = convocations.send_convocations(
+            session, actor=request.user, today=today, late_confirmed=bool(late)
+        )
     except EvaluationError as exc:
         return _render_session(request, session, refusal=exc, refused="Convocations non envoyées")
     if summary.without_email or summary.failed:
@@ -635,6 +686,8 @@ def _render_slot(request, slot, *, form=None, refusal=None):
         "refusal_text": _refusal_text("Incident non enregistré", refusal) if refusal else "",
         "can_record": slot.status == SlotStatus.SCHEDULED
         and slot.session.status in incidents.INCIDENT_SESSION_STATUSES,
+        "can_edit": slot.status == SlotStatus.SCHEDULED
+        and slot.session.status in planning.EDITABLE_SESSION_STATUSES,
     }
     return render(request, "www/staff/evaluations/slot.html", context)
 
@@ -675,3 +728,69 @@ def slot_convocation(request, pk):
     slot = _get_slot(request, pk)
     context = {"convocation": convocations.slot_convocation(slot), "slot": slot}
     return render(request, "www/staff/evaluations/slot_convocation.html", context)
+
+
+def _slot_edit_initial(slot) -> dict:
+    return {
+        "start": timezone.localtime(slot.starts_at).time(),
+        "duration_minutes": slot.duration_minutes,
+        "room": slot.room,
+        "assessors": [link.juror_id for link in slot.assessor_links.all()]
+        or list(slot.session.panel.values_list("juror_id", flat=True)),
+    }
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def slot_edit(request, pk):
+    """« Modifier le créneau »: time, duration, room and assessors, until the session opens;
+    once convoked, with a reason (the convoked get the modified convocation)."""
+    slot = _get_slot(request, pk)
+    session = slot.session
+    if (
+        session.status not in planning.EDITABLE_SESSION_STATUSES
+        or slot.status != SlotStatus.SCHEDULED
+    ):
+        messages.error(
+            request,
+            f"Ce créneau ne se modifie plus (session « {session.get_status_display()} », "
+            f"créneau « {slot.get_status_display()} »).",
+        )
+        return redirect("staff_slot", pk=pk)
+    form = f.SlotEditForm(
+        request.POST or None, initial=_slot_edit_initial(slot), panel=_panel(session)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = datetime.combine(
+            session.date, data["start"], tzinfo=timezone.get_current_timezone()
+        )
+        try:
+            planning.update_slot(
+                slot,
+                starts_at=starts_at,
+                duration_minutes=data["duration_minutes"],
+                room=data["room"],
+                # The whole panel ticked keeps the default (those without a link) unless
+                # the slot's assessors were already chosen by hand.
+                assessors=(
+                    list(data["assessors"]) or None
+                    if slot.assessors_chosen
+                    else _chosen(session, data["assessors"])
+                ),
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except EvaluationError as exc:
+            add_to_form(form, exc)
+        else:
+            done = "Créneau modifié."
+            if slot.convoked_at:
+                done += " La convocation modifiée est envoyée au candidat et aux évaluateurs."
+            messages.success(request, done)
+            return redirect("staff_slot", pk=pk)
+    return render(
+        request,
+        "www/staff/evaluations/slot_form.html",
+        {"form": form, "slot": slot, "session": session},
+    )

@@ -63,11 +63,13 @@ GROUPS = (
                     "staff_session",
                     "staff_session_edit",
                     "staff_slot",
+                    "staff_slot_edit",
                     "staff_slot_convocation",
                     "staff_session_deliverables",
                     "staff_slot_consolidation",
                 ),
             ),
+            Entry("Calendrier", "staff_calendar"),
         ),
     ),
     Group(

@@ -3,6 +3,7 @@ from datetime import date
 from django.urls import reverse
 
 from acquis.evaluations import services
+from tests import evaluation_factories as ef
 from tests.www.permissions.roles import STAFF, STAFF_OWN
 
 # POST-only endpoint: GET is refused (405) once the role check passed.
@@ -23,7 +24,8 @@ def extend_context(ctx):
         on=date(2026, 12, 15),
         place="OPS Conseil, Bron",
     )
-    return {"session": session}
+    slot = ef.slot(session, ef.started_candidacy(version), hhmm="10:00")
+    return {"session": session, "planned_slot": slot}
 
 
 ENTRIES = {
@@ -49,6 +51,25 @@ ENTRIES = {
     # « Modifier la session » (GET the form, POST the change): the certifier's staff only.
     "staff_session_edit": (
         lambda ctx: reverse("staff_session_edit", args=[ctx["session"].pk]),
+        STAFF_OWN,
+    ),
+    # The staff calendar (GET only, filters in the query string): any certifier's staff
+    # sees its own sessions; POST is 405 once the role check passed.
+    "staff_calendar": (
+        lambda ctx: reverse("staff_calendar") + "?vue=semaine&jour=2026-12-15",
+        STAFF,
+        {
+            **STAFF,
+            "administrateur": 405,
+            "responsable_epreuves": 405,
+            "admin_autre_certificateur": 405,
+        },
+    ),
+    # « Modifier le créneau » (GET the form, POST the change; an empty POST shows the form
+    # again with its errors): the certifier's staff only.
+    "staff_slot_edit": (
+        lambda ctx: reverse("staff_slot_edit", args=[ctx["planned_slot"].pk]),
+        STAFF_OWN,
         STAFF_OWN,
     ),
     "staff_session_action": (
