@@ -13,33 +13,6 @@ from acquis.credentials.enums import (
 )
 
 
-class CertificateCounter(models.Model):
-    """The single locked generator of certificate numbers, per certifier and year."""
-
-    certifier = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name="certificateur",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    year = models.PositiveSmallIntegerField("année")
-    last = models.PositiveIntegerField("dernier numéro", default=0)
-
-    class Meta:
-        verbose_name = "compteur de certificats"
-        verbose_name_plural = "compteurs de certificats"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certifier", "year"],
-                name="unique_certificate_counter",
-                violation_error_message="Ce compteur existe déjà.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.certifier} {self.year} : {self.last}"
-
-
 # The wording of the documents issued now (see IssuedDocument.wording).
 CURRENT_WORDING = 2
 

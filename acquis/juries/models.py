@@ -332,33 +332,6 @@ class HeldBlock(models.Model):
         return f"{self.block_code} — {self.candidate}"
 
 
-class MinutesCounter(models.Model):
-    """The single locked generator of minutes numbers, per certifier and year."""
-
-    certifier = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name="certificateur",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    year = models.PositiveSmallIntegerField("année")
-    last = models.PositiveIntegerField("dernier numéro", default=0)
-
-    class Meta:
-        verbose_name = "compteur de procès-verbaux"
-        verbose_name_plural = "compteurs de procès-verbaux"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certifier", "year"],
-                name="unique_minutes_counter",
-                violation_error_message="Ce compteur existe déjà.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.certifier} {self.year} : {self.last}"
-
-
 class Minutes(models.Model):
     """The procès-verbal of a deliberation: its content is fixed when generated (hashed)."""
 
