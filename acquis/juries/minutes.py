@@ -4,8 +4,8 @@
   reason goes into the PV, under "postponed"; the candidacy stays awaiting a jury); the
   PV content is fixed
   as JSON, hashed (SHA-256 of its canonical form) and numbered by the single locked
-  generator (`YearlyCounter` of kind "minutes", one row per certifier and year); the deliberation waits for
-  signatures.
+  generator (`YearlyCounter` of kind "minutes", one row per certifier and year); the
+  deliberation waits for signatures.
 - `reopen`: only while nobody has signed; the PV is kept, marked superseded.
 - `sign`: each member of the jury signs in the app after re-entering their password; the
   signature records the time and the hash of the content signed. The last signature makes

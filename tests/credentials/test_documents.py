@@ -14,10 +14,10 @@ from acquis.audit.models import AuditEvent
 from acquis.credentials import documents, issuing, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
-from acquis.numbering.models import CounterKind, YearlyCounter
 from acquis.dates import french_date
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Deliberation
+from acquis.numbering.models import CounterKind, YearlyCounter
 from tests.conftest import module_world
 from tests.juries import factories as jf
 from tests.pdf_readers import assert_pdfa

@@ -12,11 +12,11 @@ from acquis.audit.models import AuditEvent
 from acquis.credentials import documents, issuing, letters, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
-from acquis.numbering.models import CounterKind, YearlyCounter
 from acquis.dates import french_date
 from acquis.juries import corrections, minutes
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Deliberation
+from acquis.numbering.models import CounterKind, YearlyCounter
 from tests.conftest import module_world
 from tests.credentials.test_documents import ALL_FAILED, B3_FAILED, text_of
 from tests.credentials.test_signing import pdfsig, tampered
