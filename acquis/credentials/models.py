@@ -7,11 +7,12 @@ from django.db.models import Q
 
 from acquis.credentials.enums import (
     ACTIVE_BATCH_STATUSES,
+    BATCH_TRANSITIONS,
     BatchStatus,
     DocumentKind,
     RevocationCategory,
 )
-
+from acquis.workflow import is_final, verbs_from
 
 # The wording of the documents issued now (see IssuedDocument.wording).
 CURRENT_WORDING = 2
@@ -321,6 +322,20 @@ class IssuingBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Lot de délivrance n° {self.pk} — {self.deliberation_id}"
+
+    # Where the batch is, read from BATCH_TRANSITIONS.
+    @property
+    def is_waiting(self) -> bool:
+        """Queued: waiting for a worker to start it."""
+        return "start" in verbs_from(BATCH_TRANSITIONS, self.status)
+
+    @property
+    def is_running(self) -> bool:
+        return "finish" in verbs_from(BATCH_TRANSITIONS, self.status)
+
+    @property
+    def is_done(self) -> bool:
+        return is_final(BATCH_TRANSITIONS, self.status)
 
     @property
     def percent(self) -> int:

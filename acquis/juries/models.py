@@ -10,8 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
+from acquis.juries.enums import (
+    DELIBERATION_TRANSITIONS,
+    DecisionKind,
+    DeliberationStatus,
+    JuryKind,
+)
 from acquis.juries.exceptions import FrozenDecisionError
+from acquis.workflow import is_final, verbs_from
 
 
 class Deliberation(models.Model):
@@ -46,6 +52,34 @@ class Deliberation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    # What the state allows, read from DELIBERATION_TRANSITIONS.
+    @property
+    def allowed_verbs(self) -> frozenset[str]:
+        return verbs_from(DELIBERATION_TRANSITIONS, self.status)
+
+    @property
+    def can_open(self) -> bool:
+        return "open" in self.allowed_verbs
+
+    @property
+    def can_close(self) -> bool:
+        """Open: decisions are taken, closing draws up the minutes."""
+        return "close" in self.allowed_verbs
+
+    @property
+    def awaits_signatures(self) -> bool:
+        return "sign" in self.allowed_verbs
+
+    @property
+    def is_signed(self) -> bool:
+        """The end of the workflow: the minutes signed by all, the decisions final."""
+        return is_final(DELIBERATION_TRANSITIONS, self.status)
+
+    @property
+    def has_minutes(self) -> bool:
+        """Closed (minutes drawn up), to sign or signed."""
+        return self.awaits_signatures or self.is_signed
 
 
 class JuryMember(models.Model):

@@ -47,8 +47,8 @@ def _slot_context(slot, juror) -> dict:
     links = SlotAssessor.objects.filter(slot=slot).select_related("juror__user").order_by("pk")
     # Status only: another juror's grid content stays hidden until consolidation.
     states = {
-        g["juror_id"]: g
-        for g in Grid.objects.filter(slot=slot).values("pk", "juror_id", "status", "submitted_at")
+        g.juror_id: g
+        for g in Grid.objects.filter(slot=slot).only("pk", "juror_id", "status", "submitted_at")
     }
     return {
         "slot": slot,
@@ -62,7 +62,6 @@ def _slot_context(slot, juror) -> dict:
         ),
         "assessors": [(link.juror, states.get(link.juror_id)) for link in links],
         "own": states.get(juror.pk),
-        "submitted": GridStatus.SUBMITTED,
     }
 
 

@@ -71,7 +71,6 @@ def minutes_context(deliberation, minutes) -> dict:
         "signatures": pv.signatures_state(minutes) if minutes else [],
         "superseded": list(deliberation.minutes.filter(superseded=True).order_by("generated_at")),
         "hash_ok": minutes is None or pv.content_hash(minutes.content) == minutes.content_hash,
-        "S": DeliberationStatus,
         # The signed PDF of the PV, once issued (minutes_pdf.issue_minutes).
         "issued_pdf": minutes_pdf.issued_minutes(minutes) if minutes else None,
     }
