@@ -8,7 +8,6 @@ French message.
 """
 
 import copy
-from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis.credentials import minutes_pdf
+from acquis.dates import short_date
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.exceptions import JuryError
@@ -45,20 +45,16 @@ class SignForm(forms.Form):
     )
 
 
-def _french_date(iso: str | None) -> str | None:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else iso
-
-
 def display_content(content: dict) -> dict:
     """The stored content with its ISO dates written the French way (a copy: the stored,
     hashed content is never touched)."""
     shown = copy.deepcopy(content)
-    shown["deliberation"]["date"] = _french_date(shown["deliberation"]["date"])
+    shown["deliberation"]["date"] = short_date(shown["deliberation"]["date"])
     for candidate in shown["candidates"]:
-        candidate["birth_date"] = _french_date(candidate["birth_date"])
-        candidate["decision"]["deadline"] = _french_date(candidate["decision"]["deadline"])
+        candidate["birth_date"] = short_date(candidate["birth_date"])
+        candidate["decision"]["deadline"] = short_date(candidate["decision"]["deadline"])
     for candidate in shown.setdefault("postponed", []):
-        candidate["birth_date"] = _french_date(candidate["birth_date"])
+        candidate["birth_date"] = short_date(candidate["birth_date"])
     return shown
 
 

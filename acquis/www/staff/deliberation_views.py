@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from acquis.candidates.models import Cohort
+from acquis.dates import short_date
 from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
@@ -114,10 +115,6 @@ def kind_label(kind: str, title: bool) -> str:
     return f"{label} (titre attribué)" if title else f"{label} des blocs visés (sans le titre)"
 
 
-def _day(value) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def _competencies(result) -> tuple[str, int]:
     parts, acquired = [], 0
     for competency, outcome in result.rows:
@@ -149,7 +146,7 @@ def _oral(oral) -> str:
         result = "Consolidé, résultats par compétence"
     else:
         result = "Réussi" if oral.outcome else "Non réussi"
-    return f"{result} ({oral.slot.assessment.code}, {_day(oral.recorded_at)})"
+    return f"{result} ({oral.slot.assessment.code}, {short_date(oral.recorded_at)})"
 
 
 def _facts(file) -> list[tuple[str, str]]:
@@ -193,7 +190,7 @@ def _facts(file) -> list[tuple[str, str]]:
             )
         )
         facts.append(("Oral VAE", _oral(vae.oral)))
-    held = [f"{row.block_code} (décision du {_day(row.granted_on)})" for row in file.held]
+    held = [f"{row.block_code} (décision du {short_date(row.granted_on)})" for row in file.held]
     facts.append(
         ("Blocs acquis définitivement (décisions antérieures)", " ; ".join(held) or "Aucun")
     )
@@ -225,7 +222,9 @@ def _decision_text(file) -> str:
     if file.departs:
         text += " (s'écarte de la proposition)"
     if decision.deadline:
-        text += f" — demandes de nouvelle validation possibles jusqu'au {_day(decision.deadline)}"
+        text += (
+            f" — demandes de nouvelle validation possibles jusqu'au {short_date(decision.deadline)}"
+        )
     author = decision.decided_by or "—"
     return (
         text
@@ -269,9 +268,8 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sit
             "motivé ou un ajournement sont possibles, voir ci-dessous)"
         )
     if file.proposal.deadline:
-        proposal += (
-            f" (demandes de nouvelle validation possibles jusqu'au {_day(file.proposal.deadline)})"
-        )
+        until = short_date(file.proposal.deadline)
+        proposal += f" (demandes de nouvelle validation possibles jusqu'au {until})"
     old = corrected.get(candidacy.pk)
     return Card(
         file=file,
@@ -288,7 +286,7 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sit
         proposal=proposal,
         decision=_decision_text(file),
         corrects=(
-            f"Correction de la décision du {_day(old.deliberation.date)} "
+            f"Correction de la décision du {short_date(old.deliberation.date)} "
             f"({old.get_kind_display().lower()})."
             if old
             else ""
