@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis.credentials import minutes_pdf
 from acquis.dates import short_date
+from acquis.errors import AcquisError
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
-from acquis.juries.exceptions import JuryError
 from acquis.security import reauth
-from acquis.security.twofactor import TwoFactorError
 from acquis.www import confirm
 from acquis.www.jury.deliberation_perms import jury_member_required
 from acquis.www.staff.credential_views import download
@@ -96,7 +95,7 @@ def _act(request, member, minutes, form):
                     code=form.cleaned_data["code"],
                     purpose="minutes.sign",
                 )
-            except TwoFactorError as exc:
+            except AcquisError as exc:
                 form.add_error(exc.field or "password", exc.message)
                 return form
             pv.sign(
@@ -104,7 +103,7 @@ def _act(request, member, minutes, form):
             )
             update_session_auth_hash(request, request.user)
             messages.success(request, f"Vous avez signé le procès-verbal {minutes.number}.")
-    except JuryError as exc:
+    except AcquisError as exc:
         if action == "sign" and exc.problem_for("password"):
             form.add_error("password", exc.message)
             return form

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from acquis.candidates.models import Cohort
 from acquis.dates import short_date
+from acquis.errors import AcquisError
 from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
-from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
@@ -375,7 +375,7 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
             from acquis.juries import decisions
 
             decisions.decide(deliberation, candidacy, **kwargs)
-    except JuryError as exc:
+    except AcquisError as exc:
         posted.message = str(exc)
         posted.problems = [getattr(p, "message", p) for p in exc.problems]
         return rerender(posted)
@@ -393,7 +393,7 @@ def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
     candidacy = entry.candidacy
     try:
         decisions.postpone(deliberation, candidacy, reason=data["reason"], actor=request.user)
-    except JuryError as exc:
+    except AcquisError as exc:
         posted.message = str(exc)
         posted.problems = [getattr(p, "message", p) for p in exc.problems]
         return rerender(posted)
@@ -432,7 +432,7 @@ def deliberation_list(request):
                 place=data["place"],
                 actor=request.user,
             )
-        except JuryError as exc:
+        except AcquisError as exc:
             refusal = exc
         else:
             messages.success(request, f"Délibération « {deliberation.title} » préparée.")
@@ -559,7 +559,7 @@ def _add_member(request, deliberation):
             organisation=data["organisation"],
             actor=request.user,
         )
-    except JuryError as exc:
+    except AcquisError as exc:
         return _render(
             request, deliberation, forms={"member": form}, refusal=exc, refused="Membre non ajouté"
         )
@@ -670,7 +670,7 @@ def deliberation_action(request, pk, action):
         )
     try:
         response = run(request, deliberation)
-    except JuryError as exc:
+    except AcquisError as exc:
         deliberation.refresh_from_db()
         return _render(request, deliberation, refusal=exc, refused=refused)
     if response is not None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acquis.candidates.names import name_order
+from acquis.errors import AcquisError
 from acquis.evaluations import convocations, incidents, planning, services, sessions
 from acquis.evaluations.enums import SESSION_TRANSITIONS, GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
@@ -91,7 +92,7 @@ def juror_list(request):
                 proof=data["proof"],
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             juror_form.add_error(None, str(exc))
         else:
             messages.success(request, f"Fiche de {profile} enregistrée.")
@@ -111,7 +112,7 @@ def juror_list(request):
                     attendance=data["attendance"],
                     actor=request.user,
                 )
-            except EvaluationError as exc:
+            except AcquisError as exc:
                 for problem in exc.problems or [str(exc)]:
                     training_form.add_error(None, problem)
             else:
@@ -155,7 +156,7 @@ def session_list(request):
                 today=timezone.localdate(),
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
@@ -402,7 +403,7 @@ def session_edit(request, pk):
                 today=timezone.localdate(),
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, "Session modifiée.")
@@ -420,7 +421,7 @@ def _add_member(request, session):
         return _render_session(request, session, member_form=form)
     try:
         services.add_panel_member(session, form.cleaned_data["juror"], actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Membre non ajouté")
     messages.success(request, f"{form.cleaned_data['juror']} ajouté(e) au jury.")
     return None
@@ -444,7 +445,7 @@ def _add_slot(request, session):
             room=data["room"],
             actor=request.user,
         )
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(
             request, session, slot_form=form, refusal=exc, refused="Créneau non ajouté"
         )
@@ -465,7 +466,7 @@ def _cancel_slot(request, session):
     slot = form.cleaned_data["slot"]
     try:
         planning.cancel_slot(slot, reason=form.cleaned_data["reason"], actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(
             request, session, cancel_form=form, refusal=exc, refused="Créneau non annulé"
         )
@@ -476,7 +477,7 @@ def _cancel_slot(request, session):
 def _convoke(request, session):
     try:
         summary = convocations.send_convocations(session, actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Convocations non envoyées")
     if summary.without_email or summary.failed:
         messages.warning(request, summary.message())
@@ -489,7 +490,7 @@ def _verb(verb, done: str, refused: str):
     def action(request, session):
         try:
             verb(session, actor=request.user)
-        except EvaluationError as exc:
+        except AcquisError as exc:
             return _render_session(request, session, refusal=exc, refused=refused)
         messages.success(request, done)
         return None
@@ -504,7 +505,7 @@ def _remove_member(request, session):
         return None
     try:
         sessions.remove_panel_member(session, juror.juror, actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Membre non retiré")
     messages.success(request, f"{juror.juror} retiré(e) du jury de la session.")
     return None
@@ -516,7 +517,7 @@ def _cancel_session(request, session):
         return _render_session(request, session, cancel_session_form=form)
     try:
         services.cancel_session(session, reason=form.cleaned_data["reason"], actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(
             request, session, cancel_session_form=form, refusal=exc, refused="Session non annulée"
         )
@@ -528,7 +529,7 @@ def _delete_session(request, session):
     title = session.title
     try:
         sessions.delete_session(session, actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Session non supprimée")
     messages.success(request, f"Session « {title} » supprimée.")
     return redirect("staff_sessions")
@@ -612,7 +613,7 @@ def slot_detail(request, pk):
         incident = incidents.record_incident(
             slot, kind=data["kind"], note=data["note"], minutes=data["minutes"], actor=request.user
         )
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_slot(request, slot, form=form, refusal=exc)
     messages.success(request, f"Incident enregistré : {incident.get_kind_display()}.")
     return redirect("staff_slot", pk=slot.pk)
