@@ -359,22 +359,19 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
     data = form.cleaned_data
     if data["kind"] == f.POSTPONE:
         return _postpone(request, deliberation, entry, data, posted, rerender, page_url)
-    kwargs = {
-        "blocks": form.blocks_map(),
-        "kind": data["kind"],
-        "reason": data["reason"],
-        "further_evidence": data["further_evidence"],
-        "actor": request.user,
-    }
-    try:
-        if corrections.corrected_decision(deliberation, candidacy) is not None:
-            corrections.decide_correction(
-                deliberation, candidacy, correction_reason=data["correction_reason"], **kwargs
-            )
-        else:
-            from acquis.juries import decisions
+    from acquis.juries import decisions
 
-            decisions.decide(deliberation, candidacy, **kwargs)
+    try:
+        decisions.record(
+            deliberation,
+            candidacy,
+            blocks=form.blocks_map(),
+            kind=data["kind"],
+            reason=data["reason"],
+            further_evidence=data["further_evidence"],
+            correction_reason=data["correction_reason"],
+            actor=request.user,
+        )
     except AcquisError as exc:
         posted.message = str(exc)
         posted.problems = [getattr(p, "message", p) for p in exc.problems]
