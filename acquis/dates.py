@@ -1,8 +1,9 @@
 """French dates as people write them, in one place ("1er juin 2026", "12 juin 2026 à 14 h 05").
 
 Documents, letters, badges checks and PDFs print long dates with the month in words; the
-screens use Django's localisation (`|date`), the numeric forms (dd/mm/yyyy) are plain
-f-strings.
+screens use Django's localisation (`|date`); a numeric date built in Python for a screen
+or a file ("12/06/2026", also from the ISO form a PV stores) is `short_date`; a date inside
+an f-string message may stay `{value:%d/%m/%Y}`.
 """
 
 from datetime import date, datetime
@@ -23,6 +24,16 @@ def french_date(value: date | str | None) -> str:
         value = date.fromisoformat(value)
     first = "1er" if value.day == 1 else str(value.day)
     return f"{first} {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: date | str | None) -> str | None:
+    """ "12/06/2026"; a date, a datetime (as is, not converted) or an ISO date; None stays
+    None (a blank the caller shows as it likes)."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.strftime("%d/%m/%Y")
 
 
 def french_datetime(value: datetime | str | None) -> str:

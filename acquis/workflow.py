@@ -106,3 +106,27 @@ class Workflow:
             payload=payload or {},
         )
         return obj
+
+
+# --- predicates read from a table (what a model says about its state) ----------------------
+
+
+def verbs_from(
+    table: Mapping[tuple[str, str], Entry],
+    state: str,
+    allows: Callable[[Entry], bool] = lambda entry: True,
+) -> frozenset[str]:
+    """The verbs of the moves `table` allows from `state` (`allows`: the entry's guard).
+
+    Models derive their predicates from it (`Candidacy.can_request_admissibility`,
+    `Deliberation.can_close`…): a template asks the model, never compares state strings,
+    and the table stays the only copy of the workflow.
+    """
+    return frozenset(
+        _verb_of(entry) for (frm, _), entry in table.items() if frm == state and allows(entry)
+    )
+
+
+def is_final(table: Mapping[tuple[str, str], Entry], state: str) -> bool:
+    """No move leaves `state`: the end of the workflow."""
+    return not any(frm == state for frm, _ in table)

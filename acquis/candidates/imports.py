@@ -39,6 +39,7 @@ from acquis.candidates.enums import PATHWAY_ACCESS_MODES, AccessMode, Pathway, S
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.identity import validate_identity
 from acquis.candidates.models import Candidacy, Candidate, identity_key
+from acquis.dates import short_date
 from acquis.errors import AcquisError, Problem
 from acquis.referential.enums import VersionStatus
 from acquis.referential.models import CertificationVersion
@@ -394,7 +395,7 @@ def _text(value) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return short_date(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)

@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from acquis import search
 from acquis.candidates import names
 from acquis.candidates.enums import (
+    CANDIDACY_TRANSITIONS,
     AccessMode,
     AccommodationKind,
     AdmissibilityDecision,
@@ -19,6 +20,7 @@ from acquis.candidates.enums import (
     ValidationFileDecision,
 )
 from acquis.timestamps import UpdatedAtModel
+from acquis.workflow import verbs_from
 
 
 def identity_key(birth_name: str, first_name: str, birth_date) -> str:
@@ -273,6 +275,30 @@ class Candidacy(UpdatedAtModel):
 
     def __str__(self) -> str:
         return f"{self.candidate} — {self.version.title} ({self.get_pathway_display()})"
+
+    # What the candidacy's state allows, read from CANDIDACY_TRANSITIONS (the pathway is
+    # the guard): templates ask these, never the state strings.
+    @property
+    def allowed_verbs(self) -> frozenset[str]:
+        return verbs_from(
+            CANDIDACY_TRANSITIONS, self.status, lambda entry: self.pathway in entry[1]
+        )
+
+    @property
+    def can_request_admissibility(self) -> bool:
+        return "request_admissibility" in self.allowed_verbs
+
+    @property
+    def can_decide_admissibility(self) -> bool:
+        return "declare_admissible" in self.allowed_verbs
+
+    @property
+    def can_submit_validation_file(self) -> bool:
+        return "submit_validation_file" in self.allowed_verbs
+
+    @property
+    def can_decide_validation_file(self) -> bool:
+        return "declare_validation_file_complete" in self.allowed_verbs
 
     @property
     def rules(self) -> dict:

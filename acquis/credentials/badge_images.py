@@ -19,6 +19,7 @@ import zlib
 from lxml import etree
 
 from acquis.credentials import typst_render
+from acquis.errors import AcquisError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadgecredential"
@@ -27,7 +28,7 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 PPI = 192  # 300 pt at 192 ppi: an 800 px square, sharp on a profile page
 
 
-class BakeryError(Exception):
+class BakeryError(AcquisError):
     """An image that carries no readable credential (French message)."""
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from acquis.credentials import badge_images, badges
 from acquis.credentials.enums import DocumentKind
+from acquis.errors import AcquisError
 from acquis.juries.models import HeldBlock
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "http://data.europa.eu/snb/model/context/edc-ap"]
@@ -40,7 +41,7 @@ BASE64 = "http://data.europa.eu/snb/encoding/6146cde7dd"
 NAMESPACE = uuid.UUID("2d1f6b1e-7a3c-4a55-9f0b-5c8e1d7a9b31")
 
 
-class EuropassError(Exception):
+class EuropassError(AcquisError):
     """A document that cannot be exported to Europass (French message)."""
 
 

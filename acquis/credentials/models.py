@@ -7,38 +7,12 @@ from django.db.models import Q
 
 from acquis.credentials.enums import (
     ACTIVE_BATCH_STATUSES,
+    BATCH_TRANSITIONS,
     BatchStatus,
     DocumentKind,
     RevocationCategory,
 )
-
-
-class CertificateCounter(models.Model):
-    """The single locked generator of certificate numbers, per certifier and year."""
-
-    certifier = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name="certificateur",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    year = models.PositiveSmallIntegerField("année")
-    last = models.PositiveIntegerField("dernier numéro", default=0)
-
-    class Meta:
-        verbose_name = "compteur de certificats"
-        verbose_name_plural = "compteurs de certificats"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certifier", "year"],
-                name="unique_certificate_counter",
-                violation_error_message="Ce compteur existe déjà.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.certifier} {self.year} : {self.last}"
-
+from acquis.workflow import is_final, verbs_from
 
 # The wording of the documents issued now (see IssuedDocument.wording).
 CURRENT_WORDING = 2
@@ -348,6 +322,20 @@ class IssuingBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Lot de délivrance n° {self.pk} — {self.deliberation_id}"
+
+    # Where the batch is, read from BATCH_TRANSITIONS.
+    @property
+    def is_waiting(self) -> bool:
+        """Queued: waiting for a worker to start it."""
+        return "start" in verbs_from(BATCH_TRANSITIONS, self.status)
+
+    @property
+    def is_running(self) -> bool:
+        return "finish" in verbs_from(BATCH_TRANSITIONS, self.status)
+
+    @property
+    def is_done(self) -> bool:
+        return is_final(BATCH_TRANSITIONS, self.status)
 
     @property
     def percent(self) -> int:

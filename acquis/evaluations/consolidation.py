@@ -456,6 +456,10 @@ class BlockProposal:
             self.status = self.ACQUIRED
 
     @property
+    def is_incomplete(self) -> bool:
+        return self.status == self.INCOMPLETE
+
+    @property
     def missing_codes(self) -> str:
         return ", ".join(c.code for c in self.missing)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from acquis import search
 from acquis.evaluations.enums import (
+    SLOT_TRANSITIONS,
     ConflictKind,
     GridStatus,
     IncidentKind,
@@ -16,6 +17,7 @@ from acquis.evaluations.enums import (
     SlotStatus,
 )
 from acquis.timestamps import UpdatedAtModel
+from acquis.workflow import is_final
 
 
 class JurorProfile(models.Model):
@@ -199,6 +201,10 @@ class EvaluationSession(UpdatedAtModel):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
 
 class PanelMember(models.Model):
     session = models.ForeignKey(
@@ -267,6 +273,15 @@ class Slot(UpdatedAtModel):
     def __str__(self) -> str:
         start = timezone.localtime(self.starts_at)
         return f"{self.assessment.code} — {self.candidacy.candidate} ({start:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_settled(self) -> bool:
+        """No move left (SLOT_TRANSITIONS): consolidated, absent or cancelled."""
+        return is_final(SLOT_TRANSITIONS, self.status)
+
+    @property
+    def is_consolidated(self) -> bool:
+        return self.status == SlotStatus.CONSOLIDATED
 
     @property
     def ends_at(self):
@@ -398,6 +413,10 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         return f"Grille de {self.juror} — {self.slot}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == GridStatus.SUBMITTED
 
 
 class GridMark(models.Model):

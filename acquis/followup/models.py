@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from acquis.candidates.enums import Pathway
 from acquis.followup.enums import (
+    CAMPAIGN_TRANSITIONS,
     CampaignStatus,
     ContractType,
     Helped,
@@ -22,6 +23,7 @@ from acquis.followup.enums import (
     Situation,
     WorkingTime,
 )
+from acquis.workflow import verbs_from
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -101,6 +103,15 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # What the state allows, read from CAMPAIGN_TRANSITIONS.
+    @property
+    def can_open(self) -> bool:
+        return "open" in verbs_from(CAMPAIGN_TRANSITIONS, self.status)
+
+    @property
+    def can_close(self) -> bool:
+        return "close" in verbs_from(CAMPAIGN_TRANSITIONS, self.status)
 
     @property
     def is_open(self) -> bool:

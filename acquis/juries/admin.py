@@ -14,7 +14,6 @@ from acquis.juries.models import (
     HeldBlock,
     JuryMember,
     Minutes,
-    MinutesCounter,
     MinutesSignature,
 )
 
@@ -72,11 +71,6 @@ class DecisionAdmin(ReadOnlyAdmin):
 class HeldBlockAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "block_code", "granted_on", "decision", "revoked_by"]
     search_fields = ["candidate__birth_name", "candidate__usage_name", "block_code"]
-
-
-@admin.register(MinutesCounter)
-class MinutesCounterAdmin(ReadOnlyAdmin):
-    list_display = ["certifier", "year", "last"]
 
 
 class MinutesSignatureInline(admin.TabularInline):

@@ -9,6 +9,9 @@ the proposal is written down (reason). A decision stays editable while the delib
 open; once the minutes are signed it is frozen (`Decision.save()` refuses it) and a
 correction is a new decision in a new deliberation, referring to the old one.
 
+`record` is what the deliberation screen calls: it chooses between a decision and a
+correction (`corrections.decide_correction`), so no view makes that choice.
+
 `postpone` is the jury's other answer: no decision for the candidate this time, with the
 reason (a VAE oral not taken yet, a jury that did not hear it); the PV records it and the
 candidacy stays awaiting a jury. Recording a decision afterwards, while the deliberation is
@@ -72,6 +75,37 @@ def decide(
     if problems:
         raise JuryError("Décision non enregistrée : corrigez les points signalés.", problems)
     return _record(deliberation, candidacy, file, chosen, kind, text, corrects, existing, actor)
+
+
+def record(
+    deliberation,
+    candidacy,
+    *,
+    blocks: dict[str, bool],
+    kind: str,
+    reason: str = "",
+    further_evidence: str = "",
+    correction_reason: str = "",
+    actor,
+) -> Decision:
+    """The jury's decision on one candidate, as the deliberation screen sends it: on a
+    correction deliberation (the candidacy has a signed decision from another one) it is a
+    correction (`corrections.decide_correction`, the reason required), otherwise a decision
+    (`decide`; `correction_reason` is then ignored)."""
+    from acquis.juries import corrections
+
+    kwargs = {
+        "blocks": blocks,
+        "kind": kind,
+        "reason": reason,
+        "further_evidence": further_evidence,
+        "actor": actor,
+    }
+    if corrections.corrected_decision(deliberation, candidacy) is not None:
+        return corrections.decide_correction(
+            deliberation, candidacy, correction_reason=correction_reason, **kwargs
+        )
+    return decide(deliberation, candidacy, **kwargs)
 
 
 @transaction.atomic

@@ -4,8 +4,8 @@
   reason goes into the PV, under "postponed"; the candidacy stays awaiting a jury); the
   PV content is fixed
   as JSON, hashed (SHA-256 of its canonical form) and numbered by the single locked
-  generator (`MinutesCounter`, one row per certifier and year); the deliberation waits for
-  signatures.
+  generator (`YearlyCounter` of kind "minutes", one row per certifier and year); the
+  deliberation waits for signatures.
 - `reopen`: only while nobody has signed; the PV is kept, marked superseded.
 - `sign`: each member of the jury signs in the app after re-entering their password; the
   signature records the time and the hash of the content signed. The last signature makes
@@ -31,10 +31,10 @@ from acquis.juries.models import (
     Deliberation,
     JuryMember,
     Minutes,
-    MinutesCounter,
     MinutesSignature,
 )
 from acquis.numbering import draw, prefix_for
+from acquis.numbering.models import CounterKind
 
 CONTENT_FORMAT = 1
 # The certifier's prefix keeps two certifiers' PVs apart on paper ("PV-OPS-2026-0001");
@@ -48,7 +48,7 @@ NUMBER_FORMAT = "PV-{prefix}-{year}-{number:04d}"
 def next_number(certifier, year: int) -> str:
     """Draw the next PV number of this certifier and year, inside the caller's transaction
     (acquis.numbering.draw: locked counter, no gap, no duplicate)."""
-    number = draw(MinutesCounter, certifier, year)
+    number = draw(CounterKind.MINUTES, certifier, year)
     return NUMBER_FORMAT.format(prefix=prefix_for(certifier), year=year, number=number)
 
 

@@ -10,8 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
+from acquis.juries.enums import (
+    DELIBERATION_TRANSITIONS,
+    DecisionKind,
+    DeliberationStatus,
+    JuryKind,
+)
 from acquis.juries.exceptions import FrozenDecisionError
+from acquis.workflow import is_final, verbs_from
 
 
 class Deliberation(models.Model):
@@ -46,6 +52,34 @@ class Deliberation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    # What the state allows, read from DELIBERATION_TRANSITIONS.
+    @property
+    def allowed_verbs(self) -> frozenset[str]:
+        return verbs_from(DELIBERATION_TRANSITIONS, self.status)
+
+    @property
+    def can_open(self) -> bool:
+        return "open" in self.allowed_verbs
+
+    @property
+    def can_close(self) -> bool:
+        """Open: decisions are taken, closing draws up the minutes."""
+        return "close" in self.allowed_verbs
+
+    @property
+    def awaits_signatures(self) -> bool:
+        return "sign" in self.allowed_verbs
+
+    @property
+    def is_signed(self) -> bool:
+        """The end of the workflow: the minutes signed by all, the decisions final."""
+        return is_final(DELIBERATION_TRANSITIONS, self.status)
+
+    @property
+    def has_minutes(self) -> bool:
+        """Closed (minutes drawn up), to sign or signed."""
+        return self.awaits_signatures or self.is_signed
 
 
 class JuryMember(models.Model):
@@ -330,33 +364,6 @@ class HeldBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.block_code} — {self.candidate}"
-
-
-class MinutesCounter(models.Model):
-    """The single locked generator of minutes numbers, per certifier and year."""
-
-    certifier = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name="certificateur",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    year = models.PositiveSmallIntegerField("année")
-    last = models.PositiveIntegerField("dernier numéro", default=0)
-
-    class Meta:
-        verbose_name = "compteur de procès-verbaux"
-        verbose_name_plural = "compteurs de procès-verbaux"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certifier", "year"],
-                name="unique_minutes_counter",
-                violation_error_message="Ce compteur existe déjà.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.certifier} {self.year} : {self.last}"
 
 
 class Minutes(models.Model):

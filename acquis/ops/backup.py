@@ -34,6 +34,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from acquis.errors import AcquisError
+
 FORMAT = "acquis-sauvegarde/1"
 MANIFEST = "manifeste.json"
 FILES = "fichiers"
@@ -43,7 +45,7 @@ SKIPPED_PREFIXES = ("sante/",)  # the readiness probe's own short-lived files
 CHUNK = 1024 * 1024
 
 
-class BackupError(Exception):
+class BackupError(AcquisError):
     """A backup or a restore refused; the message is in French and names what to fix."""
 
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from acquis.audit.models import AuditEvent
+from acquis.errors import AcquisError
 from acquis.evaluations import consolidation
 from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
@@ -134,7 +135,7 @@ def consolidation_page(request, slot, *, audience: str, back_url: str, back_labe
     if request.method == "POST":
         try:
             consolidation.consolidate(slot, **_arguments(groups), actor=request.user)
-        except EvaluationError as exc:
+        except AcquisError as exc:
             error, problems = exc, _problems(exc, groups)
         else:
             messages.success(request, "Résultat consolidé enregistré.")

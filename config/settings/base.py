@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "acquis.documents",
     "acquis.candidates",
     "acquis.evaluations",
+    "acquis.numbering",
     "acquis.juries",
     "acquis.credentials",
     "acquis.exports",

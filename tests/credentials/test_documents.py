@@ -13,10 +13,11 @@ import pytest
 from acquis.audit.models import AuditEvent
 from acquis.credentials import documents, issuing, typst_render
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import CertificateCounter, IssuedDocument
+from acquis.credentials.models import IssuedDocument
 from acquis.dates import french_date
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Deliberation
+from acquis.numbering.models import CounterKind, YearlyCounter
 from tests.conftest import module_world
 from tests.juries import factories as jf
 from tests.pdf_readers import assert_pdfa
@@ -182,7 +183,9 @@ def test_issuing_twice_issues_nothing_new(signed):
     again = issuing.issue_for_deliberation(deliberation, actor=None)
     assert again.issued == [] and again.skipped == 3
     assert IssuedDocument.objects.count() == 2 + 1 + 3  # + the PV and the three letters
-    assert CertificateCounter.objects.get().last == 2  # no number drawn for nothing
+    assert (
+        YearlyCounter.objects.filter(kind=CounterKind.CERTIFICATE).get().last == 2
+    )  # no number drawn for nothing
 
 
 def test_an_unsigned_decision_issues_nothing(ops_version):
@@ -194,7 +197,7 @@ def test_an_unsigned_decision_issues_nothing(ops_version):
     with pytest.raises(documents.DocumentError, match="procès-verbal signé"):
         issuing.issue_for_deliberation(deliberation, actor=None)
     assert not IssuedDocument.objects.exists()
-    assert not CertificateCounter.objects.exists()
+    assert not YearlyCounter.objects.filter(kind=CounterKind.CERTIFICATE).exists()
 
 
 def test_a_missing_key_leaves_nothing_behind(signed, settings, tmp_path):
@@ -203,7 +206,9 @@ def test_a_missing_key_leaves_nothing_behind(signed, settings, tmp_path):
     with pytest.raises(documents.signing.SigningError, match="clé introuvable"):
         documents.issue_for_decision(by_kind[DecisionKind.TOTAL], actor=None)
     assert not IssuedDocument.objects.exists()
-    assert not CertificateCounter.objects.filter(last__gt=0).exists()  # number given back
+    assert (
+        not YearlyCounter.objects.filter(kind=CounterKind.CERTIFICATE).filter(last__gt=0).exists()
+    )  # number given back
 
 
 def test_revocation_needs_a_reason(signed):

@@ -11,11 +11,12 @@ from django.utils import timezone
 from acquis.audit.models import AuditEvent
 from acquis.credentials import documents, issuing, letters, typst_render
 from acquis.credentials.enums import DocumentKind
-from acquis.credentials.models import CertificateCounter, IssuedDocument
+from acquis.credentials.models import IssuedDocument
 from acquis.dates import french_date
 from acquis.juries import corrections, minutes
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Deliberation
+from acquis.numbering.models import CounterKind, YearlyCounter
 from tests.conftest import module_world
 from tests.credentials.test_documents import ALL_FAILED, B3_FAILED, text_of
 from tests.credentials.test_signing import pdfsig, tampered
@@ -149,7 +150,9 @@ def test_the_certificate_and_its_letter_are_issued_together_or_not_at_all(three_
     with pytest.raises(documents.DocumentError, match="rendu impossible"):
         issuing.issue_decision_documents(by_kind[DecisionKind.TOTAL], actor=None)
     assert not IssuedDocument.objects.exists()
-    assert not CertificateCounter.objects.filter(last__gt=0).exists()  # number given back
+    assert not YearlyCounter.objects.filter(
+        kind=CounterKind.CERTIFICATE, last__gt=0
+    ).exists()  # number given back
 
 
 def test_a_corrected_decision_gets_no_new_letter_and_the_correction_says_so(ops_version):

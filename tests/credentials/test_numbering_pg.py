@@ -1,7 +1,7 @@
 """Certificate numbers: format, and concurrency on PostgreSQL (no gap, no duplicate).
 
 Numbers come from one locked generator (`numbering.next_certificate_number`: the
-`CertificateCounter` row of the certifier and year, `select_for_update`, inside the issuing
+`YearlyCounter` row of the certifier, kind and year, `select_for_update`, inside the issuing
 transaction). Threads draw at the same instant, some transactions failing after their draw:
 the committed numbers are unique and run 1..n without a hole. SQLite serialises writers on
 its database lock, so the concurrency test would show nothing there (skipped with a reason).
@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from acquis.credentials import numbering
-from acquis.credentials.models import CertificateCounter
+from acquis.numbering.models import CounterKind, YearlyCounter
 from acquis.organisations.services import ensure_certifier
 
 THREADS = 8
@@ -100,4 +100,6 @@ def test_concurrent_draws_leave_no_gap_and_no_duplicate(postgresql, certifier):
     assert len(numbers) == len(set(numbers))  # no duplicate
     sequence = sorted(int(n.removeprefix("OPS-2030-")) for n in numbers)
     assert sequence == list(range(1, len(numbers) + 1))  # no gap
-    assert CertificateCounter.objects.get(certifier=certifier, year=2030).last == len(numbers)
+    assert YearlyCounter.objects.get(
+        certifier=certifier, kind=CounterKind.CERTIFICATE, year=2030
+    ).last == len(numbers)

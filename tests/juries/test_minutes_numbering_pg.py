@@ -1,7 +1,7 @@
 """PV numbers under concurrency (PostgreSQL only): no gap, no duplicate.
 
-Numbers come from one locked generator (`minutes.next_number`: the `MinutesCounter` row of
-the certifier and year, `select_for_update`, inside the issuing transaction). Many threads
+Numbers come from one locked generator (`minutes.next_number`: the `YearlyCounter` row of
+the certifier, kind and year, `select_for_update`, inside the issuing transaction). Many threads
 close deliberations and draw numbers at the same instant, some transactions failing after
 their draw: every committed number is unique and they run 1..n without a hole (a failed
 transaction gives its number back). SQLite serialises writers on its database lock, so the
@@ -17,7 +17,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from acquis.juries import minutes
-from acquis.juries.models import Minutes, MinutesCounter
+from acquis.juries.models import Minutes
+from acquis.numbering.models import CounterKind, YearlyCounter
 from tests.juries.test_minutes import decided
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,5 +96,5 @@ def test_concurrent_draws_with_failures_leave_no_gap_and_no_duplicate(postgresql
     numbers = [number for batch in results for number in batch]
     assert len(numbers) == len(set(numbers))  # no duplicate
     assert sequence(numbers, 2030) == list(range(1, len(numbers) + 1))  # no gap
-    counter = MinutesCounter.objects.get(certifier=certifier, year=2030)
+    counter = YearlyCounter.objects.get(certifier=certifier, kind=CounterKind.MINUTES, year=2030)
     assert counter.last == len(numbers)

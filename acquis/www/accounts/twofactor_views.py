@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from acquis.errors import AcquisError
 from acquis.security import twofactor
-from acquis.security.twofactor import TwoFactorError
 
 
 class CodeForm(forms.Form):
@@ -54,7 +54,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         try:
             device = twofactor.verify(request.user, form.cleaned_data["code"])
-        except TwoFactorError as exc:
+        except AcquisError as exc:
             form.add_error("code", exc.message)
         else:
             otp_login(request, device)
@@ -79,7 +79,7 @@ def setup(request):
     if request.method == "POST" and form.is_valid():
         try:
             codes = twofactor.confirm_enrolment(user, form.cleaned_data["code"])
-        except TwoFactorError as exc:
+        except AcquisError as exc:
             form.add_error("code", exc.message)
         else:
             otp_login(request, twofactor.totp_device(user))
@@ -116,7 +116,7 @@ def account_security(request):
             twofactor.disable(user)
             messages.success(request, "La double authentification est désactivée.")
             return redirect("account_security")
-    except TwoFactorError as exc:
+    except AcquisError as exc:
         messages.error(request, exc.message)
         return redirect("account_security")
     context = {

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from acquis.errors import AcquisError
 from acquis.organisations import invitations
-from acquis.organisations.exceptions import OrganisationError
 from acquis.security import throttle
 from acquis.security.network import client_ip
 from acquis.site import public_url
@@ -144,14 +144,14 @@ def accept_invitation(request, uidb64, token):
         return render(request, "www/accounts/accept_invitation.html", context, status=429)
     try:
         invited = invitations.invited_user(uidb64, token)
-    except OrganisationError as exc:
+    except AcquisError as exc:
         throttle.hit("invitation.ip", ip)
         return render(request, "www/accounts/accept_invitation.html", {"invalid": exc.message})
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitations.accept_invitation(uidb64, token, form.cleaned_data["password1"])
-        except OrganisationError as exc:
+        except AcquisError as exc:
             password = exc.field_messages().get("password")
             form.add_error("password1" if password else None, password or exc.message)
         else:
@@ -207,7 +207,7 @@ def my_invitations(request):
             offer = invitations.decide_offer(
                 _int(request.POST.get("invitation")), request.user, accept=accept
             )
-        except OrganisationError as exc:
+        except AcquisError as exc:
             messages.error(request, exc.message)
         else:
             done = "acceptée : le rôle est à vous" if accept else "refusée"

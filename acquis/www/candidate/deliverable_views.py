@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from acquis.errors import AcquisError
 from acquis.evaluations import deliverables
 from acquis.evaluations.enums import SessionStatus, SlotStatus
-from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import DeliverableSubmission, Slot
 from acquis.www.candidate.forms import UploadForm
 from acquis.www.candidate.perms import (
@@ -130,7 +130,7 @@ def upload(request, slot_pk, deliverable_pk):
             )
         except deliverables.DeliverableFileError as exc:
             form.add_error("file", str(exc))
-        except EvaluationError as exc:
+        except AcquisError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 
 from acquis.candidates import services
 from acquis.candidates.enums import ACTIVE, CandidacyStatus, Pathway
-from acquis.candidates.exceptions import CandidateError
+from acquis.errors import AcquisError
 from acquis.www.candidate.forms import UploadForm
 
 S = CandidacyStatus
@@ -186,7 +186,7 @@ def handle_upload(request, candidacy, key, *, template, done_url, placement=None
             upload.run(
                 candidacy, form.cleaned_data["file"], actor=request.user, placement=placement
             )
-        except CandidateError as exc:
+        except AcquisError as exc:
             form.add_domain_error(exc)
         else:
             if warning:

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from acquis.errors import AcquisError
 from acquis.evaluations import grids
 from acquis.evaluations.enums import GridStatus
 from acquis.evaluations.exceptions import EvaluationError
@@ -47,8 +48,8 @@ def _slot_context(slot, juror) -> dict:
     links = SlotAssessor.objects.filter(slot=slot).select_related("juror__user").order_by("pk")
     # Status only: another juror's grid content stays hidden until consolidation.
     states = {
-        g["juror_id"]: g
-        for g in Grid.objects.filter(slot=slot).values("pk", "juror_id", "status", "submitted_at")
+        g.juror_id: g
+        for g in Grid.objects.filter(slot=slot).only("pk", "juror_id", "status", "submitted_at")
     }
     return {
         "slot": slot,
@@ -62,7 +63,6 @@ def _slot_context(slot, juror) -> dict:
         ),
         "assessors": [(link.juror, states.get(link.juror_id)) for link in links],
         "own": states.get(juror.pk),
-        "submitted": GridStatus.SUBMITTED,
     }
 
 
@@ -79,7 +79,7 @@ def grid_open(request, pk):
     slot = assessed_slot(request.juror, pk)
     try:
         grid = grids.ensure_grid(slot, request.juror)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         context = _slot_context(slot, request.juror) | {"error": str(exc)}
         return render(request, "www/jury/slot.html", context)
     return redirect("jury_grid", grid.pk)
@@ -192,7 +192,7 @@ def _save_posted(grid, data) -> dict:
             )
         except grids.GridLocked as exc:
             return {mark.pk: (str(exc), values)}
-        except EvaluationError as exc:
+        except AcquisError as exc:
             failures[mark.pk] = (str(exc), values)
     return failures
 
@@ -208,7 +208,7 @@ def grid_detail(request, pk):
         return _render_grid(request, grid)
     try:
         failures = _save_posted(grid, request.POST)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_grid(request, grid, error=str(exc), status=422)
     if failures:
         return _render_grid(request, grid, failures=failures, status=409)
@@ -229,7 +229,7 @@ def grid_submit(request, pk):
     try:
         # Without JavaScript, the criteria come with the submit button: save them first.
         failures = _save_posted(grid, request.POST)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_grid(request, grid, error=str(exc), status=422)
     if failures:
         return _render_grid(request, grid, failures=failures, status=409)
@@ -249,7 +249,7 @@ def grid_submit(request, pk):
         )
     try:
         grid = grids.submit_grid(grid, actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         grid.refresh_from_db()
         problems = _problems_by_mark(grid) if exc.problems else {}
         return _render_grid(request, grid, problems=problems, error=str(exc), status=422)
@@ -294,7 +294,7 @@ def grid_mark(request, pk, mark_pk):
             posted = _posted(request.POST, mark_pk)
             if posted is None:
                 raise EvaluationError("Saisie invalide : rechargez la page et recommencez.")
-        except EvaluationError:
+        except AcquisError:
             # Refused without writing, but not before the access check (404 / 403 first).
             if grids.juror_grid_access(pk, user.pk) is None:
                 raise grids.GridNotFound() from None
@@ -315,7 +315,7 @@ def grid_mark(request, pk, mark_pk):
         return _conflict(pk, mark_pk, str(exc), posted)
     except grids.GridLocked as exc:
         return _status_message(423, str(exc))
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _status_message(422, str(exc))
     context = {
         "saved": True,

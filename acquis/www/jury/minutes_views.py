@@ -8,7 +8,6 @@ French message.
 """
 
 import copy
-from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -19,11 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis.credentials import minutes_pdf
+from acquis.dates import short_date
+from acquis.errors import AcquisError
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
-from acquis.juries.exceptions import JuryError
 from acquis.security import reauth
-from acquis.security.twofactor import TwoFactorError
 from acquis.www import confirm
 from acquis.www.jury.deliberation_perms import jury_member_required
 from acquis.www.staff.credential_views import download
@@ -45,20 +44,16 @@ class SignForm(forms.Form):
     )
 
 
-def _french_date(iso: str | None) -> str | None:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else iso
-
-
 def display_content(content: dict) -> dict:
     """The stored content with its ISO dates written the French way (a copy: the stored,
     hashed content is never touched)."""
     shown = copy.deepcopy(content)
-    shown["deliberation"]["date"] = _french_date(shown["deliberation"]["date"])
+    shown["deliberation"]["date"] = short_date(shown["deliberation"]["date"])
     for candidate in shown["candidates"]:
-        candidate["birth_date"] = _french_date(candidate["birth_date"])
-        candidate["decision"]["deadline"] = _french_date(candidate["decision"]["deadline"])
+        candidate["birth_date"] = short_date(candidate["birth_date"])
+        candidate["decision"]["deadline"] = short_date(candidate["decision"]["deadline"])
     for candidate in shown.setdefault("postponed", []):
-        candidate["birth_date"] = _french_date(candidate["birth_date"])
+        candidate["birth_date"] = short_date(candidate["birth_date"])
     return shown
 
 
@@ -71,7 +66,6 @@ def minutes_context(deliberation, minutes) -> dict:
         "signatures": pv.signatures_state(minutes) if minutes else [],
         "superseded": list(deliberation.minutes.filter(superseded=True).order_by("generated_at")),
         "hash_ok": minutes is None or pv.content_hash(minutes.content) == minutes.content_hash,
-        "S": DeliberationStatus,
         # The signed PDF of the PV, once issued (minutes_pdf.issue_minutes).
         "issued_pdf": minutes_pdf.issued_minutes(minutes) if minutes else None,
     }
@@ -101,7 +95,7 @@ def _act(request, member, minutes, form):
                     code=form.cleaned_data["code"],
                     purpose="minutes.sign",
                 )
-            except TwoFactorError as exc:
+            except AcquisError as exc:
                 form.add_error(exc.field or "password", exc.message)
                 return form
             pv.sign(
@@ -109,7 +103,7 @@ def _act(request, member, minutes, form):
             )
             update_session_auth_hash(request, request.user)
             messages.success(request, f"Vous avez signé le procès-verbal {minutes.number}.")
-    except JuryError as exc:
+    except AcquisError as exc:
         if action == "sign" and exc.problem_for("password"):
             form.add_error("password", exc.message)
             return form

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from acquis.credentials import badge_check
+from acquis.errors import AcquisError
 from acquis.security import throttle
 from acquis.security.network import client_ip
 
@@ -46,7 +47,7 @@ class BadgeForm(forms.Form):
         raw = upload.read() if upload is not None else content.encode("utf-8")
         try:
             data["credential"] = badge_check.parse(raw)
-        except badge_check.BadgeFileError as error:
+        except AcquisError as error:
             self.add_error("file" if upload is not None else "content", str(error))
         return data
 

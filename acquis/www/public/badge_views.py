@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from acquis.credentials import badges, status_list
 from acquis.credentials.models import StatusList
+from acquis.errors import AcquisError
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
 
@@ -40,7 +41,7 @@ def issuer_profile(request, certifier_id: int):
     certifier = get_object_or_404(Organisation, pk=certifier_id, kind=OrganisationKind.CERTIFIER)
     try:
         profile = {"@context": list(badges.CONTEXT), **badges.issuer_profile(certifier)}
-    except badges.BadgeError as error:
+    except AcquisError as error:
         return _unavailable(error)
     return _json(profile, "application/ld+json")
 
@@ -52,7 +53,7 @@ def status_list_credential(request, key: str):
         raise Http404("Aucune liste de statuts à cette adresse.")
     try:
         document = status_list.status_list_credential(listed)
-    except badges.BadgeError as error:
+    except AcquisError as error:
         return _unavailable(error)
     response = _json(document, "application/vc+ld+json")
     response["Cache-Control"] = "public, max-age=300"  # a revocation shows within 5 minutes
@@ -70,7 +71,7 @@ def did_document(request):
         raise Http404("Document DID introuvable à cette adresse.")
     try:
         document = badges.did_document()
-    except badges.BadgeError as error:
+    except AcquisError as error:
         return _unavailable(error)
     response = _json(document, "application/did+ld+json")
     response["Cache-Control"] = "public, max-age=300"

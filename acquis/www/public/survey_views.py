@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from acquis.errors import AcquisError
 from acquis.followup import clock, services, tokens
 from acquis.followup import satisfaction as satisfaction_verbs
-from acquis.followup.exceptions import FollowupError
 from acquis.www.errors import add_to_form
 from acquis.www.public.survey_forms import SatisfactionForm, SurveyForm
 
@@ -15,7 +15,7 @@ from acquis.www.public.survey_forms import SatisfactionForm, SurveyForm
 def _invitation_or_page(request, token, purpose):
     try:
         return tokens.invitation_for(token, purpose, now=clock.now()), None
-    except FollowupError as error:
+    except AcquisError as error:
         status = 404 if str(error) == tokens.INVALID else 410
         page = render(
             request, "www/public/survey_unavailable.html", {"error": error}, status=status
@@ -50,7 +50,7 @@ def answer(request, token):
         if form.is_valid():
             try:
                 services.submit_answer(token, form.answer(), now=clock.now())
-            except FollowupError as error:
+            except AcquisError as error:
                 add_to_form(form, error)
             else:
                 return redirect(reverse("survey_answer", args=[token]) + "?enregistre=1")
@@ -83,7 +83,7 @@ def opt_out(request, token):
 def satisfaction(request, token):
     try:
         found = satisfaction_verbs.request_for(token, now=clock.now())
-    except FollowupError as error:
+    except AcquisError as error:
         status = 404 if str(error) == tokens.INVALID else 410
         return render(
             request, "www/public/survey_unavailable.html", {"error": error}, status=status

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from acquis.errors import AcquisError
 from acquis.exports import accrochage
 from acquis.exports.enums import LineStatus
 from acquis.exports.models import AccrochageBatch
-from acquis.exports.reports import ReportError, import_report
+from acquis.exports.reports import import_report
 from acquis.security.exports import audit_export
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -69,7 +70,7 @@ def export(request):
         result = accrochage.export_accrochage(
             access.current_certifier(request.user), actor=request.user, since=since
         )
-    except accrochage.AccrochageError as error:
+    except AcquisError as error:
         messages.error(request, str(error))
         return redirect("staff_accrochage")
     messages.success(
@@ -92,7 +93,7 @@ def report(request):
         return redirect("staff_accrochage")
     try:
         result = import_report(upload.read(), actor=request.user, filename=upload.name)
-    except ReportError as error:
+    except AcquisError as error:
         messages.error(request, str(error))
         return redirect("staff_accrochage")
     messages.success(request, result.summary())

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from acquis.errors import AcquisError
 from acquis.integrations import clients, webhooks
 from acquis.integrations.enums import DeliveryStatus
-from acquis.integrations.exceptions import IntegrationError
 from acquis.integrations.models import ApiClient, ApiToken, WebhookDelivery, WebhookSubscription
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
@@ -70,7 +70,7 @@ def api_client_create(request):
                 actor=request.user,
             )
             _row, token = clients.issue_token(client, actor=request.user)
-        except IntegrationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             request.session[SHOWN_ONCE] = {"client": client.pk, "token": token}
@@ -103,7 +103,7 @@ def api_client(request, pk):
 def _act(request, call, success: str):
     try:
         call()
-    except IntegrationError as exc:
+    except AcquisError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
@@ -115,7 +115,7 @@ def api_token_issue(request, pk):
     client = get_or_404(_clients(request.user), pk=pk)
     try:
         _row, token = clients.issue_token(client, actor=request.user)
-    except IntegrationError as exc:
+    except AcquisError as exc:
         messages.error(request, exc.message)
     else:
         request.session[SHOWN_ONCE] = {"client": client.pk, "token": token}
@@ -157,7 +157,7 @@ def api_subscription_create(request, pk):
     if form.is_valid():
         try:
             subscription = webhooks.subscribe(client, **form.cleaned_data, actor=request.user)
-        except IntegrationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             request.session[SHOWN_ONCE] = {"client": client.pk, "secret": subscription.secret}

@@ -10,9 +10,9 @@ from acquis import search
 from acquis.audit.models import AuditEvent
 from acquis.candidates import hooks, portal, services
 from acquis.candidates.enums import CandidacyStatus
-from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.models import Candidacy
 from acquis.candidates.names import name_keys, name_order
+from acquis.errors import AcquisError
 from acquis.evaluations.models import EvaluationSession, Slot
 from acquis.juries.models import Decision
 from acquis.www import confirm, sorting
@@ -102,7 +102,7 @@ def candidate_new(request):
                 data=form.cleaned_data,
                 actor=request.user,
             )
-        except CandidateError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, f"Candidat {candidate.full_name} enregistré.")
@@ -133,7 +133,7 @@ def candidate_open_portal(request, pk):
     candidate = access.get_or_404(access.candidates(request.user), pk=pk)
     try:
         user = portal.give_portal_access(candidate, actor=request.user)
-    except CandidateError as exc:
+    except AcquisError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -161,7 +161,7 @@ def candidate_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_candidate(candidate, data=form.cleaned_data, actor=request.user)
-        except CandidateError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, "Identité mise à jour.")
@@ -197,7 +197,7 @@ def candidacy_new(request, pk):
                 registered_on=data["registered_on"],
                 actor=request.user,
             )
-        except CandidateError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, "Candidature enregistrée.")
@@ -335,7 +335,7 @@ def cohort_list(request):
                 actor=request.user,
                 **form.cleaned_data,
             )
-        except CandidateError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from acquis.errors import AcquisError
 from acquis.evaluations import consolidation
-from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import Slot
 from acquis.www.consolidation_page import consolidation_page
 from acquis.www.perms import staff_required
@@ -35,7 +35,7 @@ def candidacy_results(candidacy) -> dict:
     try:
         blocks = consolidation.proposed_block_results(candidacy, latest)
         problem = ""
-    except EvaluationError as exc:
+    except AcquisError as exc:
         blocks, problem = [], str(exc)
     return {
         "blocks": blocks,

@@ -23,6 +23,7 @@ from acquis.candidates.names import name_keys
 from acquis.credentials import batches, documents, grids_pdf, letters, minutes_pdf, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
 from acquis.www import sorting
@@ -229,7 +230,7 @@ def _batch_action(request, deliberation):
                 request,
                 f"Lot n° {batch.pk} mis en file d'attente : {batch.total} décision(s) à traiter.",
             )
-    except batches.BatchError as error:
+    except AcquisError as error:
         messages.error(request, str(error))
     return redirect("staff_deliberation_documents", pk=deliberation.pk)
 

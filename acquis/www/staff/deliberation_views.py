@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from acquis.candidates.models import Cohort
+from acquis.dates import short_date
+from acquis.errors import AcquisError
 from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
-from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
@@ -114,10 +115,6 @@ def kind_label(kind: str, title: bool) -> str:
     return f"{label} (titre attribué)" if title else f"{label} des blocs visés (sans le titre)"
 
 
-def _day(value) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def _competencies(result) -> tuple[str, int]:
     parts, acquired = [], 0
     for competency, outcome in result.rows:
@@ -149,7 +146,7 @@ def _oral(oral) -> str:
         result = "Consolidé, résultats par compétence"
     else:
         result = "Réussi" if oral.outcome else "Non réussi"
-    return f"{result} ({oral.slot.assessment.code}, {_day(oral.recorded_at)})"
+    return f"{result} ({oral.slot.assessment.code}, {short_date(oral.recorded_at)})"
 
 
 def _facts(file) -> list[tuple[str, str]]:
@@ -193,7 +190,7 @@ def _facts(file) -> list[tuple[str, str]]:
             )
         )
         facts.append(("Oral VAE", _oral(vae.oral)))
-    held = [f"{row.block_code} (décision du {_day(row.granted_on)})" for row in file.held]
+    held = [f"{row.block_code} (décision du {short_date(row.granted_on)})" for row in file.held]
     facts.append(
         ("Blocs acquis définitivement (décisions antérieures)", " ; ".join(held) or "Aucun")
     )
@@ -225,7 +222,9 @@ def _decision_text(file) -> str:
     if file.departs:
         text += " (s'écarte de la proposition)"
     if decision.deadline:
-        text += f" — demandes de nouvelle validation possibles jusqu'au {_day(decision.deadline)}"
+        text += (
+            f" — demandes de nouvelle validation possibles jusqu'au {short_date(decision.deadline)}"
+        )
     author = decision.decided_by or "—"
     return (
         text
@@ -269,9 +268,8 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sit
             "motivé ou un ajournement sont possibles, voir ci-dessous)"
         )
     if file.proposal.deadline:
-        proposal += (
-            f" (demandes de nouvelle validation possibles jusqu'au {_day(file.proposal.deadline)})"
-        )
+        until = short_date(file.proposal.deadline)
+        proposal += f" (demandes de nouvelle validation possibles jusqu'au {until})"
     old = corrected.get(candidacy.pk)
     return Card(
         file=file,
@@ -288,7 +286,7 @@ def _card(deliberation, file, decide_name, posted: Posted | None, corrected, sit
         proposal=proposal,
         decision=_decision_text(file),
         corrects=(
-            f"Correction de la décision du {_day(old.deliberation.date)} "
+            f"Correction de la décision du {short_date(old.deliberation.date)} "
             f"({old.get_kind_display().lower()})."
             if old
             else ""
@@ -361,23 +359,20 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
     data = form.cleaned_data
     if data["kind"] == f.POSTPONE:
         return _postpone(request, deliberation, entry, data, posted, rerender, page_url)
-    kwargs = {
-        "blocks": form.blocks_map(),
-        "kind": data["kind"],
-        "reason": data["reason"],
-        "further_evidence": data["further_evidence"],
-        "actor": request.user,
-    }
-    try:
-        if corrections.corrected_decision(deliberation, candidacy) is not None:
-            corrections.decide_correction(
-                deliberation, candidacy, correction_reason=data["correction_reason"], **kwargs
-            )
-        else:
-            from acquis.juries import decisions
+    from acquis.juries import decisions
 
-            decisions.decide(deliberation, candidacy, **kwargs)
-    except JuryError as exc:
+    try:
+        decisions.record(
+            deliberation,
+            candidacy,
+            blocks=form.blocks_map(),
+            kind=data["kind"],
+            reason=data["reason"],
+            further_evidence=data["further_evidence"],
+            correction_reason=data["correction_reason"],
+            actor=request.user,
+        )
+    except AcquisError as exc:
         posted.message = str(exc)
         posted.problems = [getattr(p, "message", p) for p in exc.problems]
         return rerender(posted)
@@ -395,7 +390,7 @@ def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
     candidacy = entry.candidacy
     try:
         decisions.postpone(deliberation, candidacy, reason=data["reason"], actor=request.user)
-    except JuryError as exc:
+    except AcquisError as exc:
         posted.message = str(exc)
         posted.problems = [getattr(p, "message", p) for p in exc.problems]
         return rerender(posted)
@@ -445,7 +440,7 @@ def deliberation_list(request):
                 place=data["place"],
                 actor=request.user,
             )
-        except JuryError as exc:
+        except AcquisError as exc:
             refusal = exc
         else:
             messages.success(request, f"Délibération « {deliberation.title} » préparée.")
@@ -585,7 +580,7 @@ def _add_member(request, deliberation):
             organisation=data["organisation"],
             actor=request.user,
         )
-    except JuryError as exc:
+    except AcquisError as exc:
         return _render(
             request, deliberation, forms={"member": form}, refusal=exc, refused="Membre non ajouté"
         )
@@ -696,7 +691,7 @@ def deliberation_action(request, pk, action):
         )
     try:
         response = run(request, deliberation)
-    except JuryError as exc:
+    except AcquisError as exc:
         deliberation.refresh_from_db()
         return _render(request, deliberation, refusal=exc, refused=refused)
     if response is not None:

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from acquis.errors import AcquisError
 from acquis.evaluations import deliverables
 from acquis.evaluations.enums import SlotStatus
-from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import EvaluationSession
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
@@ -64,7 +64,7 @@ def session_deliverables(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             deliverables.set_deadline(session, form.cleaned_data["due_at"], actor=request.user)
-        except EvaluationError as exc:
+        except AcquisError as exc:
             form.add_error("due_at", str(exc))
         else:
             messages.success(

@@ -5,6 +5,7 @@ A handler returns (anchor, None, success message) or (form key, bound form with 
 
 from acquis.candidates import services
 from acquis.candidates.exceptions import CandidateError
+from acquis.errors import AcquisError
 from acquis.www.errors import add_to_form
 from acquis.www.staff import candidate_forms as f
 
@@ -14,7 +15,7 @@ def _run(form_key, form, call, message):
         return form_key, form, ""
     try:
         call(form.cleaned_data)
-    except CandidateError as exc:
+    except AcquisError as exc:
         add_to_form(form, exc)
         return form_key, form, ""
     return form_key, None, message

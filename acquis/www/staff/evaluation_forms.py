@@ -284,6 +284,8 @@ class SessionFilterForm(forms.Form):
     )
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+
 class SlotEditForm(forms.Form):
     """A slot's time, duration, room and assessors (planning.update_slot decides)."""
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from acquis import search
 from acquis.candidates.names import name_order
+from acquis.errors import AcquisError
 from acquis.evaluations import convocations, incidents, planning, services, sessions
 from acquis.evaluations.enums import SESSION_TRANSITIONS, GridStatus, SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
@@ -30,8 +31,7 @@ from acquis.evaluations.models import (
 )
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
-from acquis.www import sorting
-from acquis.www import confirm
+from acquis.www import confirm, sorting
 from acquis.www.errors import add_to_form
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -133,7 +133,7 @@ def juror_list(request):
                 proof=data["proof"],
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             juror_form.add_error(None, str(exc))
         else:
             messages.success(request, f"Fiche de {profile} enregistrée.")
@@ -153,7 +153,7 @@ def juror_list(request):
                     attendance=data["attendance"],
                     actor=request.user,
                 )
-            except EvaluationError as exc:
+            except AcquisError as exc:
                 for problem in exc.problems or [str(exc)]:
                     training_form.add_error(None, problem)
             else:
@@ -204,7 +204,7 @@ def session_list(request):
                 today=timezone.localdate(),
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
@@ -477,7 +477,7 @@ def session_edit(request, pk):
                 reason=data.get("reason", ""),
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             done = "Session modifiée."
@@ -500,7 +500,7 @@ def _add_member(request, session):
         return _render_session(request, session, member_form=form)
     try:
         services.add_panel_member(session, form.cleaned_data["juror"], actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Membre non ajouté")
     messages.success(request, f"{form.cleaned_data['juror']} ajouté(e) au jury.")
     return None
@@ -525,7 +525,7 @@ def _add_slot(request, session):
             assessors=_chosen(session, data["assessors"]),
             actor=request.user,
         )
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(
             request, session, slot_form=form, refusal=exc, refused="Créneau non ajouté"
         )
@@ -546,7 +546,7 @@ def _cancel_slot(request, session):
     slot = form.cleaned_data["slot"]
     try:
         planning.cancel_slot(slot, reason=form.cleaned_data["reason"], actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(
             request, session, cancel_form=form, refusal=exc, refused="Créneau non annulé"
         )
@@ -577,7 +577,7 @@ def _convoke(request, session):
         summary = convocations.send_convocations(
             session, actor=request.user, today=today, late_confirmed=bool(late)
         )
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Convocations non envoyées")
     if summary.without_email or summary.failed:
         messages.warning(request, summary.message())
@@ -590,7 +590,7 @@ def _verb(verb, done: str, refused: str):
     def action(request, session):
         try:
             verb(session, actor=request.user)
-        except EvaluationError as exc:
+        except AcquisError as exc:
             return _render_session(request, session, refusal=exc, refused=refused)
         messages.success(request, done)
         return None
@@ -605,7 +605,7 @@ def _remove_member(request, session):
         return None
     try:
         sessions.remove_panel_member(session, juror.juror, actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Membre non retiré")
     messages.success(request, f"{juror.juror} retiré(e) du jury de la session.")
     return None
@@ -617,7 +617,7 @@ def _cancel_session(request, session):
         return _render_session(request, session, cancel_session_form=form)
     try:
         services.cancel_session(session, reason=form.cleaned_data["reason"], actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(
             request, session, cancel_session_form=form, refusal=exc, refused="Session non annulée"
         )
@@ -629,7 +629,7 @@ def _delete_session(request, session):
     title = session.title
     try:
         sessions.delete_session(session, actor=request.user)
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Session non supprimée")
     messages.success(request, f"Session « {title} » supprimée.")
     return redirect("staff_sessions")
@@ -715,7 +715,7 @@ def slot_detail(request, pk):
         incident = incidents.record_incident(
             slot, kind=data["kind"], note=data["note"], minutes=data["minutes"], actor=request.user
         )
-    except EvaluationError as exc:
+    except AcquisError as exc:
         return _render_slot(request, slot, form=form, refusal=exc)
     messages.success(request, f"Incident enregistré : {incident.get_kind_display()}.")
     return redirect("staff_slot", pk=slot.pk)
@@ -781,7 +781,7 @@ def slot_edit(request, pk):
                 reason=data["reason"],
                 actor=request.user,
             )
-        except EvaluationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             done = "Créneau modifié."

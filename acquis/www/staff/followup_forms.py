@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from acquis.followup.exceptions import FollowupError
+from acquis.errors import AcquisError
 from acquis.followup.renewal import parse_years
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -75,5 +75,5 @@ class RenewalForm(forms.Form):
     def clean_annees(self):
         try:
             return parse_years(self.cleaned_data["annees"])
-        except FollowupError as error:
+        except AcquisError as error:
             raise forms.ValidationError(str(error)) from error

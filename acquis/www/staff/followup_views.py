@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from acquis.errors import AcquisError
 from acquis.evaluations.enums import SessionStatus
 from acquis.evaluations.models import EvaluationSession
 from acquis.followup import clock, indicators, renewal, satisfaction, services
-from acquis.followup.exceptions import FollowupError
 from acquis.followup.models import Campaign, SatisfactionRequest
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Deliberation
@@ -56,7 +56,7 @@ def campaigns(request):
                 now=clock.now(),
                 **data,
             )
-        except FollowupError as error:
+        except AcquisError as error:
             add_to_form(form, error)
         else:
             messages.success(
@@ -126,7 +126,7 @@ def campaign_action(request, pk, action):
     verb, done = ACTIONS[action]
     try:
         verb(found, request.user)
-    except FollowupError as error:
+    except AcquisError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
@@ -200,7 +200,7 @@ def satisfaction_page(request):
 def _ask(request, verb, event):
     try:
         count = verb(event, actor=request.user, now=clock.now())
-    except FollowupError as error:
+    except AcquisError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from acquis.credentials import grids_pdf
-from acquis.credentials.documents import DocumentError
+from acquis.errors import AcquisError
 from acquis.evaluations.enums import GridStatus, SlotStatus
 from acquis.evaluations.models import Grid, Slot
 from acquis.www.perms import staff_required
@@ -63,7 +63,7 @@ def grid_filename(grid: Grid) -> str:
 def render_grid_or_404(grid: Grid) -> HttpResponse:
     try:
         pdf = grids_pdf.render_juror_grid(grid)
-    except DocumentError as error:
+    except AcquisError as error:
         raise Http404(str(error)) from error
     return pdf_response(pdf, grid_filename(grid))
 
@@ -93,7 +93,7 @@ def staff_slot_consolidation_pdf(request, pk):
     )
     try:
         pdf = grids_pdf.render_consolidated(slot)
-    except DocumentError as error:
+    except AcquisError as error:
         raise Http404(str(error)) from error
     name = f"resultat consolide {slot.assessment.code} {slot.candidacy.candidate.full_name}"
     return pdf_response(pdf, name)

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from acquis.errors import AcquisError
 from acquis.juries import corrections, notifications
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
-from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision, Deliberation
 from acquis.www.jury.minutes_views import minutes_context
 from acquis.www.perms import staff_required
@@ -67,7 +67,7 @@ def staff_minutes_notify(request, pk):
     deliberation = access.get_or_404(_deliberations(request.user), pk=pk)
     try:
         summary = notifications.notify_decisions(deliberation)
-    except JuryError as error:
+    except AcquisError as error:
         messages.error(request, str(error))
         return redirect("staff_minutes", pk=deliberation.pk)
     if summary.sent:
@@ -115,7 +115,7 @@ def staff_decision_correction(request, pk):
                 place=form.cleaned_data["place"],
                 actor=request.user,
             )
-        except JuryError as exc:
+        except AcquisError as exc:
             refusal = exc
         else:
             messages.success(

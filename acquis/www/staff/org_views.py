@@ -5,9 +5,8 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from acquis.candidates import portal
-from acquis.candidates.exceptions import CandidateError
+from acquis.errors import AcquisError
 from acquis.organisations.enums import Role
-from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.invitations import invitable_organisations, invite_user
 from acquis.organisations.models import Organisation, RoleInvitation
 from acquis.organisations.partners import create_partner
@@ -44,7 +43,7 @@ def partner_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             partner = create_partner(**form.cleaned_data, actor=request.user)
-        except OrganisationError as exc:
+        except AcquisError as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, f"L'organisme partenaire « {partner} » est ajouté.")
@@ -64,7 +63,7 @@ def users(request):
         else:
             try:
                 invitation = invite_user(**form.cleaned_data, actor=request.user)
-            except OrganisationError as exc:
+            except AcquisError as exc:
                 add_to_form(form, exc)
             else:
                 messages.success(request, _sent_message(invitation))
@@ -97,7 +96,7 @@ def _invite_candidate(request, form):
         return None
     try:
         user = portal.give_portal_access(candidate, actor=request.user)
-    except CandidateError as exc:
+    except AcquisError as exc:
         add_to_form(form, exc)
         return None
     messages.success(

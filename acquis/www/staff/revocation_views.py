@@ -22,7 +22,7 @@ from acquis.audit.models import AuditEvent
 from acquis.credentials import badges, documents, revocation
 from acquis.credentials.enums import STAFF_REVOCATION_CATEGORIES, RevocationCategory
 from acquis.credentials.models import IssuedCredential, IssuedDocument
-from acquis.credentials.signing import SigningError
+from acquis.errors import AcquisError
 from acquis.www.perms import staff_required
 from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
@@ -158,7 +158,7 @@ def staff_document_revoke(request, pk):
             category=form.cleaned_data["category"],
             actor=request.user,
         )
-    except revocation.RevocationError as error:
+    except AcquisError as error:
         return _document_page(request, document, refusal=str(error), status=400)
     messages.success(request, f"Le document n° {document.number or document.pk} est révoqué.")
     return redirect("staff_document_detail", pk=document.pk)
@@ -181,7 +181,7 @@ def staff_document_reissue(request, pk):
             category=form.cleaned_data["category"],
             actor=request.user,
         )
-    except (revocation.RevocationError, documents.DocumentError, SigningError) as error:
+    except AcquisError as error:
         return _document_page(request, document, refusal=str(error), status=400)
     messages.success(
         request,
@@ -204,7 +204,7 @@ def staff_document_duplicate(request, pk):
         duplicate = revocation.issue_duplicate(
             document, reason=form.cleaned_data["reason"], actor=request.user
         )
-    except (revocation.RevocationError, documents.DocumentError, SigningError) as error:
+    except AcquisError as error:
         return _document_page(request, document, refusal=str(error), status=400)
     messages.success(
         request,
@@ -265,7 +265,7 @@ def staff_badge_revoke(request, pk):
         return _badge_page(request, credential, form=form, status=400)
     try:
         revocation.revoke_badge(credential, reason=form.cleaned_data["reason"], actor=request.user)
-    except revocation.RevocationError as error:
+    except AcquisError as error:
         return _badge_page(request, credential, refusal=str(error), status=400)
     messages.success(request, f"Le badge « {badge_label(credential)} » est révoqué.")
     return redirect("staff_badge_detail", pk=credential.pk)
@@ -278,7 +278,7 @@ def europass_download(document) -> HttpResponse:
 
     try:
         body = europass.credential(document)
-    except europass.EuropassError as error:
+    except AcquisError as error:
         raise Http404(str(error)) from error
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, indent=2),

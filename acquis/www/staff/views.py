@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from acquis.candidates.services import memoirs_to_check
 from acquis.credentials.pending import awaiting_issue
+from acquis.errors import AcquisError
 from acquis.exports import accrochage
 from acquis.juries import ledger
 from acquis.referential import services as referential_services
-from acquis.referential.exceptions import ReferentialError
 from acquis.referential.export import diff_documents
 from acquis.referential.models import Certification
 from acquis.www.errors import add_to_form
@@ -128,7 +128,7 @@ def load_referential(request):
                 owner=form.cleaned_data["certifier"],
                 actor=request.user,
             )
-        except ReferentialError as error:
+        except AcquisError as error:
             add_to_form(form, error)
         else:
             version = result.version

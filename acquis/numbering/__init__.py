@@ -1,6 +1,7 @@
 """The one way to draw a number from a locked counter (PV numbers, certificate numbers).
 
-A counter model has `certifier`, `year` and `last`, unique on (certifier, year). The row is
+One model, `YearlyCounter`: `certifier`, `kind` (certificates, PV), `year` and `last`,
+unique on (certifier, kind, year). The row is
 locked (`select_for_update`) until the caller's transaction ends: two drawers never get the
 same number, and a transaction that fails gives its number back (rolled back with it): no
 gap, no duplicate (PostgreSQL tests: tests/juries/test_minutes_numbering_pg.py,
@@ -26,15 +27,16 @@ def prefix_for(certifier) -> str:
     return "".join(word[0] for word in words[:3]).upper()
 
 
-def draw(counter_model, certifier, year: int) -> int:
-    """The next number of this certifier and year, inside the caller's transaction."""
+def draw(kind: str, certifier, year: int) -> int:
+    """The next number of this kind, certifier and year, inside the caller's transaction."""
+    from acquis.numbering.models import YearlyCounter
+
+    key = {"certifier": certifier, "kind": kind, "year": year}
     with transaction.atomic():
         # ON CONFLICT DO NOTHING: a concurrent creation is ignored, and the locking read
         # below waits for whichever transaction holds the row.
-        counter_model.objects.bulk_create(
-            [counter_model(certifier=certifier, year=year, last=0)], ignore_conflicts=True
-        )
-        counter = counter_model.objects.select_for_update().get(certifier=certifier, year=year)
+        YearlyCounter.objects.bulk_create([YearlyCounter(**key, last=0)], ignore_conflicts=True)
+        counter = YearlyCounter.objects.select_for_update().get(**key)
         counter.last += 1
         counter.save(update_fields=["last"])
     return counter.last
