@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "acquis.rgpd",
     "acquis.integrations",
     "acquis.followup",
+    "acquis.emails",
     "acquis.www",
     "acquis.api",
 ]
