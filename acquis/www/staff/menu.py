@@ -116,6 +116,7 @@ GROUPS = (
             ),
             Entry("Utilisateurs", "staff_users"),
             Entry("Partenaires", "staff_partners", ("staff_partner_create",)),
+            Entry("Courriels envoyés", "staff_emails", ("staff_email_resend",)),
             Entry(
                 "API et webhooks",
                 "staff_api_clients",
