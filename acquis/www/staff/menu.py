@@ -50,7 +50,7 @@ GROUPS = (
                 ),
             ),
             Entry("Nouveau candidat", "staff_candidate_new"),
-            Entry("Promotions", "staff_cohorts", ("staff_cohort_import",)),
+            Entry("Promotions", "staff_cohorts", ("staff_cohort_import", "staff_import_mapping")),
         ),
     ),
     Group(
