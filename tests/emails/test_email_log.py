@@ -106,7 +106,7 @@ def test_the_staff_list_filters_and_hides_other_certifiers(session, personas, cl
     client.force_login(personas["administrateur"])
     page = client.get(reverse("staff_emails")).content.decode()
     assert page.count("Renvoyer le courriel") == 3
-    assert 'href="/gestion/courriels/" aria-current="page"' in page
+    assert 'aria-current="page">Courriels envoyés</a>' in page
     failed = client.get(reverse("staff_emails"), {"etat": "failed"}).content.decode()
     assert failed.count("Boîte pleine") == 2 and failed.count("Renvoyer le courriel") == 2
     none = client.get(reverse("staff_emails"), {"type": "decision"}).content.decode()
