@@ -6,6 +6,7 @@ rows with the same table (www/staff/emails/_table.html).
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -71,7 +72,7 @@ def email_resend(request, pk):
                 "L'envoi est inscrit au journal des courriels et à l'historique.",
             ],
             button="Renvoyer le courriel",
-            back_url=_back(request) or "/gestion/courriels/",
+            back_url=_back(request) or reverse("staff_emails"),
             keep=(NEXT,),
             staff_menu=True,
         )
