@@ -2,7 +2,8 @@
 
 One task, `daily_maintenance`, does the periodic work: a signed checkpoint of the audit
 chain, the end of expired locks (audited), the retention policy (RGPD purge), and the
-insertion surveys (closing due campaigns, reminders, pseudonymising old answers). When it
+insertion surveys (closing due campaigns, reminders, pseudonymising old answers), the
+reminders before deadlines (acquis.emails.reminders). When it
 ends, it enqueues its next run for 24 hours later (django-tasks' `run_after`): the worker
 needs no cron. The first run is enqueued by `acquis maintenance --schedule` (run by
 `make run`; in production once after deployment — a second call enqueues nothing while one
@@ -20,6 +21,7 @@ TASK_PATH = "acquis.maintenance.daily_maintenance"
 def run_maintenance(*, now=None) -> dict:
     """Each step on its own: a step that fails is reported and the others still run."""
     from acquis.audit import checkpoints
+    from acquis.emails import reminders
     from acquis.followup import services as followup
     from acquis.rgpd import retention
     from acquis.security import throttle
@@ -30,6 +32,7 @@ def run_maintenance(*, now=None) -> dict:
         "locks_ended": lambda: throttle.expire_locks(now=now),
         "purged": lambda: retention.apply_retention(now=now).total,
         "surveys": lambda: followup.daily(now=now),
+        "reminders": lambda: reminders.send_reminders(now=now).total,
     }
     summary = {}
     for name, step in steps.items():

@@ -29,6 +29,7 @@ urlpatterns = [
     path("gestion/", include("acquis.www.staff.statistics_urls")),
     path("gestion/", include("acquis.www.staff.followup_urls")),
     path("gestion/", include("acquis.www.staff.api_urls")),
+    path("gestion/", include("acquis.www.staff.email_urls")),
     path("documents/", include("acquis.www.documents.urls")),
     path("mon-dossier/", include("acquis.www.candidate.urls")),
     path("mon-dossier/", include("acquis.www.candidate.convocation_urls")),

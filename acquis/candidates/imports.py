@@ -677,9 +677,19 @@ SERVICE_COLUMNS = {c.field: c.name for c in COLUMNS} | {"candidate": "nom_naissa
 
 
 def import_candidates(
-    source, *, filename: str = "", certifier, cohort, dry_run: bool = False, actor=None
+    source,
+    *,
+    filename: str = "",
+    certifier,
+    cohort,
+    dry_run: bool = False,
+    actor=None,
+    mapping: dict[str, str] | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then import it into `cohort` (all rows or nothing)."""
+    """Validate the whole file, then import it into `cohort` (all rows or nothing).
+
+    `mapping` ({expected column: header of the file}, acquis.candidates.column_mapping)
+    renames the file's headers first."""
     if cohort.certifier_id != certifier.pk:
         raise CandidateError("Cette promotion n'appartient pas à ce certificateur.")
     data, filename = _read_source(source, filename)
@@ -689,6 +699,10 @@ def import_candidates(
     except ImportFileError as exc:
         report.errors.append(ImportIssue(None, "", "", str(exc)))
         return report
+    if mapping:
+        from acquis.candidates.column_mapping import apply_mapping
+
+        sheet = apply_mapping(sheet, mapping)
     return import_sheet(sheet, report, certifier=certifier, cohort=cohort, actor=actor)
 
 

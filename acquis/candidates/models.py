@@ -603,3 +603,33 @@ def candidacy_for_document(document) -> "Candidacy | None":
         if found is not None:
             return found
     return None
+
+
+class ImportColumnMapping(models.Model):
+    """Which header of a certifier's files holds each expected import column, chosen once by
+    the staff and applied to its next files (acquis.candidates.column_mapping)."""
+
+    certifier = models.OneToOneField(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.CASCADE,
+        related_name="import_column_mapping",
+    )
+    # {expected column name: header of the file, as written there}
+    columns = models.JSONField("correspondance des colonnes", default=dict)
+    updated_at = models.DateTimeField("modifiée le")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modifiée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "correspondance des colonnes d'import"
+        verbose_name_plural = "correspondances des colonnes d'import"
+
+    def __str__(self) -> str:
+        return f"Colonnes d'import — {self.certifier}"

@@ -9,7 +9,6 @@ updated convocation to the jurors who assess it), so it can be repeated safely.
 
 import hashlib
 import json
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parseaddr
@@ -17,7 +16,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -28,6 +26,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from acquis.audit.services import record_event
 from acquis.candidates.enums import AccommodationKind
 from acquis.candidates.models import Accommodation
+from acquis.emails.enums import EmailKind, EmailStatus
+from acquis.emails.services import send_email
 from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import (
@@ -441,16 +441,33 @@ def _absolute(name: str, *args) -> str:
 
 
 def _send(
-    subject: str, template: str, context: dict, to: str, ics: bytes, method: str = "PUBLISH"
+    subject: str,
+    template: str,
+    context: dict,
+    to: str,
+    ics: bytes,
+    method: str = "PUBLISH",
+    *,
+    session,
+    candidacy=None,
+    actor=None,
 ) -> bool:
-    message = EmailMessage(subject, render_to_string(template, context), None, [to])
+    """Send and log (acquis.emails); False when it failed: not marked convoked, the next
+    call retries it."""
     name = "annulation.ics" if method == "CANCEL" else "convocation.ics"
-    message.attach(name, ics, ICS_MIMETYPE.replace("PUBLISH", method))
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        return False  # not marked convoked: the next call retries it
-    return True
+    kind = EmailKind.CONVOCATION_CANCELLED if method == "CANCEL" else EmailKind.CONVOCATION
+    log = send_email(
+        kind=kind,
+        to=to,
+        subject=subject,
+        body=render_to_string(template, context),
+        session=session,
+        candidacy=candidacy,
+        certifier=session.certifier,
+        attachments=[(name, ics, ICS_MIMETYPE.replace("PUBLISH", method))],
+        actor=actor,
+    )
+    return log.status == EmailStatus.SENT
 
 
 def _candidate_email(candidate) -> str:
@@ -482,7 +499,17 @@ def _convoke_slot(
         f"{timezone.localtime(slot.starts_at, PARIS):%d/%m/%Y à %H:%M}"
     )
     ics = slot_calendar(slot)
-    if not _send(subject, "www/emails/convocation_candidate.txt", context, email, ics):
+    sent = _send(
+        subject,
+        "emails/convocation_candidate.txt",
+        context,
+        email,
+        ics,
+        session=slot.session,
+        candidacy=slot.candidacy,
+        actor=actor,
+    )
+    if not sent:
         summary.failed.append(f"{candidate.full_name} ({slot.assessment.code})")
         return False
     slot.convoked_at = now
@@ -512,7 +539,8 @@ def _convoke_juror(
         f" : jury d'évaluation du {session.date:%d/%m/%Y}"
     )
     ics = juror_calendar(session, juror)
-    if not _send(subject, "www/emails/convocation_juror.txt", context, juror.user.email, ics):
+    template = "emails/convocation_juror.txt"
+    if not _send(subject, template, context, juror.user.email, ics, session=session, actor=actor):
         summary.failed.append(str(juror))
         return
     member.convoked_at = now
@@ -639,11 +667,13 @@ def resend(
             subject = f"Annulation : évaluation {slot.assessment.code} du {session.date:%d/%m/%Y}"
             if _send(
                 subject,
-                "www/emails/convocation_cancelled.txt",
+                "emails/convocation_cancelled.txt",
                 context,
                 juror.user.email,
                 ics,
                 "CANCEL",
+                session=session,
+                actor=actor,
             ):
                 summary.updated_jurors += 1
             else:
@@ -688,7 +718,7 @@ def notify_cancellation(slot: Slot, *, reason: str, actor) -> int:
         "contact": contact_for(slot.session.certifier),
     }
     subject = f"Annulation : épreuve {slot.assessment.code} du {starts_at:%d/%m/%Y à %H:%M}"
-    template = "www/emails/convocation_cancelled.txt"
+    template = "emails/convocation_cancelled.txt"
     sent = []
     email = _candidate_email(slot.candidacy.candidate)
     if slot.convoked_at is not None and email:
@@ -700,6 +730,9 @@ def notify_cancellation(slot: Slot, *, reason: str, actor) -> int:
             email,
             slot_calendar(slot),
             "CANCEL",
+            session=slot.session,
+            candidacy=slot.candidacy,
+            actor=actor,
         ):
             sent.append(email)
     convoked = PanelMember.objects.filter(
@@ -709,7 +742,16 @@ def notify_cancellation(slot: Slot, *, reason: str, actor) -> int:
         juror = member.juror
         juror_context = context | {"first_name": juror.user.first_name, "juror": True}
         ics = juror_cancellation(slot, juror)
-        if _send(subject, template, juror_context, juror.user.email, ics, "CANCEL"):
+        if _send(
+            subject,
+            template,
+            juror_context,
+            juror.user.email,
+            ics,
+            "CANCEL",
+            session=slot.session,
+            actor=actor,
+        ):
             sent.append(juror.user.email)
     if sent:
         record_event("slot.cancellation_sent", slot, actor=actor, payload={"recipients": len(sent)})

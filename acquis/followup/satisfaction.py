@@ -9,21 +9,20 @@ suppression threshold (a comment could name its author).
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from acquis.audit.services import record_event
+from acquis.emails.enums import EmailKind
+from acquis.emails.services import render, send_email
 from acquis.evaluations.enums import SessionStatus
 from acquis.followup import indicators, tokens
 from acquis.followup.enums import Rating, SatisfactionKind
@@ -137,11 +136,16 @@ def send_pending(*, now=None) -> int:
             "expires_on": request.expires_on,
             "certifier": settings.ACQUIS_CERTIFIER_DISPLAY_NAME or event.certifier.name,
         }
-        subject = render_to_string("www/emails/satisfaction_subject.txt", context)
-        body = render_to_string("www/emails/satisfaction_body.txt", context)
-        try:
-            EmailMessage(" ".join(subject.split()), body, None, [request.email]).send()
-        except (smtplib.SMTPException, OSError):
+        subject, body = render("satisfaction", context)
+        log = send_email(
+            kind=EmailKind.SATISFACTION,
+            to=request.email,
+            subject=subject,
+            body=body,
+            certifier=event.certifier,
+            session=request.session,
+        )
+        if log.failed:
             continue
         SatisfactionRequest.objects.filter(pk=request.pk).update(sent_at=now)
         sent += 1

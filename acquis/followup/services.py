@@ -12,18 +12,17 @@ says so. Refusals are never surveyed.
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
 from acquis.audit.services import record_event
+from acquis.emails.enums import EmailKind
+from acquis.emails.services import render, send_email
 from acquis.exports.accrochage import add_months
 from acquis.exports.statistics import decisions_in_force
 from acquis.followup import tokens
@@ -200,11 +199,16 @@ def _mail(invitation: Invitation, template: str) -> bool:
         "answer_url": tokens.link(invitation, "answer"),
         "opt_out_url": tokens.link(invitation, "opt-out"),
     }
-    subject = render_to_string(f"www/emails/survey_{template}_subject.txt", context)
-    body = render_to_string(f"www/emails/survey_{template}_body.txt", context)
-    try:
-        EmailMessage(" ".join(subject.split()), body, None, [invitation.email]).send()
-    except (smtplib.SMTPException, OSError):
+    subject, body = render(f"survey_{template}", context)
+    log = send_email(
+        kind=EmailKind.SURVEY,
+        to=invitation.email,
+        subject=subject,
+        body=body,
+        certifier=campaign.certifier,
+        candidacy=invitation.decision.candidacy if invitation.decision_id else None,
+    )
+    if log.failed:
         logger.warning("Survey e-mail to invitation %s failed", invitation.pk)
         return False
     return True

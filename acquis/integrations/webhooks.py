@@ -21,13 +21,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from acquis.audit.services import record_event
+from acquis.emails.enums import EmailKind
+from acquis.emails.services import send_email
 from acquis.integrations import signing
 from acquis.integrations.enums import EVENT_SCOPES, DeliveryStatus, EventType
 from acquis.integrations.exceptions import IntegrationError
@@ -332,15 +333,14 @@ def notify_disabled(subscription: WebhookSubscription) -> None:
         "réparée, un administrateur du certificateur peut le réactiver et renvoyer les "
         f"livraisons en échec depuis {settings.SITE_URL}/gestion/api/livraisons/.\n\n— Acquis\n"
     )
-    try:
-        send_mail(
-            f"Acquis : abonnement aux événements désactivé ({client.name})",
-            body,
-            None,
-            recipients,
+    for recipient in recipients:  # the disabling stands; a failed send shows in the log
+        send_email(
+            kind=EmailKind.WEBHOOK_DISABLED,
+            to=recipient,
+            subject=f"Acquis : abonnement aux événements désactivé ({client.name})",
+            body=body,
+            certifier=client.certifier,
         )
-    except OSError:  # the disabling stands; the log says the mail could not leave
-        logger.warning("Courriel de désactivation non envoyé", exc_info=True)
 
 
 @transaction.atomic

@@ -7,15 +7,14 @@ also only from signed deliberations. A failed email leaves `notified_at` empty: 
 verb again sends only what is missing.
 """
 
-import smtplib
 from dataclasses import dataclass, field
 
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.emails.enums import EmailKind
+from acquis.emails.services import render, send_email
 from acquis.juries.appeal import appeal_data
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
@@ -64,14 +63,16 @@ def decision_letter(decision: Decision) -> dict:
 
 
 def _send(decision: Decision, to: str) -> bool:
-    context = decision_letter(decision)
-    subject = " ".join(render_to_string("www/emails/decision_subject.txt", context).split())
-    body = render_to_string("www/emails/decision_body.txt", context)
-    try:
-        EmailMessage(subject, body, None, [to]).send()
-    except (smtplib.SMTPException, OSError):
-        return False
-    return True
+    subject, body = render("decision", decision_letter(decision))
+    log = send_email(
+        kind=EmailKind.DECISION,
+        to=to,
+        subject=subject,
+        body=body,
+        candidacy=decision.candidacy,
+        certifier=decision.deliberation.certifier,
+    )
+    return not log.failed
 
 
 def notify_decisions(deliberation) -> NotificationSummary:

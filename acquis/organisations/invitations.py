@@ -13,27 +13,30 @@ Who may grant which role (domain.md, "People and roles"):
 - nobody else, and nobody in another certifier's organisations.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from acquis.audit.services import record_event
+from acquis.emails.enums import EmailKind
+from acquis.emails.services import render, send_email
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
 from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.models import Membership, Organisation, RoleInvitation, User
 from acquis.organisations.services import grant_role
 from acquis.site import public_url
+
+logger = logging.getLogger(__name__)
 
 CERTIFIER_GRANTABLE = (Role.ADMIN, Role.EXAM_MANAGER, Role.JUROR, Role.CANDIDATE)
 PARTNER_GRANTABLE = (Role.PARTNER_STAFF,)
@@ -301,9 +304,17 @@ def _send_invitation_email(invitation: Invitation, actor) -> None:
         template = "role_offered"
     else:
         template = "invitation" if invitation.accept_url else "role_granted"
-    subject = render_to_string(f"www/emails/{template}_subject.txt", context)
-    body = render_to_string(f"www/emails/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [invitation.user.email])
+    subject, body = render(template, context)
+    log = send_email(
+        kind=EmailKind.INVITATION,
+        to=invitation.user.email,
+        subject=subject,
+        body=body,
+        certifier=context["certifier"],
+        actor=actor,
+    )
+    if log.failed:  # the invitation stands; the log shows the failure and allows a resend
+        logger.warning("Invitation e-mail %s failed: %s", invitation.pk, log.error)
 
 
 def link_validity() -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from acquis.audit.services import ERASURE_VERB, erase_events, record_event
@@ -32,6 +33,7 @@ class ErasureReport:
     documents_purged: int = 0
     audit_events: list[int] = field(default_factory=list)
     account: bool = False
+    emails: int = 0
 
 
 def purge_document(document, *, now=None) -> bool:
@@ -70,6 +72,7 @@ def erase_candidate(candidate, *, actor, now=None) -> ErasureReport:
     Invitation.objects.filter(decision__candidacy__candidate=candidate).update(
         decision=None, email="", nonce=""
     )
+    report.emails = _erase_emails(candidate)
     candidate.email = candidate.phone = candidate.address = ""
     candidate.postal_code = candidate.city = ""
     if not legal:
@@ -98,6 +101,18 @@ def erase_candidate(candidate, *, actor, now=None) -> ErasureReport:
         },
     )
     return report
+
+
+def _erase_emails(candidate) -> int:
+    """The e-mail log keeps that something was sent (kind, date, status), not to whom nor
+    what: the rows about the candidate's candidacies or sent to their addresses."""
+    from acquis.emails.models import EmailLog
+
+    addresses = {candidate.email} | ({candidate.user.email} if candidate.user_id else set())
+    rows = EmailLog.objects.filter(
+        Q(candidacy__candidate=candidate) | Q(recipient__in=addresses - {""})
+    )
+    return rows.update(recipient="", subject="[effacé]", body="", attachments=[], error="", key="")
 
 
 def _erase_account(user) -> None:

@@ -5,7 +5,8 @@ The durations live in `ACQUIS_RETENTION` (settings, in days; docs/rgpd.md explai
   not admissible) are deleted that long after it closed — their row, hash and date stay;
 - `contact_after_closing`: the candidate's contact data (e-mail, phone, address) are erased
   that long after their last candidacy closed, when none is open;
-- `throttle_counters`: counters of failed attempts without a lock are deleted after that long.
+- `throttle_counters`: counters of failed attempts without a lock are deleted after that long;
+- `email_log`: the e-mail log's rows (acquis.emails) are deleted that long after sending.
 Legal records (decisions, PVs, issued documents, badges, held blocks, the audit trail) have
 no entry: they are kept.
 
@@ -32,10 +33,11 @@ class RetentionReport:
     uploads: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
     counters: int = 0
+    emails: int = 0
 
     @property
     def total(self) -> int:
-        return len(self.uploads) + len(self.contacts) + self.counters
+        return len(self.uploads) + len(self.contacts) + self.counters + self.emails
 
     def lines(self) -> list[str]:
         return [
@@ -44,6 +46,7 @@ class RetentionReport:
             f"Coordonnées de candidats à effacer : {len(self.contacts)}",
             *[f"  - {line}" for line in self.contacts],
             f"Compteurs de tentatives à supprimer : {self.counters}",
+            f"Courriels du journal à supprimer : {self.emails}",
         ]
 
 
@@ -131,4 +134,12 @@ def apply_retention(*, now=None, dry_run: bool = False) -> RetentionReport:
     report.counters = stale.count()
     if not dry_run:
         stale.delete()
+
+    from acquis.emails.models import EmailLog
+
+    old = EmailLog.objects.filter(created_at__lte=now - _days("email_log"))
+    report.emails = old.count()
+    if not dry_run:
+        # A resend points to its original: the link goes with it (SET_NULL), the row stays.
+        old.delete()
     return report

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "acquis.rgpd",
     "acquis.integrations",
     "acquis.followup",
+    "acquis.emails",
     "acquis.www",
     "acquis.api",
 ]
@@ -439,6 +440,17 @@ ACQUIS_RETENTION = {
     # Insertion survey answers stay linked to the person this long after the campaign closed,
     # then are pseudonymised (docs/followup.md).
     "survey_answers_link": envint("ACQUIS_RETENTION_SURVEY_LINK_DAYS", 90),
+    # The e-mail log (what was sent, to whom): not a legal record (docs/emails.md).
+    "email_log": envint("ACQUIS_RETENTION_EMAIL_LOG_DAYS", 365),
+}
+
+# --- Reminders before deadlines, sent by the daily maintenance (docs/emails.md) -------------
+ACQUIS_REMINDERS = {
+    "enabled": envbool("ACQUIS_REMINDERS_ENABLED", True),
+    # Days before the session's deliverables deadline: candidates missing a deliverable.
+    "deliverables_days": envint("ACQUIS_REMINDERS_DELIVERABLES_DAYS", 3),
+    # Days before the memoir deadline: candidates whose memoir is not deposited.
+    "memoir_days": envint("ACQUIS_REMINDERS_MEMOIR_DAYS", 7),
 }
 
 # --- Insertion surveys of holders (docs/followup.md) ----------------------------------------

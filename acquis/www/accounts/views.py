@@ -14,11 +14,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from acquis.errors import AcquisError
+from acquis.emails.enums import EmailKind
+from acquis.emails.services import send_email
 from acquis.organisations import invitations
 from acquis.security import throttle
 from acquis.security.network import client_ip
@@ -53,6 +56,20 @@ class ResetRequestForm(auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the e-mail log (acquis.emails), like every e-mail of the application."""
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        body = render_to_string(email_template_name, context)
+        send_email(kind=EmailKind.PASSWORD_RESET, to=to_email, subject=subject, body=body)
+
 
 class ResetPasswordForm(auth_forms.SetPasswordForm):
     """Django's form (validators run on input); saving goes through the domain verb."""
@@ -64,8 +81,8 @@ class ResetPasswordForm(auth_forms.SetPasswordForm):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResetRequestForm
     template_name = "www/accounts/password_reset_form.html"
-    subject_template_name = "www/emails/password_reset_subject.txt"
-    email_template_name = "www/emails/password_reset_body.txt"
+    subject_template_name = "emails/password_reset_subject.txt"
+    email_template_name = "emails/password_reset_body.txt"
 
     @property
     def extra_email_context(self):

@@ -23,6 +23,7 @@ from acquis.www.staff import access
 from acquis.www.staff import candidate_forms as f
 from acquis.www.staff.consolidation_views import candidacy_results
 from acquis.www.staff.dossier_actions import ACTIONS
+from acquis.www.staff.email_views import EMAILS_SHOWN
 from acquis.www.staff.grid_pdf_views import printable_grids
 
 PAGE_SIZE = 50
@@ -231,6 +232,7 @@ def candidacy_detail(request, pk):
         "jury_decisions": _jury_decisions(candidacy),
         "printable_grids": printable_grids(candidacy),
         "portal": portal.portal_status(candidacy.candidate),
+        "emails": candidacy.emails.all()[:EMAILS_SHOWN],
     }
     return render(request, "www/staff/candidates/candidacy.html", context)
 

@@ -37,6 +37,7 @@ from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
 from acquis.www.staff import access
 from acquis.www.staff import evaluation_forms as f
+from acquis.www.staff.email_views import EMAILS_SHOWN
 
 JUROR_FORM, TRAINING_FORM = "fiche", "formation"
 
@@ -424,6 +425,7 @@ def _render_session(
         "cancel_session_form": cancel_session_form
         or f.CancelSessionForm(auto_id="id_annulation_session_%s"),
         "can_close": session.status == SessionStatus.OPENED,
+        "emails": session.emails.all()[:EMAILS_SHOWN],
     }
     if slot_form is not None:
         context |= _candidacy_options(request, session, slot_form)

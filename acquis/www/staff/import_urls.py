@@ -4,6 +4,11 @@ from acquis.www.staff import import_views as v
 
 urlpatterns = [
     path("promotions/<int:cohort_id>/import/", v.cohort_import, name="staff_cohort_import"),
+    path(
+        "promotions/<int:cohort_id>/import/colonnes/",
+        v.import_mapping,
+        name="staff_import_mapping",
+    ),
     path("modele-import-candidats.csv", v.import_template, name="staff_import_template"),
     path(
         "candidatures/export.csv",

@@ -50,7 +50,7 @@ GROUPS = (
                 ),
             ),
             Entry("Nouveau candidat", "staff_candidate_new"),
-            Entry("Promotions", "staff_cohorts", ("staff_cohort_import",)),
+            Entry("Promotions", "staff_cohorts", ("staff_cohort_import", "staff_import_mapping")),
         ),
     ),
     Group(
@@ -118,6 +118,7 @@ GROUPS = (
             ),
             Entry("Utilisateurs", "staff_users"),
             Entry("Partenaires", "staff_partners", ("staff_partner_create",)),
+            Entry("Courriels envoyés", "staff_emails", ("staff_email_resend",)),
             Entry(
                 "API et webhooks",
                 "staff_api_clients",

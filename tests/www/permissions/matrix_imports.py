@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from acquis.candidates import services
+from acquis.candidates import column_mapping, services
 from tests.www.permissions.roles import STAFF, STAFF_OWN
 
 
@@ -9,12 +9,26 @@ def extend_context(ctx):
     cohort = services.create_cohort(
         certifier=version.certification.owner, version=version, name="Promotion de la matrice"
     )
+    # A saved column mapping: its page shows it (without one, it sends to the import page).
+    headers = ["Nom", "Prénom", "Sexe", "Naissance", "Pays", "Voie"]
+    chosen = dict(
+        zip(
+            ["nom_naissance", "prenom1", "sexe", "date_naissance", "pays_naissance", "voie"],
+            headers,
+            strict=True,
+        )
+    )
+    column_mapping.save_mapping(cohort.certifier, chosen, headers=headers, actor=None)
     return {"import_cohort": cohort}
 
 
 ENTRIES = {
     "staff_cohort_import": (
         lambda ctx: reverse("staff_cohort_import", args=[ctx["import_cohort"].pk]),
+        STAFF_OWN,
+    ),
+    "staff_import_mapping": (
+        lambda ctx: reverse("staff_import_mapping", args=[ctx["import_cohort"].pk]),
         STAFF_OWN,
     ),
     "staff_import_template": (lambda ctx: reverse("staff_import_template"), STAFF),
