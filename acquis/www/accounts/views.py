@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from acquis.errors import AcquisError
 from acquis.emails.enums import EmailKind
 from acquis.emails.services import send_email
+from acquis.errors import AcquisError
 from acquis.organisations import invitations
 from acquis.security import throttle
 from acquis.security.network import client_ip
