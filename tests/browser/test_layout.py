@@ -3,7 +3,7 @@ the document never scrolls sideways and no two visible controls overlap (Chromiu
 
 The pages are those of the permission matrix (tests/www/permissions/): each URL a role may
 open (200), on the same arranged data, visited once by the first role of ROLE_ORDER allowed
-to see it (the staff header is the widest), plus each role's own start pages. One browser,
+to see it (the staff header is the widest), and the public pages once more without logging in. One browser,
 one context per role (logged in by its session cookie), the viewport resized in place.
 Screenshots of a few key pages go to tests/artefacts/screenshots/ (git-ignored, never
 compared): to look at, not to assert on."""
@@ -30,13 +30,13 @@ SCREENSHOTS = Path(django_settings.BASE_DIR) / "tests" / "artefacts" / "screensh
 KEY_PAGES = {
     "login": "connexion",
     "staff_dashboard": "gestion-a-suivre",
-    "staff_candidacy_list": "gestion-candidatures",
+    "staff_candidacies": "gestion-candidatures",
     "staff_session": "gestion-session",
     "jury_home": "jure-accueil",
     "jury_grid": "jure-grille",
     "candidate_dossier": "candidat-dossier",
     "partner_candidacies": "partenaire-candidatures",
-    "public_verification": "verification-publique",
+    "verify_document": "verification-publique",
 }
 
 # Measured in the page: the horizontal overflow of the document, and the pairs of visible
@@ -45,8 +45,8 @@ MEASURE = """() => {
   const doc = document.documentElement;
   const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
   const controls = [...document.querySelectorAll(selector)].filter((el) => {
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    // Not rendered: display none, visibility hidden, the inside of a closed <details>.
+    if (!el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) return false;
     const box = el.getBoundingClientRect();
     // Visually hidden (the skip link, .visually-hidden) or off-screen: not a visible control.
     return box.width > 2 && box.height > 2 && box.right > 0 && box.left < doc.scrollWidth;
@@ -82,7 +82,14 @@ MEASURE = """() => {
     }
   }
   // What sticks out: the outermost elements wider than the window (to name in the failure).
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   const out = [...document.body.querySelectorAll('*')].filter((el) => {
+    if (scrolls(el)) return false;  // inside a scrolling region (a wide table): it may
     const r = el.getBoundingClientRect();
     const p = el.parentElement && el.parentElement.getBoundingClientRect();
     return r.right > doc.clientWidth + 1 && p && p.right <= doc.clientWidth + 1;
@@ -94,11 +101,15 @@ MEASURE = """() => {
 def _pages(ctx) -> dict[str, list[tuple[str, str]]]:
     """Role → [(URL name, URL)] it visits."""
     pages: dict[str, list] = {role: [] for role in ROLE_ORDER}
-    for name in sorted(MATRIX):
+    # To look at a few pages only while working on them: ACQUIS_LAYOUT_PAGES=name,name
+    only = {n for n in os.environ.get("ACQUIS_LAYOUT_PAGES", "").split(",") if n}
+    for name in sorted(only or MATRIX):
         build, expected, *_ = MATRIX[name]
         role = next((r for r in ROLE_ORDER if expected.get(r) == 200), None)
         if role is not None:
             pages[role].append((name, build(ctx)))
+        if role not in (None, "anonyme") and expected.get("anonyme") == 200:
+            pages["anonyme"].append((name, build(ctx)))  # public: seen without the menus too
     return pages
 
 
@@ -158,7 +169,7 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
                         failures.append(f"{width} px {role} {url} : contrôles superposés {pair}")
                     if name in KEY_PAGES:
                         page.screenshot(
-                            path=SCREENSHOTS / f"{KEY_PAGES[name]}-{width}.png", full_page=True
+                            path=SCREENSHOTS / f"{KEY_PAGES[name]}-{role}-{width}.png", full_page=True
                         )
             context.close()
         browser.close()
@@ -169,5 +180,6 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
     _wait_for_request_threads(baseline)
     elapsed = time.monotonic() - started
     print(f"\n{visited} pages × {len(WIDTHS)} largeurs en {elapsed:.1f} s ; {skipped=}")
-    assert visited > 50, f"trop peu de pages visitées ({visited})"
+    if not os.environ.get("ACQUIS_LAYOUT_PAGES"):
+        assert visited > 50, f"trop peu de pages visitées ({visited})"
     assert failures == [], "\n".join(failures)
