@@ -123,7 +123,10 @@ def _session_cookie(live_server, user) -> list[dict]:
 
 
 def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
-    live_server, personas, matrix_context, settings  # noqa: F811
+    live_server,
+    personas,
+    matrix_context,
+    settings,  # noqa: F811
 ):
     settings.SITE_URL = live_server.url
     ctx = matrix_context
@@ -136,6 +139,7 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
     from playwright.sync_api import Error, sync_playwright
 
     started, visited, skipped, failures = time.monotonic(), 0, [], []
+    TIMES = {"chargement": 0.0, "mesure": 0.0}  # noqa: N806 (printed at the end)
     baseline = __import__("threading").active_count()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
@@ -146,6 +150,7 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
             page = context.new_page()
             page.set_default_timeout(15000)
             for name, url in pages[role]:
+                t0 = time.monotonic()
                 try:
                     response = page.goto(live_server.url + url)
                 except Error:  # a download (PDF, CSV, calendar): no page to lay out
@@ -156,9 +161,12 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
                     skipped.append(name)
                     continue
                 visited += 1
+                TIMES["chargement"] += time.monotonic() - t0
                 for width in WIDTHS:
                     page.set_viewport_size({"width": width, "height": 900})
+                    t0 = time.monotonic()
                     found = page.evaluate(MEASURE)
+                    TIMES["mesure"] += time.monotonic() - t0
                     if found["scrollWidth"] > found["clientWidth"] + 1:
                         failures.append(
                             f"{width} px {role} {url} : la page défile sur le côté "
@@ -169,7 +177,8 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
                         failures.append(f"{width} px {role} {url} : contrôles superposés {pair}")
                     if name in KEY_PAGES:
                         page.screenshot(
-                            path=SCREENSHOTS / f"{KEY_PAGES[name]}-{role}-{width}.png", full_page=True
+                            path=SCREENSHOTS / f"{KEY_PAGES[name]}-{role}-{width}.png",
+                            full_page=True,
                         )
             context.close()
         browser.close()
@@ -179,7 +188,11 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
     connections.close_all()
     _wait_for_request_threads(baseline)
     elapsed = time.monotonic() - started
-    print(f"\n{visited} pages × {len(WIDTHS)} largeurs en {elapsed:.1f} s ; {skipped=}")
+    print(
+        f"\n{visited} pages × {len(WIDTHS)} largeurs en {elapsed:.1f} s "
+        f"(chargement {TIMES['chargement']:.1f} s, mesure {TIMES['mesure']:.1f} s) ; "
+        f"non HTML : {sorted(set(skipped))}"
+    )
     if not os.environ.get("ACQUIS_LAYOUT_PAGES"):
         assert visited > 50, f"trop peu de pages visitées ({visited})"
     assert failures == [], "\n".join(failures)
