@@ -3,8 +3,9 @@ the document never scrolls sideways and no two visible controls overlap (Chromiu
 
 The pages are those of the permission matrix (tests/www/permissions/): each URL a role may
 open (200), on the same arranged data, visited once by the first role of ROLE_ORDER allowed
-to see it (the staff header is the widest), and the public pages once more without logging in. One browser,
-one context per role (logged in by its session cookie), the viewport resized in place.
+to see it (the staff header is the widest), and the public pages once more without logging
+in. One browser, one context per role (logged in by its session cookie), the viewport resized
+in place.
 Screenshots of a few key pages go to tests/artefacts/screenshots/ (git-ignored, never
 compared): to look at, not to assert on."""
 
@@ -43,7 +44,8 @@ KEY_PAGES = {
 # interactive controls whose boxes intersect (neither inside the other).
 MEASURE = """() => {
   const doc = document.documentElement;
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+    + '[tabindex]:not([tabindex="-1"])';
   const controls = [...document.querySelectorAll(selector)].filter((el) => {
     // Not rendered: display none, visibility hidden, the inside of a closed <details>.
     if (!el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) return false;
@@ -52,7 +54,8 @@ MEASURE = """() => {
     return box.width > 2 && box.height > 2 && box.right > 0 && box.left < doc.scrollWidth;
   });
   const name = (el) => {
-    const text = (el.getAttribute('aria-label') || el.innerText || el.value || el.name || el.id || '').trim();
+    const text = (el.getAttribute('aria-label') || el.innerText || el.value || el.name
+      || el.id || '').trim();
     return `${el.tagName.toLowerCase()} « ${text.slice(0, 40)} »`;
   };
   // Clipped by a scrolling ancestor (a wide table in its wrapper): compare what is shown.
@@ -93,7 +96,8 @@ MEASURE = """() => {
     const r = el.getBoundingClientRect();
     const p = el.parentElement && el.parentElement.getBoundingClientRect();
     return r.right > doc.clientWidth + 1 && p && p.right <= doc.clientWidth + 1;
-  }).slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`);
+  }).slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
+    + `(${Math.round(el.getBoundingClientRect().right)} px)`);
   return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, overlaps, out};
 }"""
 
@@ -125,8 +129,8 @@ def _session_cookie(live_server, user) -> list[dict]:
 def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
     live_server,
     personas,
-    matrix_context,
-    settings,  # noqa: F811
+    matrix_context,  # noqa: F811 (the fixture imported above)
+    settings,
 ):
     settings.SITE_URL = live_server.url
     ctx = matrix_context
