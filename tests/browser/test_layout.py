@@ -27,6 +27,18 @@ WIDTHS = (390, 768, 1366)
 # Who visits a page: the first of these allowed to open it.
 ROLE_ORDER = ("administrateur", "jure", "partenaire", "candidat", "anonyme")
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "tests" / "artefacts" / "screenshots"
+# Files, not pages (PDF, CSV, calendars, images, JSON): not even requested, some take a
+# while to build. Any other non-HTML answer is skipped too, and named in the summary.
+DOWNLOADS = {
+    "api-v1:openapi-json", "badge_achievement_image", "badge_issuer_profile",
+    "badge_status_list", "candidate_badge", "candidate_badge_image", "candidate_convocation_ics",
+    "candidate_document_europass", "candidate_issued_document", "document_download",
+    "health_live", "jury_convocation_ics", "jury_grid_pdf", "jury_minutes_pdf",
+    "partner_results_export", "staff_accrochage_download", "staff_badge_download",
+    "staff_candidacies_export_csv", "staff_candidacies_export_xlsx", "staff_document_europass",
+    "staff_document_preview", "staff_grid_pdf", "staff_import_template", "staff_issued_document",
+    "staff_slot_consolidation_pdf", "staff_statistics_export",
+}  # fmt: skip
 # Key pages kept as pictures (URL name → file stem), at every width.
 KEY_PAGES = {
     "login": "connexion",
@@ -107,7 +119,7 @@ def _pages(ctx) -> dict[str, list[tuple[str, str]]]:
     pages: dict[str, list] = {role: [] for role in ROLE_ORDER}
     # To look at a few pages only while working on them: ACQUIS_LAYOUT_PAGES=name,name
     only = {n for n in os.environ.get("ACQUIS_LAYOUT_PAGES", "").split(",") if n}
-    for name in sorted(only or MATRIX):
+    for name in sorted(only or MATRIX.keys() - DOWNLOADS):
         build, expected, *_ = MATRIX[name]
         role = next((r for r in ROLE_ORDER if expected.get(r) == 200), None)
         if role is not None:
