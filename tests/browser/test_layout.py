@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 from django.test import Client
 
 from tests.browser.conftest import LAUNCH_ARGS, _wait_for_request_threads
@@ -151,6 +152,9 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
     pages = _pages(ctx)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
+    # Sessions made before Playwright's loop runs: ORM calls made inside it use connections
+    # local to that loop (closed below, or PostgreSQL cannot drop the test database).
+    cookies = {r: _session_cookie(live_server, personas[r]) if personas[r] else [] for r in pages}
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import Error, sync_playwright
 
@@ -161,8 +165,8 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         for role in ROLE_ORDER:
             context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
-            if personas[role] is not None:
-                context.add_cookies(_session_cookie(live_server, personas[role]))
+            if cookies[role]:
+                context.add_cookies(cookies[role])
             page = context.new_page()
             page.set_default_timeout(15000)
             for name, url in pages[role]:
@@ -197,11 +201,9 @@ def test_no_page_scrolls_sideways_nor_overlaps_its_controls(
                             full_page=True,
                         )
             context.close()
+        connections.close_all()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    from django.db import connections
-
-    connections.close_all()
     _wait_for_request_threads(baseline)
     elapsed = time.monotonic() - started
     print(
