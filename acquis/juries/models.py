@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.juries.exceptions import FrozenDecisionError
+from acquis.juries.roles import jury_rules, role_label
 
 
 class Deliberation(models.Model):
@@ -84,8 +85,6 @@ class JuryMember(models.Model):
 
     def get_role_display(self) -> str:
         """The referential's label of the role ("Représentant employeurs", "Professionnel")."""
-        from acquis.juries.composition import jury_rules, role_label
-
         label = role_label(jury_rules(self.deliberation), self.role)
         return label[:1].upper() + label[1:]
 
