@@ -8,6 +8,7 @@ from django.db.models import Q, Sum
 
 from acquis.candidates import names
 from acquis.candidates.enums import (
+    ACTIVE,
     AccessMode,
     AccommodationKind,
     AdmissibilityDecision,
@@ -173,8 +174,6 @@ class CandidacyQuerySet(models.QuerySet):
         return self.filter(partner=partner)
 
     def active(self):
-        from acquis.candidates.enums import ACTIVE
-
         return self.filter(status__in=ACTIVE)
 
     def with_list_data(self):

@@ -21,6 +21,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from acquis.credentials import badges, certifier_keys, signing
+from acquis.ops.models import WorkerHeartbeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -92,8 +95,6 @@ def storage() -> Check:
 
 
 def worker() -> Check:
-    from acquis.ops.models import WorkerHeartbeat
-
     try:
         latest = WorkerHeartbeat.objects.latest_seen()
         alive = WorkerHeartbeat.objects.filter(
@@ -145,8 +146,6 @@ def migrations() -> Check:
 def keys() -> Check:
     """The PDF signing key and certificate, and the badges' key, are present and readable:
     the installation's, and those of each certifier that has its own."""
-    from acquis.credentials import badges, signing
-
     problems = []
     try:
         signing.check_signer()
@@ -165,8 +164,6 @@ def keys() -> Check:
 def _certifier_key_problems() -> list[str]:
     """The own keys of the certifiers that have some (their folder exists): readable, and a
     PDF pair whole."""
-    from acquis.credentials import badges, certifier_keys, signing
-
     problems = []
     try:
         certifiers = certifier_keys.with_own_keys()

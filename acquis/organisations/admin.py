@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from acquis.audit.services import record_event
+from acquis.credentials import certifier_keys
 from acquis.organisations.models import CertifierProfile, Membership, Organisation, User
+from acquis.security import twofactor
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,8 +28,6 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Réinitialiser la double authentification (audité)")
     def reset_two_factor(self, request, queryset):
-        from acquis.security import twofactor
-
         for user in queryset:
             twofactor.reset(user, actor=request.user)
         self.message_user(
@@ -53,15 +54,11 @@ class CertifierProfileAdmin(admin.ModelAdmin):
 
     @admin.display(description="clés de signature (fichiers)")
     def signing_keys(self, obj):
-        from acquis.credentials import certifier_keys
-
         if obj is None or obj.certifier_id is None:
             return "—"
         return " ; ".join(certifier_keys.describe(obj.certifier))
 
     def save_model(self, request, obj, form, change):
-        from acquis.audit.services import record_event
-
         super().save_model(request, obj, form, change)
         record_event(
             "organisation.settings_changed",

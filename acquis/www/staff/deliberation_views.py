@@ -21,7 +21,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from acquis.candidates.models import Cohort
-from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
+from acquis.juries import (
+    composition,
+    corrections,
+    decisions,
+    deliberations,
+    engine,
+    evidence,
+    minutes,
+    standing,
+)
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Deliberation
@@ -374,8 +383,6 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
                 deliberation, candidacy, correction_reason=data["correction_reason"], **kwargs
             )
         else:
-            from acquis.juries import decisions
-
             decisions.decide(deliberation, candidacy, **kwargs)
     except JuryError as exc:
         posted.message = str(exc)
@@ -390,8 +397,6 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
 
 
 def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
-    from acquis.juries import decisions
-
     candidacy = entry.candidacy
     try:
         decisions.postpone(deliberation, candidacy, reason=data["reason"], actor=request.user)
@@ -631,8 +636,6 @@ def _suspend(request, deliberation):
 
 
 def _close(request, deliberation):
-    from acquis.juries import minutes
-
     pv = minutes.close_deliberation(deliberation, actor=request.user)
     messages.success(request, f"Délibération close : procès-verbal n° {pv.number} à signer.")
     try:
