@@ -22,7 +22,6 @@ from acquis.candidates.enums import (
 )
 from acquis.candidates.services import memoir_summary
 from acquis.evaluations import conflicts, eligibility
-from acquis.evaluations.convocations import notify_cancellation
 from acquis.evaluations.enums import (
     RECONVOCABLE_SLOT_STATUSES,
     SLOT_TRANSITIONS,
@@ -418,6 +417,10 @@ def cancel_slot(slot: Slot, *, reason: str, actor=None) -> Slot:
             "Un créneau d'une session ouverte ne s'annule pas : saisissez un incident."
         )
     move_slot(slot, SlotStatus.CANCELLED, actor=actor, payload={"reason": reason.strip()})
+    # start-up: convocations bring icalendar; imported at the first cancellation, not by
+    # every `acquis` command (the admin imports this module; docs/testing.md, Démarrage).
+    from acquis.evaluations.convocations import notify_cancellation
+
     notify_cancellation(slot, reason=reason.strip(), actor=actor)
     return slot
 

@@ -2,9 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from acquis.audit.services import record_event
-from acquis.credentials import certifier_keys
 from acquis.organisations.models import CertifierProfile, Membership, Organisation, User
-from acquis.security import twofactor
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +26,10 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Réinitialiser la double authentification (audité)")
     def reset_two_factor(self, request, queryset):
+        # start-up: two-factor brings segno (QR codes); the admin is imported by every
+        # `acquis` command (docs/testing.md, Démarrage).
+        from acquis.security import twofactor
+
         for user in queryset:
             twofactor.reset(user, actor=request.user)
         self.message_user(
@@ -56,6 +58,10 @@ class CertifierProfileAdmin(admin.ModelAdmin):
     def signing_keys(self, obj):
         if obj is None or obj.certifier_id is None:
             return "—"
+        # start-up: the credentials' key modules bring cryptography's X.509 and the badges;
+        # the admin is imported by every `acquis` command (docs/testing.md, Démarrage).
+        from acquis.credentials import certifier_keys
+
         return " ; ".join(certifier_keys.describe(obj.certifier))
 
     def save_model(self, request, obj, form, change):
