@@ -55,6 +55,7 @@ lint: install
 	$(VENV)/bin/djlint --check acquis/www/templates
 	$(VENV)/bin/djlint --lint acquis/www/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ACQUIS) makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 # Every benchmark runs; the target exits non-zero if one of them missed its target.
 BENCHES := bench/bench_servers.py bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py

@@ -5,14 +5,14 @@ config.settings.dev, the tests config.settings.test)."""
 
 import sys
 
+from django.core.management import execute_from_command_line
+from django.db import OperationalError
+
 from config.startup import configure
 
 
 def main() -> None:
     configure()
-    from django.core.management import execute_from_command_line
-    from django.db import OperationalError
-
     try:
         execute_from_command_line(["acquis", *sys.argv[1:]])
     except OperationalError as exc:

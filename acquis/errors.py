@@ -9,8 +9,11 @@ one class and finds the same attributes whatever the domain:
   juror, for instance).
 """
 
+import errno
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.conf import settings
 
 
 class Problem(str):
@@ -92,10 +95,6 @@ class AcquisError(Exception):
 
 def storage_error_message(error: OSError) -> str:
     """A file that could not be written (media folder missing, read-only, full), in French."""
-    import errno
-
-    from django.conf import settings
-
     reasons = {
         errno.EACCES: "accès refusé",
         errno.EPERM: "opération non permise",

@@ -14,18 +14,19 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from acquis.audit import checkpoints
+from acquis.emails import reminders
+from acquis.followup import services as followup
+from acquis.rgpd import retention
+from acquis.security import throttle
 
 TASK_PATH = "acquis.maintenance.daily_maintenance"
 
 
 def run_maintenance(*, now=None) -> dict:
     """Each step on its own: a step that fails is reported and the others still run."""
-    from acquis.audit import checkpoints
-    from acquis.emails import reminders
-    from acquis.followup import services as followup
-    from acquis.rgpd import retention
-    from acquis.security import throttle
-
     now = now or timezone.now()
     steps = {
         "checkpoint": lambda: checkpoints.write_checkpoint("daily").event_count,
@@ -45,8 +46,6 @@ def run_maintenance(*, now=None) -> dict:
 
 def schedule_next(*, delay: timedelta = timedelta(days=1)) -> bool:
     """Enqueue the next run unless one is already waiting; True when enqueued."""
-    from django_tasks_db.models import DBTaskResult
-
     waiting = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").exists()
     if waiting:
         return False

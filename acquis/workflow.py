@@ -34,7 +34,7 @@ def _always(obj: models.Model, entry: Entry) -> bool:
     return True
 
 
-def _default_refusal(obj: models.Model, to_status: str) -> str:
+def _default_refusal(obj: Any, to_status: str) -> str:
     return f"Action impossible : {obj._meta.verbose_name} est « {obj.get_status_display()} »."
 
 
@@ -43,7 +43,7 @@ class Workflow:
     """A state machine declared as data: {(from, to): verb or (verb, …)}."""
 
     event_prefix: str
-    table: Mapping[tuple[str, str], Entry]
+    table: Mapping[tuple[Any, Any], Entry]  # (from, to): TextChoices members or strings
     error: type[AcquisError]
     refusal: Callable[[Any, str], str] = _default_refusal
     guard: Callable[[Any, Entry], bool] = _always

@@ -13,7 +13,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from acquis.api import problems
+from acquis.api import (
+    problems,
+    routes_candidacies,
+    routes_candidates,
+    routes_credentials,
+    routes_evaluations,
+    routes_placements,
+    routes_referentials,
+)
 from acquis.api.auth import TokenAuth
 from acquis.api.validation import problem_items
 from acquis.errors import AcquisError
@@ -143,15 +151,6 @@ def _unexpected(request, exc):
 
 
 def _routers():
-    from acquis.api import (
-        routes_candidacies,
-        routes_candidates,
-        routes_credentials,
-        routes_evaluations,
-        routes_placements,
-        routes_referentials,
-    )
-
     api.add_router("", routes_referentials.router, tags=["Référentiels"])
     api.add_router("", routes_candidates.router, tags=["Candidats"])
     api.add_router("", routes_candidacies.router, tags=["Candidatures"])

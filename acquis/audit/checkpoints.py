@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 
 from acquis.audit.models import AuditCheckpoint, AuditEvent, ChainHead
 from acquis.audit.services import verify_chain
+from acquis.credentials import badges
 from acquis.errors import AcquisError
 
 
@@ -36,8 +37,6 @@ class CheckpointError(AcquisError):
 
 
 def _key():
-    from acquis.credentials import badges  # the installation's key (lazy: no import cycle)
-
     try:
         return badges.signing_key()
     except badges.BadgeError as exc:
@@ -45,8 +44,6 @@ def _key():
 
 
 def _public_multibase(public_key) -> str:
-    from acquis.credentials import badges
-
     return badges.public_multibase(public_key)
 
 

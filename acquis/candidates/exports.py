@@ -24,6 +24,7 @@ from acquis.candidates.imports import (
     PATHWAY_NAMES,
     VAE_ROUTE_NAMES,
 )
+from acquis.candidates.models import Candidacy
 
 HEADER = (*COLUMN_NAMES, *EXPORT_ONLY_COLUMNS)
 CONTENT_TYPES = {
@@ -111,8 +112,6 @@ def candidacy_rows(queryset):
 
 
 def _chunk_rows(chunk):
-    from acquis.candidates.models import Candidacy
-
     by_blocks = [c.pk for c in chunk if not c.whole_title]
     codes: dict[int, list[str]] = {}
     if by_blocks:

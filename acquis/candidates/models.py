@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from acquis import search
 from acquis.candidates import names
 from acquis.candidates.enums import (
+    ACTIVE,
     CANDIDACY_TRANSITIONS,
     AccessMode,
     AccommodationKind,
@@ -198,8 +199,6 @@ class CandidacyQuerySet(models.QuerySet):
         return self.filter(partner=partner)
 
     def active(self):
-        from acquis.candidates.enums import ACTIVE
-
         return self.filter(status__in=ACTIVE)
 
     def with_list_data(self):

@@ -40,252 +40,95 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
-from urllib.parse import quote, urlsplit
+from datetime import datetime, time
 
 import base58
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.services import record_event
-from acquis.credentials import canonical
+from acquis.credentials import canonical, status_list
+from acquis.credentials.badge_keys import (
+    CRYPTOSUITE as CRYPTOSUITE,
+)
+
+# Keys, DIDs and proofs live in badge_keys (below status_list); re-exported for callers.
+from acquis.credentials.badge_keys import (
+    BadgeError as BadgeError,
+)
+from acquis.credentials.badge_keys import (
+    _hash_data as _hash_data,
+)
+from acquis.credentials.badge_keys import (
+    did_document as did_document,
+)
+from acquis.credentials.badge_keys import (
+    did_key as did_key,
+)
+from acquis.credentials.badge_keys import (
+    did_web as did_web,
+)
+from acquis.credentials.badge_keys import (
+    did_web_document_path as did_web_document_path,
+)
+from acquis.credentials.badge_keys import (
+    generate_key as generate_key,
+)
+from acquis.credentials.badge_keys import (
+    issuer_did as issuer_did,
+)
+from acquis.credentials.badge_keys import (
+    issuer_id as issuer_id,
+)
+from acquis.credentials.badge_keys import (
+    key_for_issuer as key_for_issuer,
+)
+from acquis.credentials.badge_keys import (
+    key_from_multibase as key_from_multibase,
+)
+from acquis.credentials.badge_keys import (
+    key_to_multibase as key_to_multibase,
+)
+from acquis.credentials.badge_keys import (
+    own_key as own_key,
+)
+from acquis.credentials.badge_keys import (
+    public_key_for as public_key_for,
+)
+from acquis.credentials.badge_keys import (
+    public_key_from_did as public_key_from_did,
+)
+from acquis.credentials.badge_keys import (
+    public_multibase as public_multibase,
+)
+from acquis.credentials.badge_keys import (
+    retired_keys as retired_keys,
+)
+from acquis.credentials.badge_keys import (
+    sign as sign,
+)
+from acquis.credentials.badge_keys import (
+    signing_key as signing_key,
+)
+from acquis.credentials.badge_keys import (
+    uses_did_web as uses_did_web,
+)
+from acquis.credentials.badge_keys import (
+    utc_iso as utc_iso,
+)
+from acquis.credentials.badge_keys import (
+    verification_method as verification_method,
+)
 from acquis.credentials.models import IssuedCredential
-from acquis.errors import AcquisError
+from acquis.juries.models import Decision
 from acquis.site import public_url
 
-ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
-ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
-CRYPTOSUITE = "eddsa-rdfc-2022"
 CONTEXT = [canonical.CREDENTIALS_V2, canonical.OB_V3P0]
 # Namespace of the stable achievement ids (urn:uuid, version 5).
 ACHIEVEMENT_NS = uuid.UUID("6f1c3a52-3a5e-4f0e-9d7a-8a1b5c2e7d40")
-
-
-class BadgeError(AcquisError):
-    """A badge that cannot be issued, signed or read (French message)."""
-
-
-# --- keys -----------------------------------------------------------------------------------
-
-
-def generate_key() -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.generate()
-
-
-def key_to_multibase(key: Ed25519PrivateKey) -> str:
-    """Multikey `secretKeyMultibase`: z + base58btc(0x8026 + 32-byte seed)."""
-    seed = key.private_bytes_raw()
-    return "z" + base58.b58encode(ED25519_PRIV + seed).decode("ascii")
-
-
-def key_from_multibase(value: str) -> Ed25519PrivateKey:
-    value = value.strip()
-    try:
-        raw = base58.b58decode(value[1:]) if value.startswith("z") else b""
-    except ValueError:
-        raw = b""
-    if len(raw) != 34 or raw[:2] != ED25519_PRIV:
-        raise BadgeError(
-            "Clé de signature des badges illisible : attendu une clé Ed25519 multibase "
-            "(« z3u2… », réglage ACQUIS_BADGE_KEY ou fichier ACQUIS_BADGE_KEY_FILE)."
-        )
-    return Ed25519PrivateKey.from_private_bytes(raw[2:])
-
-
-def own_key(certifier) -> Ed25519PrivateKey | None:
-    """The certifier's own badge key (its file, certifier_keys), None when it has none."""
-    from acquis.credentials import certifier_keys
-
-    value = certifier_keys.own_badge_key_text(certifier)
-    return key_from_multibase(value) if value is not None else None
-
-
-def signing_key(certifier=None) -> Ed25519PrivateKey:
-    """The certifier's own key when it has one, else the installation's: ACQUIS_BADGE_KEY
-    (multibase), else ACQUIS_BADGE_KEY_FILE."""
-    own = own_key(certifier) if certifier is not None else None
-    if own is not None:
-        return own
-    value = settings.ACQUIS_BADGE_KEY
-    if not value:
-        path = settings.ACQUIS_BADGE_KEY_FILE
-        if not path.is_file():
-            raise BadgeError(
-                f"Clé de signature des badges absente ({path}) : lancez "
-                "« acquis credentials keygen » ou réglez ACQUIS_BADGE_KEY."
-            )
-        value = path.read_text(encoding="ascii")
-    return key_from_multibase(value)
-
-
-def retired_keys() -> list[Ed25519PrivateKey]:
-    """Keys the installation signed badges with before its current one
-    (ACQUIS_BADGE_RETIRED_KEYS): still needed to sign the status lists of those badges'
-    issuers, never used for a new badge."""
-    return [key_from_multibase(value) for value in settings.ACQUIS_BADGE_RETIRED_KEYS]
-
-
-def key_for_issuer(did: str, certifier=None) -> Ed25519PrivateKey:
-    """The key that speaks for an issuer identity of this installation: the did:key of the
-    certifier's own key, current or retired, of the installation's current key or of a
-    retired one, or the installation's did:web (its current key)."""
-    from acquis.credentials import certifier_keys
-
-    if certifier is not None:
-        own = [own_key(certifier)]
-        own += [key_from_multibase(v) for v in certifier_keys.retired_badge_key_texts(certifier)]
-        for key in own:
-            if key is not None and did == did_key(key.public_key()):
-                return key
-    current = signing_key()
-    if did.startswith("did:web:") and did == did_web():
-        return current
-    for key in (current, *retired_keys()):
-        if did == did_key(key.public_key()):
-            return key
-    raise BadgeError(
-        f"Aucune clé de cette installation ne correspond à l'émetteur {did} : ajoutez sa clé "
-        "à ACQUIS_BADGE_RETIRED_KEYS pour publier sa liste de statuts."
-    )
-
-
-def did_key(public_key: Ed25519PublicKey) -> str:
-    raw = ED25519_PUB + public_key.public_bytes_raw()
-    return "did:key:z" + base58.b58encode(raw).decode("ascii")
-
-
-def public_key_from_did(did: str) -> Ed25519PublicKey:
-    """The Ed25519 key of a did:key (did:key method §3.1.2, multibase base58btc)."""
-    if not did.startswith("did:key:z"):
-        raise BadgeError(f"Méthode de vérification non prise en charge : {did} (did:key attendu).")
-    try:
-        raw = base58.b58decode(did[len("did:key:z") :])
-    except ValueError as exc:
-        raise BadgeError(f"did:key illisible : {did}.") from exc
-    if len(raw) != 34 or raw[:2] != ED25519_PUB:
-        raise BadgeError(f"did:key sans clé Ed25519 : {did}.")
-    return Ed25519PublicKey.from_public_bytes(raw[2:])
-
-
-def public_multibase(public_key: Ed25519PublicKey) -> str:
-    """Multikey `publicKeyMultibase`: z + base58btc(0xed01 + 32-byte key)."""
-    return "z" + base58.b58encode(ED25519_PUB + public_key.public_bytes_raw()).decode("ascii")
-
-
-def did_web(site_url: str | None = None) -> str:
-    """The did:web of this installation (did:web method §3.1.1): the host of SITE_URL, a
-    port percent-encoded, each path segment after a colon."""
-    parts = urlsplit(site_url or settings.SITE_URL)
-    if not parts.hostname:
-        raise BadgeError(f"did:web impossible : SITE_URL sans nom d'hôte ({site_url}).")
-    host = parts.hostname + (f"%3A{parts.port}" if parts.port else "")
-    path = [quote(segment, safe="") for segment in parts.path.split("/") if segment]
-    return ":".join(["did:web", host, *path])
-
-
-def did_web_document_path(did: str) -> str:
-    """Where a did:web's DID document lives on its host (did:web §3.2 Read)."""
-    segments = did.removeprefix("did:web:").split(":")[1:]
-    return "/" + "/".join([*segments, "did.json"]) if segments else "/.well-known/did.json"
-
-
-def uses_did_web() -> bool:
-    return settings.ACQUIS_BADGE_ISSUER_METHOD == "did:web"
-
-
-def issuer_did(key: Ed25519PrivateKey | None = None, *, certifier=None) -> str:
-    """The issuer id of a certifier's badges: the did:key of its own key when it has one;
-    else the installation's did:web when configured (ACQUIS_BADGE_ISSUER_METHOD), else the
-    did:key of the installation's key."""
-    own = own_key(certifier) if certifier is not None else None
-    if own is not None:
-        return did_key(own.public_key())
-    key = key or signing_key()
-    return did_web() if uses_did_web() else did_key(key.public_key())
-
-
-def verification_method(did: str, public_key: Ed25519PublicKey) -> str:
-    """The key's id in the issuer's DID document: the key's multibase as fragment (for a
-    did:key, the did:key method's own form)."""
-    return f"{did}#{public_multibase(public_key)}"
-
-
-def did_document(key: Ed25519PrivateKey | None = None) -> dict:
-    """The DID document of this installation's did:web (DID Core §5, Multikey): the current
-    key first, then the retired ones, so that badges they signed keep verifying."""
-    did = did_web()
-    keys = [(key or signing_key()).public_key(), *(k.public_key() for k in retired_keys())]
-    methods = [
-        {
-            "id": verification_method(did, public_key),
-            "type": "Multikey",
-            "controller": did,
-            "publicKeyMultibase": public_multibase(public_key),
-        }
-        for public_key in keys
-    ]
-    return {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": did,
-        "verificationMethod": methods,
-        "assertionMethod": [method["id"] for method in methods],
-    }
-
-
-def public_key_for(method: str) -> Ed25519PublicKey:
-    """The key behind a proof's verificationMethod, resolved offline: any did:key; a did:web
-    only when it is this installation's own (no network here)."""
-    did, _, fragment = method.partition("#")
-    if did.startswith("did:key:"):
-        public_key = public_key_from_did(did)
-        if fragment and fragment != did.removeprefix("did:key:"):
-            raise BadgeError("Méthode de vérification inconnue pour ce did:key.")
-        return public_key
-    if did.startswith("did:web:"):
-        if not uses_did_web() or did != did_web():
-            raise BadgeError(
-                f"Émetteur {did} : un did:web d'une autre installation se résout en ligne, "
-                "ce que ce vérificateur hors ligne ne fait pas."
-            )
-        for key in (signing_key(), *retired_keys()):
-            if fragment == public_multibase(key.public_key()):
-                return key.public_key()
-        raise BadgeError(f"Clé {fragment or '(aucune)'} inconnue dans le document DID de {did}.")
-    raise BadgeError(
-        f"Méthode de vérification non prise en charge : {did} (did:key ou did:web attendu)."
-    )
-
-
-# --- proofs ---------------------------------------------------------------------------------
-
-
-def _hash_data(document: dict, proof_config: dict) -> bytes:
-    """eddsa-rdfc-2022 §3.3.4: hash(proof config) + hash(document), both canonical."""
-    config = {"@context": document["@context"], **proof_config}
-    return canonical.canonical_hash(config) + canonical.canonical_hash(document)
-
-
-def sign(credential: dict, key: Ed25519PrivateKey, *, created: datetime | None = None) -> dict:
-    """A copy of `credential` with a DataIntegrityProof (eddsa-rdfc-2022) by `key`."""
-    document = copy.deepcopy(credential)
-    document.pop("proof", None)
-    issuer = str(_issuer_id(document))
-    did = issuer if issuer.startswith("did:") else did_key(key.public_key())
-    proof = {
-        "type": "DataIntegrityProof",
-        "created": _iso(created or timezone.now()),
-        "verificationMethod": verification_method(did, key.public_key()),
-        "cryptosuite": CRYPTOSUITE,
-        "proofPurpose": "assertionMethod",
-    }
-    signature = key.sign(_hash_data(document, proof))
-    proof["proofValue"] = "z" + base58.b58encode(signature).decode("ascii")
-    document["proof"] = [proof]
-    return document
 
 
 @dataclass
@@ -345,7 +188,7 @@ def _verify(credential: dict) -> VerificationResult:
             f"{CRYPTOSUITE} est vérifiée ici).",
             unsupported=True,
         )
-    issuer = _issuer_id(document)
+    issuer = issuer_id(document)
     for proof in ours:
         failure = _check_proof(document, dict(proof), issuer)
         if failure is not None:
@@ -387,13 +230,8 @@ def _check_proof(document: dict, proof: dict, issuer: str) -> VerificationResult
     return None
 
 
-def _issuer_id(document: dict) -> str:
-    issuer = document.get("issuer")
-    return str(issuer.get("id", "") if isinstance(issuer, dict) else issuer or "")
-
-
 def _date_warnings(document: dict) -> list[str]:
-    now = _iso(timezone.now())
+    now = utc_iso(timezone.now())
     warnings = []
     until = document.get("validUntil")
     if until and _utc(until) < now:
@@ -406,13 +244,9 @@ def _date_warnings(document: dict) -> list[str]:
 
 def _utc(value: str) -> str:
     try:
-        return _iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        return utc_iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
         return value
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _local_iso(day, at: time = time.min) -> str:
@@ -438,8 +272,6 @@ REGISTRY_NAMES = {
 def issuer_profile(certifier, did: str | None = None) -> dict:
     """The OB 3.0 Profile of a certifier, identified by its issuer id (issuer_did: its own
     did:key, else the installation's)."""
-    from django.urls import reverse
-
     url = public_url(reverse("badge_issuer_profile", args=[certifier.pk]))
     did = did or issuer_did(certifier=certifier)
     return {"id": did, "type": ["Profile"], "name": certifier.name, "url": url}
@@ -507,8 +339,6 @@ def matches_email(credential: dict, email: str) -> bool | None:
 
 def achievement_image(version, block) -> dict:
     """OB 3.0 Image of an achievement: the public design of the title or of a block."""
-    from django.urls import reverse
-
     part = block.code if block is not None else "titre"
     url = public_url(reverse("badge_achievement_image", args=[version.pk, part]))
     what = f"du bloc {block.code}" if block is not None else "de la certification"
@@ -615,8 +445,6 @@ def build_credential(decision, achievement, *, issuer, status, credential_id):
 
 
 def _decision(decision):
-    from acquis.juries.models import Decision
-
     return Decision.objects.select_related(
         "deliberation__certifier",
         "deliberation__version__certification",
@@ -639,8 +467,6 @@ def _awards(decision) -> list[tuple]:
 def _issue_one(decision, block, achievement, *, certifier, issuer, key, listed) -> IssuedCredential:
     """Sign and store one badge, its status entry in the issuer's own list (`listed`, locked
     by the caller)."""
-    from acquis.credentials import status_list
-
     index = status_list.allocate_index(listed)
     credential_id = f"urn:uuid:{uuid.uuid4()}"
     achievement = achievement | {"image": achievement_image(decision.deliberation.version, block)}
@@ -666,8 +492,6 @@ def _issue_one(decision, block, achievement, *, certifier, issuer, key, listed) 
 @transaction.atomic
 def issue_for_decision(decision, *, actor) -> list[IssuedCredential]:
     """Sign and store the badges of a signed decision (title, held blocks); idempotent."""
-    from acquis.credentials import status_list
-
     decision = _decision(decision)
     if not decision.frozen:
         raise BadgeError(
@@ -720,8 +544,6 @@ def has_old_wording(credential: IssuedCredential) -> bool:
 def reissue(credential: IssuedCredential, *, reason: str, actor) -> IssuedCredential:
     """Revoke a badge and issue its replacement from the same decision in force (a new
     identifier and status index), in one transaction, audited."""
-    from acquis.credentials import status_list
-
     credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
     if credential.revoked_at is not None:
         raise BadgeError(

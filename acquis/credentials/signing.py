@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+from acquis.credentials import certifier_keys
 from acquis.errors import AcquisError
 
 DEMO_VALIDITY_DAYS = 5 * 365
@@ -102,8 +103,6 @@ def _signer(certifier=None):
     """The signer (a pades.ReusingSigner) of the certifier's own key and certificate when it
     has them (certifier_keys), else of the installation's; read once per key and
     certificate."""
-    from acquis.credentials import certifier_keys
-
     pair = certifier_keys.pdf_pair(certifier)
     key, cert = pair.key, pair.cert
     for path, what in ((key, "clé"), (cert, "certificat")):

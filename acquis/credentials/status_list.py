@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from acquis.credentials import badge_keys, canonical
 from acquis.credentials.models import IssuedCredential, StatusList
 from acquis.errors import AcquisError
 from acquis.site import public_url
@@ -42,9 +43,7 @@ def list_key(certifier, issuer: str) -> str:
 
 
 def _current_issuer(certifier) -> str:
-    from acquis.credentials import badges
-
-    return badges.issuer_did(certifier=certifier)
+    return badge_keys.issuer_did(certifier=certifier)
 
 
 def lock(certifier, issuer: str | None = None) -> StatusList:
@@ -124,16 +123,14 @@ def is_set(bits: bytes, index: int) -> bool:
 def status_list_credential(status_list: StatusList) -> dict:
     """The signed BitstringStatusListCredential of a list, built now, issued by the list's
     own issuer with that issuer's key."""
-    from acquis.credentials import badges
-
     url = list_url(status_list)
-    key = badges.key_for_issuer(status_list.issuer, status_list.certifier)
+    key = badge_keys.key_for_issuer(status_list.issuer, status_list.certifier)
     credential = {
-        "@context": [badges.canonical.CREDENTIALS_V2],
+        "@context": [canonical.CREDENTIALS_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": status_list.issuer,
-        "validFrom": badges._iso(timezone.now()),
+        "validFrom": badge_keys.utc_iso(timezone.now()),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
@@ -141,7 +138,7 @@ def status_list_credential(status_list: StatusList) -> dict:
             "encodedList": encode(bitstring(status_list)),
         },
     }
-    return badges.sign(credential, key)
+    return badge_keys.sign(credential, key)
 
 
 def published(url: str) -> StatusList | None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from acquis.documents.models import Document
 from acquis.errors import AcquisError, storage_error_message
+from acquis.rgpd.records import uploaded_documents
 
 
 class DocumentError(AcquisError):
@@ -204,8 +205,6 @@ def _refusal(upload, detected: Detected, field_label: str) -> str | None:
 def _quota_refusal(candidacy, size: int, field_label: str) -> str | None:
     if candidacy is None:
         return None
-    from acquis.rgpd.records import uploaded_documents
-
     quota = settings.ACQUIS_UPLOAD_QUOTA_BYTES
     used = sum(d.size for d in uploaded_documents(candidacy.candidate) if d.purged_at is None)
     if used + size > quota:

@@ -19,7 +19,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from acquis.candidates.models import WorkPlacement
+from acquis.evaluations.models import ConflictDeclaration
 from acquis.organisations.enums import Role
+from acquis.organisations.models import Membership, Organisation
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,6 @@ def folded(name: str) -> str:
 
 def conflicts(people, candidacies) -> dict[tuple[int, int], str]:
     """{(user id, candidacy id): why the person may not assess or decide on the candidacy}."""
-    from acquis.candidates.models import WorkPlacement
-    from acquis.evaluations.models import ConflictDeclaration
-    from acquis.organisations.models import Membership, Organisation
-
     people, candidacies = list(people), list(candidacies)
     if not people or not candidacies:
         return {}

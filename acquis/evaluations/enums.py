@@ -11,7 +11,8 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
-# (from, to) -> verb. The whole life of a session; every move is audited (services._move).
+# (from, to) -> verb. The whole life of a session; every move is audited
+# (session_workflow.move_session).
 SESSION_TRANSITIONS = {
     (SessionStatus.PLANNED, SessionStatus.PANEL_CONFIRMED): "confirm_panel",
     (SessionStatus.PANEL_CONFIRMED, SessionStatus.PLANNED): "reopen_panel",

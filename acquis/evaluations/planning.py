@@ -21,6 +21,7 @@ from acquis.candidates.enums import (
     ValidationFileDecision,
 )
 from acquis.candidates.services import memoir_summary
+from acquis.evaluations import conflicts, eligibility
 from acquis.evaluations.enums import (
     RECONVOCABLE_SLOT_STATUSES,
     SLOT_TRANSITIONS,
@@ -30,6 +31,7 @@ from acquis.evaluations.enums import (
 )
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import EvaluationSession, Slot, SlotAssessor
+from acquis.evaluations.session_workflow import move_session
 from acquis.workflow import Workflow
 
 # A candidacy can be convoked while it is being assessed (training started, VAE admissible).
@@ -468,8 +470,6 @@ def _assign(session, slots) -> list[SlotProblem]:
     them (conflicts.conflicts), among whom the certifier's representative and at least
     `min_professionals` professionals.
     """
-    from acquis.evaluations import conflicts, eligibility
-
     rules = eligibility.panel_rules(session.version)
     panel = [m.juror for m in session.panel.select_related("juror__user").order_by("pk")]
     problems: list[SlotProblem] = []
@@ -606,6 +606,8 @@ def cancel_slot(slot: Slot, *, reason: str, actor=None) -> Slot:
             "Un créneau d'une session ouverte ne s'annule pas : saisissez un incident."
         )
     move_slot(slot, SlotStatus.CANCELLED, actor=actor, payload={"reason": reason.strip()})
+    # start-up: convocations bring icalendar; imported at the first cancellation, not by
+    # every `acquis` command (the admin imports this module; docs/testing.md, Démarrage).
     from acquis.evaluations.convocations import notify_cancellation
 
     notify_cancellation(slot, reason=reason.strip(), actor=actor)
@@ -615,15 +617,13 @@ def cancel_slot(slot: Slot, *, reason: str, actor=None) -> Slot:
 @transaction.atomic
 def open_session(session: EvaluationSession, *, actor=None, today=None) -> EvaluationSession:
     """Open the session on its day: grids can be filled, the panel sees the deliverables."""
-    from acquis.evaluations.services import _move
-
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     today = today or timezone.localdate()
     if locked.status == SessionStatus.PANEL_CONFIRMED and today < locked.date:
         raise EvaluationError(
             f"La session s'ouvre le jour même ({locked.date:%d/%m/%Y}), pas avant."
         )
-    _move(locked, SessionStatus.OPENED, actor=actor)
+    move_session(locked, SessionStatus.OPENED, actor=actor)
     session.status = locked.status
     return session
 
@@ -631,15 +631,13 @@ def open_session(session: EvaluationSession, *, actor=None, today=None) -> Evalu
 @transaction.atomic
 def close_session(session: EvaluationSession, *, actor=None) -> EvaluationSession:
     """Close the session once every slot is consolidated, absent or cancelled."""
-    from acquis.evaluations.services import _move
-
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     pending = locked.slots.filter(status=SlotStatus.SCHEDULED).count()
     if locked.status == SessionStatus.OPENED and pending:
         raise EvaluationError(
             f"Session non clôturée : {pending} créneau(x) sans résultat consolidé ni incident."
         )
-    _move(locked, SessionStatus.CLOSED, actor=actor)
+    move_session(locked, SessionStatus.CLOSED, actor=actor)
     session.status = locked.status
     return session
 

@@ -25,10 +25,12 @@ from acquis.evaluations.models import (
     JurorTraining,
     PanelMember,
 )
-from acquis.evaluations.planning import cancel_slot, default_deliverables_due
+from acquis.evaluations.planning import assign_assessors, cancel_slot, default_deliverables_due
+from acquis.evaluations.session_workflow import move_session
+from acquis.evaluations.sessions import check_dates
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
+from acquis.organisations.models import User
 from acquis.referential.enums import VersionStatus
-from acquis.workflow import Workflow
 
 
 @transaction.atomic
@@ -96,8 +98,6 @@ def record_juror(
 def trainer_candidates(certifier):
     """Users who may give a juror training: the certifier's staff (the referential names the
     role: `juror_training.trainer_role`, checked by record_training)."""
-    from acquis.organisations.models import User
-
     return (
         User.objects.filter(
             is_active=True,
@@ -228,8 +228,6 @@ def plan_session(
 ) -> EvaluationSession:
     """Plan a session. With `today` (the web form passes the day), a past day or deadline is
     refused unless `history` says the session already took place (sessions.check_dates)."""
-    from acquis.evaluations.sessions import check_dates
-
     if version.status != VersionStatus.PUBLISHED:
         raise EvaluationError("Une session se planifie sur un référentiel publié.")
     if not (title or "").strip():
@@ -381,33 +379,17 @@ def professionals_text(count: int, rules) -> str:
     )
 
 
-SESSION_WORKFLOW = Workflow(
-    "session.",
-    SESSION_TRANSITIONS,
-    EvaluationError,
-    refusal=lambda session, _to: (
-        f"Action impossible : la session est « {session.get_status_display()} »."
-    ),
-)
-
-
-def _move(session: EvaluationSession, to_status: str, *, actor, payload=None):
-    return SESSION_WORKFLOW.apply(session, to_status, actor=actor, payload=payload)
-
-
 @transaction.atomic
 def confirm_panel(session: EvaluationSession, *, actor=None) -> EvaluationSession:
     """Confirm the panel, only when it satisfies every rule (all failures listed)."""
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     if locked.status == SessionStatus.PLANNED:
-        from acquis.evaluations.planning import assign_assessors
-
         problems = panel_problems(locked)
         problems += assign_assessors(locked)
         if problems:
             raise EvaluationError("Le jury ne respecte pas les règles du référentiel.", problems)
     members = list(locked.panel.values_list("juror_id", flat=True))
-    _move(locked, SessionStatus.PANEL_CONFIRMED, actor=actor, payload={"members": members})
+    move_session(locked, SessionStatus.PANEL_CONFIRMED, actor=actor, payload={"members": members})
     session.status = locked.status
     return session
 
@@ -415,7 +397,7 @@ def confirm_panel(session: EvaluationSession, *, actor=None) -> EvaluationSessio
 @transaction.atomic
 def reopen_panel(session: EvaluationSession, *, actor=None) -> EvaluationSession:
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
-    _move(locked, SessionStatus.PLANNED, actor=actor)
+    move_session(locked, SessionStatus.PLANNED, actor=actor)
     session.status = locked.status
     return session
 
@@ -427,11 +409,11 @@ def cancel_session(session: EvaluationSession, *, reason: str, actor=None) -> Ev
     locked = EvaluationSession.objects.select_for_update().get(pk=session.pk)
     if (locked.status, SessionStatus.CANCELLED) not in SESSION_TRANSITIONS:
         # Refused by the workflow (its French message) before any slot is touched.
-        _move(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
+        move_session(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
     # Every planned slot is cancelled with the reason: whoever was convoked (candidate,
     # assessors) is told, with the calendar cancellation (planning.cancel_slot).
     for slot in locked.slots.filter(status=SlotStatus.SCHEDULED).order_by("starts_at", "pk"):
         cancel_slot(slot, reason=f"Session annulée : {reason.strip()}", actor=actor)
-    _move(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
+    move_session(locked, SessionStatus.CANCELLED, actor=actor, payload={"reason": reason})
     session.status = locked.status
     return session

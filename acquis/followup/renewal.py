@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from acquis.candidates.enums import Pathway
+from acquis.credentials import typst_render
 from acquis.exports.statistics import decisions_in_force
 from acquis.followup import indicators
 from acquis.followup.exceptions import FollowupError
@@ -243,8 +244,6 @@ def _text(value) -> str:
 
 
 def pdf(report: RenewalFile) -> bytes:
-    from acquis.credentials import typst_render
-
     data = {
         "document": {
             "title": f"Dossier de renouvellement — {report.certification.title}",

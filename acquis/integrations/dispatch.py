@@ -11,7 +11,7 @@ never personal data: the receiver reads the resource through the API with its ow
 
 from dataclasses import dataclass, field
 
-from acquis.integrations import ecosystem
+from acquis.integrations import ecosystem, webhooks
 from acquis.integrations.enums import EventType
 
 VERB_EVENTS = {
@@ -150,8 +150,6 @@ def on_events_recorded(sender, *, events, objects, **kwargs) -> None:
     ]
     if not wanted:
         return
-    from acquis.integrations import webhooks
-
     subscriptions = webhooks.SubscriptionIndex()
     for event, obj, kind in wanted:
         if not subscriptions.any_for(kind):

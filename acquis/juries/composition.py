@@ -14,10 +14,16 @@ with their own account.
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Prefetch
 
-from acquis.juries.enums import JURY_RULE_KEY, JuryKind, JuryRole
+from acquis.evaluations import eligibility
+from acquis.evaluations.enums import PanelRule
+from acquis.evaluations.models import JurorProfile, JurorTraining
+from acquis.juries.enums import JuryKind, JuryRole
 from acquis.juries.models import Deliberation, JuryMember
+from acquis.juries.roles import jury_rules, role_label
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
+from acquis.organisations.models import Membership
 
 
 class CompositionRule(models.TextChoices):
@@ -44,19 +50,6 @@ class CompositionProblem:
     @property
     def rule_label(self) -> str:
         return CompositionRule(self.rule).label
-
-
-def jury_rules(deliberation: Deliberation) -> dict:
-    """The referential's composition for this kind of jury ({} when it sets none)."""
-    return deliberation.version.rules.get(JURY_RULE_KEY[JuryKind(deliberation.kind)]) or {}
-
-
-def role_label(rules: dict, role: str) -> str:
-    """The referential's label of a role ("représentant employeurs"), else the enum's."""
-    for spec in rules.get("members") or []:
-        if spec.get("role") == role and spec.get("label"):
-            return spec["label"]
-    return JuryRole(role).label.lower() if role in JuryRole.values else role
 
 
 def roles_of(deliberation: Deliberation) -> list[tuple[str, str]]:
@@ -116,12 +109,6 @@ def qualification_problems(deliberation, members, rules) -> list[CompositionProb
     """Each member meets the referential's conditions for their kind of seat
     (`rules.jury_members`): for OPS Conseil the external members are "professionnels du
     secteur de l'insertion" (sector, years of experience, proof), training where required."""
-    from django.db.models import Prefetch
-
-    from acquis.evaluations import eligibility
-    from acquis.evaluations.enums import PanelRule
-    from acquis.evaluations.models import JurorProfile, JurorTraining
-
     spec = eligibility.jury_member_rules(deliberation.version)
     seated = [(m, spec.external if m.external else spec.internal) for m in members]
     seated = [(m, c) for m, c in seated if c != eligibility.Conditions()]
@@ -227,9 +214,6 @@ def _external_problems(deliberation, specs, members, rules) -> list[CompositionP
 
 def _insiders(deliberation, members) -> dict[int, str]:
     """Members whose records tie them to the certifier: user id -> why (French)."""
-    from acquis.evaluations.models import JurorProfile
-    from acquis.organisations.models import Membership
-
     user_ids = [m.user_id for m in members if m.external]
     if not user_ids:
         return {}
@@ -264,8 +248,6 @@ def _duplicate_problems(members, rules) -> list[CompositionProblem]:
 
 
 def _juror_role_problems(deliberation, members, rules) -> list[CompositionProblem]:
-    from acquis.organisations.models import Membership
-
     jurors = set(
         Membership.objects.filter(
             user_id__in=[m.user_id for m in members],

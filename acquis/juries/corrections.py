@@ -15,45 +15,17 @@ from datetime import date
 from django.db import transaction
 
 from acquis.audit.services import record_event
+from acquis.juries import decisions, deliberations
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision, Deliberation, DeliberationCandidate
 
+# Which signed decision is in force lives below deliberations (signed.py); re-exported.
+from acquis.juries.signed import corrected_decision as corrected_decision
+from acquis.juries.signed import is_correction as is_correction
+from acquis.juries.signed import latest_signed_decision as latest_signed_decision
+
 UNSIGNED = (DeliberationStatus.PREPARED, DeliberationStatus.OPEN, DeliberationStatus.SIGNING)
-
-
-def latest_signed_decision(candidacy) -> Decision | None:
-    """The candidacy's signed decision in force: frozen and not itself corrected by a
-    signed decision."""
-    return (
-        Decision.objects.filter(candidacy=candidacy, frozen=True)
-        .exclude(corrections__frozen=True)
-        .select_related("deliberation")
-        .order_by("-deliberation__date", "-pk")
-        .first()
-    )
-
-
-def corrected_decision(deliberation: Deliberation, candidacy) -> Decision | None:
-    """On a correction deliberation, the signed decision the new one corrects; None on an
-    ordinary deliberation (the candidacy had no signed decision when it was listed)."""
-    if not deliberation.entries.filter(candidacy=candidacy).exists():
-        return None
-    old = latest_signed_decision(candidacy)
-    if old is None or old.deliberation_id == deliberation.pk:
-        return None
-    return old
-
-
-def is_correction(deliberation: Deliberation) -> bool:
-    return (
-        Decision.objects.filter(
-            frozen=True,
-            candidacy__deliberation_entries__deliberation=deliberation,
-        )
-        .exclude(deliberation=deliberation)
-        .exists()
-    )
 
 
 @transaction.atomic
@@ -61,8 +33,6 @@ def start_correction(
     decision: Decision, *, on: date, place: str, title: str, actor
 ) -> Deliberation:
     """A new deliberation to correct a signed decision; its jury is composed as usual."""
-    from acquis.juries import deliberations
-
     decision = (
         Decision.objects.select_for_update()
         .select_related("deliberation__certifier", "deliberation__version", "candidacy__candidate")
@@ -123,8 +93,6 @@ def start_correction(
 
 def decide_correction(deliberation: Deliberation, candidacy, *, correction_reason: str, **kw):
     """The jury's new decision on a correction deliberation (refers to the old one)."""
-    from acquis.juries import decisions
-
     old = corrected_decision(deliberation, candidacy)
     if old is None:
         raise JuryError("Aucune décision signée à corriger pour cette candidature.")

@@ -20,7 +20,7 @@ from acquis.audit.services import record_event
 from acquis.candidates.enums import CandidacyStatus, Pathway
 from acquis.candidates.models import Candidacy
 from acquis.candidates.names import name_order
-from acquis.juries import composition
+from acquis.juries import composition, decisions, signed, standing
 from acquis.juries.enums import (
     DELIBERATION_TRANSITIONS,
     JURY_RULE_KEY,
@@ -28,7 +28,7 @@ from acquis.juries.enums import (
     JuryKind,
 )
 from acquis.juries.exceptions import JuryError
-from acquis.juries.models import Deliberation, DeliberationCandidate, JuryMember
+from acquis.juries.models import BlockDecision, Deliberation, DeliberationCandidate, JuryMember
 from acquis.organisations.enums import Role
 from acquis.referential.enums import VersionStatus
 from acquis.workflow import Workflow
@@ -297,8 +297,6 @@ def remove_candidate(deliberation: Deliberation, candidacy: Candidacy, *, actor)
     decision = deliberation.decisions.filter(candidacy=candidacy).first()
     withdrawn = None
     if decision is not None:
-        from acquis.juries import standing
-
         blocked = standing.standing_for(deliberation, candidacy).problems
         if not blocked:
             raise JuryError(
@@ -318,9 +316,6 @@ def remove_candidate(deliberation: Deliberation, candidacy: Candidacy, *, actor)
 
 
 def _withdraw(decision, reasons, *, actor) -> int:
-    from acquis.juries import decisions
-    from acquis.juries.models import BlockDecision
-
     pk, content = decision.pk, decisions.content(decision)
     record_event(
         "decision.withdrawn",
@@ -356,9 +351,7 @@ def opening_problems(deliberation: Deliberation) -> list[str]:
 
 
 def _corrects(deliberation, candidacy) -> bool:
-    from acquis.juries import corrections
-
-    return corrections.corrected_decision(deliberation, candidacy) is not None
+    return signed.corrected_decision(deliberation, candidacy) is not None
 
 
 @transaction.atomic

@@ -23,7 +23,8 @@ from django.utils import timezone
 from acquis.audit.checkpoints import checkpoint_on_commit
 from acquis.audit.services import record_event, record_events
 from acquis.candidates.enums import CandidacyStatus
-from acquis.juries import standing
+from acquis.candidates.services import record_decision
+from acquis.juries import deliberations, hooks, ledger, notifications, standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import (
@@ -244,8 +245,6 @@ def current_minutes(deliberation: Deliberation) -> Minutes | None:
 
 
 def _move(deliberation, to_status, *, actor, payload=None):
-    from acquis.juries import deliberations
-
     return deliberations._move(deliberation, to_status, actor=actor, payload=payload)
 
 
@@ -416,9 +415,6 @@ def sign(minutes: Minutes, user, *, password: str, actor) -> MinutesSignature:
 
 def _finalise(deliberation: Deliberation, minutes: Minutes, *, actor) -> None:
     """Last signature: decisions frozen, ledger written, candidacies decided, notified."""
-    from acquis.candidates.services import record_decision
-    from acquis.juries import hooks, ledger, notifications
-
     _move(
         deliberation,
         DeliberationStatus.SIGNED,

@@ -17,6 +17,7 @@ from acquis.juries.enums import (
     JuryKind,
 )
 from acquis.juries.exceptions import FrozenDecisionError
+from acquis.juries.roles import jury_rules, role_label
 from acquis.workflow import is_final, verbs_from
 
 
@@ -118,8 +119,6 @@ class JuryMember(models.Model):
 
     def get_role_display(self) -> str:
         """The referential's label of the role ("Représentant employeurs", "Professionnel")."""
-        from acquis.juries.composition import jury_rules, role_label
-
         label = role_label(jury_rules(self.deliberation), self.role)
         return label[:1].upper() + label[1:]
 

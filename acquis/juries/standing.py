@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from acquis.evaluations import conflicts
+from acquis.evaluations.models import JurorProfile
 from acquis.juries import composition
 from acquis.juries.models import Deliberation, JuryMember
 
@@ -60,9 +62,6 @@ class StandingContext:
 
     @cached_property
     def conflicts(self) -> dict[tuple[int, int], str]:
-        from acquis.evaluations import conflicts
-        from acquis.evaluations.models import JurorProfile
-
         profiles = {
             profile.user_id: profile
             for profile in JurorProfile.objects.filter(

@@ -34,7 +34,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from acquis.audit.services import verify_chain
+from acquis.credentials.models import IssuedDocument
+from acquis.documents.models import Document
 from acquis.errors import AcquisError
+from acquis.exports.models import AccrochageBatch
 
 FORMAT = "acquis-sauvegarde/1"
 MANIFEST = "manifeste.json"
@@ -363,11 +367,6 @@ def restore(src: Path) -> Report:
 
 def verify(report: Report | None = None) -> Report:
     """Each stored document against the SHA-256 recorded with it, and the audit chain."""
-    from acquis.audit.services import verify_chain
-    from acquis.credentials.models import IssuedDocument
-    from acquis.documents.models import Document
-    from acquis.exports.models import AccrochageBatch
-
     report = report or Report()
     problems = []
     for model in (IssuedDocument, Document, AccrochageBatch):

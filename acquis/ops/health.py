@@ -21,6 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from acquis.ops.models import WorkerHeartbeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -92,8 +94,6 @@ def storage() -> Check:
 
 
 def worker() -> Check:
-    from acquis.ops.models import WorkerHeartbeat
-
     try:
         latest = WorkerHeartbeat.objects.latest_seen()
         alive = WorkerHeartbeat.objects.filter(
@@ -145,6 +145,9 @@ def migrations() -> Check:
 def keys() -> Check:
     """The PDF signing key and certificate, and the badges' key, are present and readable:
     the installation's, and those of each certifier that has its own."""
+    # start-up: the signing and badge modules bring cryptography's X.509 and the JSON-LD
+    # canonicaliser's modules; the system checks import this module for every `acquis`
+    # command (docs/testing.md, Démarrage).
     from acquis.credentials import badges, signing
 
     problems = []
@@ -165,7 +168,7 @@ def keys() -> Check:
 def _certifier_key_problems() -> list[str]:
     """The own keys of the certifiers that have some (their folder exists): readable, and a
     PDF pair whole."""
-    from acquis.credentials import badges, certifier_keys, signing
+    from acquis.credentials import badges, certifier_keys, signing  # start-up: as in keys()
 
     problems = []
     try:

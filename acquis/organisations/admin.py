@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from acquis.audit.services import record_event
 from acquis.organisations.models import CertifierProfile, Membership, Organisation, User
 
 
@@ -25,6 +26,8 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Réinitialiser la double authentification (audité)")
     def reset_two_factor(self, request, queryset):
+        # start-up: two-factor brings segno (QR codes); the admin is imported by every
+        # `acquis` command (docs/testing.md, Démarrage).
         from acquis.security import twofactor
 
         for user in queryset:
@@ -53,15 +56,15 @@ class CertifierProfileAdmin(admin.ModelAdmin):
 
     @admin.display(description="clés de signature (fichiers)")
     def signing_keys(self, obj):
-        from acquis.credentials import certifier_keys
-
         if obj is None or obj.certifier_id is None:
             return "—"
+        # start-up: the credentials' key modules bring cryptography's X.509 and the badges;
+        # the admin is imported by every `acquis` command (docs/testing.md, Démarrage).
+        from acquis.credentials import certifier_keys
+
         return " ; ".join(certifier_keys.describe(obj.certifier))
 
     def save_model(self, request, obj, form, change):
-        from acquis.audit.services import record_event
-
         super().save_model(request, obj, form, change)
         record_event(
             "organisation.settings_changed",

@@ -13,11 +13,10 @@ from ruamel.yaml import YAML
 
 from acquis.referential import fileformat
 from acquis.referential.models import Assessment, Block, CertificationVersion, Competency
+from acquis.referential.services import ensure_materialised
 
 
 def version_document(version: CertificationVersion) -> dict:
-    from acquis.referential.services import ensure_materialised
-
     ensure_materialised(version)
     blocks = Block.objects.filter(version=version).prefetch_related(
         Prefetch("competencies", queryset=Competency.objects.prefetch_related("criteria"))

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from acquis.referential import usage
 from acquis.referential.enums import ModalityKind, SourceKind, VersionStatus
 from acquis.timestamps import UpdatedAtModel
 
@@ -163,8 +164,6 @@ class CertificationVersion(UpdatedAtModel):
 
     def is_in_use(self) -> bool:
         """True when a candidacy is registered on this version (it is then frozen for good)."""
-        from acquis.referential import usage
-
         return usage.version_in_use(self)
 
 

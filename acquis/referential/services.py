@@ -1,15 +1,19 @@
 """Verbs of the referential: load a file, import RNCP fiches, change a version's state."""
 
 import gc
+import multiprocessing
 import os
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 
 from django.db import reset_queries, transaction
 from django.db.models import Max
+from django.utils.text import slugify
 
 from acquis.audit.services import record_event, record_events
-from acquis.referential import fileformat
+from acquis.organisations.enums import OrganisationKind
+from acquis.organisations.models import Organisation
+from acquis.referential import fileformat, rncp
 from acquis.referential.enums import VERSION_TRANSITIONS, SourceKind, VersionStatus
 from acquis.referential.exceptions import ReferentialError
 from acquis.referential.models import (
@@ -118,11 +122,6 @@ def _certification_for(document: dict, *, owner=None, actor=None) -> Certificati
 def find_certifier(value: str):
     """The certifier a command names by its SIRET or its slug ("cooperative-numerique-du-sud",
     the slug of its name); a French error naming the known ones otherwise."""
-    from django.utils.text import slugify
-
-    from acquis.organisations.enums import OrganisationKind
-    from acquis.organisations.models import Organisation
-
     value = (value or "").strip()
     certifiers = list(Organisation.objects.filter(kind=OrganisationKind.CERTIFIER))
     digits = value.replace(" ", "")
@@ -432,8 +431,6 @@ def _parse(source, wanted=None):
     run counts blocks and competencies, the same before and after), and in the writing
     process when parsing runs in a child: the child is the longer of the two (bench/README.md).
     """
-    from acquis.referential import rncp
-
     with ExitStack() as stack:
         if isinstance(source, str):
             source = stack.enter_context(open(source, "rb"))  # noqa: SIM115
@@ -465,8 +462,6 @@ def _parse_worker(path: str, queue, chunk: int = 200) -> None:
 
 
 def _parse_in_child(path: str):
-    import multiprocessing
-
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=8)  # bounded: memory stays flat whatever the file size
     worker = context.Process(target=_parse_worker, args=(path, queue), daemon=True)

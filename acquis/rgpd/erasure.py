@@ -21,7 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from acquis.audit.services import ERASURE_VERB, erase_events, record_event
+from acquis.candidates.models import Accommodation, Candidate, WorkPlacement
+from acquis.documents.models import Document
+from acquis.followup.models import Invitation
+from acquis.juries.models import Decision
 from acquis.rgpd import records
+from acquis.security import twofactor
 
 PSEUDONYM = "EFFACÉ"
 
@@ -38,8 +43,6 @@ class ErasureReport:
 
 def purge_document(document, *, now=None) -> bool:
     """Delete an upload's file, keep its row (hash, date, kind); False if already done."""
-    from acquis.documents.models import Document
-
     if document.purged_at is not None:
         return False
     if document.file:
@@ -52,9 +55,6 @@ def purge_document(document, *, now=None) -> bool:
 
 @transaction.atomic
 def erase_candidate(candidate, *, actor, now=None) -> ErasureReport:
-    from acquis.candidates.models import Accommodation, Candidate, WorkPlacement
-    from acquis.juries.models import Decision
-
     now = now or timezone.now()
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     legal = Decision.objects.filter(candidacy__candidate=candidate).exists()
@@ -67,8 +67,6 @@ def erase_candidate(candidate, *, actor, now=None) -> ErasureReport:
     )
     Accommodation.objects.filter(candidacy__candidate=candidate).update(details="")
     # Insertion survey answers stay, cut from the person (acquis.followup: as pseudonymised).
-    from acquis.followup.models import Invitation
-
     Invitation.objects.filter(decision__candidacy__candidate=candidate).update(
         decision=None, email="", nonce=""
     )
@@ -116,8 +114,6 @@ def _erase_emails(candidate) -> int:
 
 
 def _erase_account(user) -> None:
-    from acquis.security import twofactor
-
     twofactor._delete_devices(user)
     user.memberships.all().delete()
     user.email = f"efface-{user.pk}@acquis.invalid"

@@ -10,6 +10,7 @@ import json
 import zipfile
 
 from django.core import serializers
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
@@ -79,8 +80,6 @@ def export_candidate(candidate, *, actor) -> bytes:
         for issued in data["documents_delivres"]:
             stored = issued.get("file")
             if stored:
-                from django.core.files.storage import default_storage
-
                 name = f"fichiers/documents-delivres/{issued.get('number') or issued['id']}.pdf"
                 with default_storage.open(stored, "rb") as handle:
                     archive.writestr(name, handle.read())

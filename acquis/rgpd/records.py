@@ -7,25 +7,25 @@ register of processing (docs/rgpd.md) speak of the same things.
 from django.db.models import Q
 
 from acquis.audit.models import AuditEvent
+from acquis.candidates.models import (
+    Accommodation,
+    AdmissibilityRequest,
+    Candidacy,
+    Memoir,
+    MemoirPartCheck,
+    PlacementPeriod,
+    ValidationFile,
+    WorkPlacement,
+)
+from acquis.credentials.models import IssuedCredential, IssuedDocument
+from acquis.documents.models import Document
+from acquis.evaluations.models import CompetencyResult, DeliverableSubmission, Slot
+from acquis.followup.models import Answer, Invitation
+from acquis.juries.models import BlockDecision, Decision, HeldBlock
 
 
 def candidate_records(candidate) -> dict[str, list]:
     """Every row about the candidate, by section (French titles: they name the JSON keys)."""
-    from acquis.candidates.models import (
-        Accommodation,
-        AdmissibilityRequest,
-        Candidacy,
-        Memoir,
-        MemoirPartCheck,
-        PlacementPeriod,
-        ValidationFile,
-        WorkPlacement,
-    )
-    from acquis.credentials.models import IssuedCredential, IssuedDocument
-    from acquis.evaluations.models import CompetencyResult, DeliverableSubmission, Slot
-    from acquis.followup.models import Answer, Invitation
-    from acquis.juries.models import BlockDecision, Decision, HeldBlock
-
     candidacies = Candidacy.objects.filter(candidate=candidate)
     return {
         "candidat": [candidate],
@@ -65,16 +65,6 @@ def candidate_records(candidate) -> dict[str, list]:
 
 def uploaded_documents(candidate) -> list:
     """The files the candidate (or staff, a partner for them) uploaded to their dossier."""
-    from acquis.candidates.models import (
-        AdmissibilityRequest,
-        Memoir,
-        MemoirPartCheck,
-        ValidationFile,
-        WorkPlacement,
-    )
-    from acquis.documents.models import Document
-    from acquis.evaluations.models import DeliverableSubmission
-
     candidacies = candidate.candidacies.all()
     ids = set()
     for model, path in (
@@ -102,8 +92,6 @@ def uploaded_documents(candidate) -> list:
 
 def _documents_in_history(candidate) -> set[int]:
     """Documents named by the audit events of the candidacies (replaced uploads)."""
-    from acquis.documents.models import Document
-
     uuids, ids = set(), set()
     for payload in _events_about(candidate).values_list("payload", flat=True):
         for key in ("document", "replaces"):
@@ -117,8 +105,6 @@ def _documents_in_history(candidate) -> set[int]:
 
 
 def _events_about(candidate):
-    from acquis.candidates.models import Candidacy, WorkPlacement
-
     candidacy_ids = [
         str(pk) for pk in Candidacy.objects.filter(candidate=candidate).values_list("pk", flat=True)
     ]
@@ -139,8 +125,6 @@ def _events_about(candidate):
 
 
 def _memoir_ids(candidate) -> list[str]:
-    from acquis.candidates.models import Memoir
-
     return [
         str(pk)
         for pk in Memoir.objects.filter(candidacy__candidate=candidate).values_list("pk", flat=True)

@@ -24,6 +24,10 @@ from django.utils import timezone
 
 from acquis.audit.models import AuditEvent
 from acquis.audit.services import record_event
+from acquis.candidates.models import Candidacy, Candidate
+from acquis.rgpd.erasure import purge_document
+from acquis.rgpd.records import uploaded_documents
+from acquis.security.models import Throttle
 
 CLOSED = ("decided", "withdrawn", "abandoned", "not_admissible")
 
@@ -57,8 +61,6 @@ def _days(name: str) -> timedelta:
 def _closed_candidacies(before):
     """{candidacy id: closing time} for candidacies closed before `before` (their last move
     into a closed state, read in the audit trail)."""
-    from acquis.candidates.models import Candidacy
-
     ids = [
         str(pk) for pk in Candidacy.objects.filter(status__in=CLOSED).values_list("pk", flat=True)
     ]
@@ -74,11 +76,6 @@ def _closed_candidacies(before):
 
 
 def apply_retention(*, now=None, dry_run: bool = False) -> RetentionReport:
-    from acquis.candidates.models import Candidacy, Candidate
-    from acquis.rgpd.erasure import purge_document
-    from acquis.rgpd.records import uploaded_documents
-    from acquis.security.models import Throttle
-
     now = now or timezone.now()
     report = RetentionReport()
 

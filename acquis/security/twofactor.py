@@ -10,18 +10,23 @@ login). Every change is an audit event (`security.2fa_*`).
 """
 
 import io
+from base64 import b32encode
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import segno
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from acquis.audit.services import record_event
 from acquis.errors import AcquisError
+from acquis.juries.models import JuryMember
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind
+from acquis.organisations.models import Membership, User
 from acquis.security import throttle
 
 RECOVERY_CODES = 10
@@ -34,9 +39,6 @@ class TwoFactorError(AcquisError):
 
 
 def _required_condition(user):
-    from acquis.juries.models import JuryMember
-    from acquis.organisations.models import Membership
-
     staff = Membership.objects.filter(
         user=user,
         role__in=CERTIFIER_STAFF_ROLES,
@@ -54,8 +56,6 @@ def status(user) -> tuple[bool, bool]:
     """(enrolled, required) in one query: the middleware asks on every unverified request."""
     if not user.is_authenticated:
         return False, False
-    from acquis.organisations.models import User
-
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -121,14 +121,10 @@ def enrol_with_key(user, key_hex: str, *, name: str = TOTP_NAME) -> TOTPDevice:
 
 def current_code(key_hex: str) -> str:
     """The code an authenticator shows now for this secret (the demo's `--code`)."""
-    from django_otp.oath import TOTP
-
     return f"{TOTP(bytes.fromhex(key_hex)).token():06d}"
 
 
 def base32_secret(key_hex: str) -> str:
-    from base64 import b32encode
-
     return b32encode(bytes.fromhex(key_hex)).decode("ascii").rstrip("=")
 
 
@@ -237,9 +233,6 @@ class Provisioning:
 
 
 def provisioning(device: TOTPDevice, user) -> Provisioning:
-    from base64 import b32encode
-    from urllib.parse import quote
-
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
     issuer = settings.OTP_TOTP_ISSUER
     uri = (

@@ -9,9 +9,11 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 
-from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind
+from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
+from acquis.organisations.models import Membership, Organisation, User
 
 
 def is_certifier_staff(user) -> bool:
@@ -55,8 +57,6 @@ def get_staff_certification(user, queryset, **lookup):
 
 def staff_certifiers_for(user):
     """Certifiers whose staff the user is (a superuser: every certifier)."""
-    from acquis.organisations.models import Organisation
-
     if user.is_superuser:
         return Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
     return user.staff_certifiers()
@@ -64,8 +64,6 @@ def staff_certifiers_for(user):
 
 def administered_certifiers(user):
     """Certifiers the user administers (a superuser: every certifier)."""
-    from acquis.organisations.enums import Role
-
     certifiers = staff_certifiers_for(user)
     if user.is_superuser:
         return certifiers
@@ -74,8 +72,6 @@ def administered_certifiers(user):
 
 def staff_organisations(user):
     """The user's certifiers and their partner organisations: what their staff manages."""
-    from acquis.organisations.models import Organisation
-
     certifiers = staff_certifiers_for(user).values("pk")
     return Organisation.objects.filter(pk__in=certifiers) | Organisation.objects.filter(
         certifier__in=certifiers
@@ -85,10 +81,6 @@ def staff_organisations(user):
 def visible_users_for_staff(user):
     """Users holding a role in the staff's organisations, each with only those roles
     (`visible_memberships`): a juror's roles at another certifier stay hidden."""
-    from django.db.models import Prefetch
-
-    from acquis.organisations.models import Membership, User
-
     organisations = staff_organisations(user).values("pk")
     memberships = (
         Membership.objects.filter(organisation__in=organisations)

@@ -22,14 +22,14 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from acquis.audit.models import AuditEvent
 from acquis.credentials import batches, issuing
 from acquis.credentials.enums import BatchStatus
 from acquis.credentials.models import IssuedDocument, IssuingBatch
+from tests.concurrency import own_connection, require_postgresql, together
 from tests.credentials.batch_helpers import assert_issued_once, keys, signed_deliberation
-from tests.credentials.test_numbering_pg import together
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 S = BatchStatus
@@ -37,11 +37,7 @@ S = BatchStatus
 
 @pytest.fixture(autouse=True)
 def _postgresql(settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Lots concurrents : PostgreSQL seulement (DATABASE_URL=postgres://…) ; SQLite "
-            "sérialise les écritures et ne montrerait rien."
-        )
+    require_postgresql("Lots concurrents")
     keys(settings, tmp_path)
 
 
@@ -70,23 +66,20 @@ def test_a_run_overtaken_in_flight_by_a_run_in_another_connection(deliberation, 
             assert resumed.wait(timeout=60)
 
     def first_run():
-        try:
+        with own_connection():
             return batches.run(batch.pk, on_progress=pause_after_the_first_decision)
-        finally:
-            connections.close_all()
 
     def overtake():
-        try:
-            assert started.wait(timeout=60)
-            settings.ACQUIS_BATCH_STALE_SECONDS = 0  # the first run looks dead
-            again = batches.resume(batch, actor=None)
-            resumed.set()  # both runs now race for the batch row
-            second.append(batches.run(again.pk))
-        except BaseException as exc:
-            resumed.set()
-            second.append(exc)
-        finally:
-            connections.close_all()
+        with own_connection():
+            try:
+                assert started.wait(timeout=60)
+                settings.ACQUIS_BATCH_STALE_SECONDS = 0  # the first run looks dead
+                again = batches.resume(batch, actor=None)
+                resumed.set()  # both runs now race for the batch row
+                second.append(batches.run(again.pk))
+            except BaseException as exc:
+                resumed.set()
+                second.append(exc)
 
     helper = threading.Thread(target=overtake)
     helper.start()

@@ -10,14 +10,13 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/acquis_documents .venv/bin/
      tests/credentials/test_numbering_pg.py
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from acquis.credentials import numbering
 from acquis.numbering.models import CounterKind, YearlyCounter
 from acquis.organisations.services import ensure_certifier
+from tests.concurrency import require_postgresql, together
 
 THREADS = 8
 DRAWS = 12
@@ -50,33 +49,7 @@ def test_prefix_of_a_name_without_letters():
 
 @pytest.fixture
 def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Numérotation concurrente des certificats : PostgreSQL seulement "
-            "(DATABASE_URL=postgres://…) ; SQLite sérialise les écritures et ne montrerait rien."
-        )
-
-
-def together(calls):
-    """Run the calls in threads released at once by a barrier; their results, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = call()
-        except BaseException as exc:  # reported by the main thread
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    require_postgresql("Numérotation concurrente des certificats")
 
 
 @pytest.mark.django_db(transaction=True)

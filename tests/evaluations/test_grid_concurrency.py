@@ -10,10 +10,7 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/acquis_grids .venv/bin/pyte
      tests/evaluations/test_grid_concurrency.py
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -21,6 +18,7 @@ from acquis.evaluations import grids
 from acquis.evaluations.enums import GridStatus
 from acquis.evaluations.models import Grid, GridMark
 from tests import evaluation_factories as ef
+from tests.concurrency import require_postgresql, together
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,42 +29,13 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Concurrence des grilles : PostgreSQL seulement (DATABASE_URL=postgres://…) ; "
-            "SQLite sérialise les écritures et ne montrerait rien."
-        )
+    require_postgresql("Concurrence des grilles")
 
 
 def logged_in(user) -> Client:
     client = Client()
     assert client.login(email=user.email, password=PASSWORD)
     return client
-
-
-def together(*calls):
-    """Run the calls in threads released at once by a barrier; their results, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except BaseException as exc:  # reported by the main thread
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
 
 
 def test_the_same_criterion_saved_by_two_clients_at_once_loses_no_update(postgresql, ops_version):
@@ -90,7 +59,10 @@ def test_the_same_criterion_saved_by_two_clients_at_once_loses_no_update(postgre
             for i in range(2)
         ]
         responses = together(
-            *(lambda c=c, p=p: c.post(url, p, **HTMX) for c, p in zip(clients, posts, strict=True))
+            [lambda c=c, p=p: c.post(url, p, **HTMX) for c, p in zip(clients, posts, strict=True)],
+            reraise=True,
+            start_timeout=10,
+            timeout=30,
         )
         codes = [r.status_code for r in responses]
         assert sorted(codes) == [200, 409], (n, codes)
@@ -125,12 +97,17 @@ def test_a_save_racing_the_submission_never_changes_the_submitted_grid(postgresq
             f"revision-{last.pk}": "1",
         }
         saved, submitted = together(
-            lambda s=saver, g=grid, m=last, d=data: s.post(
-                reverse("jury_grid_mark", args=[g.pk, m.pk]), d, **HTMX
-            ),
-            lambda s=submitter, g=grid: s.post(
-                reverse("jury_grid_submit", args=[g.pk]), {"confirmation": "oui"}
-            ),
+            [
+                lambda s=saver, g=grid, m=last, d=data: s.post(
+                    reverse("jury_grid_mark", args=[g.pk, m.pk]), d, **HTMX
+                ),
+                lambda s=submitter, g=grid: s.post(
+                    reverse("jury_grid_submit", args=[g.pk]), {"confirmation": "oui"}
+                ),
+            ],
+            reraise=True,
+            start_timeout=10,
+            timeout=30,
         )
         assert submitted.status_code == 302
         assert saved.status_code in (200, 423), saved.status_code

@@ -11,14 +11,13 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/acquis_minutes .venv/bin/py
      tests/juries/test_minutes_numbering_pg.py
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from acquis.juries import minutes
 from acquis.juries.models import Minutes
 from acquis.numbering.models import CounterKind, YearlyCounter
+from tests.concurrency import require_postgresql, together
 from tests.juries.test_minutes import decided
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,33 +31,7 @@ class Rollback(Exception):
 
 @pytest.fixture
 def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Numérotation concurrente des procès-verbaux : PostgreSQL seulement "
-            "(DATABASE_URL=postgres://…) ; SQLite sérialise les écritures et ne montrerait rien."
-        )
-
-
-def together(calls):
-    """Run the calls in threads released at once by a barrier; their results, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = call()
-        except BaseException as exc:  # reported by the main thread
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    require_postgresql("Numérotation concurrente des procès-verbaux")
 
 
 def sequence(numbers, year):

@@ -13,6 +13,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,10 @@ from acquis.organisations import invitations
 from acquis.security import throttle
 from acquis.security.network import client_ip
 from acquis.site import public_url
+from acquis.www.candidate.perms import has_candidate_role
+from acquis.www.jury.perms import juror_profile
+from acquis.www.partner.perms import is_partner_staff
+from acquis.www.perms import is_certifier_staff
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -189,14 +194,6 @@ def accept_invitation(request, uidb64, token):
 
 def after_login(request):
     """Where each audience lands after logging in: its own workspace."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import redirect
-
-    from acquis.www.candidate.perms import has_candidate_role
-    from acquis.www.jury.perms import juror_profile
-    from acquis.www.partner.perms import is_partner_staff
-    from acquis.www.perms import is_certifier_staff
-
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -3,8 +3,9 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 
+from acquis.audit.models import AuditEvent
 from acquis.audit.services import record_event
-from acquis.candidates.models import candidacy_for_document
+from acquis.candidates.models import Candidacy, candidacy_for_document
 from acquis.documents.models import Document
 from acquis.evaluations import deliverables
 from acquis.evaluations.deliverables import PANEL_VISIBLE_STATUSES
@@ -35,9 +36,6 @@ def may_download(user, document) -> bool:
 
 def _replaced_in(document):
     """The candidacy whose history names this document as replaced (memoir, attestation)."""
-    from acquis.audit.models import AuditEvent
-    from acquis.candidates.models import Candidacy
-
     # The verbs record the replaced document by id (memoir, attestation).
     replaced = AuditEvent.objects.filter(payload__replaces=document.pk)
     for object_type, object_id in replaced.values_list("object_type", "object_id")[:5]:

@@ -13,11 +13,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from acquis.credentials import badges, status_list
-from acquis.credentials.models import StatusList
+from acquis.credentials import badge_images, badges, status_list
+from acquis.credentials.models import IssuedCredential, StatusList
 from acquis.errors import AcquisError
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
+from acquis.referential.models import CertificationVersion
 
 
 def _unavailable(error: badges.BadgeError) -> HttpResponse:
@@ -82,10 +83,6 @@ def did_document(request):
 def achievement_image(request, version_id: int, part: str):
     """The design of an achievement (OB 3.0 Achievement.image), SVG, for the versions whose
     badges were issued: "titre" for the title, or a block code."""
-    from acquis.credentials import badge_images
-    from acquis.credentials.models import IssuedCredential
-    from acquis.referential.models import CertificationVersion
-
     version = get_object_or_404(CertificationVersion, pk=version_id)
     issued = IssuedCredential.objects.filter(decision__deliberation__version=version)
     if part == "titre":

@@ -23,7 +23,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from acquis.candidates.models import Cohort
 from acquis.dates import short_date
 from acquis.errors import AcquisError
-from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
+from acquis.juries import (
+    composition,
+    corrections,
+    decisions,
+    deliberations,
+    engine,
+    evidence,
+    minutes,
+    standing,
+)
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
 from acquis.organisations.enums import Role
@@ -359,8 +368,6 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
     data = form.cleaned_data
     if data["kind"] == f.POSTPONE:
         return _postpone(request, deliberation, entry, data, posted, rerender, page_url)
-    from acquis.juries import decisions
-
     try:
         decisions.record(
             deliberation,
@@ -385,8 +392,6 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
 
 
 def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
-    from acquis.juries import decisions
-
     candidacy = entry.candidacy
     try:
         decisions.postpone(deliberation, candidacy, reason=data["reason"], actor=request.user)
@@ -650,8 +655,6 @@ def _suspend(request, deliberation):
 
 
 def _close(request, deliberation):
-    from acquis.juries import minutes
-
     pv = minutes.close_deliberation(deliberation, actor=request.user)
     messages.success(request, f"Délibération close : procès-verbal n° {pv.number} à signer.")
     try:

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import badges, documents, revocation
+from acquis.credentials import badges, documents, europass, revocation
 from acquis.credentials.enums import STAFF_REVOCATION_CATEGORIES, RevocationCategory
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.errors import AcquisError
@@ -274,8 +274,6 @@ def staff_badge_revoke(request, pk):
 def europass_download(document) -> HttpResponse:
     """The document as a Europass credential (ELM 3.2, JSON-LD), shared with the portal; a
     document that cannot be exported (a PV, a letter, a revoked one) is 404."""
-    from acquis.credentials import europass
-
     try:
         body = europass.credential(document)
     except AcquisError as error:
