@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.candidates.exceptions import CandidateError
-from acquis.candidates.imports import COLUMNS, HEADERS, IGNORED_HEADERS, Sheet, _text, fold
+from acquis.candidates.imports import (  # apply_mapping: re-exported for the pages
+    COLUMNS,
+    HEADERS,
+    IGNORED_HEADERS,
+    Sheet,
+    _text,
+    fold,
+)
 from acquis.candidates.models import ImportColumnMapping
 from acquis.errors import Problem
 
@@ -51,13 +58,6 @@ def saved_mapping(certifier) -> dict[str, str]:
 def applies(mapping: dict[str, str], headers: list[str]) -> bool:
     folded = {fold(h) for h in headers}
     return bool(mapping) and all(fold(h) in folded for h in mapping.values())
-
-
-def apply_mapping(sheet: Sheet, mapping: dict[str, str]) -> Sheet:
-    """The sheet with the mapped headers renamed, the other columns left unnamed (ignored)."""
-    expected_of = {fold(header): name for name, header in mapping.items()}
-    header = [expected_of.get(fold(_text(raw)), "") for raw in sheet.header]
-    return Sheet(header, sheet.rows, sheet.description + ", correspondance des colonnes")
 
 
 def validate(columns: dict[str, str], headers: list[str]) -> dict[str, str]:

@@ -700,8 +700,6 @@ def import_candidates(
         report.errors.append(ImportIssue(None, "", "", str(exc)))
         return report
     if mapping:
-        from acquis.candidates.column_mapping import apply_mapping
-
         sheet = apply_mapping(sheet, mapping)
     return import_sheet(sheet, report, certifier=certifier, cohort=cohort, actor=actor)
 
@@ -936,3 +934,10 @@ def template_csv() -> bytes:
     writer.writerow(COLUMN_NAMES)
     writer.writerow(c.example for c in COLUMNS)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def apply_mapping(sheet: Sheet, mapping: dict[str, str]) -> Sheet:
+    """The sheet with the mapped headers renamed, the other columns left unnamed (ignored)."""
+    expected_of = {fold(header): name for name, header in mapping.items()}
+    header = [expected_of.get(fold(_text(raw)), "") for raw in sheet.header]
+    return Sheet(header, sheet.rows, sheet.description + ", correspondance des colonnes")

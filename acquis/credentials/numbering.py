@@ -5,8 +5,8 @@ issue and a six-digit sequence. Certificates and block attestations draw from th
 sequence, so that every numbered document of a certifier is unique and a gap would show.
 """
 
-from acquis.numbering import draw, prefix_for
 from acquis.numbering.models import CounterKind
+from acquis.numbering.services import draw, prefix_for
 
 NUMBER_FORMAT = "{prefix}-{year}-{number:06d}"
 
@@ -15,6 +15,6 @@ __all__ = ["next_certificate_number", "prefix_for"]
 
 def next_certificate_number(certifier, year: int) -> str:
     """Draw the next number of this certifier and year, inside the caller's transaction
-    (acquis.numbering.draw: locked counter, no gap, no duplicate)."""
+    (acquis.numbering.services.draw: locked counter, no gap, no duplicate)."""
     number = draw(CounterKind.CERTIFICATE, certifier, year)
     return NUMBER_FORMAT.format(prefix=prefix_for(certifier), year=year, number=number)

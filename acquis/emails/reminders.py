@@ -19,10 +19,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from acquis.candidates.models import Candidacy
 from acquis.emails.enums import EmailKind, EmailStatus
 from acquis.emails.exceptions import EmailError
 from acquis.emails.models import EmailLog
 from acquis.emails.services import render, send_email
+from acquis.evaluations import deliverables
+from acquis.evaluations.enums import SessionStatus, SlotStatus
+from acquis.evaluations.models import Slot
+from acquis.organisations import certifier_settings
 from acquis.site import public_url
 
 # Candidacies past these states have nothing more to deposit.
@@ -73,8 +78,6 @@ def _remind(report, *, kind, to, template, context, key, now, **related) -> None
 
 
 def _deliverable_slots(today: date):
-    from acquis.evaluations.enums import SessionStatus, SlotStatus
-    from acquis.evaluations.models import Slot
 
     days = _config()["deliverables_days"]
     start = timezone.make_aware(datetime.combine(today, time.min))
@@ -94,7 +97,6 @@ def _deliverable_slots(today: date):
 
 
 def remind_deliverables(report: ReminderReport, *, today: date, now) -> None:
-    from acquis.evaluations import deliverables
 
     slots = list(_deliverable_slots(today))
     deposited = deliverables.current_for_slots(slots)
@@ -128,7 +130,6 @@ def remind_deliverables(report: ReminderReport, *, today: date, now) -> None:
 
 
 def remind_memoirs(report: ReminderReport, *, today: date, now) -> None:
-    from acquis.candidates.models import Candidacy
 
     days = _config()["memoir_days"]
     candidacies = (
@@ -162,7 +163,6 @@ def remind_memoirs(report: ReminderReport, *, today: date, now) -> None:
 
 
 def _signature(certifier) -> str:
-    from acquis.organisations import certifier_settings
 
     return certifier_settings.display_name(certifier)
 

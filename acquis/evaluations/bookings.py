@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from acquis.evaluations.conflicts import folded
 from acquis.evaluations.enums import SessionStatus, SlotStatus
+from acquis.evaluations.models import PanelMember, Slot, SlotAssessor
 
 # No sitting lasts longer (480 minutes planned, plus extra time): the window read around
 # the sittings checked.
@@ -78,7 +79,6 @@ def sitting_of(slot, *, panel: dict[int, str] | None = None) -> Sitting:
 
 
 def panel_names(session) -> dict[int, str]:
-    from acquis.evaluations.models import PanelMember
 
     members = PanelMember.objects.filter(session=session).select_related("juror__user")
     return {m.juror_id: str(m.juror) for m in members.order_by("pk")}
@@ -87,7 +87,6 @@ def panel_names(session) -> dict[int, str]:
 def other_sittings(certifier_id, start, end, *, exclude_ids=()) -> list[Sitting]:
     """The scheduled sittings of the certifier that may overlap [start, end), with their
     jurors (3 queries whatever their number)."""
-    from acquis.evaluations.models import PanelMember, Slot, SlotAssessor
 
     slots = (
         Slot.objects.filter(

@@ -21,7 +21,7 @@ from acquis.candidates.enums import (
     ValidationFileDecision,
 )
 from acquis.candidates.services import memoir_summary
-from acquis.evaluations import conflicts, eligibility
+from acquis.evaluations import bookings, conflicts, eligibility
 from acquis.evaluations.enums import (
     RECONVOCABLE_SLOT_STATUSES,
     SLOT_TRANSITIONS,
@@ -303,7 +303,6 @@ def add_slot(
 
 def _chosen_assessors(session, candidacy, assessors) -> list:
     """The assessors chosen by hand, checked: panel members with no link to the candidate."""
-    from acquis.evaluations import conflicts
 
     if not assessors:
         return []
@@ -326,7 +325,6 @@ def _chosen_assessors(session, candidacy, assessors) -> list:
 def _refuse_clashes(session, slot, jurors, *, firm: bool, exclude_ids=()) -> None:
     """Refuse a juror or a room booked twice (any session of the certifier). Without jurors
     chosen, a confirmed panel's assessors are checked once assigned (`_assign`)."""
-    from acquis.evaluations import bookings
 
     check_jurors = bool(jurors) or session.status == SessionStatus.PLANNED
 
@@ -371,7 +369,6 @@ def update_slot(
     (the candidate, its assessors) gets the updated convocation, its calendar event kept
     (same UID) with its SEQUENCE one higher; an assessor taken off gets a cancellation.
     """
-    from acquis.evaluations import convocations
 
     slot = (
         Slot.objects.select_for_update()
@@ -448,6 +445,9 @@ def update_slot(
     record_event("slot.updated", slot, actor=actor, payload={"changes": changes, "reason": reason})
     if slot.convoked_at is not None and changes:
         removed = set(before["assessors"]) - set(after["assessors"])
+        # start-up: convocations loads icalendar, kept out of every command's start (test_architecture).
+        from acquis.evaluations import convocations
+
         convocations.resend(session, [slot], reason=reason, actor=actor, removed=removed)
     return slot
 
@@ -502,7 +502,6 @@ def _assign(session, slots) -> list[SlotProblem]:
 
 def _other_session_clashes(session, slots) -> list[SlotProblem]:
     """A juror or a room already booked at the same time in another session."""
-    from acquis.evaluations import bookings
 
     fresh = (
         Slot.objects.filter(pk__in=[s.pk for s in slots])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from acquis.audit.services import record_event
 from acquis.documents.services import DocumentError, store_upload
-from acquis.evaluations import conflicts, eligibility
+from acquis.evaluations import bookings, conflicts, eligibility
 from acquis.evaluations.enums import (
     SESSION_TRANSITIONS,
     ConflictKind,
@@ -277,7 +277,6 @@ def add_panel_member(session: EvaluationSession, juror: JurorProfile, *, actor=N
 def _refuse_double_booking(session: EvaluationSession, juror: JurorProfile) -> None:
     """A new panel member sits by default on every slot not assigned by hand: none of them
     may overlap a sitting of theirs in another session of the certifier."""
-    from acquis.evaluations import bookings
 
     slots = session.slots.filter(status=SlotStatus.SCHEDULED, assessors_chosen=False)
     sittings = [

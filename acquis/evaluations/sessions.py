@@ -13,9 +13,16 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from acquis.audit.services import record_event
-from acquis.evaluations.enums import SessionStatus
+from acquis.evaluations import bookings
+from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.exceptions import EvaluationError
-from acquis.evaluations.models import EvaluationSession, JurorProfile, PanelMember, SlotAssessor
+from acquis.evaluations.models import (
+    EvaluationSession,
+    JurorProfile,
+    PanelMember,
+    Slot,
+    SlotAssessor,
+)
 from acquis.evaluations.planning import default_deliverables_due
 
 EDITABLE = (SessionStatus.PLANNED, SessionStatus.PANEL_CONFIRMED)
@@ -122,6 +129,7 @@ def update_session(
         payload["reason"] = reason
     record_event("session.updated", locked, actor=actor, payload=payload)
     if sent and changes:
+        # start-up: convocations loads icalendar, kept out of every command's start (test_architecture).
         from acquis.evaluations.convocations import resend
 
         resend(locked, reason=reason, actor=actor)
@@ -130,9 +138,6 @@ def update_session(
 
 def _refuse_clashes(session) -> None:
     """The session's sittings, at their new day or place, against the other sessions'."""
-    from acquis.evaluations import bookings
-    from acquis.evaluations.enums import SlotStatus
-    from acquis.evaluations.models import Slot
 
     panel = bookings.panel_names(session)
     slots = (

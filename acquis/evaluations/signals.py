@@ -4,12 +4,13 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from acquis.evaluations.models import JurorProfile
+
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="juror_search_text")
 def refresh_juror_search_text(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from acquis.evaluations.models import JurorProfile
 
     for profile in JurorProfile.objects.filter(user=instance).only("pk", "structure"):
         JurorProfile.objects.filter(pk=profile.pk).update(

@@ -104,3 +104,32 @@ def decide_correction(deliberation: Deliberation, candidacy, *, correction_reaso
     return decisions.decide(
         deliberation, candidacy, corrects=old, correction_reason=correction_reason.strip(), **kw
     )
+
+
+def record(
+    deliberation,
+    candidacy,
+    *,
+    blocks: dict[str, bool],
+    kind: str,
+    reason: str = "",
+    further_evidence: str = "",
+    correction_reason: str = "",
+    actor,
+) -> Decision:
+    """The jury's decision on one candidate, as the deliberation screen sends it: on a
+    correction deliberation (the candidacy has a signed decision from another one) it is a
+    correction (`decide_correction`, the reason required), otherwise a decision
+    (`decisions.decide`; `correction_reason` is then ignored)."""
+    kwargs = {
+        "blocks": blocks,
+        "kind": kind,
+        "reason": reason,
+        "further_evidence": further_evidence,
+        "actor": actor,
+    }
+    if corrected_decision(deliberation, candidacy) is not None:
+        return decide_correction(
+            deliberation, candidacy, correction_reason=correction_reason, **kwargs
+        )
+    return decisions.decide(deliberation, candidacy, **kwargs)

@@ -77,37 +77,6 @@ def decide(
     return _record(deliberation, candidacy, file, chosen, kind, text, corrects, existing, actor)
 
 
-def record(
-    deliberation,
-    candidacy,
-    *,
-    blocks: dict[str, bool],
-    kind: str,
-    reason: str = "",
-    further_evidence: str = "",
-    correction_reason: str = "",
-    actor,
-) -> Decision:
-    """The jury's decision on one candidate, as the deliberation screen sends it: on a
-    correction deliberation (the candidacy has a signed decision from another one) it is a
-    correction (`corrections.decide_correction`, the reason required), otherwise a decision
-    (`decide`; `correction_reason` is then ignored)."""
-    from acquis.juries import corrections
-
-    kwargs = {
-        "blocks": blocks,
-        "kind": kind,
-        "reason": reason,
-        "further_evidence": further_evidence,
-        "actor": actor,
-    }
-    if corrections.corrected_decision(deliberation, candidacy) is not None:
-        return corrections.decide_correction(
-            deliberation, candidacy, correction_reason=correction_reason, **kwargs
-        )
-    return decide(deliberation, candidacy, **kwargs)
-
-
 @transaction.atomic
 def postpone(deliberation, candidacy, *, reason: str, actor) -> DeliberationCandidate:
     """No decision for this candidate in this deliberation: the jury postpones, with the

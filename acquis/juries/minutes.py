@@ -34,8 +34,8 @@ from acquis.juries.models import (
     Minutes,
     MinutesSignature,
 )
-from acquis.numbering import draw, prefix_for
 from acquis.numbering.models import CounterKind
+from acquis.numbering.services import draw, prefix_for
 
 CONTENT_FORMAT = 1
 # The certifier's prefix keeps two certifiers' PVs apart on paper ("PV-OPS-2026-0001");
@@ -48,7 +48,7 @@ NUMBER_FORMAT = "PV-{prefix}-{year}-{number:04d}"
 
 def next_number(certifier, year: int) -> str:
     """Draw the next PV number of this certifier and year, inside the caller's transaction
-    (acquis.numbering.draw: locked counter, no gap, no duplicate)."""
+    (acquis.numbering.services.draw: locked counter, no gap, no duplicate)."""
     number = draw(CounterKind.MINUTES, certifier, year)
     return NUMBER_FORMAT.format(prefix=prefix_for(certifier), year=year, number=number)
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from acquis.audit.services import ERASURE_VERB, erase_events, record_event
 from acquis.candidates.models import Accommodation, Candidate, WorkPlacement
 from acquis.documents.models import Document
+from acquis.emails.models import EmailLog
 from acquis.followup.models import Invitation
 from acquis.juries.models import Decision
 from acquis.rgpd import records
@@ -104,7 +105,6 @@ def erase_candidate(candidate, *, actor, now=None) -> ErasureReport:
 def _erase_emails(candidate) -> int:
     """The e-mail log keeps that something was sent (kind, date, status), not to whom nor
     what: the rows about the candidate's candidacies or sent to their addresses."""
-    from acquis.emails.models import EmailLog
 
     addresses = {candidate.email} | ({candidate.user.email} if candidate.user_id else set())
     rows = EmailLog.objects.filter(

@@ -25,6 +25,7 @@ from django.utils import timezone
 from acquis.audit.models import AuditEvent
 from acquis.audit.services import record_event
 from acquis.candidates.models import Candidacy, Candidate
+from acquis.emails.models import EmailLog
 from acquis.rgpd.erasure import purge_document
 from acquis.rgpd.records import uploaded_documents
 from acquis.security.models import Throttle
@@ -131,8 +132,6 @@ def apply_retention(*, now=None, dry_run: bool = False) -> RetentionReport:
     report.counters = stale.count()
     if not dry_run:
         stale.delete()
-
-    from acquis.emails.models import EmailLog
 
     old = EmailLog.objects.filter(created_at__lte=now - _days("email_log"))
     report.emails = old.count()

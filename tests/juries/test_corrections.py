@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from acquis.audit.models import AuditEvent
-from acquis.juries import corrections, decisions, deliberations, minutes
+from acquis.juries import corrections, deliberations, minutes
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import Decision, Deliberation, HeldBlock
@@ -176,13 +176,15 @@ def test_record_chooses_between_a_decision_and_a_correction(ops_version):
     member = jf.member_users(new)[0]
     refused = {"blocks": {}, "kind": DecisionKind.REFUSED, "reason": "Refus maintenu."}
     with pytest.raises(JuryError, match="motif de la correction est obligatoire"):
-        decisions.record(new, candidacy, **refused, correction_reason="", actor=member)
+        corrections.record(new, candidacy, **refused, correction_reason="", actor=member)
     assert not Decision.objects.filter(deliberation=new).exists()  # nothing written
-    correction = decisions.record(new, candidacy, **refused, correction_reason=REASON, actor=member)
+    correction = corrections.record(
+        new, candidacy, **refused, correction_reason=REASON, actor=member
+    )
     assert correction.corrects == decision and correction.correction_reason == REASON
     # On an ordinary deliberation the same call is a plain decision.
     ordinary = jf.deliberation(ops_version, [other := awaiting(ops_version)], on=ON)
-    plain = decisions.record(
+    plain = corrections.record(
         ordinary, other, **refused, correction_reason=REASON, actor=jf.member_users(ordinary)[0]
     )
     assert plain.corrects is None and plain.correction_reason == ""

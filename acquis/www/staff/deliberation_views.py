@@ -369,7 +369,7 @@ def record_decision(request, deliberation, candidacy_pk, *, rerender, page_url):
     if data["kind"] == f.POSTPONE:
         return _postpone(request, deliberation, entry, data, posted, rerender, page_url)
     try:
-        decisions.record(
+        corrections.record(
             deliberation,
             candidacy,
             blocks=form.blocks_map(),
