@@ -30,7 +30,7 @@ def short_date(value: date | str | None) -> str | None:
     """ "12/06/2026"; a date, a datetime (as is, not converted) or an ISO date; None stays
     None (a blank the caller shows as it likes)."""
     if value is None or value == "":
-        return value
+        return None if value is None else ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
     return value.strftime("%d/%m/%Y")

@@ -112,7 +112,7 @@ class Workflow:
 
 
 def verbs_from(
-    table: Mapping[tuple[str, str], Entry],
+    table: Mapping[Any, Entry],
     state: str,
     allows: Callable[[Entry], bool] = lambda entry: True,
 ) -> frozenset[str]:
@@ -127,6 +127,6 @@ def verbs_from(
     )
 
 
-def is_final(table: Mapping[tuple[str, str], Entry], state: str) -> bool:
+def is_final(table: Mapping[Any, Entry], state: str) -> bool:
     """No move leaves `state`: the end of the workflow."""
     return not any(frm == state for frm, _ in table)

@@ -93,7 +93,12 @@ def validate(columns: dict[str, str], headers: list[str]) -> dict[str, str]:
             )
         seen.setdefault(fold(header), name)
     if not {"code_insee_naissance", "pays_naissance"} & chosen.keys():
-        problems.append("code_insee_naissance ou pays_naissance : choisissez l'une des deux.")
+        problems.append(
+            Problem(
+                "code_insee_naissance ou pays_naissance : choisissez l'une des deux.",
+                field="code_insee_naissance",
+            )
+        )
     if problems:
         raise CandidateError(
             "La correspondance des colonnes n'est pas enregistrée.", problems=problems

@@ -395,7 +395,7 @@ def _text(value) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return short_date(value)
+        return short_date(value) or ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)

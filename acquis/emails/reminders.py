@@ -156,7 +156,7 @@ def remind_memoirs(report: ReminderReport, *, today: date, now) -> None:
             to=_candidate_email(candidate),
             template="reminder_memoir",
             context=context,
-            key=f"memoir:candidacy-{candidacy.pk}:{candidacy.memoir_deadline.isoformat()}",
+            key=f"memoir:candidacy-{candidacy.pk}:{candidacy.memoir_deadline.isoformat()}",  # type: ignore[union-attr]
             now=now,
             candidacy=candidacy,
         )

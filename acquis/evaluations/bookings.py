@@ -13,6 +13,7 @@ sessions.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -30,7 +31,7 @@ LONGEST_SITTING = timedelta(hours=12)
 class Sitting:
     """A sitting as it would be: its times, jurors and room (an existing slot or a new one)."""
 
-    session: object
+    session: Any  # an EvaluationSession, saved or being edited
     starts_at: datetime
     ends_at: datetime
     jurors: dict[int, str] = field(default_factory=dict)  # juror id -> name

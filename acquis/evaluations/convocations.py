@@ -514,7 +514,7 @@ def _convoke_slot(
         return False
     slot.convoked_at = now
     slot.save(update_fields=["convoked_at"])
-    payload = {"session": slot.session_id}
+    payload: dict[str, object] = {"session": slot.session_id}
     if reason is not None:
         payload["reason"] = reason
     record_event("slot.convoked", slot, actor=actor, payload=payload)
@@ -639,7 +639,7 @@ def resend(
     chosen = session.slots.filter(status=SlotStatus.SCHEDULED, convoked_at__isnull=False)
     if not whole:
         chosen = chosen.filter(pk__in=[slot.pk for slot in slots])
-    chosen = list(
+    chosen = list(  # type: ignore[assignment]  # the rows, read once
         chosen.select_related(*SLOT_RELATED, "candidacy__candidate__user").order_by(
             "starts_at", "pk"
         )

@@ -444,8 +444,8 @@ def update_slot(
     }
     record_event("slot.updated", slot, actor=actor, payload={"changes": changes, "reason": reason})
     if slot.convoked_at is not None and changes:
-        removed = set(before["assessors"]) - set(after["assessors"])
-        # start-up: convocations loads icalendar, kept out of every command's start (test_architecture).
+        removed = set(before["assessors"]) - set(after["assessors"])  # type: ignore[call-overload]
+        # start-up: convocations loads icalendar, kept out of every command's start.
         from acquis.evaluations import convocations
 
         convocations.resend(session, [slot], reason=reason, actor=actor, removed=removed)

@@ -129,7 +129,7 @@ def update_session(
         payload["reason"] = reason
     record_event("session.updated", locked, actor=actor, payload=payload)
     if sent and changes:
-        # start-up: convocations loads icalendar, kept out of every command's start (test_architecture).
+        # start-up: convocations loads icalendar, kept out of every command's start.
         from acquis.evaluations.convocations import resend
 
         resend(locked, reason=reason, actor=actor)

@@ -314,7 +314,7 @@ def _send_invitation_email(invitation: Invitation, actor) -> None:
         actor=actor,
     )
     if log.failed:  # the invitation stands; the log shows the failure and allows a resend
-        logger.warning("Invitation e-mail %s failed: %s", invitation.pk, log.error)
+        logger.warning("Invitation e-mail to user %s failed: %s", invitation.user.pk, log.error)
 
 
 def link_validity() -> str:
