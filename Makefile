@@ -57,7 +57,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ACQUIS) makemigrations --check --dry-run
 
 # Every benchmark runs; the target exits non-zero if one of them missed its target.
-BENCHES := bench/bench_servers.py bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py
+BENCHES := bench/bench_servers.py bench/bench_pages.py bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py
 bench: install
 	@status=0; for b in $(BENCHES); do $(VENV)/bin/python $$b || status=1; done; exit $$status
 
