@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import F, Func, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,7 +25,7 @@ from acquis.candidates.models import Cohort
 from acquis.juries import composition, corrections, deliberations, engine, evidence, standing
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.exceptions import JuryError
-from acquis.juries.models import Deliberation
+from acquis.juries.models import Decision, Deliberation, DeliberationCandidate
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.referential import provenance
@@ -410,6 +411,12 @@ def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
 # --- list and creation ----------------------------------------------------------------------
 
 
+def _count(model, field: str):
+    """The number of `model` rows whose `field` is the outer row (a correlated subquery)."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
+
+
 def _deliberations(user):
     return Deliberation.objects.filter(certifier__in=access.certifiers(user)).select_related(
         "version__certification", "certifier"
@@ -439,10 +446,13 @@ def deliberation_list(request):
         else:
             messages.success(request, f"Délibération « {deliberation.title} » préparée.")
             return redirect("staff_deliberation", pk=deliberation.pk)
+    # The counts as subqueries: two joined COUNT(DISTINCT) multiplied the rows of every
+    # deliberation (entries × decisions) before counting. The list shows no version column.
     rows = (
-        _deliberations(request.user)
+        Deliberation.objects.filter(certifier__in=access.certifiers(request.user))
         .annotate(
-            candidates=Count("entries", distinct=True), decided=Count("decisions", distinct=True)
+            candidates=_count(DeliberationCandidate, "deliberation"),
+            decided=_count(Decision, "deliberation"),
         )
         .order_by("-date", "-pk")
     )

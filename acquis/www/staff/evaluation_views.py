@@ -160,7 +160,10 @@ def session_list(request):
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
             return redirect("staff_session", pk=session.pk)
-    listed = paginate(request, _sessions(request.user).order_by("-date", "-pk"))
+    listed = paginate(
+        request,
+        access.light_versions(_sessions(request.user), "version__").order_by("-date", "-pk"),
+    )
     return render(
         request, "www/staff/evaluations/sessions.html", {"sessions": listed, "form": form}
     )
