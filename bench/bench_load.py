@@ -63,13 +63,13 @@ def setup(candidacies: int) -> dict:
 
     django.setup()
     kit.check_production()
+    import bench_pages
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    import bench_pages
     from acquis.evaluations.models import Grid, GridMark
     from acquis.organisations.models import User
 

@@ -264,7 +264,15 @@ def main() -> int:
         if not reuse:
             kit.prepare_demo(env)
         command = [sys.executable, __file__, "--driver"]
-        for name in ("candidacies", "sessions", "deliberations", "repeat", "profile", "only", "sort"):
+        for name in (
+            "candidacies",
+            "sessions",
+            "deliberations",
+            "repeat",
+            "profile",
+            "only",
+            "sort",
+        ):
             value = getattr(args, name)
             if value is not None:
                 command += [f"--{name}", str(value)]
