@@ -92,7 +92,7 @@ def setup(candidacies: int) -> dict:
         for audience, _share in MIX
     }
     marks = list(
-        GridMark.objects.filter(grid__juror__user__email=JUROR, grid__status="draft")
+        GridMark.objects.filter(grid__juror__user__email=JUROR, grid__status="draft", locked=False)
         .order_by("grid_id", "position")
         .values("grid_id", "pk", "revision")
     )
