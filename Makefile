@@ -12,7 +12,7 @@ SITE_URL ?= http://$(HOST)
 run: export DJANGO_SETTINGS_MODULE = config.settings.dev
 run: export SITE_URL := $(SITE_URL)
 
-.PHONY: run install test test-browser lint bench demo clean
+.PHONY: run install test test-browser lint bench bench-load demo clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -58,9 +58,15 @@ lint: install
 	$(VENV)/bin/mypy
 
 # Every benchmark runs; the target exits non-zero if one of them missed its target.
-BENCHES := bench/bench_servers.py bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py
+BENCHES := bench/bench_servers.py bench/bench_pages.py bench/bench_rncp_import.py bench/bench_candidates_import.py bench/bench_candidate_list.py bench/bench_grid_autosave.py bench/bench_deliberation.py bench/bench_accrochage.py bench/bench_certificates.py
 bench: install
 	@status=0; for b in $(BENCHES); do $(VENV)/bin/python $$b || status=1; done; exit $$status
+
+# Not in `make bench`: it needs a local PostgreSQL server (BENCH_DATABASE_URL, the bench's own
+# database, created and dropped by the bench).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/acquis_bench_load
+bench-load: install
+	$(VENV)/bin/python bench/bench_load.py --database $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf var/acquis.sqlite3* var/static

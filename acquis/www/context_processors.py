@@ -1,9 +1,11 @@
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
+from acquis.www.perms import request_roles
 from acquis.www.staff.menu import staff_menu
 
 
 def navigation(request):
-    """Which workspaces the navigation offers: one query over the user's roles."""
+    """Which workspaces the navigation offers: one query over the user's roles, shared with
+    the staff check of the same request (perms.request_roles)."""
     user = request.user
     if not user.is_authenticated:
         return {
@@ -15,7 +17,7 @@ def navigation(request):
             "nav_url_name": getattr(request.resolver_match, "url_name", None) or "",
             "staff_menu": None,
         }
-    roles = set(user.memberships.values_list("role", "organisation__kind"))
+    roles = request_roles(request)
     is_staff = user.is_superuser or any(
         r in CERTIFIER_STAFF_ROLES and k == OrganisationKind.CERTIFIER for r, k in roles
     )

@@ -26,12 +26,34 @@ def is_certifier_staff(user) -> bool:
     ).exists()
 
 
+def request_roles(request) -> set[tuple[str, str]]:
+    """The (role, organisation kind) pairs of the request's user, read once per request: the
+    staff check and the navigation (context processor) of the same page share them."""
+    roles = getattr(request, "_acquis_roles", None)
+    if roles is None:
+        user = request.user
+        roles = set()
+        if user.is_authenticated:
+            roles = set(user.memberships.values_list("role", "organisation__kind"))
+        request._acquis_roles = roles
+    return roles
+
+
+def _is_staff_request(request) -> bool:
+    if request.user.is_superuser:
+        return True
+    return any(
+        role in CERTIFIER_STAFF_ROLES and kind == OrganisationKind.CERTIFIER
+        for role, kind in request_roles(request)
+    )
+
+
 def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_certifier_staff(request.user):
+        if not _is_staff_request(request):
             raise PermissionDenied("Réservé au personnel du certificateur.")
         return view(request, *args, **kwargs)
 

@@ -7,6 +7,7 @@ by hand from `evidence.gather` (300 candidates: no form object per candidate on 
 from django import forms
 
 from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
+from acquis.www.bounded import PersonChoiceField
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
 
@@ -22,7 +23,7 @@ class DeliberationForm(forms.Form):
         self.fields["version"].queryset = versions
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(PersonChoiceField):
     def label_from_instance(self, obj):
         name = obj.get_full_name()
         return f"{name} ({obj.email})" if name else obj.email
@@ -51,7 +52,7 @@ class MemberForm(forms.Form):
     def __init__(self, *args, users, roles, **kwargs):
         kwargs.setdefault("auto_id", "id_membre_%s")
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users
+        self.fields["user"].bound(users)
         self.fields["role"].choices = roles
 
 

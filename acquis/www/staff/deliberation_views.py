@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import F, Func, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -34,7 +35,7 @@ from acquis.juries import (
     standing,
 )
 from acquis.juries.enums import DecisionKind, DeliberationStatus
-from acquis.juries.models import Deliberation
+from acquis.juries.models import Decision, Deliberation, DeliberationCandidate
 from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.referential import provenance
@@ -410,6 +411,12 @@ def _postpone(request, deliberation, entry, data, posted, rerender, page_url):
 # --- list and creation ----------------------------------------------------------------------
 
 
+def _count(model, field: str):
+    """The number of `model` rows whose `field` is the outer row (a correlated subquery)."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
+
+
 def _deliberations(user):
     return Deliberation.objects.filter(certifier__in=access.certifiers(user)).select_related(
         "version__certification", "certifier"
@@ -452,7 +459,7 @@ def deliberation_list(request):
             return redirect("staff_deliberation", pk=deliberation.pk)
     filters = f.DeliberationFilterForm(request.GET or None)
     sorter = sorting.sorter(request, DELIBERATION_COLUMNS)
-    rows = _deliberations(request.user)
+    rows = access.light_versions(_deliberations(request.user), "version__")
     if filters.is_valid():
         data = filters.cleaned_data
         if data["etat"]:
@@ -461,8 +468,11 @@ def deliberation_list(request):
             rows = rows.filter(date__gte=data["du"])
         if data["au"]:
             rows = rows.filter(date__lte=data["au"])
+    # The counts as subqueries: two joined COUNT(DISTINCT) multiplied the rows of every
+    # deliberation (entries × decisions) before counting; the versions' large columns are not read.
     rows = rows.annotate(
-        candidates=Count("entries", distinct=True), decided=Count("decisions", distinct=True)
+        candidates=_count(DeliberationCandidate, "deliberation"),
+        decided=_count(Decision, "deliberation"),
     )
     context = {
         "deliberations": paginate(request, sorter.order_by(rows, ("-date", "-pk"))),

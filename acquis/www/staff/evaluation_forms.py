@@ -3,6 +3,7 @@
 from django import forms
 
 from acquis.evaluations.enums import IncidentKind, SessionStatus
+from acquis.www.bounded import PersonChoiceField, PersonLabelField
 from acquis.www.staff.candidate_forms import DATE_WIDGET, SEARCH_WIDGET
 
 OTHER_SECTOR = "autre"
@@ -19,13 +20,8 @@ def sector_choices(versions) -> list[tuple[str, str]]:
     return [*choices, (OTHER_SECTOR, "Autre secteur")] if choices else []
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.email
-
-
 class JurorForm(forms.Form):
-    user = forms.ModelChoiceField(
+    user = PersonChoiceField(
         label="Membre de jury",
         queryset=None,
         help_text="Les comptes ayant le rôle « membre de jury » chez le certificateur.",
@@ -52,7 +48,7 @@ class JurorForm(forms.Form):
 
     def __init__(self, *args, users, sectors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users
+        self.fields["user"].bound(users)
         if sectors:  # the referential's closed list: a choice, not free text
             self.fields["sector"] = forms.ChoiceField(
                 label="Secteur d'expérience",
@@ -63,10 +59,12 @@ class JurorForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    juror = forms.ModelChoiceField(label="Membre de jury formé", queryset=None)
+    juror = PersonChoiceField(
+        label="Membre de jury formé", queryset=None, email_lookup="user__email"
+    )
     version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
     trained_on = forms.DateField(label="Date de la formation", widget=DATE_WIDGET)
-    trainer = UserChoiceField(
+    trainer = PersonLabelField(
         label="Formé par",
         queryset=None,
         help_text="La personne du certificateur que le référentiel désigne (pour OPS Conseil : "
@@ -79,9 +77,9 @@ class TrainingForm(forms.Form):
 
     def __init__(self, *args, jurors, versions, trainers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["juror"].queryset = jurors
+        self.fields["juror"].bound(jurors)
         self.fields["version"].queryset = versions
-        self.fields["trainer"].queryset = trainers
+        self.fields["trainer"].bound(trainers)
         # One published referential: nothing to choose, the view uses it.
         if versions.count() == 1:
             del self.fields["version"]
@@ -142,11 +140,13 @@ class CancelSessionForm(forms.Form):
 
 
 class PanelMemberForm(forms.Form):
-    juror = forms.ModelChoiceField(label="Membre de jury à ajouter", queryset=None)
+    juror = PersonChoiceField(
+        label="Membre de jury à ajouter", queryset=None, email_lookup="user__email"
+    )
 
     def __init__(self, *args, jurors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["juror"].queryset = jurors
+        self.fields["juror"].bound(jurors)
 
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -212,7 +212,7 @@ def session_list(request):
             return redirect("staff_session", pk=session.pk)
     filters = f.SessionFilterForm(request.GET or None)
     sorter = sorting.sorter(request, SESSION_COLUMNS)
-    queryset = _sessions(request.user)
+    queryset = access.light_versions(_sessions(request.user), "version__")
     if filters.is_valid():
         queryset = filter_sessions(queryset, filters.cleaned_data)
     listed = paginate(request, sorter.order_by(queryset, ("-date", "-pk")))

@@ -7,8 +7,9 @@ marks that entry `aria-current="true"`, so that the person sees where she is.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,14 @@ def _link(entry: Entry, url_name: str) -> Link:
         current = "true"
     else:
         current = ""
-    return Link(entry.label, reverse(entry.url_name), current)
+    return Link(entry.label, _url(entry.url_name, get_script_prefix(), get_urlconf()), current)
+
+
+@lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str, urlconf) -> str:
+    """The menu's addresses, reversed once per process (per prefix and URLconf: the keys of
+    the cache) instead of some twenty `reverse` calls on every staff page."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 def staff_menu(url_name: str | None, *, is_admin: bool) -> dict:
