@@ -1,14 +1,19 @@
 """`make run`'s demo data: built through the services, idempotent, every situation present."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
+import acquis.demo
 from acquis.audit.services import verify_chain
 from acquis.candidates.models import Candidacy, Candidate
 from acquis.candidates.services import memoir_summary
 from acquis.credentials.enums import BatchStatus, DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument, IssuingBatch
 from acquis.demo import build_demo
+from acquis.demo.api import CLIENT_NAME
 from acquis.evaluations.enums import GridStatus, PanelRule, SessionStatus, SlotStatus
 from acquis.evaluations.models import (
     CompetencyResult,
@@ -20,6 +25,7 @@ from acquis.evaluations.models import (
 )
 from acquis.evaluations.services import panel_problems
 from acquis.followup.models import Answer, Campaign
+from acquis.integrations.models import ApiClient, WebhookDelivery
 from acquis.juries import composition, evidence
 from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
 from acquis.juries.models import Deliberation, HeldBlock
@@ -46,7 +52,7 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
     assert "julie.marchand@exemple.fr" in first  # a holder with her documents and badges
     build_demo()
     assert CertificationVersion.objects.count() == 1
-    # 12 in the 2026 cohort, 5 in 2025, a VAE; 8 earlier holders surveyed (demo_followup.py)
+    # 12 in the 2026 cohort, 5 in 2025, a VAE; 8 earlier holders surveyed (acquis/demo/followup.py)
     assert Candidate.objects.count() == 26
     closed, opened = Campaign.objects.order_by("decided_to")
     assert (closed.status, opened.status) == ("closed", "open")
@@ -180,9 +186,6 @@ def test_demo_is_complete_and_idempotent(capsys, django_capture_on_commit_callba
 
 
 def test_demo_has_a_partner_api_client_with_logged_deliveries(settings):
-    from acquis.demo_api import CLIENT_NAME
-    from acquis.integrations.models import ApiClient, WebhookDelivery
-
     build_demo()
     client = ApiClient.objects.get(name=CLIENT_NAME)
     assert client.partner.name == "Formation Plus Lyon" and client.tokens.count() == 1
@@ -192,3 +195,45 @@ def test_demo_has_a_partner_api_client_with_logged_deliveries(settings):
     assert deliveries.filter(attempts=1).first().log.get().error  # refused locally
     build_demo()
     assert WebhookDelivery.objects.filter(attempts__gt=1).count() == 0  # idempotent
+
+
+def demo_imports() -> dict[str, set[str]]:
+    """{demo module: the demo modules it imports}, and no import inside a function."""
+    package = Path(acquis.demo.__file__).parent
+    graph = {}
+    for path in package.glob("*.py"):
+        name = f"acquis.demo.{path.stem}" if path.stem != "__init__" else "acquis.demo"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                nested = [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)]
+                assert not nested, f"{path.name}: import dans la fonction {node.name}"
+        targets = set()
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("acquis.demo"):
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    targets.add(sub if (package / f"{alias.name}.py").is_file() else node.module)
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names if a.name.startswith("acquis.demo")}
+        graph[name] = targets - {name}
+    return graph
+
+
+def test_demo_package_has_no_import_cycle():
+    graph = demo_imports()
+    assert "acquis.demo.common" in graph and not graph["acquis.demo.common"]
+    # Only the package's own __init__ imports it as a whole; a module importing the package
+    # would import every module back.
+    assert not [m for m, targets in graph.items() if "acquis.demo" in targets]
+
+    def reach(start, seen):
+        for target in graph.get(start, ()):
+            assert target != "acquis.demo" or start == "acquis.demo"
+            if target not in seen:
+                seen.add(target)
+                reach(target, seen)
+        return seen
+
+    cycles = [m for m in graph if m != "acquis.demo" and m in reach(m, set())]
+    assert cycles == []

@@ -1,7 +1,7 @@
-"""The certification juries of the demo, built through the real verbs (see acquis/demo.py).
+"""The certification juries of the demo, built through the real verbs (see acquis/demo/core.py).
 
 A 2025 cohort evaluated on every sitting it needs, then one signed deliberation with the
-three kinds of decision and what it issues (demo_credentials.py): Julie Marchand's title,
+three kinds of decision and what it issues (credentials.py): Julie Marchand's title,
 Thomas Roux's partial validation (blocks acquired for good, new validation requests possible
 for 5 years), Yanis Faure's refusal, and Léa Perrin, registered for block 1 only, with a
 total validation of her block (her attestation, not the title). A VAE candidate, Fatou
@@ -18,8 +18,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from acquis import demo_credentials
 from acquis.candidates import services as dossiers
+from acquis.demo import credentials as demo_credentials
+from acquis.demo.common import DEMO_PASSWORD, PARTNER, pdf, user
 from acquis.evaluations import consolidation, grids, planning
 from acquis.evaluations import services as evaluations
 from acquis.evaluations.models import JurorProfile
@@ -47,9 +48,8 @@ POSTPONED = (
 )
 
 
-def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
-    """`user(email, first, last, organisation, role)` and `pdf(name)` come from acquis.demo;
-    `jurors` = (Paul Girard, Sophie Laurent) juror records (trained long enough ago)."""
+def build(certifier, version, manager, *, jurors, today) -> None:
+    """`jurors` = (Paul Girard, Sophie Laurent) juror records (trained long enough ago)."""
     paul, sophie = jurors
     helene = user("helene.dumas@entreprises-rhone.demo", "Hélène", "Dumas", certifier, Role.JUROR)
     rachid = user(
@@ -89,7 +89,6 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
                 version,
                 cohort,
                 manager,
-                pdf=pdf,
                 panel=(paul, sophie),
                 on=today - timedelta(days=100 - 5 * index),
             )
@@ -146,7 +145,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
         (sophie.user, JuryRole.CERTIFIER_TRAINER, False, ""),
     ]
     _vae_postponed_then_decided(
-        certifier, version, manager, pdf=pdf, seats=vae_jury, sophie=sophie, today=today
+        certifier, version, manager, seats=vae_jury, sophie=sophie, today=today
     )
     # Léa Vidal waits for a jury where a substitute employees' representative sits.
     waiting = [c for c in candidacies if c.candidate.birth_name == "Vidal"]
@@ -211,14 +210,12 @@ def _person(certifier, manager, birth_name, first, sex, born, insee):
 
 
 def _sign(deliberation, manager, members) -> None:
-    from acquis.demo import DEMO_PASSWORD
-
     pv = minutes.close_deliberation(deliberation, actor=manager)
     for member in members:
         minutes.sign(pv, member, password=DEMO_PASSWORD, actor=member)
 
 
-def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, sophie, today):
+def _vae_postponed_then_decided(certifier, version, manager, *, seats, sophie, today):
     """Fatou Diallo (VAE): admissible, validation file complete; a first VAE jury cannot
     validate without the oral and postpones; the oral is held before the VAE jury's members
     (their juror records), who then decide: the same people hear and decide."""
@@ -253,7 +250,7 @@ def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, soph
     decisions.postpone(first, candidacy, reason=POSTPONED, actor=helene)
     _sign(first, manager, [seat[0] for seat in seats])
     # The oral, before the jury's three members (two of them recorded as jurors here).
-    panel = [_juror_record(user, certifier, version, manager, pdf) for user in (helene, rachid)]
+    panel = [_juror_record(member, certifier, version, manager) for member in (helene, rachid)]
     _hold(
         candidacy,
         version,
@@ -279,11 +276,11 @@ def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, soph
     _sign(second, manager, [seat[0] for seat in seats])
 
 
-def _juror_record(user, certifier, version, manager, pdf):
+def _juror_record(member, certifier, version, manager):
     """The VAE jury's external members assess the oral: their juror records (recorded with
     the jury above), trained to the referential by the person in charge of organising the
     evaluations, with the attendance sheet (`rules.juror_training`)."""
-    profile = JurorProfile.objects.get(user=user, certifier=certifier)
+    profile = JurorProfile.objects.get(user=member, certifier=certifier)
     evaluations.record_training(
         profile,
         version=version,
@@ -311,12 +308,10 @@ def _deliberation(certifier, version, manager, *, kind, title, on, seats, candid
 
 
 def _partner(certifier) -> Organisation:
-    from acquis.demo import PARTNER
-
     return Organisation.objects.get(certifier=certifier, name=PARTNER)
 
 
-def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on):
+def _evaluated(situation, candidate, version, cohort, manager, *, panel, on):
     """Registered, trained, evaluated on every sitting of its blocks, sent to the jury (a
     candidacy for the title with its work placement, attestation and memoir checked)."""
     free = situation == "refused"
