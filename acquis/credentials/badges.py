@@ -55,6 +55,7 @@ from acquis.audit.services import record_event
 from acquis.credentials import canonical
 from acquis.credentials.models import IssuedCredential
 from acquis.errors import AcquisError
+from acquis.organisations import certifier_settings
 from acquis.site import public_url
 
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
@@ -106,10 +107,20 @@ def own_key(certifier) -> Ed25519PrivateKey | None:
 
 def signing_key(certifier=None) -> Ed25519PrivateKey:
     """The certifier's own key when it has one, else the installation's: ACQUIS_BADGE_KEY
-    (multibase), else ACQUIS_BADGE_KEY_FILE."""
+    (multibase), else ACQUIS_BADGE_KEY_FILE; the installation's only for the installation's
+    first certifier (or no certifier): a second one never issues under the first's key."""
+    from acquis.credentials import certifier_keys
+
     own = own_key(certifier) if certifier is not None else None
     if own is not None:
         return own
+    if certifier is not None and not certifier_settings.uses_environment(certifier):
+        raise BadgeError(
+            f"{certifier.name} n'a pas sa propre clé de signature des badges "
+            f"({certifier_keys.badge_key_file(certifier)}) : lancez « acquis credentials "
+            f"keygen --certifier {certifier.pk} » ; la clé de l'installation est celle du "
+            "premier certificateur."
+        )
     value = settings.ACQUIS_BADGE_KEY
     if not value:
         path = settings.ACQUIS_BADGE_KEY_FILE
