@@ -20,6 +20,7 @@ from acquis.candidates.models import Candidacy, Cohort
 from acquis.demo import api as demo_api
 from acquis.demo import followup as demo_followup
 from acquis.demo import juries as demo_juries
+from acquis.demo import second as demo_second
 from acquis.demo.common import (
     DEMO_TOTP_KEY,
     PARTNER,
@@ -88,6 +89,9 @@ def _build() -> list[DemoLogin]:
         candidate_user = User.objects.filter(email=email).first()
         if candidate_user is not None:
             logins.append(DemoLogin(candidate_user.email, Role.CANDIDATE.label))
+    # A second certifier and its own title, after OPS Conseil: the installation's first
+    # certifier, the one the environment's settings belong to.
+    logins += demo_second.build(today=date.today())  # noqa: DTZ011 - demo calendar
     return logins
 
 
