@@ -165,13 +165,18 @@ def _jury(cns, version, manager, panel, candidacies, *, on) -> None:
     chair = panel[0].user
     for candidacy in candidacies:
         proposal = evidence.gather_one(jury, candidacy).proposal
-        reason = "" if proposal.kind == "total" else "Bloc 2 non acquis à l'issue des épreuves."
+        partial = proposal.kind != "total"
         decisions.decide(
             jury,
             candidacy,
             blocks=dict(proposal.blocks),
             kind=proposal.kind,
-            reason=reason,
+            reason="Bloc 2 non acquis : le bilan d'activité (S2) n'a pas été produit."
+            if partial
+            else "",
+            further_evidence="Repasser l'épreuve S2 lors d'une prochaine session."
+            if partial
+            else "",
             actor=chair,
         )
     sign_minutes(jury, manager, [p.user for p in panel])
