@@ -55,6 +55,7 @@ def _build_demo(version):
         "installation_keys": Path(settings.ACQUIS_PDF_SIGNING_KEY).is_file()
         and Path(settings.ACQUIS_BADGE_KEY_FILE).is_file(),
         "cns_own_keys": certifier_keys.pdf_pair(cns).own
+        and certifier_keys.pdf_pair(cns).cert.is_file()
         and certifier_keys.badge_key_file(cns).is_file(),
     }
 

@@ -126,7 +126,8 @@ def _own_keys(cns) -> None:
     """Its own PDF signing pair and badge key, made by the commands an operator runs; the
     installation's keys are OPS Conseil's."""
     quiet = io.StringIO()
-    if not certifier_keys.pdf_pair(cns).own:
+    pair = certifier_keys.pdf_pair(cns)
+    if not (pair.own and pair.key.is_file() and pair.cert.is_file()):
         call_command("credentials_key", certifier=str(cns.pk), stdout=quiet)
     if not certifier_keys.badge_key_file(cns).is_file():
         call_command("credentials", "keygen", "--certifier", str(cns.pk), stdout=quiet)
