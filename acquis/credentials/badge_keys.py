@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from acquis.credentials import canonical, certifier_keys
 from acquis.errors import AcquisError
+from acquis.organisations.certifier_settings import uses_environment
 
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
 ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
@@ -61,10 +62,18 @@ def own_key(certifier) -> Ed25519PrivateKey | None:
 
 def signing_key(certifier=None) -> Ed25519PrivateKey:
     """The certifier's own key when it has one, else the installation's: ACQUIS_BADGE_KEY
-    (multibase), else ACQUIS_BADGE_KEY_FILE."""
+    (multibase), else ACQUIS_BADGE_KEY_FILE; the installation's only for the installation's
+    first certifier (or no certifier): a second one never issues under the first's key."""
     own = own_key(certifier) if certifier is not None else None
     if own is not None:
         return own
+    if certifier is not None and not uses_environment(certifier):
+        raise BadgeError(
+            f"{certifier.name} n'a pas sa propre clé de signature des badges "
+            f"({certifier_keys.badge_key_file(certifier)}) : lancez « acquis credentials "
+            f"keygen --certifier {certifier.pk} » ; la clé de l'installation est celle du "
+            "premier certificateur."
+        )
     value = settings.ACQUIS_BADGE_KEY
     if not value:
         path = settings.ACQUIS_BADGE_KEY_FILE

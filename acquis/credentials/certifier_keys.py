@@ -10,9 +10,12 @@ A certifier's keys live in its folder under `ACQUIS_CERTIFIER_KEYS_DIR`,
   is then the issuer of its badges. A replaced key is kept beside it
   (`badges-ed25519.retiree-<date>.key`) to sign the status lists of the badges it issued.
 
-Nothing of a key is stored in the database. A certifier without its own files signs with
-the installation's (`ACQUIS_PDF_SIGNING_KEY`/`_CERT`, `ACQUIS_BADGE_KEY`/`_FILE`): a
-single-certifier installation keeps working from its environment.
+Nothing of a key is stored in the database. The installation's first certifier, without
+its own files, signs with the installation's (`ACQUIS_PDF_SIGNING_KEY`/`_CERT`,
+`ACQUIS_BADGE_KEY`/`_FILE`): a single-certifier installation keeps working from its
+environment. Any other certifier signs only with its own: the environment's keys are the
+first certifier's (their certificate names it), so a second certifier without its files
+cannot sign (the error names the missing file and the command), never with the first's.
 `acquis credentials_key --certifier` and `acquis credentials keygen --certifier` create them.
 """
 
@@ -23,6 +26,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from acquis.errors import AcquisError
+from acquis.organisations.certifier_settings import uses_environment
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
 
@@ -47,12 +51,13 @@ def folder(certifier) -> Path:
 
 def pdf_pair(certifier=None) -> PdfPair:
     """The certifier's own key and certificate when its folder has them, else the
-    installation's. One of the two alone is the certifier's (signing then names the missing
+    installation's for the installation's first certifier only. One of the two alone is the
+    certifier's, and so are both for any other certifier (signing then names the missing
     file): never a silent fallback to the installation's."""
     if certifier is not None:
         base = folder(certifier)
         key, cert, chain = base / PDF_KEY, base / PDF_CERT, base / PDF_CHAIN
-        if key.is_file() or cert.is_file():
+        if key.is_file() or cert.is_file() or not uses_environment(certifier):
             return PdfPair(key, cert, (chain,) if chain.is_file() else (), own=True)
     return PdfPair(
         Path(settings.ACQUIS_PDF_SIGNING_KEY),
@@ -125,14 +130,23 @@ def describe(certifier) -> list[str]:
     """What the certifier signs with, in French (for the administration): its own files or
     the installation's, never any key material."""
     pair = pdf_pair(certifier)
-    lines = [
-        f"Signature des PDF : clé propre ({pair.cert})"
-        if pair.own
-        else f"Signature des PDF : clé de l'installation (aucun fichier dans {folder(certifier)})"
-    ]
+    if not pair.own:
+        pdf = f"Signature des PDF : clé de l'installation (aucun fichier dans {folder(certifier)})"
+    elif pair.key.is_file() and pair.cert.is_file():
+        pdf = f"Signature des PDF : clé propre ({pair.cert})"
+    else:
+        pdf = (
+            f"Signature des PDF : aucune clé propre ({folder(certifier)}) — impossible de "
+            "signer : acquis credentials_key --certifier"
+        )
     path = badge_key_file(certifier)
     if path.is_file():
-        lines.append(f"Badges : clé propre ({path})")
+        badges = f"Badges : clé propre ({path})"
+    elif uses_environment(certifier):
+        badges = f"Badges : clé de l'installation (aucun fichier {path})"
     else:
-        lines.append(f"Badges : clé de l'installation (aucun fichier {path})")
-    return lines
+        badges = (
+            f"Badges : aucune clé propre ({path}) — impossible d'émettre : "
+            "acquis credentials keygen --certifier"
+        )
+    return [pdf, badges]

@@ -109,7 +109,8 @@ def _signer(certifier=None):
         if not path.is_file():
             raise SigningError(
                 f"Signature électronique impossible : {what} introuvable ({path}). "
-                "Lancez « acquis credentials_key » pour une clé de démonstration, ou "
+                "Lancez « acquis credentials_key » (« --certifier » pour la clé propre d'un "
+                "certificateur autre que le premier) pour une clé de démonstration, ou "
                 "renseignez ACQUIS_PDF_SIGNING_KEY et ACQUIS_PDF_SIGNING_CERT."
             )
     chain = tuple(str(path) for path in pair.chain)

@@ -1,5 +1,6 @@
 """Each certifier's own key files (certifier_keys): created by the commands, used for its PDFs
-and badges, the installation's as the fallback; nothing of a key in the database."""
+and badges, the installation's as the fallback of the first certifier only; nothing of a key
+in the database."""
 
 import io
 from io import StringIO
@@ -52,6 +53,31 @@ def test_a_certifier_with_its_own_pair_signs_with_it_the_other_with_the_installa
     assert certifier_keys.pdf_pair(certifier).own is False
     # Nothing of the key in the database.
     assert not CertifierProfile.objects.filter(certifier=cns_certifier).exists()
+
+
+def test_a_second_certifier_never_signs_with_the_installations_keys(
+    certifier, cns_certifier, installation_badge_key
+):
+    """The environment's keys belong to the installation's first certifier (OPS Conseil): a
+    second one without its own files cannot sign its PDFs nor its badges, and is told how to
+    get its own; with them (the commands), it signs as itself."""
+    assert certifier.pk < cns_certifier.pk
+    with pytest.raises(signing.SigningError, match="clé introuvable") as error:
+        signing.sign_pdf(pdf(), certifier=cns_certifier)
+    assert str(certifier_keys.folder(cns_certifier)) in str(error.value)
+    assert "--certifier" in str(error.value)
+    with pytest.raises(badges.BadgeError, match=f"keygen --certifier {cns_certifier.pk}"):
+        badges.signing_key(cns_certifier)
+    # The first certifier keeps signing with the installation's.
+    first = signer_subject(signing.sign_pdf(pdf(), certifier=certifier))
+    assert "OPS Conseil (démonstration)" in first
+    key = badges.signing_key(certifier)
+    assert key.private_bytes_raw() == installation_badge_key.private_bytes_raw()
+    call_command("credentials_key", certifier=cns_certifier.siret, stdout=StringIO())
+    call_command("credentials", "keygen", "--certifier", cns_certifier.siret, stdout=StringIO())
+    own = signer_subject(signing.sign_pdf(pdf(), certifier=cns_certifier))
+    assert "Coopérative Numérique du Sud (démonstration)" in own
+    assert badges.signing_key(cns_certifier).private_bytes_raw() != key.private_bytes_raw()
 
 
 def test_the_display_name_of_the_certifier_names_its_demo_certificate(cns_certifier):
@@ -136,7 +162,8 @@ def test_the_administration_says_which_keys_a_certifier_signs_with(client, perso
     client.login(email=admin.email, password=PASSWORD)
     url = f"/admin/organisations/certifierprofile/{profile.pk}/change/"
     page = client.get(url).content.decode()
-    assert "Signature des PDF : clé de l&#x27;installation" in page
+    # A second certifier: the installation's keys are the first's, never its own.
+    assert "Signature des PDF : aucune clé propre" in page and "impossible de signer" in page
     call_command("credentials", "keygen", "--certifier", cns_certifier.siret, stdout=StringIO())
     page = client.get(url).content.decode()
     assert "Badges : clé propre" in page

@@ -157,6 +157,9 @@ def world(certifier, cns_version, ops_version, cns_signing):
         cdc_client_id="C0NS0001",
         cdc_contract_id="CNS-2026-01",
     )
+    # Its own signing keys (the installation's are OPS Conseil's, the first certifier's).
+    call_command("credentials_key", certifier=cns.siret, stdout=StringIO())
+    call_command("credentials", "keygen", "--certifier", cns.siret, stdout=StringIO())
     panel = professionals(cns, cns_version)
     staff = make_user("responsable@cns.fr", cns, Role.EXAM_MANAGER)
     total = factories.candidacy(cns_version, started=True)

@@ -2,6 +2,7 @@
 staff campaign and renewal pages, the partner's own results. The clock is injected
 (`acquis.followup.clock.now`), never today's date."""
 
+import re
 from datetime import date, timedelta
 from html import unescape
 
@@ -55,6 +56,11 @@ ANSWER = {
 
 def _text(response) -> str:
     return " ".join(unescape(response.content.decode()).split())
+
+
+def _words(response) -> str:
+    """The page's text without its tags: a table row reads as its cells in order."""
+    return " ".join(re.sub(r"<[^>]+>", " ", unescape(response.content.decode())).split())
 
 
 def test_the_form_says_why_and_records_then_edits_the_answer(client, opened):
@@ -137,6 +143,11 @@ def test_the_renewal_page_shows_the_tables_and_downloads(client, personas, opene
 def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitions(
     client, personas, ops_version, certifier, partner
 ):
+    """Hand-computed, threshold 5 (ACQUIS_FOLLOWUP min_answers). 2025: 6 decisions for the
+    partner (4 total, 2 partial, B3 not validated on the partial ones), B4 decided on only 4
+    of them (held before on the other 2): B1 6/6 = 100,0 %, B3 4/6 = 66,7 %, B4 4 decided →
+    secret; title 4/6 = 66,7 %. 2024: one decision → the title rate and every block secret,
+    the denominators shown. The rival's decision counts nowhere."""
     partner.habilitation = Habilitation.PREPARE
     partner.save()
     rival = Organisation.objects.create(
@@ -145,9 +156,10 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
         certifier=certifier,
         habilitation=Habilitation.PREPARE,
     )
-    delib = deliberation(ops_version, certifier, date(2025, 3, 10))
-    for kind, who in [(DecisionKind.TOTAL, partner), (DecisionKind.PARTIAL, partner),
-                      (DecisionKind.TOTAL, rival)]:  # fmt: skip
+    blocks = list(ops_version.blocks.order_by("position"))
+    assert [b.code for b in blocks] == ["B1", "B2", "B3", "B4"]
+
+    def decide(delib, kind, who, *, without_b4=False):
         decision = decided(delib, kind=kind, partner=who)
         BlockDecision.objects.bulk_create(
             BlockDecision(
@@ -156,22 +168,65 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
                 validated=kind == DecisionKind.TOTAL or block.code != "B3",
                 proposed=False,
             )
-            for block in ops_version.blocks.all()
+            for block in blocks
+            if not (without_b4 and block.code == "B4")
         )
+
+    delib = deliberation(ops_version, certifier, date(2025, 3, 10))
+    for n in range(4):
+        decide(delib, DecisionKind.TOTAL, partner, without_b4=n < 2)
+    for _ in range(2):
+        decide(delib, DecisionKind.PARTIAL, partner)
+    decide(delib, DecisionKind.TOTAL, rival)
+    decide(deliberation(ops_version, certifier, date(2024, 6, 3)), DecisionKind.TOTAL, partner)
     _login(client, personas, "partenaire")
-    page = _text(client.get(reverse("partner_results")))
-    assert "2025 : 2 décision(s) ; taux d'obtention du titre 50,0 % (1/2)" in page
+    page = _words(client.get(reverse("partner_results")))
+    assert "2025 : 6 décision(s) ; taux d'obtention du titre 66,7 % (4/6)" in page
+    assert "B1 — " in page and "6 6 100,0 %" in page
+    assert "4 4 66,7 %" not in page and "6 4 66,7 %" in page  # B3
+    assert "4 secret secret statistique (moins de 5 blocs décidés)" in page  # B4
+    assert (
+        "2024 : 1 décision(s) ; taux d'obtention du titre secret statistique (moins de 5 "
+        "décisions visant le titre : 1)"
+    ) in page
+    assert "1 secret secret statistique (moins de 5 blocs décidés)" in page
+    assert "aucun taux ni nombre de réussites n'est donné sur moins de 5 blocs décidés" in page
     assert "Autre organisme" not in page
     csv = client.get(reverse("partner_results_export", args=[partner.pk])).content.decode()
     lines = csv.splitlines()
     assert lines[0].startswith("organisme,annee,certification")
-    b3 = next(line for line in lines if ",B3," in line)
-    assert b3.endswith(",2,1,50.0")
+    assert lines[0].endswith(
+        ",blocs_decides,blocs_valides,taux_reussite_bloc (%),secret_statistique"
+    )
+    rows = {(line.split(",")[1], line.split(",")[4]): line for line in lines[1:]}
+    assert rows[("2025", "B1")].endswith(",6,6,100.0,")
+    assert rows[("2025", "B3")].endswith(",6,4,66.7,")
+    assert rows[("2025", "B4")].endswith(",4,,,moins de 5 blocs décidés")
+    assert rows[("2024", "B3")].endswith(",1,,,moins de 5 blocs décidés")
     expected = statistics.block_rates(
         [certifier], statistics.Filters.for_year(2025, partner=partner)
     )
-    assert [(r.code, r.decided, r.validated) for r in expected][2] == ("B3", 2, 1)
+    assert [(r.code, r.decided, r.validated) for r in expected][2:] == [("B3", 6, 4), ("B4", 4, 4)]
     assert client.get(reverse("partner_results_export", args=[rival.pk])).status_code == 404
+
+
+def test_the_partner_threshold_follows_the_setting(
+    client, personas, ops_version, certifier, partner, settings
+):
+    """The same setting as the insertion indicators: at 1, nothing is suppressed."""
+    settings.ACQUIS_FOLLOWUP = settings.ACQUIS_FOLLOWUP | {"min_answers": 1}
+    partner.habilitation = Habilitation.PREPARE
+    partner.save()
+    decision = decided(deliberation(ops_version, certifier, date(2025, 3, 10)), partner=partner)
+    BlockDecision.objects.bulk_create(
+        BlockDecision(decision=decision, block=block, validated=True, proposed=False)
+        for block in ops_version.blocks.all()
+    )
+    _login(client, personas, "partenaire")
+    page = _text(client.get(reverse("partner_results")))
+    assert "taux d'obtention du titre 100,0 % (1/1)" in page and "secret statistique (" not in page
+    csv = client.get(reverse("partner_results_export", args=[partner.pk])).content.decode()
+    assert csv.splitlines()[1].endswith(",1,1,100.0,")
 
 
 def test_the_public_referential_page_lists_the_targeted_jobs(client, ops_version):

@@ -82,7 +82,8 @@ def results(request):
         (organisation, partner_figures.figures(organisation))
         for organisation in partner_organisations(request.user).order_by("name")
     ]
-    return render(request, "www/partner/results.html", {"sections": sections})
+    context = {"sections": sections, "threshold": partner_figures.min_answers()}
+    return render(request, "www/partner/results.html", context)
 
 
 @require_GET

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from acquis.demo import DEMO_PASSWORD, DEMO_TOTP_KEY, build_demo
+from acquis.demo.common import DEMO_PASSWORD, DEMO_TOTP_KEY
+from acquis.demo.core import build_demo
 from acquis.security import twofactor
 
 

@@ -5,51 +5,44 @@ would see: the OPS Conseil referential, its staff, a partner, and a cohort of ca
 in varied situations (training and VAE, accommodations, partners).
 """
 
-import io
-import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from acquis import demo_api, demo_followup, demo_juries
 from acquis.candidates import services as dossiers
 from acquis.candidates.enums import AccessMode, Pathway, VaeRoute
 from acquis.candidates.models import Candidacy, Cohort
-from acquis.candidates.portal import give_portal_access
+from acquis.demo import api as demo_api
+from acquis.demo import followup as demo_followup
+from acquis.demo import juries as demo_juries
+from acquis.demo import second as demo_second
+from acquis.demo.common import (
+    DEMO_TOTP_KEY,
+    PARTNER,
+    PARTNER_SIRET,
+    DemoLogin,
+    ascii_only,
+    open_portal,
+    pdf,
+    user,
+)
 from acquis.evaluations import consolidation, convocations, deliverables, grids, incidents, planning
 from acquis.evaluations import services as evaluations
 from acquis.evaluations.enums import ConflictKind, IncidentKind
 from acquis.evaluations.models import EvaluationSession
 from acquis.organisations.enums import Habilitation, OrganisationKind, Role
-from acquis.organisations.invitations import accept_invitation
 from acquis.organisations.models import Organisation, User
 from acquis.organisations.partners import create_partner
-from acquis.organisations.services import ensure_certifier, grant_role
+from acquis.organisations.services import ensure_certifier
 from acquis.referential import services as referential
+from acquis.security import twofactor
 
-DEMO_PASSWORD = "demo-acquis-2026"  # noqa: S105 - printed at start, demo only
-# Second factor of the demo accounts that must have one (staff, jury members): one public
-# secret, printed by `acquis demo` (add it to an authenticator app, or ask
-# `acquis demo --code`). Demo only: never a real account's secret.
-DEMO_TOTP_KEY = "41637175697320646d6f2032464120736563726574"  # noqa: S105
 COHORT = "Promotion Lyon 2026"
-PARTNER = "Formation Plus Lyon"
-PARTNER_SIRET = "73282932000074"  # fictitious number that passes the SIRET key
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    role: str
 
 
 STAFF = [
@@ -75,12 +68,12 @@ def _build() -> list[DemoLogin]:
     version = referential.load_referential_file(
         settings.ACQUIS_BUILTIN_REFERENTIAL, owner=certifier
     ).version
-    users = {role: _user(email, first, last, certifier, role) for email, first, last, role in STAFF}
+    users = {role: user(email, first, last, certifier, role) for email, first, last, role in STAFF}
     admin, manager = users[Role.ADMIN], users[Role.EXAM_MANAGER]
     partner = _partner(certifier, admin)
     # Before the cohort: the partner's candidacies queue webhook deliveries (demo_api.py).
     api_client = demo_api.ensure_client(certifier, partner, admin)
-    partner_user = _user(
+    partner_user = user(
         "formateur@formation-plus.demo", "Julien", "Robert", partner, Role.PARTNER_STAFF
     )
     logins = [DemoLogin(u.email, role.label) for role, u in users.items()]
@@ -96,35 +89,19 @@ def _build() -> list[DemoLogin]:
         candidate_user = User.objects.filter(email=email).first()
         if candidate_user is not None:
             logins.append(DemoLogin(candidate_user.email, Role.CANDIDATE.label))
+    # A second certifier and its own title, after OPS Conseil: the installation's first
+    # certifier, the one the environment's settings belong to.
+    logins += demo_second.build(today=date.today())  # noqa: DTZ011 - demo calendar
     return logins
 
 
 def _enrol_second_factors() -> None:
     """Every demo account that must use a second factor gets the printed demo secret."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from acquis.security import twofactor
-
     seated = User.objects.filter(jury_seats__isnull=False).values("pk")
-    for user in User.objects.filter(Q(email__endswith=".demo") | Q(pk__in=seated)):
-        enrolled = TOTPDevice.objects.filter(user=user, key=DEMO_TOTP_KEY, confirmed=True)
-        if twofactor.requires_two_factor(user) and not enrolled.exists():
-            twofactor.enrol_with_key(user, DEMO_TOTP_KEY, name="Démonstration")
-
-
-def _user(email, first, last, organisation, role) -> User:
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email,
-            DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
-        )
-    grant_role(user, organisation, role)
-    return user
+    for account in User.objects.filter(Q(email__endswith=".demo") | Q(pk__in=seated)):
+        enrolled = TOTPDevice.objects.filter(user=account, key=DEMO_TOTP_KEY, confirmed=True)
+        if twofactor.requires_two_factor(account) and not enrolled.exists():
+            twofactor.enrol_with_key(account, DEMO_TOTP_KEY, name="Démonstration")
 
 
 def _partner(certifier, admin) -> Organisation:
@@ -136,17 +113,6 @@ def _partner(certifier, admin) -> Organisation:
         habilitation=Habilitation.BOTH,
         actor=admin,
     )
-
-
-def _pdf(name: str) -> SimpleUploadedFile:
-    body = (
-        # One blank page: the upload checks (qpdf) refuse a PDF without any.
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
-    return SimpleUploadedFile(name, io.BytesIO(body).read(), content_type="application/pdf")
 
 
 # (birth name, first name, sex, birth date, INSEE code, situation)
@@ -184,16 +150,12 @@ def _cohort(certifier, version, partner, manager) -> None:
             "sex": sex,
             "birth_date": born,
             "birth_insee_code": insee,
-            "email": _ascii(f"{first.split()[0]}.{birth_name}@exemple.fr").lower(),
+            "email": ascii_only(f"{first.split()[0]}.{birth_name}@exemple.fr").lower(),
         }
         if insee.startswith("99"):
             data["birth_country"] = "Viêt Nam"
         candidate = dossiers.create_candidate(certifier=certifier, data=data, actor=manager)
         _situation(situation, candidate, version, cohort, partner, manager)
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def _register(
@@ -233,7 +195,7 @@ def _placement(candidacy, manager, days: int) -> None:
         actor=manager,
     )
     dossiers.attach_placement_attestation(
-        placement, upload=_pdf("attestation-stage.pdf"), actor=manager
+        placement, upload=pdf("attestation-stage.pdf"), actor=manager
     )
 
 
@@ -261,10 +223,10 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
                 candidacy, kind="extra_time", extra_minutes=20, actor=manager
             )
         if situation == "training_ready":
-            dossiers.submit_memoir(candidacy, upload=_pdf("memoire-moreau.pdf"), actor=manager)
+            dossiers.submit_memoir(candidacy, upload=pdf("memoire-moreau.pdf"), actor=manager)
             for part in candidacy.memoir_parts():
                 dossiers.confirm_memoir_part(candidacy, part_code=part["code"], actor=manager)
-            _open_portal(candidate, manager)
+            open_portal(candidate, manager)
         if situation in {"training_extra_time", "training_partner"}:
             _memoir_checked(situation, candidacy, manager)
         return
@@ -276,7 +238,7 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
         return
     candidacy = _register(candidate, version, cohort, manager, vae=True)
     request = dossiers.request_admissibility(
-        candidacy, upload=_pdf("recevabilite.pdf"), actor=manager
+        candidacy, upload=pdf("recevabilite.pdf"), actor=manager
     )
     if situation == "vae_pending":
         return
@@ -290,7 +252,7 @@ def _situation(situation, candidate, version, cohort, partner, manager) -> None:
         return
     dossiers.decide_admissibility(request, decision="admissible", actor=manager)
     vfile = dossiers.submit_validation_file(
-        candidacy, upload=_pdf("dossier-validation.pdf"), actor=manager
+        candidacy, upload=pdf("dossier-validation.pdf"), actor=manager
     )
     if situation == "vae_awaiting_jury":
         dossiers.decide_validation_file(vfile, decision="complete", actor=manager)
@@ -307,8 +269,8 @@ def _memoir_checked(situation, candidacy, manager) -> None:
     reads it in her space). Chloé Rousseau: every part confirmed, then a new file replaced
     it: the staff check it again (the earlier checks stay in the history)."""
     parts = [part["code"] for part in candidacy.memoir_parts()]
-    name = _ascii(candidacy.candidate.birth_name).lower()
-    dossiers.submit_memoir(candidacy, upload=_pdf(f"memoire-{name}.pdf"), actor=manager)
+    name = ascii_only(candidacy.candidate.birth_name).lower()
+    dossiers.submit_memoir(candidacy, upload=pdf(f"memoire-{name}.pdf"), actor=manager)
     for code in parts[:-1]:
         dossiers.confirm_memoir_part(candidacy, part_code=code, actor=manager)
     if situation == "training_extra_time":
@@ -317,7 +279,7 @@ def _memoir_checked(situation, candidacy, manager) -> None:
         )
         return
     dossiers.confirm_memoir_part(candidacy, part_code=parts[-1], actor=manager)
-    dossiers.submit_memoir(candidacy, upload=_pdf(f"memoire-{name}-v2.pdf"), actor=manager)
+    dossiers.submit_memoir(candidacy, upload=pdf(f"memoire-{name}-v2.pdf"), actor=manager)
 
 
 def _evaluations(certifier, version, juror_user, manager) -> None:
@@ -329,7 +291,7 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
     people = [
         (juror_user, "Conseiller emploi", 7, False, True, "France Travail Lyon Part-Dieu"),
         (
-            _user("representante@ops-conseil.demo", "Sophie", "Laurent", certifier, Role.JUROR),
+            user("representante@ops-conseil.demo", "Sophie", "Laurent", certifier, Role.JUROR),
             "Formatrice auprès d'un public en insertion",
             12,
             True,
@@ -337,7 +299,7 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
             "OPS Conseil",
         ),
         (
-            _user("nouveau-jure@ops-conseil.demo", "Marc", "Petit", certifier, Role.JUROR),
+            user("nouveau-jure@ops-conseil.demo", "Marc", "Petit", certifier, Role.JUROR),
             "Chargé d'insertion",
             2,
             False,
@@ -345,7 +307,7 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
             "",
         ),
         (
-            _user("julien.morel@insertion-lyon.demo", "Julien", "Morel", certifier, Role.JUROR),
+            user("julien.morel@insertion-lyon.demo", "Julien", "Morel", certifier, Role.JUROR),
             "Chargé d'insertion",
             5,
             False,
@@ -354,16 +316,16 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
         ),
     ]
     profiles = []
-    for user, role, years, represents, trained, structure in people:
+    for account, role, years, represents, trained, structure in people:
         profile = evaluations.record_juror(
-            user=user,
+            user=account,
             certifier=certifier,
             sector="insertion",
             role=role,
             years_experience=years,
             represents_certifier=represents,
             structure=structure,
-            proof=_pdf("attestation-experience.pdf"),
+            proof=pdf("attestation-experience.pdf"),
             actor=manager,
         )
         if trained:
@@ -374,7 +336,7 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
                 version=version,
                 trained_on=trained_on,
                 trainer=manager,
-                attendance=_pdf("feuille-emargement.pdf"),
+                attendance=pdf("feuille-emargement.pdf"),
                 actor=manager,
             )
         profiles.append(profile)
@@ -395,9 +357,7 @@ def _evaluations(certifier, version, juror_user, manager) -> None:
     )
     # Paul cannot assess Lucas Bernard: Julien Morel is the professional on his slot.
     _past_session(certifier, version, manager, [paul, sophie, julien], people_by_name, today)
-    demo_juries.build(
-        certifier, version, manager, user=_user, pdf=_pdf, jurors=(paul, sophie), today=today
-    )
+    demo_juries.build(certifier, version, manager, jurors=(paul, sophie), today=today)
     _today_session(certifier, version, manager, [paul, sophie], people_by_name, today)
     session = evaluations.plan_session(
         certifier=certifier,
@@ -438,11 +398,13 @@ def _deliver(slot, candidacy, manager) -> None:
     """The candidate's preparatory deliverables, uploaded the week before the deadline."""
     before = slot.session.deliverables_due_at - timedelta(days=7)
     for deliverable in slot.assessment.deliverables.all():
-        name = f"{deliverable.code.lower()}-{_ascii(candidacy.candidate.birth_name).lower()}.pdf"
+        name = (
+            f"{deliverable.code.lower()}-{ascii_only(candidacy.candidate.birth_name).lower()}.pdf"
+        )
         deliverables.upload_deliverable(
             slot,
             deliverable,
-            upload=_pdf(name),
+            upload=pdf(name),
             actor=candidacy.candidate.user or manager,
             now=before,
         )
@@ -559,10 +521,3 @@ def _today_session(certifier, version, manager, panel, people, today) -> None:
     convocations.send_convocations(session, actor=manager)
     planning.open_session(session, actor=manager)
     _fill(first, panel[0], submit=False, only=4)  # Paul Girard has started his grid
-
-
-def _open_portal(candidate, manager) -> None:
-    """The candidate's own account, through the real invitation (its link is followed here)."""
-    user = give_portal_access(candidate, actor=manager)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    accept_invitation(uid, default_token_generator.make_token(user), DEMO_PASSWORD)

@@ -1,7 +1,7 @@
-"""The certification juries of the demo, built through the real verbs (see acquis/demo.py).
+"""The certification juries of the demo, built through the real verbs (see acquis/demo/core.py).
 
 A 2025 cohort evaluated on every sitting it needs, then one signed deliberation with the
-three kinds of decision and what it issues (demo_credentials.py): Julie Marchand's title,
+three kinds of decision and what it issues (credentials.py): Julie Marchand's title,
 Thomas Roux's partial validation (blocks acquired for good, new validation requests possible
 for 5 years), Yanis Faure's refusal, and Léa Perrin, registered for block 1 only, with a
 total validation of her block (her attestation, not the title). A VAE candidate, Fatou
@@ -18,8 +18,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from acquis import demo_credentials
 from acquis.candidates import services as dossiers
+from acquis.demo import credentials as demo_credentials
+from acquis.demo.common import DEMO_PASSWORD, PARTNER, pdf, user
 from acquis.evaluations import consolidation, grids, planning
 from acquis.evaluations import services as evaluations
 from acquis.evaluations.models import JurorProfile
@@ -47,9 +48,8 @@ POSTPONED = (
 )
 
 
-def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
-    """`user(email, first, last, organisation, role)` and `pdf(name)` come from acquis.demo;
-    `jurors` = (Paul Girard, Sophie Laurent) juror records (trained long enough ago)."""
+def build(certifier, version, manager, *, jurors, today) -> None:
+    """`jurors` = (Paul Girard, Sophie Laurent) juror records (trained long enough ago)."""
     paul, sophie = jurors
     helene = user("helene.dumas@entreprises-rhone.demo", "Hélène", "Dumas", certifier, Role.JUROR)
     rachid = user(
@@ -81,20 +81,19 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     )
     candidacies = []
     for index, (birth_name, first, sex, born, insee, situation) in enumerate(PEOPLE_2025):
-        candidate = _person(certifier, manager, birth_name, first, sex, born, insee)
+        candidate = person(certifier, manager, birth_name, first, sex, born, insee)
         candidacies.append(
-            _evaluated(
+            evaluated(
                 situation,
                 candidate,
                 version,
                 cohort,
                 manager,
-                pdf=pdf,
                 panel=(paul, sophie),
                 on=today - timedelta(days=100 - 5 * index),
             )
         )
-    signed = _deliberation(
+    signed = prepare_jury(
         certifier,
         version,
         manager,
@@ -138,7 +137,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
             further_evidence=further,
             actor=helene,
         )
-    _sign(signed, manager, (helene, rachid, sophie.user))
+    sign_minutes(signed, manager, (helene, rachid, sophie.user))
     demo_credentials.issue(signed, manager)
     vae_jury = [
         (helene, JuryRole.EMPLOYER_REPRESENTATIVE, True, "Union des entreprises du Rhône"),
@@ -146,11 +145,11 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
         (sophie.user, JuryRole.CERTIFIER_TRAINER, False, ""),
     ]
     _vae_postponed_then_decided(
-        certifier, version, manager, pdf=pdf, seats=vae_jury, sophie=sophie, today=today
+        certifier, version, manager, seats=vae_jury, sophie=sophie, today=today
     )
     # Léa Vidal waits for a jury where a substitute employees' representative sits.
     waiting = [c for c in candidacies if c.candidate.birth_name == "Vidal"]
-    _deliberation(
+    prepare_jury(
         certifier,
         version,
         manager,
@@ -174,7 +173,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     awaiting = version.candidacies.filter(
         candidate__certifier=certifier, pathway="vae", status="awaiting_jury"
     )
-    _deliberation(
+    prepare_jury(
         certifier,
         version,
         manager,
@@ -195,7 +194,7 @@ def build(certifier, version, manager, *, user, pdf, jurors, today) -> None:
     )
 
 
-def _person(certifier, manager, birth_name, first, sex, born, insee):
+def person(certifier, manager, birth_name, first, sex, born, insee):
     return dossiers.create_candidate(
         certifier=certifier,
         data={
@@ -210,19 +209,17 @@ def _person(certifier, manager, birth_name, first, sex, born, insee):
     )
 
 
-def _sign(deliberation, manager, members) -> None:
-    from acquis.demo import DEMO_PASSWORD
-
+def sign_minutes(deliberation, manager, members) -> None:
     pv = minutes.close_deliberation(deliberation, actor=manager)
     for member in members:
         minutes.sign(pv, member, password=DEMO_PASSWORD, actor=member)
 
 
-def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, sophie, today):
+def _vae_postponed_then_decided(certifier, version, manager, *, seats, sophie, today):
     """Fatou Diallo (VAE): admissible, validation file complete; a first VAE jury cannot
     validate without the oral and postpones; the oral is held before the VAE jury's members
     (their juror records), who then decide: the same people hear and decide."""
-    candidate = _person(certifier, manager, *VAE_2025)
+    candidate = person(certifier, manager, *VAE_2025)
     candidacy = dossiers.register_candidacy(
         candidate=candidate,
         version=version,
@@ -239,7 +236,7 @@ def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, soph
         candidacy, upload=pdf("dossier-validation-diallo.pdf"), actor=manager
     )
     dossiers.decide_validation_file(vfile, decision="complete", actor=manager)
-    first = _deliberation(
+    first = prepare_jury(
         certifier,
         version,
         manager,
@@ -251,10 +248,10 @@ def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, soph
     )
     helene, rachid = seats[0][0], seats[1][0]
     decisions.postpone(first, candidacy, reason=POSTPONED, actor=helene)
-    _sign(first, manager, [seat[0] for seat in seats])
+    sign_minutes(first, manager, [seat[0] for seat in seats])
     # The oral, before the jury's three members (two of them recorded as jurors here).
-    panel = [_juror_record(user, certifier, version, manager, pdf) for user in (helene, rachid)]
-    _hold(
+    panel = [_juror_record(member, certifier, version, manager) for member in (helene, rachid)]
+    hold(
         candidacy,
         version,
         manager,
@@ -262,7 +259,7 @@ def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, soph
         panel=[*panel, sophie],
         on=today - timedelta(days=30),
     )
-    second = _deliberation(
+    second = prepare_jury(
         certifier,
         version,
         manager,
@@ -276,14 +273,14 @@ def _vae_postponed_then_decided(certifier, version, manager, *, pdf, seats, soph
     decisions.decide(
         second, candidacy, blocks=dict(proposal.blocks), kind=proposal.kind, actor=helene
     )
-    _sign(second, manager, [seat[0] for seat in seats])
+    sign_minutes(second, manager, [seat[0] for seat in seats])
 
 
-def _juror_record(user, certifier, version, manager, pdf):
+def _juror_record(member, certifier, version, manager):
     """The VAE jury's external members assess the oral: their juror records (recorded with
     the jury above), trained to the referential by the person in charge of organising the
     evaluations, with the attendance sheet (`rules.juror_training`)."""
-    profile = JurorProfile.objects.get(user=user, certifier=certifier)
+    profile = JurorProfile.objects.get(user=member, certifier=certifier)
     evaluations.record_training(
         profile,
         version=version,
@@ -295,9 +292,13 @@ def _juror_record(user, certifier, version, manager, pdf):
     return profile
 
 
-def _deliberation(certifier, version, manager, *, kind, title, on, seats, candidacies, opened=True):
+def prepare_jury(
+    certifier, version, manager, *, kind, title, on, seats, candidacies, opened=True, place=PLACE
+):
+    """A deliberation seated with `seats` [(user, role, external, organisation)], the
+    candidacies listed, opened unless `opened=False`."""
     result = deliberations.prepare(
-        certifier, version, kind=kind, title=title, on=on, place=PLACE, actor=manager
+        certifier, version, kind=kind, title=title, on=on, place=place, actor=manager
     )
     for member, role, external, organisation in seats:
         deliberations.add_member(
@@ -311,12 +312,10 @@ def _deliberation(certifier, version, manager, *, kind, title, on, seats, candid
 
 
 def _partner(certifier) -> Organisation:
-    from acquis.demo import PARTNER
-
     return Organisation.objects.get(certifier=certifier, name=PARTNER)
 
 
-def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on):
+def evaluated(situation, candidate, version, cohort, manager, *, panel, on, registered_on=None):
     """Registered, trained, evaluated on every sitting of its blocks, sent to the jury (a
     candidacy for the title with its work placement, attestation and memoir checked)."""
     free = situation == "refused"
@@ -328,6 +327,7 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
         # Thomas Roux trained with the partner organisation (statistics by partner).
         partner=_partner(candidate.certifier) if situation == "partial" else None,
         block_codes=blocks_only,
+        registered_on=registered_on,
         actor=manager,
         pathway="free" if free else "training",
         **(
@@ -370,13 +370,13 @@ def _evaluated(situation, candidate, version, cohort, manager, *, pdf, panel, on
     failed = set()
     if situation in {"partial", "refused"}:
         failed = {version.blocks.get(code="B3").competencies.get(code="C3.1").criteria.first().code}
-    _hold(candidacy, version, manager, codes=codes, panel=panel, on=on, failed=failed)
+    hold(candidacy, version, manager, codes=codes, panel=panel, on=on, failed=failed)
     dossiers.move_candidacy(candidacy, "awaiting_jury", actor=manager)
     candidacy.refresh_from_db()
     return candidacy
 
 
-def _hold(candidacy, version, manager, *, codes, panel, on, failed=()):
+def hold(candidacy, version, manager, *, codes, panel, on, failed=(), place=PLACE):
     """A session on `on` with one slot per sitting for the candidacy, graded by the panel
     (every criterion acquired but `failed`), consolidated and closed."""
     candidate = candidacy.candidate
@@ -385,28 +385,32 @@ def _hold(candidacy, version, manager, *, codes, panel, on, failed=()):
         version=version,
         title=f"Session d'évaluation — {candidate.first_name} {candidate.birth_name}",
         on=on,
-        place=PLACE,
+        place=place,
         actor=manager,
     )
     for juror in panel:
         evaluations.add_panel_member(session, juror, actor=manager)
     zone = timezone.get_current_timezone()
     slots = []
-    for index, code in enumerate(codes):
-        minutes_from_eight = 8 * 60 + 50 * index
+    minutes_from_eight = 8 * 60
+    for code in codes:
+        assessment = version.assessments.get(code=code)
+        # At least the referential's fixed duration (it never shortens), one after another.
+        duration = 30 if code in {"E12", "E13"} else max(45, assessment.duration_minutes or 0)
         start = datetime.combine(
             on, time(minutes_from_eight // 60, minutes_from_eight % 60), tzinfo=zone
         )
         slots.append(
             planning.add_slot(
                 session,
-                assessment=version.assessments.get(code=code),
+                assessment=assessment,
                 candidacy=candidacy,
                 starts_at=start,
-                duration_minutes=30 if code in {"E12", "E13"} else 45,
+                duration_minutes=duration,
                 actor=manager,
             )
         )
+        minutes_from_eight += duration + 5
     evaluations.confirm_panel(session, actor=manager)
     planning.open_session(session, actor=manager, today=on)
     for slot in slots:

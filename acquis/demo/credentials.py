@@ -1,4 +1,4 @@
-"""What the demo's signed deliberation issues, through the real verbs (see demo_juries.py).
+"""What the demo's signed deliberation issues, through the real verbs (see juries.py).
 
 The issuing batch of the 2025 certification jury runs to its end (`batches.run`, as the
 worker would): the signed PV, Julie Marchand's certificate, Thomas Roux's block attestation,
@@ -18,6 +18,7 @@ from acquis.candidates import services as dossiers
 from acquis.credentials import batches, revocation
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
+from acquis.demo.common import open_portal
 
 REISSUE_REASON = (
     "Nom d'usage ajouté à la demande de la titulaire (acte de mariage présenté le jour même)."
@@ -49,6 +50,4 @@ def issue(deliberation, manager) -> None:
     replacement = revocation.reissue_document(certificate, reason=REISSUE_REASON, actor=manager)
     # She then lost the new one: a duplicata, same number and date, the original in force.
     revocation.issue_duplicate(replacement, reason=DUPLICATE_REASON, actor=manager)
-    from acquis.demo import _open_portal
-
-    _open_portal(holder, manager)  # she finds her documents and badges in her space
+    open_portal(holder, manager)  # she finds her documents and badges in her space
