@@ -423,9 +423,11 @@ def test_the_import_writes_exactly_what_the_services_would(
                 if f.attname not in skip}  # fmt: skip
 
     imported = Candidate.objects.get(birth_name="Martin")
-    assert fields(imported, "birth_name", "identity_key") == fields(
-        witness, "birth_name", "identity_key"
+    # The search text derives from the names, which differ by construction.
+    assert fields(imported, "birth_name", "identity_key", "search_text") == fields(
+        witness, "birth_name", "identity_key", "search_text"
     )
+    assert imported.search_text.startswith("martin durand camille")
     a, b = imported.candidacies.get(), witness.candidacies.get()
     assert fields(a, "candidate_id", "cohort_id") == fields(b, "candidate_id", "cohort_id")
     assert list(a.blocks.order_by("code").values_list("code", flat=True)) == ["B1", "B2"]
