@@ -796,6 +796,9 @@ def confirm_presence(slot: Slot, *, actor, now=None) -> bool:
         "slot.presence_confirmed",
         slot,
         actor=actor,
-        payload={"session": slot.session_id, "starts_at": slot.starts_at.isoformat()},
+        payload={
+            "session": slot.session_id,
+            "starts_at": timezone.localtime(slot.starts_at, PARIS).isoformat(),
+        },
     )
     return True
