@@ -644,20 +644,21 @@ def resend(
             "starts_at", "pk"
         )
     )
-    cleared = [slot for slot in chosen if slot.presence_confirmed_at is not None]
-    if cleared:
-        # The candidate confirmed the former convocation: she must confirm the new one.
-        Slot.objects.filter(pk__in=[slot.pk for slot in cleared]).update(
-            presence_confirmed_at=None
-        )
-        for slot in cleared:
+    # A candidate who confirmed the former convocation must confirm the new one.
+    cleared = []
+    for slot in chosen:
+        if slot.presence_confirmed_at is not None:
+            confirmed_at = timezone.localtime(slot.presence_confirmed_at, PARIS).isoformat()
             record_event(
                 "slot.presence_confirmation_cleared",
                 slot,
                 actor=actor,
-                payload={"confirmed_at": slot.presence_confirmed_at.isoformat(), "reason": reason},
+                payload={"confirmed_at": confirmed_at, "reason": reason},
             )
             slot.presence_confirmed_at = None
+            cleared.append(slot.pk)
+    if cleared:
+        Slot.objects.filter(pk__in=cleared).update(presence_confirmed_at=None, updated_at=now)
     for slot in chosen:
         _convoke_slot(slot, summary, now, actor, reason=reason)
     members = session.panel.filter(convoked_at__isnull=False).select_related("juror__user")

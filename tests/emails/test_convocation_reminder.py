@@ -57,7 +57,11 @@ def test_once_to_the_candidate_who_has_not_confirmed(convoked, settings):
     assert f"/mon-dossier/convocations/{waiting.pk}/" in message.body
     assert "mardi 15 décembre 2026 à 09:00" in message.body
     log = _logs().get()
-    assert (log.candidacy, log.session, log.status) == (waiting.candidacy, session, EmailStatus.SENT)
+    assert (log.candidacy, log.session, log.status) == (
+        waiting.candidacy,
+        session,
+        EmailStatus.SENT,
+    )
     assert log.key.startswith(f"convocation:slot-{waiting.pk}:")
     # The next runs, the same day or the following ones, send nothing more.
     for day in (12, 13, 14, 15):
