@@ -3,7 +3,11 @@
 - deliverables: a candidate convoked to a sitting whose preparatory deliverables are not all
   deposited, from `deliverables_days` before the session's deadline until the deadline;
 - memoir: a candidate whose candidacy is open and whose memoir is not deposited, from
-  `memoir_days` before the memoir deadline until the deadline.
+  `memoir_days` before the memoir deadline until the deadline;
+- convocation: a candidate convoked to a sitting who has not confirmed her presence in her
+  space, from `convocation_days` before the sitting until it begins (`convocation_enabled`
+  switches this one alone off). The key holds the slot's start: a moved slot, whose
+  confirmation a re-sent convocation cleared, gets one more reminder.
 
 The delays and the switch live in `ACQUIS_REMINDERS` (settings; docs/emails.md). Each
 reminder has a key (what, which object, which deadline): once sent to an address under a
@@ -162,6 +166,47 @@ def remind_memoirs(report: ReminderReport, *, today: date, now) -> None:
         )
 
 
+def remind_convocations(report: ReminderReport, *, today: date, now) -> None:
+
+    config = _config()
+    if not config.get("convocation_enabled", True):
+        return
+    days = config.get("convocation_days", 3)
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    slots = (
+        Slot.objects.filter(
+            status=SlotStatus.SCHEDULED,
+            convoked_at__isnull=False,
+            presence_confirmed_at__isnull=True,
+            session__status__in=(SessionStatus.PANEL_CONFIRMED, SessionStatus.OPENED),
+            starts_at__gt=now,
+            starts_at__lt=start + timedelta(days=days + 1),
+        )
+        .select_related("session__certifier", "assessment", "candidacy__candidate__user")
+        .order_by("starts_at", "pk")
+    )
+    for slot in slots:
+        candidate = slot.candidacy.candidate
+        context = {
+            "candidate": candidate,
+            "slot": slot,
+            "starts_at": timezone.localtime(slot.starts_at),
+            "url": public_url(reverse("candidate_convocation", args=[slot.pk])),
+            "certifier": _signature(slot.session.certifier),
+        }
+        _remind(
+            report,
+            kind=EmailKind.REMINDER_CONVOCATION,
+            to=_candidate_email(candidate),
+            template="reminder_convocation",
+            context=context,
+            key=f"convocation:slot-{slot.pk}:{slot.starts_at.isoformat()}",
+            now=now,
+            candidacy=slot.candidacy,
+            session=slot.session,
+        )
+
+
 def _signature(certifier) -> str:
 
     return certifier_settings.display_name(certifier)
@@ -176,4 +221,5 @@ def send_reminders(*, today: date | None = None, now=None) -> ReminderReport:
         return report
     remind_deliverables(report, today=today, now=now)
     remind_memoirs(report, today=today, now=now)
+    remind_convocations(report, today=today, now=now)
     return report

@@ -644,6 +644,21 @@ def resend(
             "starts_at", "pk"
         )
     )
+    # A candidate who confirmed the former convocation must confirm the new one.
+    cleared = []
+    for slot in chosen:
+        if slot.presence_confirmed_at is not None:
+            confirmed_at = timezone.localtime(slot.presence_confirmed_at, PARIS).isoformat()
+            record_event(
+                "slot.presence_confirmation_cleared",
+                slot,
+                actor=actor,
+                payload={"confirmed_at": confirmed_at, "reason": reason},
+            )
+            slot.presence_confirmed_at = None
+            cleared.append(slot.pk)
+    if cleared:
+        Slot.objects.filter(pk__in=cleared).update(presence_confirmed_at=None, updated_at=now)
     for slot in chosen:
         _convoke_slot(slot, summary, now, actor, reason=reason)
     members = session.panel.filter(convoked_at__isnull=False).select_related("juror__user")
@@ -756,3 +771,35 @@ def notify_cancellation(slot: Slot, *, reason: str, actor) -> int:
     if sent:
         record_event("slot.cancellation_sent", slot, actor=actor, payload={"recipients": len(sent)})
     return len(sent)
+
+
+# --- the candidate's confirmation ------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_presence(slot: Slot, *, actor, now=None) -> bool:
+    """The candidate confirms she will attend the sitting of her convocation. True when
+    recorded now, False when already confirmed (nothing written: idempotent). Refused for a
+    slot not convoked, no longer scheduled (cancelled, absent...) or whose sitting has begun."""
+    now = now or timezone.now()
+    slot = Slot.objects.select_for_update().select_related("session").get(pk=slot.pk)
+    if slot.convoked_at is None:
+        raise EvaluationError("Présence non confirmée : vous n'êtes pas encore convoqué(e).")
+    if slot.status != SlotStatus.SCHEDULED or slot.session.status == SessionStatus.CANCELLED:
+        raise EvaluationError("Présence non confirmée : cette épreuve est annulée ou terminée.")
+    if slot.starts_at <= now:
+        raise EvaluationError("Présence non confirmée : l'épreuve a déjà commencé ou est passée.")
+    if slot.presence_confirmed_at is not None:
+        return False
+    slot.presence_confirmed_at = now
+    slot.save(update_fields=["presence_confirmed_at"])
+    record_event(
+        "slot.presence_confirmed",
+        slot,
+        actor=actor,
+        payload={
+            "session": slot.session_id,
+            "starts_at": timezone.localtime(slot.starts_at, PARIS).isoformat(),
+        },
+    )
+    return True

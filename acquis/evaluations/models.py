@@ -258,6 +258,9 @@ class Slot(UpdatedAtModel):
         "état", max_length=20, choices=SlotStatus.choices, default=SlotStatus.SCHEDULED
     )
     convoked_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    # When the candidate confirmed, in her space, that she will attend; cleared when a changed
+    # convocation is re-sent (she must confirm the new time).
+    presence_confirmed_at = models.DateTimeField("présence confirmée le", null=True, blank=True)
     # True once the staff chose the slot's assessors by hand: confirming the panel then keeps
     # them (checked) instead of assigning every panel member without a link to the candidate.
     assessors_chosen = models.BooleanField("évaluateurs choisis pour ce créneau", default=False)

@@ -451,6 +451,9 @@ ACQUIS_REMINDERS = {
     "deliverables_days": envint("ACQUIS_REMINDERS_DELIVERABLES_DAYS", 3),
     # Days before the memoir deadline: candidates whose memoir is not deposited.
     "memoir_days": envint("ACQUIS_REMINDERS_MEMOIR_DAYS", 7),
+    # Days before a sitting: convoked candidates who have not confirmed their presence.
+    "convocation_enabled": envbool("ACQUIS_REMINDERS_CONVOCATION_ENABLED", True),
+    "convocation_days": envint("ACQUIS_REMINDERS_CONVOCATION_DAYS", 3),
 }
 
 # --- Insertion surveys of holders (docs/followup.md) ----------------------------------------

@@ -16,6 +16,13 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 SITTING = date(2026, 12, 15)  # deliverables due on the 13th at 23:59 (two days before)
+# The deliverables and memoir reminders alone (the convocation one: test_convocation_reminder).
+OTHERS_ONLY = {
+    "enabled": True,
+    "deliverables_days": 3,
+    "memoir_days": 7,
+    "convocation_enabled": False,
+}
 
 
 @pytest.fixture
@@ -41,7 +48,7 @@ def _reminders(kind):
 
 
 def test_deliverables_reminder_once_to_the_candidate_missing_them(convoked, settings):
-    settings.ACQUIS_REMINDERS = {"enabled": True, "deliverables_days": 3, "memoir_days": 7}
+    settings.ACQUIS_REMINDERS = OTHERS_ONLY
     session, late, done = convoked
     assert session.deliverables_due_at.date() == date(2026, 12, 13)
     # Four days before the deadline: too early.
@@ -67,7 +74,7 @@ def test_deliverables_reminder_once_to_the_candidate_missing_them(convoked, sett
 
 
 def test_a_failed_reminder_is_logged_and_sent_at_the_next_run(convoked, settings):
-    settings.ACQUIS_REMINDERS = {"enabled": True, "deliverables_days": 3, "memoir_days": 7}
+    settings.ACQUIS_REMINDERS = OTHERS_ONLY
     # A real SMTP connection refused (nothing listens on the loopback's port 9).
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
@@ -84,7 +91,7 @@ def test_a_failed_reminder_is_logged_and_sent_at_the_next_run(convoked, settings
 def test_memoir_reminder_before_the_deadline_unless_deposited_or_closed(
     clock, ops_version, settings
 ):
-    settings.ACQUIS_REMINDERS = {"enabled": True, "deliverables_days": 3, "memoir_days": 7}
+    settings.ACQUIS_REMINDERS = OTHERS_ONLY
     waiting = factories.candidacy(ops_version, started=True)
     deposited = factories.candidacy(ops_version, started=True)
     later = factories.candidacy(ops_version, started=True)

@@ -1,13 +1,17 @@
 """The candidate's convocations (/mon-dossier/convocations/): list, printable page, ICS.
 
 A candidate sees a slot of their own candidacies only once it is convoked (the email was
-sent), never a cancelled slot or a slot of a cancelled session; anything else is 404.
+sent), never a cancelled slot or a slot of a cancelled session; anything else is 404. On the
+convocation page she confirms her presence (POST, convocations.confirm_presence).
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
+from acquis.errors import AcquisError
 from acquis.evaluations import convocations
 from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.models import Slot
@@ -49,8 +53,24 @@ def convocation(request, pk):
     return render(
         request,
         "www/candidate/convocation.html",
-        {"convocation": convocations.slot_convocation(slot)},
+        {"convocation": convocations.slot_convocation(slot), "now": timezone.now()},
     )
+
+
+@candidate_required
+@require_POST
+def confirm_presence(request, pk):
+    slot = _own_slot(request.user, pk)
+    try:
+        recorded = convocations.confirm_presence(slot, actor=request.user)
+    except AcquisError as exc:
+        messages.error(request, str(exc))
+    else:
+        if recorded:
+            messages.success(request, "Votre présence est confirmée. Merci.")
+        else:
+            messages.info(request, "Votre présence était déjà confirmée.")
+    return redirect("candidate_convocation", slot.pk)
 
 
 @require_GET

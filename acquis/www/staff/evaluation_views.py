@@ -315,15 +315,12 @@ def _chosen(session, assessors):
 
 def _candidacy_options(request, session, slot_form=None) -> dict:
     """The candidacies the slot form offers: those matching the search (`candidature`,
-    every word in a name), at most CANDIDACY_OPTIONS, the one already chosen kept."""
+    every word in the candidate's names or e-mail, accents and case ignored, as the
+    candidacy list), at most CANDIDACY_OPTIONS, the one already chosen kept."""
     query = request.GET.get("candidature", "").strip()[:100]
-    found = _convocable(request, session)
-    for word in query.split()[:5]:
-        found = found.filter(
-            Q(candidate__birth_name__icontains=word)
-            | Q(candidate__usage_name__icontains=word)
-            | Q(candidate__first_name__icontains=word)
-        )
+    # At most five words: each one is a condition of the query.
+    words = " ".join(search.words(query)[:5])
+    found = search.search(_convocable(request, session), words, field="candidate__search_text")
     options = list(found[: CANDIDACY_OPTIONS + 1])
     more = len(options) > CANDIDACY_OPTIONS
     options = options[:CANDIDACY_OPTIONS]

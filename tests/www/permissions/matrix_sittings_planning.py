@@ -10,6 +10,12 @@ from tests.www.permissions.matrix_portals import CANDIDATE
 from tests.www.permissions.matrix_sittings import JURY
 from tests.www.permissions.roles import STAFF_OWN
 
+# The candidate's presence confirmation is POST-only: GET refused (405) once the candidate
+# role check passed; her POST goes back to her convocation page (302, not to the login).
+CONFIRM_GET = {**CANDIDATE, "candidat": 405}
+CONFIRM_POST = {**CANDIDATE, "candidat": 302}
+REDIRECTING = {"candidate_convocation_confirm"}
+
 
 def extend_context(ctx) -> dict:
     send_convocations(ctx["jury_session"], actor=ctx["personas"]["responsable_epreuves"])
@@ -32,4 +38,9 @@ ENTRIES = {
     "candidate_convocations": (lambda ctx: reverse("candidate_convocations"), CANDIDATE),
     "candidate_convocation": (_slot("candidate_convocation"), CANDIDATE),
     "candidate_convocation_ics": (_slot("candidate_convocation_ics"), CANDIDATE),
+    "candidate_convocation_confirm": (
+        _slot("candidate_convocation_confirm"),
+        CONFIRM_GET,
+        CONFIRM_POST,
+    ),
 }
