@@ -116,7 +116,6 @@ def test_the_admin_shows_but_never_changes_a_decision(signed, superuser_client):
         "jurymember",
         "blockdecision",
         "heldblock",
-        "minutescounter",
         "minutes",
         "minutessignature",
     ],
@@ -124,6 +123,13 @@ def test_the_admin_shows_but_never_changes_a_decision(signed, superuser_client):
 def test_every_juries_admin_is_read_only(signed, superuser_client, model):
     assert superuser_client.get(reverse(f"admin:juries_{model}_changelist")).status_code == 200
     assert superuser_client.get(reverse(f"admin:juries_{model}_add")).status_code == 403
+
+
+def test_the_yearly_counter_admin_is_read_only(superuser_client):
+    # PV and certificate numbers share one counter model (acquis.numbering).
+    changelist = reverse("admin:numbering_yearlycounter_changelist")
+    assert superuser_client.get(changelist).status_code == 200
+    assert superuser_client.get(reverse("admin:numbering_yearlycounter_add")).status_code == 403
 
 
 def test_the_decision_screen_refuses_a_signed_decision(signed, client):
