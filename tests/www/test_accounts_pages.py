@@ -203,8 +203,9 @@ def test_partner_list_queries_do_not_grow(client, personas, certifier, django_as
     for n in range(5):
         Organisation.objects.create(kind="partner", name=f"P{n}", certifier=certifier)
         make_user(f"p{n}@test.fr", certifier.partners.get(name=f"P{n}"), Role.PARTNER_STAFF)
-    # 7: the verified second factor's device is read from the session (django-otp).
-    with django_assert_num_queries(7):
+    # 6: the verified second factor's device is read from the session (django-otp); the
+    # user's roles once per request, shared by the access check and the menu.
+    with django_assert_num_queries(6):
         html = client.get(reverse("staff_partners")).content.decode()
     assert "6 organisme(s) partenaire(s)" in html
 

@@ -248,6 +248,6 @@ def test_the_page_runs_a_constant_number_of_queries(client, world, size, django_
     user = make_user(f"mesure{size}@test.fr", measured, Role.EXAM_MANAGER)
     signed_rows(world.total.version, measured, size)
     login(client, user)
-    with django_assert_num_queries(17):  # 16 + the session's second-factor device
+    with django_assert_num_queries(16):  # 15 + the session's second-factor device
         response = client.get(PAGE)
     assert response.context["report"].overall.decisions == size
