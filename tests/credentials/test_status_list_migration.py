@@ -24,6 +24,9 @@ def test_existing_badges_keep_their_list_and_url(certifier, other_certifier, ops
 
     candidacy = jf.ready_candidacy(ops_version)
     decision = jf.decided_and_signed(ops_version, [candidacy]).decisions.get()
+    # Going back to 0003 also unapplies the later migrations of every app that depends on
+    # credentials: the test ends with the whole schema at its latest state again.
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         apps = migrate(BEFORE)
         StatusList = apps.get_model("credentials", "StatusList")
@@ -48,4 +51,4 @@ def test_existing_badges_keep_their_list_and_url(certifier, other_certifier, ops
         assert listed.issuer == "did:key:z6MkAncien" and listed.next_index == 2
         assert set(IssuedCredential.objects.values_list("status_list_id", flat=True)) == {listed.pk}
     finally:
-        migrate(AFTER)
+        migrate(latest)
