@@ -79,7 +79,9 @@ def test_the_demo_survives_a_backup_and_a_restore(keys, empty_database, tmp_path
     out = capsys.readouterr().out
     manifest = read_manifest(tmp_path / "sauvegarde")
     kinds = [entry["type"] for entry in manifest["fichiers"]]
-    assert kinds.count("base") == 1 and kinds.count("cle") == 4
+    # The installation's PDF key, certificate and badge key, the first certifier's own badge
+    # key, and the demo's second certifier's own PDF key, certificate and badge key.
+    assert kinds.count("base") == 1 and kinds.count("cle") == 7
     assert kinds.count("fichier") >= IssuedDocument.objects.count() > 0
     assert f"Sauvegarde écrite dans {tmp_path / 'sauvegarde'} : base {connection.vendor}" in out
     sums = (tmp_path / "sauvegarde" / "SHA256SUMS").read_text().splitlines()
