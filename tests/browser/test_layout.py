@@ -22,7 +22,16 @@ from tests.browser.conftest import LAUNCH_ARGS, _wait_for_request_threads
 from tests.conftest import CHROMIUM
 from tests.www.permissions.test_matrix import MATRIX, matrix_context  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # Layout is CSS and markup: the database under the pages changes nothing the test
+    # measures, and the PostgreSQL run of every page is the permission matrix's. Run once.
+    pytest.mark.skipif(
+        not django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+        reason="Mise en page mesurée une fois (SQLite) : elle ne dépend pas de la base.",
+    ),
+]
 
 WIDTHS = (390, 768, 1366)
 # Who visits a page: the first of these allowed to open it.
