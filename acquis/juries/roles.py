@@ -5,15 +5,19 @@ models: neither imports the other through this module."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from acquis.juries.enums import JURY_RULE_KEY, JuryKind, JuryRole
 
-if TYPE_CHECKING:
-    from acquis.juries.models import Deliberation
+
+class _Jury(Protocol):
+    """What the rules are read from (a Deliberation), named without importing the models."""
+
+    kind: str
+    version: Any
 
 
-def jury_rules(deliberation: Deliberation) -> dict:
+def jury_rules(deliberation: _Jury) -> dict:
     """The referential's composition for this kind of jury ({} when it sets none)."""
     return deliberation.version.rules.get(JURY_RULE_KEY[JuryKind(deliberation.kind)]) or {}
 
