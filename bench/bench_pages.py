@@ -174,6 +174,22 @@ def pages() -> list[tuple[str, str, str, str]]:
     return out
 
 
+class SqlClock:
+    """CPU time spent executing SQL statements (an execute wrapper): with SQLite, the engine
+    runs inside the server process, so its work is part of the page's CPU; with PostgreSQL
+    it would run in the database server instead. The split tells which side to work on."""
+
+    def __init__(self):
+        self.cpu = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.process_time()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.cpu += time.process_time() - start
+
+
 def driver(args) -> dict:
     import django
 
@@ -203,12 +219,14 @@ def driver(args) -> dict:
             continue
         client = client_for(login)
         response = client.get(path)  # warm-up
-        cpus, walls = [], []
+        cpus, walls, sqls = [], [], []
         for _ in range(args.repeat):
-            with kit.Clock() as clock:
+            sql = SqlClock()
+            with connection.execute_wrapper(sql), kit.Clock() as clock:
                 response = client.get(path)
             cpus.append(clock.cpu * 1000)
             walls.append(clock.wall * 1000)
+            sqls.append(sql.cpu * 1000)
         with CaptureQueriesContext(connection) as ctx:
             client.get(path)
         rows.append(
@@ -218,6 +236,7 @@ def driver(args) -> dict:
                 "path": path,
                 "status": response.status_code,
                 "cpu_ms": statistics.median(cpus),
+                "sql_cpu_ms": statistics.median(sqls),
                 "wall_ms": statistics.median(walls),
                 "bytes": len(response.content),
                 "queries": len(ctx),
@@ -232,7 +251,10 @@ def driver(args) -> dict:
             for _ in range(20):
                 client.get(path)
             profiler.disable()
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats(args.sort).print_stats(70)
+            stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats(args.sort)
+            stats.print_stats(70)
+            if args.callers:
+                stats.print_callers(args.callers)
     return scaled | {"pages": rows}
 
 
@@ -244,6 +266,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", help="a page (label or path) to profile, on stderr")
     parser.add_argument("--sort", default="cumulative", help=argparse.SUPPRESS)
+    parser.add_argument("--callers", help=argparse.SUPPRESS)
     parser.add_argument("--only", help="only these pages (audiences, labels or paths, a,b)")
     parser.add_argument("--json", type=Path)
     parser.add_argument(
@@ -272,6 +295,7 @@ def main() -> int:
             "profile",
             "only",
             "sort",
+            "callers",
         ):
             value = getattr(args, name)
             if value is not None:
@@ -290,13 +314,17 @@ def main() -> int:
         f"Pages — {result['candidacies']} candidatures, {result['sessions']} sessions, "
         f"{result['deliberations']} délibérations (copies en masse : {result['scale_s']:.1f} s)"
     )
-    print(f"{'public':10} {'page':26} {'CPU ms':>7} {'mur ms':>7} {'octets':>8} {'requêtes':>8}")
+    print(
+        f"{'public':10} {'page':26} {'CPU ms':>7} {'dt SQL':>7} {'mur ms':>7} {'octets':>8} "
+        f"{'requêtes':>8}"
+    )
     broken = False
     for row in result["pages"]:
         broken |= row["status"] != 200
         status = "" if row["status"] == 200 else f"  ← réponse {row['status']}"
         print(
-            f"{row['audience']:10} {row['page']:26} {row['cpu_ms']:7.1f} {row['wall_ms']:7.1f} "
+            f"{row['audience']:10} {row['page']:26} {row['cpu_ms']:7.1f} "
+            f"{row.get('sql_cpu_ms', 0):7.1f} {row['wall_ms']:7.1f} "
             f"{row['bytes']:8d} {row['queries']:8d}{status}"
         )
     medians = {}

@@ -30,6 +30,7 @@ from acquis.evaluations.session_workflow import move_session
 from acquis.evaluations.sessions import check_dates
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
 from acquis.organisations.models import User
+from acquis.referential.columns import light_versions
 from acquis.referential.enums import VersionStatus
 
 
@@ -313,7 +314,9 @@ def panel_members(session: EvaluationSession) -> list[JurorProfile]:
         for member in session.panel.select_related("juror__user").prefetch_related(
             Prefetch(
                 "juror__trainings",
-                queryset=JurorTraining.objects.select_related("version", "trainer"),
+                queryset=light_versions(
+                    JurorTraining.objects.select_related("version", "trainer"), "version__"
+                ),
             )
         )
     ]

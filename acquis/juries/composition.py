@@ -24,6 +24,7 @@ from acquis.juries.models import Deliberation, JuryMember
 from acquis.juries.roles import jury_rules, role_label
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
 from acquis.organisations.models import Membership
+from acquis.referential.columns import light_versions
 
 
 class CompositionRule(models.TextChoices):
@@ -114,7 +115,10 @@ def qualification_problems(deliberation, members, rules) -> list[CompositionProb
     seated = [(m, c) for m, c in seated if c != eligibility.Conditions()]
     if not seated:
         return []
-    trainings = JurorTraining.objects.select_related("version", "trainer")
+    # The checks read a training's version number and title, never its large columns.
+    trainings = light_versions(
+        JurorTraining.objects.select_related("version", "trainer"), "version__"
+    )
     profiles = {
         p.user_id: p
         for p in JurorProfile.objects.filter(

@@ -30,6 +30,7 @@ from acquis.juries.enums import (
 from acquis.juries.exceptions import JuryError
 from acquis.juries.models import BlockDecision, Deliberation, DeliberationCandidate, JuryMember
 from acquis.organisations.enums import Role
+from acquis.referential.columns import light_versions
 from acquis.referential.enums import VersionStatus
 from acquis.workflow import Workflow
 
@@ -382,8 +383,12 @@ def suspend(deliberation: Deliberation, *, actor, reason: str = "") -> Deliberat
 def for_member(user):
     """The deliberations where the user sits on the jury, newest first."""
     return (
-        Deliberation.objects.filter(members__user=user)
-        .select_related("version__certification", "certifier")
+        light_versions(
+            Deliberation.objects.filter(members__user=user).select_related(
+                "version__certification", "certifier"
+            ),
+            "version__",
+        )
         .distinct()
         .order_by("-date", "-pk")
     )

@@ -7,6 +7,7 @@ from django.http import Http404
 from acquis.candidates.models import Candidacy, Candidate, Cohort
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
+from acquis.referential.columns import BLOCK_HEAVY, light_versions
 from acquis.referential.models import Block, CertificationVersion
 from acquis.www.perms import staff_certifiers_for
 
@@ -34,20 +35,6 @@ def candidacies(user):
 
 def cohorts(user):
     return Cohort.objects.filter(certifier__in=certifiers(user))
-
-
-# The large JSON columns of a version (the whole normalised referential, its rules, the review
-# notes, the targeted jobs) and of a block: a choice list or a table row shows titles and
-# numbers, and decoding these columns for every row was most of the CPU of the staff lists.
-# Code that reads one of them on such an instance still gets it (one query: deferred fields).
-VERSION_HEAVY = ("document", "rules", "review_notes", "targeted_jobs")
-BLOCK_HEAVY = ("activities", "source_competencies", "source_evaluation")
-
-
-def light_versions(queryset, prefix: str = ""):
-    """`queryset` without the versions' large columns (`prefix`: "version__" through a
-    relation)."""
-    return queryset.defer(*(prefix + name for name in VERSION_HEAVY))
 
 
 def published_versions(user):

@@ -346,7 +346,9 @@ def cohort_list(request):
         else:
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
             return redirect("staff_cohorts")
-    cohorts = access.cohorts(request.user).select_related("version")
+    cohorts = access.light_versions(
+        access.cohorts(request.user).select_related("version"), "version__"
+    )
     return render(request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form})
 
 

@@ -26,6 +26,7 @@ from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
+from acquis.referential.columns import VERSION_HEAVY
 from acquis.www import sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -99,7 +100,7 @@ def _signed_deliberations(user):
             certifier__in=access.certifiers(user), status=DeliberationStatus.SIGNED
         )
         .select_related("version")
-        .defer("version__document")
+        .defer(*("version__" + name for name in VERSION_HEAVY))
         .annotate(issued=Count("decisions__issued_documents"))
     )
 

@@ -168,9 +168,10 @@ def juror_list(request):
     rows = sorter.order_by(listed, ("user__last_name", "user__email", "pk")).prefetch_related(
         Prefetch(
             "trainings",
-            queryset=JurorTraining.objects.select_related("trainer", "version").order_by(
-                "-trained_on", "-pk"
-            ),
+            # The row shows the version's number only: its large JSON columns stay unread.
+            queryset=access.light_versions(
+                JurorTraining.objects.select_related("trainer", "version"), "version__"
+            ).order_by("-trained_on", "-pk"),
         )
     )
     return render(

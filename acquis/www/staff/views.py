@@ -3,7 +3,7 @@ referential with what changed between them."""
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,7 @@ from acquis.exports import accrochage
 from acquis.juries import ledger
 from acquis.referential import services as referential_services
 from acquis.referential.export import diff_documents
-from acquis.referential.models import Certification
+from acquis.referential.models import Certification, CertificationVersion
 from acquis.www.errors import add_to_form
 from acquis.www.perms import (
     admin_required,
@@ -40,7 +40,9 @@ def referentials(request):
     """The referentials loaded for the staff's certifiers, each with its versions."""
     certifications = (
         visible_certifications_for_staff(request.user, Certification.objects.all())
-        .prefetch_related("versions")
+        .prefetch_related(
+            Prefetch("versions", queryset=access.light_versions(CertificationVersion.objects.all()))
+        )
         .order_by("title")
     )
     return render(request, "www/staff/referentials.html", {"certifications": certifications})
