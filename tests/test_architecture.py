@@ -241,3 +241,23 @@ def test_django_start_up_loads_no_heavy_library():
         timeout=120,
     )
     assert result.stdout.split() == []
+
+
+def test_the_url_conf_loads_no_heavy_library():
+    """Every command's system checks load the URL conf: the views behind it must not load
+    the heavy libraries at import either (a page imports them when it builds a file)."""
+    code = (
+        "import sys, django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        f"print(' '.join(m for m in {sorted(LAZY | LAZY_MODULES)!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == []

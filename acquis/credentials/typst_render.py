@@ -11,12 +11,15 @@ import json
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
-import typst
 from django.conf import settings
 
 from acquis.credentials.enums import DocumentKind
+
+if TYPE_CHECKING:
+    import typst
 
 TEMPLATES = Path(__file__).resolve().parent / "templates_typst"
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -34,7 +37,9 @@ _compile_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def compiler() -> typst.Compiler:
+def compiler() -> "typst.Compiler":
+    import typst  # the native compiler: loaded by the first document, not by every page
+
     fonts = [str(FONTS)] if FONTS.is_dir() else []
     # System fonts ignored: the same bytes on every machine, only embedded free fonts.
     return typst.Compiler(root=str(TEMPLATES), font_paths=fonts, ignore_system_fonts=True)

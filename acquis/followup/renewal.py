@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils import timezone
-from openpyxl import Workbook
 
 from acquis.candidates.enums import Pathway
 from acquis.credentials import typst_render
@@ -210,6 +209,8 @@ def _cell(value):
 
 def xlsx(report: RenewalFile) -> bytes:
     """One sheet per table: header row, one row per group, the method under it."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     about = book.create_sheet("a-propos")
