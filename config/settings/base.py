@@ -95,13 +95,19 @@ TEMPLATES = [
 def _database_from_env() -> dict:
     url = envstr("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+        return dj_database_url.parse(
+            url, conn_max_age=envint("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+        )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite by default: WAL + IMMEDIATE transactions so that concurrent writers queue on
     # the busy timeout instead of failing on lock upgrade (conventions.md).
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": envstr("SQLITE_PATH", str(VAR_DIR / "acquis.sqlite3")),
+        # A connection per server thread, kept between requests: opening one runs the
+        # pragmas and registers Django's SQL functions, a fixed cost on every request.
+        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 600),
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
