@@ -46,8 +46,11 @@ run: install
 
 # The whole suite (browser tests included when /usr/bin/chromium exists; otherwise they
 # are skipped and counted; ACQUIS_REQUIRE_BROWSER=1, set by CI, turns the skip into a failure).
+# The files are shared among one worker per core (pytest-xdist, a file stays on one worker:
+# its module-scoped fixtures are built once); TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

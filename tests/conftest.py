@@ -112,27 +112,34 @@ Client._login = _login_with_second_factor
 
 
 # --- browser tests: skipped (and counted) without Chromium, failing in CI ----------------
-_browser_skips: list[str] = []
+# The count is read from the test reports, not kept at collection: with pytest-xdist the
+# workers collect, and only their reports reach the process that prints the summary.
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists():
-        return
-    required = os.environ.get("ACQUIS_REQUIRE_BROWSER") == "1"
+    if CHROMIUM.exists() or os.environ.get("ACQUIS_REQUIRE_BROWSER") == "1":
+        return  # in CI the test runs, and fails on the missing browser
     for item in items:
         if "browser" in item.keywords:
-            if not required:  # in CI the test runs, and fails on the missing browser
-                item.add_marker(pytest.mark.skip(reason=f"Chromium introuvable ({CHROMIUM})"))
-            _browser_skips.append(item.nodeid)
+            item.add_marker(pytest.mark.skip(reason=f"Chromium introuvable ({CHROMIUM})"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not _browser_skips:
+    if CHROMIUM.exists():
         return
     required = os.environ.get("ACQUIS_REQUIRE_BROWSER") == "1"
+    outcomes = ("failed", "error") if required else ("skipped",)
+    browser_tests = {
+        report.nodeid
+        for outcome in outcomes
+        for report in terminalreporter.stats.get(outcome, [])
+        if "browser" in getattr(report, "keywords", {})
+    }
+    if not browser_tests:
+        return
     verb = "en échec (ACQUIS_REQUIRE_BROWSER=1 l'exige)" if required else "ignorés"
     terminalreporter.write_line(
-        f"{len(_browser_skips)} test(s) navigateur {verb} : Chromium introuvable à "
+        f"{len(browser_tests)} test(s) navigateur {verb} : Chromium introuvable à "
         f"{CHROMIUM}. Installez le paquet Debian « chromium » (apt-get install chromium).",
         yellow=True,
         bold=True,
