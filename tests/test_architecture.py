@@ -4,6 +4,9 @@
   components of the import graph): a shared piece moves into a lower module instead.
 - Layers: nothing outside acquis.www imports the web pages; nothing outside acquis.www and
   acquis.api imports the HTTP API.
+- Audiences of the web pages (acquis/www/<audience>/): none imports another audience; what
+  several use lives in acquis/www/shared/ (which imports no audience) or in a top-level
+  module of acquis/www/.
 - No import inside a function (a hidden cycle), except in apps.py (an AppConfig is imported
   before the models: its imports wait for `ready`), the heavy libraries kept lazy so that
   every `acquis` command starts fast (LAZY), and an import whose comment gives that start-up
@@ -55,6 +58,7 @@ def _modules() -> dict[str, Path]:
 
 
 MODULES = _modules()
+PACKAGES = {module for module, path in MODULES.items() if path.name == "__init__.py"}
 
 
 def _targets(module: str, path: Path, node: ast.Import | ast.ImportFrom) -> list[str]:
@@ -189,6 +193,60 @@ def test_the_domain_never_imports_the_web_pages_nor_the_api():
     graph = _graph()
     assert _layer_violations(graph, "acquis.www", ("acquis.www",)) == []
     assert _layer_violations(graph, "acquis.api", ("acquis.api", "acquis.www")) == []
+
+
+# Packages of acquis/www/ that are not an audience: what the audiences share, and Django's
+# template tags (loaded by name from any template).
+WWW_COMMON = {"shared", "templatetags"}
+
+
+def _www_package(module: str) -> str | None:
+    """The subpackage of acquis.www a module belongs to (None: a top-level module)."""
+    parts = module.split(".")
+    if parts[:2] != ["acquis", "www"] or len(parts) < 3:
+        return None
+    return parts[2] if f"acquis.www.{parts[2]}" in PACKAGES else None
+
+
+def _audience_violations(graph, package_of) -> list[str]:
+    """Imports of an audience's module by another audience, or by the shared code."""
+    found = []
+    for module, targets in graph.items():
+        source = package_of(module)
+        if source is None:
+            continue
+        for target in targets:
+            audience = package_of(target)
+            if audience is None or audience in WWW_COMMON or audience == source:
+                continue
+            found.append(f"{module} imports {target}")
+    return sorted(found)
+
+
+def test_the_audience_rule_finds_an_audience_importing_another():
+    graph = {
+        "acquis.www.jury.views": {"acquis.www.staff.views", "acquis.www.shared.screen"},
+        "acquis.www.jury.perms": {"acquis.www.perms", "acquis.www.jury.forms"},
+        "acquis.www.shared.screen": {"acquis.www.candidate.forms", "acquis.www.pagination"},
+        "acquis.www.templatetags.dates": {"acquis.www.shared.screen"},
+        "acquis.www.perms": {"acquis.juries.models"},
+    }
+
+    def package_of(module):
+        parts = module.split(".")
+        return parts[2] if len(parts) > 3 else None
+
+    assert _audience_violations(graph, package_of) == [
+        "acquis.www.jury.views imports acquis.www.staff.views",
+        "acquis.www.shared.screen imports acquis.www.candidate.forms",
+    ]
+
+
+def test_no_audience_imports_another_audience():
+    violations = _audience_violations(_graph(), _www_package)
+    assert violations == [], (
+        "Move what several audiences use into acquis/www/shared/:\n" + "\n".join(violations)
+    )
 
 
 def _gives_a_start_up_reason(lines: list[str], node: ast.stmt) -> bool:

@@ -12,8 +12,33 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
+from acquis.candidates.models import Candidacy, WorkPlacement
+from acquis.evaluations.models import JurorProfile
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
 from acquis.organisations.models import Membership, Organisation, User
+
+
+def role_required(predicate, *, message: str, attach=None):
+    """The one permission decorator of the web pages: an anonymous visitor goes to the login
+    page; a logged-in user for whom `predicate(request)` is false gets 403 with `message`
+    (French: the 403 page shows it). `attach(request, *args, **kwargs)`, when given, then
+    puts on the request what the audience's views read (it may answer 404 for an object the
+    user may not see: the view's own arguments are passed to it)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request):
+                raise PermissionDenied(message)
+            if attach is not None:
+                attach(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def is_certifier_staff(user) -> bool:
@@ -39,7 +64,11 @@ def request_roles(request) -> set[tuple[str, str]]:
     return roles
 
 
-def _is_staff_request(request) -> bool:
+# --- the audiences: one predicate each (the login page and the portals read them too) ---
+
+
+def is_staff_request(request) -> bool:
+    """An administrator or exam manager of a certifier (or a superuser)."""
     if request.user.is_superuser:
         return True
     return any(
@@ -48,16 +77,85 @@ def _is_staff_request(request) -> bool:
     )
 
 
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not _is_staff_request(request):
-            raise PermissionDenied("Réservé au personnel du certificateur.")
-        return view(request, *args, **kwargs)
+def administers_a_certifier(request) -> bool:
+    return administered_certifiers(request.user).exists()
 
-    return wrapper
+
+def has_candidate_role(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.memberships.filter(role=Role.CANDIDATE).exists()
+
+
+def is_candidate_request(request) -> bool:
+    return has_candidate_role(request.user)
+
+
+def is_partner_staff(user) -> bool:
+    """Staff (Role.PARTNER_STAFF) of a partner organisation."""
+    if not user.is_authenticated:
+        return False
+    return user.memberships.filter(
+        role=Role.PARTNER_STAFF, organisation__kind=OrganisationKind.PARTNER
+    ).exists()
+
+
+def is_partner_request(request) -> bool:
+    return is_partner_staff(request.user)
+
+
+def juror_profile(user) -> JurorProfile | None:
+    """The user's juror record, when they hold the juror role in its certifier."""
+    if not user.is_authenticated:
+        return None
+    profile = JurorProfile.objects.filter(user=user).select_related("user", "certifier").first()
+    if profile is None:
+        return None
+    if not user.memberships.filter(organisation_id=profile.certifier_id, role=Role.JUROR).exists():
+        return None
+    return profile
+
+
+def is_juror_request(request) -> bool:
+    """A juror of the evaluations; the record read to decide stays on the request
+    (`request.juror`), so that the jury portal's views do not read it again."""
+    request.juror = juror_profile(request.user)
+    return request.juror is not None
+
+
+def holds_juror_role(request) -> bool:
+    """The juror role in some organisation: the audience of the deliberation pages (which
+    deliberation, `jury/deliberation_perms.py` decides)."""
+    return request.user.memberships.filter(role=Role.JUROR).exists()
+
+
+staff_required = role_required(is_staff_request, message="Réservé au personnel du certificateur.")
+
+
+# --- objects of a portal: another person's is 404, never 403 (nobody learns which numbers
+# exist); the candidate and partner portals differ only in the candidacies they see ---
+
+
+def candidacy_or_404(candidacies, pk) -> Candidacy:
+    """One candidacy among `candidacies` (those the user may see); 404 for any other."""
+    candidacy = (
+        candidacies.select_related(
+            "candidate", "version", "version__certification", "cohort", "partner"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if candidacy is None:
+        raise Http404("Candidature introuvable.")
+    return candidacy
+
+
+def placement_or_404(candidacy: Candidacy, pk) -> WorkPlacement:
+    """A work placement of this (already checked) candidacy; 404 otherwise."""
+    placement = candidacy.placements.filter(pk=pk).first()
+    if placement is None:
+        raise Http404("Période de mise en application introuvable.")
+    return placement
 
 
 def visible_certifications_for_staff(user, queryset):
@@ -117,14 +215,12 @@ def visible_users_for_staff(user):
     )
 
 
+_administrator_only = role_required(
+    administers_a_certifier, message="Réservé à l'administrateur du certificateur."
+)
+
+
 def admin_required(view):
-    """Staff pages that only a certifier's administrator may use (403 for the exam manager)."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not administered_certifiers(request.user).exists():
-            raise PermissionDenied("Réservé à l'administrateur du certificateur.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    """Staff pages that only a certifier's administrator may use (403 for the exam manager,
+    with the staff check's own message for anybody else)."""
+    return staff_required(_administrator_only(view))

@@ -27,10 +27,12 @@ from acquis.organisations import invitations
 from acquis.security import throttle
 from acquis.security.network import client_ip
 from acquis.site import public_url
-from acquis.www.candidate.perms import has_candidate_role
-from acquis.www.jury.perms import juror_profile
-from acquis.www.partner.perms import is_partner_staff
-from acquis.www.perms import is_certifier_staff
+from acquis.www.perms import (
+    has_candidate_role,
+    is_certifier_staff,
+    is_partner_staff,
+    juror_profile,
+)
 
 
 class LoginForm(auth_forms.AuthenticationForm):

@@ -12,8 +12,7 @@ from acquis.credentials import badge_images, badges, sharing
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedDocument
 from acquis.www.candidate.perms import candidate_required, candidate_role_organisations
-from acquis.www.staff.credential_views import download
-from acquis.www.staff.revocation_views import badge_download, badge_label, europass_download
+from acquis.www.shared.downloads import badge_download, badge_label, download, europass_download
 
 
 def own_documents(candidate):

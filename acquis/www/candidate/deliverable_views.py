@@ -14,12 +14,12 @@ from acquis.errors import AcquisError
 from acquis.evaluations import deliverables
 from acquis.evaluations.enums import SessionStatus, SlotStatus
 from acquis.evaluations.models import DeliverableSubmission, Slot
-from acquis.www.candidate.forms import UploadForm
 from acquis.www.candidate.perms import (
     candidate_required,
     candidate_role_organisations,
     own_candidacies,
 )
+from acquis.www.shared.upload_form import UploadForm
 
 TEMPLATE = "www/candidate/deliverables.html"
 

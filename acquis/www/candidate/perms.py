@@ -9,22 +9,17 @@
   nobody learns which candidacy numbers exist.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 
-from acquis.candidates.models import Candidacy, Candidate, WorkPlacement
+from acquis.candidates.models import Candidacy, Candidate
 from acquis.organisations.enums import Role
 from acquis.organisations.models import Membership
-
-
-def has_candidate_role(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.memberships.filter(role=Role.CANDIDATE).exists()
+from acquis.www.perms import (
+    candidacy_or_404,
+    is_candidate_request,
+    placement_or_404,
+    role_required,
+)
 
 
 def candidate_role_organisations(user) -> list:
@@ -62,35 +57,18 @@ def own_candidacies(user):
 
 def own_candidacy(user, pk) -> Candidacy:
     """One of the user's own candidacies; 404 for anybody else's."""
-    candidacy = (
-        own_candidacies(user)
-        .select_related("candidate", "version", "version__certification", "cohort", "partner")
-        .filter(pk=pk)
-        .first()
-    )
-    if candidacy is None:
-        raise Http404("Candidature introuvable.")
-    return candidacy
+    return candidacy_or_404(own_candidacies(user), pk)
 
 
-def own_placement(candidacy: Candidacy, pk) -> WorkPlacement:
-    """A work placement of this (already checked) candidacy; 404 otherwise."""
-    placement = candidacy.placements.filter(pk=pk).first()
-    if placement is None:
-        raise Http404("Période de mise en application introuvable.")
-    return placement
+# A work placement of an (already checked) candidacy; 404 otherwise.
+own_placement = placement_or_404
 
 
-def candidate_required(view):
-    """The candidate audience; sets `request.candidate` (None: dossier not opened yet)."""
+def _attach_candidate(request, *args, **kwargs) -> None:
+    request.candidate = linked_candidate(request.user)
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_candidate_role(request.user):
-            raise PermissionDenied("Réservé aux candidats.")
-        request.candidate = linked_candidate(request.user)
-        return view(request, *args, **kwargs)
 
-    return wrapper
+# The candidate audience; sets `request.candidate` (None: dossier not opened yet).
+candidate_required = role_required(
+    is_candidate_request, message="Réservé aux candidats.", attach=_attach_candidate
+)

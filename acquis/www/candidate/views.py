@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis.candidates import services
 from acquis.candidates.enums import Pathway
-from acquis.www.candidate.dossier import candidacy_dossier, next_step
 from acquis.www.candidate.perms import (
     candidate_required,
     candidate_role_organisations,
@@ -17,7 +16,8 @@ from acquis.www.candidate.perms import (
     own_candidacy,
     own_placement,
 )
-from acquis.www.candidate.uploads import UPLOADS, handle_upload, upload_form
+from acquis.www.shared.dossier import candidacy_dossier, next_step
+from acquis.www.shared.uploads import UPLOADS, handle_upload, upload_form
 
 UPLOAD_TEMPLATE = "www/candidate/upload.html"
 

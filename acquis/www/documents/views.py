@@ -11,7 +11,7 @@ from acquis.evaluations import deliverables
 from acquis.evaluations.deliverables import PANEL_VISIBLE_STATUSES
 from acquis.evaluations.models import DeliverableSubmission
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Role
-from acquis.www.jury.perms import juror_profile
+from acquis.www.perms import juror_profile
 
 
 def may_download(user, document) -> bool:

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from acquis.www.consolidation_page import consolidation_page
 from acquis.www.jury.perms import assessed_slot, juror_required
+from acquis.www.shared.consolidation import consolidation_page
 
 
 @juror_required

@@ -5,14 +5,11 @@ the deliberation's certifier. Anonymous → login page; a logged-in user who sit
 → 403; a deliberation they do not sit on → 404 (nobody learns which numbers exist).
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from acquis.juries.models import JuryMember
 from acquis.organisations.enums import Role
+from acquis.www.perms import holds_juror_role, role_required
 
 
 def sits_on_a_jury(user) -> bool:
@@ -40,16 +37,11 @@ def member_of(user, deliberation_pk) -> JuryMember:
     return member
 
 
-def jury_member_required(view):
-    """The audience of the deliberation pages: sets `request.jury_member` for `pk`."""
+def _attach_jury_member(request, pk, *args, **kwargs) -> None:
+    request.jury_member = member_of(request.user, pk)
 
-    @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.memberships.filter(role=Role.JUROR).exists():
-            raise PermissionDenied("Réservé aux membres de jury.")
-        request.jury_member = member_of(request.user, pk)
-        return view(request, pk, *args, **kwargs)
 
-    return wrapper
+# The audience of the deliberation pages: sets `request.jury_member` for the view's `pk`.
+jury_member_required = role_required(
+    holds_juror_role, message="Réservé aux membres de jury.", attach=_attach_jury_member
+)

@@ -4,7 +4,8 @@ evidence and the engine's proposal, and decide while the deliberation is open.
 Access (deliberation_perms.py): a member of that deliberation's jury holding the juror role
 in its certifier; another deliberation is 404. A member decides only while present (the
 quorum was checked at opening; an absent member cannot have an open deliberation, but the
-check stays here in case). The screen is the staff one (www/juries/_screen.html).
+check stays here in case). The screen is shared with the staff (acquis/www/shared/
+deliberation.py, www/juries/_screen.html).
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -18,7 +19,7 @@ from acquis.juries.enums import DeliberationStatus
 from acquis.organisations.enums import Role
 from acquis.www.jury.deliberation_perms import jury_member_required, sits_on_a_jury
 from acquis.www.pagination import paginate
-from acquis.www.staff.deliberation_views import record_decision, screen_context
+from acquis.www.shared.deliberation import record_decision, screen_context
 
 
 def member_deliberations(user):

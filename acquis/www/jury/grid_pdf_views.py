@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from acquis.evaluations.enums import GridStatus
 from acquis.www.jury.perms import juror_required, own_grid
-from acquis.www.staff.grid_pdf_views import render_grid_or_404
+from acquis.www.shared.grid_pdf import render_grid_or_404
 
 
 @require_GET

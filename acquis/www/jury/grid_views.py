@@ -35,7 +35,8 @@ from acquis.evaluations.enums import GridStatus
 from acquis.evaluations.exceptions import EvaluationError
 from acquis.evaluations.models import Grid, GridMark, SlotAssessor
 from acquis.www import confirm
-from acquis.www.jury.perms import assessed_slot, juror_profile, juror_required, own_grid
+from acquis.www.jury.perms import assessed_slot, juror_required, own_grid
+from acquis.www.perms import juror_profile
 
 ACQUIRED = {"oui": True, "non": False, "": None}
 ACQUIRED_LABEL = {True: "Acquis", False: "Non acquis", None: "Non renseigné"}

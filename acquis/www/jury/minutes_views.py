@@ -7,8 +7,6 @@ password. Each action runs one verb of `acquis.juries.minutes`; a refusal is sho
 French message.
 """
 
-import copy
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -18,14 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis.credentials import minutes_pdf
-from acquis.dates import short_date
 from acquis.errors import AcquisError
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
 from acquis.security import reauth
 from acquis.www import confirm
 from acquis.www.jury.deliberation_perms import jury_member_required
-from acquis.www.staff.credential_views import download
+from acquis.www.shared.downloads import download
+from acquis.www.shared.minutes import minutes_context
 
 
 class SignForm(forms.Form):
@@ -42,33 +40,6 @@ class SignForm(forms.Form):
         help_text="Le code à 6 chiffres de votre application, ou l'un de vos codes de secours.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
-
-
-def display_content(content: dict) -> dict:
-    """The stored content with its ISO dates written the French way (a copy: the stored,
-    hashed content is never touched)."""
-    shown = copy.deepcopy(content)
-    shown["deliberation"]["date"] = short_date(shown["deliberation"]["date"])
-    for candidate in shown["candidates"]:
-        candidate["birth_date"] = short_date(candidate["birth_date"])
-        candidate["decision"]["deadline"] = short_date(candidate["decision"]["deadline"])
-    for candidate in shown.setdefault("postponed", []):
-        candidate["birth_date"] = short_date(candidate["birth_date"])
-    return shown
-
-
-def minutes_context(deliberation, minutes) -> dict:
-    """What both PV pages (jury and staff) show."""
-    return {
-        "deliberation": deliberation,
-        "minutes": minutes,
-        "content": display_content(minutes.content) if minutes else None,
-        "signatures": pv.signatures_state(minutes) if minutes else [],
-        "superseded": list(deliberation.minutes.filter(superseded=True).order_by("generated_at")),
-        "hash_ok": minutes is None or pv.content_hash(minutes.content) == minutes.content_hash,
-        # The signed PDF of the PV, once issued (minutes_pdf.issue_minutes).
-        "issued_pdf": minutes_pdf.issued_minutes(minutes) if minutes else None,
-    }
 
 
 def _act(request, member, minutes, form):

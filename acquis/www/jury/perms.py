@@ -2,44 +2,21 @@
 
 - The audience: a logged-in user holding the juror role (Role.JUROR) in the certifier of
   their juror record (JurorProfile); anyone else gets 403, an anonymous visitor goes to
-  the login page. Sets `request.juror`.
+  the login page. Sets `request.juror`. The predicate (`is_juror_request`, which reads
+  `juror_profile`) lives in acquis.www.perms, with the other audiences'.
 - Objects: a juror sees only the slots they assess (SlotAssessor) and their own grids;
   anything else is 404, never 403, so that nobody learns which numbers exist.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from acquis.evaluations.models import Grid, JurorProfile, Slot
-from acquis.organisations.enums import Role
+from acquis.www.perms import is_juror_request, role_required
 
-
-def juror_profile(user) -> JurorProfile | None:
-    """The user's juror record, when they hold the juror role in its certifier."""
-    if not user.is_authenticated:
-        return None
-    profile = JurorProfile.objects.filter(user=user).select_related("user", "certifier").first()
-    if profile is None:
-        return None
-    if not user.memberships.filter(organisation_id=profile.certifier_id, role=Role.JUROR).exists():
-        return None
-    return profile
-
-
-def juror_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        request.juror = juror_profile(request.user)
-        if request.juror is None:
-            raise PermissionDenied("Réservé aux membres de jury d'évaluation.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The audience: sets `request.juror` (acquis.www.perms.is_juror_request).
+juror_required = role_required(
+    is_juror_request, message="Réservé aux membres de jury d'évaluation."
+)
 
 
 def assessed_slots(juror: JurorProfile):

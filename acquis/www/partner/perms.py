@@ -9,15 +9,10 @@
   placement attestation, nothing else.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
-from acquis.candidates.models import Candidacy, WorkPlacement
+from acquis.candidates.models import Candidacy
 from acquis.organisations.enums import OrganisationKind, Role
 from acquis.organisations.models import Organisation
+from acquis.www.perms import candidacy_or_404, is_partner_request, placement_or_404, role_required
 
 
 def partner_organisations(user):
@@ -31,10 +26,6 @@ def partner_organisations(user):
     ).distinct()
 
 
-def is_partner_staff(user) -> bool:
-    return partner_organisations(user).exists()
-
-
 def partner_candidacies(user):
     """The candidacies the user's partner organisations follow."""
     return Candidacy.objects.filter(partner__in=partner_organisations(user).values("pk"))
@@ -42,32 +33,14 @@ def partner_candidacies(user):
 
 def partner_candidacy(user, pk) -> Candidacy:
     """One candidacy of the user's partner organisations; 404 for any other."""
-    candidacy = (
-        partner_candidacies(user)
-        .select_related("candidate", "version", "version__certification", "cohort", "partner")
-        .filter(pk=pk)
-        .first()
-    )
-    if candidacy is None:
-        raise Http404("Candidature introuvable.")
-    return candidacy
+    return candidacy_or_404(partner_candidacies(user), pk)
 
 
-def partner_placement(candidacy: Candidacy, pk) -> WorkPlacement:
-    """A work placement of this (already checked) candidacy; 404 otherwise."""
-    placement = candidacy.placements.filter(pk=pk).first()
-    if placement is None:
-        raise Http404("Période de mise en application introuvable.")
-    return placement
+# A work placement of an (already checked) candidacy; 404 otherwise.
+partner_placement = placement_or_404
 
-
-def partner_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_partner_staff(request.user):
-            raise PermissionDenied("Réservé au personnel des organismes partenaires.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The audience (acquis.www.perms.is_partner_staff: the partner staff role in a partner
+# organisation, as `partner_organisations` reads it).
+partner_required = role_required(
+    is_partner_request, message="Réservé au personnel des organismes partenaires."
+)

@@ -14,8 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from acquis.candidates.names import name_order
 from acquis.followup import partner_figures
 from acquis.security.exports import audit_export
-from acquis.www.candidate.dossier import candidacy_dossier
-from acquis.www.candidate.uploads import UPLOADS, handle_upload, upload_form
 from acquis.www.partner.perms import (
     partner_candidacies,
     partner_candidacy,
@@ -23,6 +21,8 @@ from acquis.www.partner.perms import (
     partner_placement,
     partner_required,
 )
+from acquis.www.shared.dossier import candidacy_dossier
+from acquis.www.shared.uploads import UPLOADS, handle_upload, upload_form
 
 PAGE_SIZE = 50
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 from acquis.errors import AcquisError
 from acquis.evaluations import consolidation
 from acquis.evaluations.models import Slot
-from acquis.www.consolidation_page import consolidation_page
 from acquis.www.perms import staff_required
+from acquis.www.shared.consolidation import consolidation_page
 from acquis.www.staff import access
 
 

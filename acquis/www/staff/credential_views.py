@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis import search
@@ -30,6 +29,7 @@ from acquis.referential.columns import VERSION_HEAVY
 from acquis.www import sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
+from acquis.www.shared.downloads import download, private
 from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
 from acquis.www.staff import credential_forms as cf
@@ -265,31 +265,6 @@ def staff_issuing_batch_progress(request, pk):
     return response
 
 
-def _private(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def download_name(document: IssuedDocument) -> str:
-    """ "OPS-2026-000001.pdf"; a letter has no number: "lettre-de-decision-<id>.pdf"."""
-    if document.number:
-        return f"{document.number}.pdf"
-    return f"{slugify(document.get_kind_display())}-{document.pk}.pdf"
-
-
-def download(document: IssuedDocument) -> FileResponse:
-    """The stored, signed PDF as an attachment (shared with the candidate portal)."""
-    return _private(
-        FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=download_name(document),
-            content_type="application/pdf",
-        )
-    )
-
-
 @require_GET
 @staff_required
 def staff_issued_document(request, pk):
@@ -303,4 +278,4 @@ def staff_document_preview(request, kind):
         raise Http404("Aperçu inconnu.")
     response = HttpResponse(PREVIEWS[kind].render(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="apercu-{kind}.pdf"'
-    return _private(response)
+    return private(response)

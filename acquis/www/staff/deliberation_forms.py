@@ -1,12 +1,10 @@
-"""Forms of the deliberation screens (staff and jury): shape only; the juries verbs decide.
-
-`DecisionForm` reads one candidate's posted decision; the screen itself renders its inputs
-by hand from `evidence.gather` (300 candidates: no form object per candidate on GET).
+"""Forms of the staff deliberation screens: shape only; the juries verbs decide. The decision
+form, which the jury members post too, is in acquis/www/shared/deliberation.py.
 """
 
 from django import forms
 
-from acquis.juries.enums import DecisionKind, DeliberationStatus, JuryKind
+from acquis.juries.enums import DeliberationStatus, JuryKind
 from acquis.www.bounded import PersonChoiceField
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
@@ -82,36 +80,6 @@ class CandidateForm(forms.Form):
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(label="Motif de la suspension", max_length=500, required=False)
-
-
-# The jury's other answer beside the three decisions: no decision this time (decisions.postpone).
-POSTPONE = "postponed"
-DECISION_CHOICES = [*DecisionKind.choices, (POSTPONE, "Ajournement (un autre jury décidera)")]
-
-
-class DecisionForm(forms.Form):
-    """One candidate's decision as posted by the screen (names fixed by the template)."""
-
-    kind = forms.ChoiceField(
-        label="Décision",
-        choices=DECISION_CHOICES,
-        error_messages={"required": "Décision : choisissez la décision du jury."},
-    )
-    blocks = forms.MultipleChoiceField(label="Blocs validés", required=False)
-    reason = forms.CharField(label="Motif", required=False)
-    further_evidence = forms.CharField(label="Compléments demandés", required=False)
-    correction_reason = forms.CharField(label="Motif de la correction", required=False)
-
-    def __init__(self, *args, block_codes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["blocks"].choices = [(code, code) for code in block_codes]
-        self.fields["blocks"].error_messages["invalid_choice"] = (
-            "Bloc : %(value)s ne fait pas partie des blocs visés par le candidat."
-        )
-
-    def blocks_map(self) -> dict[str, bool]:
-        chosen = set(self.cleaned_data["blocks"])
-        return {code: code in chosen for code, _ in self.fields["blocks"].choices}
 
 
 class DeliberationFilterForm(forms.Form):

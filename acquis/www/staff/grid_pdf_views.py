@@ -10,8 +10,7 @@ slot not consolidated yet or another certifier's are 404.
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpResponse
-from django.utils.text import slugify
+from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from acquis.credentials import grids_pdf
@@ -19,6 +18,7 @@ from acquis.errors import AcquisError
 from acquis.evaluations.enums import GridStatus, SlotStatus
 from acquis.evaluations.models import Grid, Slot
 from acquis.www.perms import staff_required
+from acquis.www.shared.grid_pdf import pdf_response, render_grid_or_404
 from acquis.www.staff import access
 
 
@@ -44,28 +44,6 @@ def printable_grids(candidacy) -> list[PrintableSlot]:
     for grid in grids:
         rows.setdefault(grid.slot_id, PrintableSlot(grid.slot, [])).grids.append(grid)
     return list(rows.values())
-
-
-def pdf_response(pdf: bytes, name: str) -> HttpResponse:
-    """A printable PDF as an attachment, private (personal data of a candidate)."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def grid_filename(grid: Grid) -> str:
-    slot = grid.slot
-    return f"grille {slot.assessment.code} {slot.candidacy.candidate.full_name} {grid.juror}"
-
-
-def render_grid_or_404(grid: Grid) -> HttpResponse:
-    try:
-        pdf = grids_pdf.render_juror_grid(grid)
-    except AcquisError as error:
-        raise Http404(str(error)) from error
-    return pdf_response(pdf, grid_filename(grid))
 
 
 @require_GET

@@ -17,8 +17,8 @@ from acquis.juries import corrections, notifications
 from acquis.juries import minutes as pv
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Decision, Deliberation
-from acquis.www.jury.minutes_views import minutes_context
 from acquis.www.perms import staff_required
+from acquis.www.shared.minutes import minutes_context
 from acquis.www.staff import access
 
 

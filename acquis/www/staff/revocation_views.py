@@ -14,16 +14,16 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from acquis.audit.models import AuditEvent
-from acquis.credentials import badges, documents, europass, revocation
+from acquis.credentials import badges, documents, revocation
 from acquis.credentials.enums import STAFF_REVOCATION_CATEGORIES, RevocationCategory
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.errors import AcquisError
 from acquis.www.perms import staff_required
+from acquis.www.shared.downloads import badge_download, badge_label, europass_download
 from acquis.www.site_check import issuing_refusal
 from acquis.www.staff import access
 
@@ -227,23 +227,6 @@ def _badge_page(request, credential, *, form=None, refusal="", status=200):
     return render(request, "www/staff/credentials/badge.html", context, status=status)
 
 
-def badge_label(credential: IssuedCredential) -> str:
-    if credential.block_id is None:
-        return f"Titre — {credential.document.get('name', '')}"
-    return f"Bloc {credential.block.code} — {credential.block.title}"
-
-
-def badge_download(credential: IssuedCredential) -> HttpResponse:
-    """The signed credential as a JSON file (shared with the holder's portal)."""
-    body = json.dumps(credential.document, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/ld+json; charset=utf-8")
-    name = f"badge-{credential.block.code if credential.block_id else 'titre'}-{credential.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 @staff_required
 def staff_badge_detail(request, pk):
@@ -269,24 +252,6 @@ def staff_badge_revoke(request, pk):
         return _badge_page(request, credential, refusal=str(error), status=400)
     messages.success(request, f"Le badge « {badge_label(credential)} » est révoqué.")
     return redirect("staff_badge_detail", pk=credential.pk)
-
-
-def europass_download(document) -> HttpResponse:
-    """The document as a Europass credential (ELM 3.2, JSON-LD), shared with the portal; a
-    document that cannot be exported (a PV, a letter, a revoked one) is 404."""
-    try:
-        body = europass.credential(document)
-    except AcquisError as error:
-        raise Http404(str(error)) from error
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=2),
-        content_type="application/ld+json; charset=utf-8",
-    )
-    name = f"europass-{document.number or document.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.jsonld"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

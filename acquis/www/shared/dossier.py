@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from acquis.candidates import services
 from acquis.candidates.enums import CandidacyStatus, Pathway
-from acquis.www.candidate.uploads import open_uploads
+from acquis.www.shared.uploads import open_uploads
 
 S = CandidacyStatus
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from acquis.candidates import services
 from acquis.candidates.enums import ACTIVE, CandidacyStatus, Pathway
 from acquis.errors import AcquisError
-from acquis.www.candidate.forms import UploadForm
+from acquis.www.shared.upload_form import UploadForm
 
 S = CandidacyStatus
 
