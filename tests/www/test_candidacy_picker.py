@@ -29,19 +29,19 @@ def _awaiting(version):
     return candidacy
 
 
-def _grower(first):
-    """`grow()` adds MANY copies of `first` (same status), their candidates named
+def _grower(first, count=MANY, name="Martin"):
+    """`grow()` adds `count` copies of `first` (same status), their candidates named
     Martin000…Martin199 (bulk_create bypasses save(): the search text is folded here)."""
     person = first.candidate
 
     def copy(i):
-        row = {"birth_name": f"Martin{i:03d}", "identity_key": f"martin{i:03d}"}
+        row = {"birth_name": f"{name}{i:03d}", "identity_key": f"{name.lower()}{i:03d}"}
         fields = {name: getattr(person, name) for name in person.SEARCHED_FIELDS}
         return row | {"search_text": search.normalise(*(fields | row).values())}
 
     def grow():
-        people = _copies(person, MANY, copy)
-        _copies(first, MANY, lambda i: {"candidate_id": people[i].pk})
+        people = _copies(person, count, copy)
+        _copies(first, count, lambda i: {"candidate_id": people[i].pk})
 
     return grow
 
