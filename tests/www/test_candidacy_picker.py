@@ -13,6 +13,7 @@ from acquis.candidates import services as candidate_services
 from acquis.candidates.enums import CandidacyStatus
 from acquis.candidates.models import Candidacy
 from acquis.juries.models import Deliberation
+from acquis.www.bounded import MAX_OPTIONS, PICKED
 from tests import evaluation_factories as ef
 from tests import factories
 from tests.juries import factories as jf
@@ -78,6 +79,23 @@ def test_deliberation_page_offers_a_select_then_a_bounded_search(
     # Without JavaScript the search is a GET of the page.
     html = client.get(url + "?candidature=martin05").content.decode()
     assert html.count('name="candidacy"') == 10 and "MARTIN051" in html
+
+
+def test_the_select_holds_fifty_candidacies_then_the_search_takes_over(
+    client, personas, ops_version
+):
+    first = _awaiting(ops_version)
+    _grower(first, count=MAX_OPTIONS - 1)()
+    deliberation = _prepared(ops_version)
+    _login(client, personas["responsable_epreuves"])
+    url = reverse("staff_deliberation", args=[deliberation.pk])
+    html = client.get(url).content.decode()
+    select = re.search(r'<select name="candidacy".*?</select>', html, re.S).group()
+    assert select.count("<option") == MAX_OPTIONS + 1
+    _awaiting(ops_version)
+    html = client.get(url).content.decode()
+    assert '<select name="candidacy"' not in html
+    assert html.count('name="candidacy"') == PICKED
 
 
 def test_deliberation_search_endpoint_is_bounded_and_scoped(
