@@ -120,7 +120,7 @@ def pick(queryset, query, *, label, chosen=None, first=None, limit: int = PICKED
     rows = list(first[: limit + 1])
     options = rows[:limit]
     picked = None
-    if chosen not in (None, "") and str(chosen).isdigit():
+    if str(chosen).isdigit() and len(str(chosen)) < 10:  # a pk, not a number of any size
         picked = next((row for row in options if row.pk == int(chosen)), None)
         if picked is None:
             picked = queryset.filter(pk=chosen).first()

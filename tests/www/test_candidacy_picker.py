@@ -121,6 +121,8 @@ def test_deliberation_search_endpoint_is_bounded_and_scoped(
     kept = Candidacy.objects.get(candidate__birth_name="Martin008")
     html = client.get(url.replace("mar", "zzz") + f"&candidacy={kept.pk}").content.decode()
     assert html.count('name="candidacy"') == 1 and html.count("checked") == 1
+    html = client.get(url.replace("mar", "zzz") + "&candidacy=" + "9" * 25).content.decode()
+    assert "Aucune candidature proposée ne correspond à « zzz »" in html
 
 
 def test_a_candidate_found_by_search_joins_the_list(client, personas, ops_version, awaiting_jury):
@@ -145,7 +147,7 @@ def test_a_candidacy_outside_the_list_is_refused(client, personas, ops_version, 
     not_awaiting = factories.candidacy(ops_version, started=True)
     _login(client, personas["responsable_epreuves"])
     url = reverse("staff_deliberation_action", args=[deliberation.pk, "candidat"])
-    for pk in (first.pk, not_awaiting.pk, 999_999, "abc"):
+    for pk in (first.pk, not_awaiting.pk, 999_999, "9" * 25, "abc"):
         response = client.post(url, {"candidacy": pk})
         assert response.status_code == 200
         html = response.content.decode()
