@@ -161,7 +161,7 @@ def test_a_candidate_already_listed_elsewhere_is_not_offered(staff_client, ops_v
     jf.deliberation(ops_version, [candidacy], opened=False, title="Jury de mai")
     other = jf.deliberation(ops_version, opened=False, title="Jury de juin")
     response = staff_client.post(action(other, "candidat"), {"candidacy": candidacy.pk})
-    assert "Sélectionnez un choix valide" in text(response)
+    assert "Candidature introuvable ou pas en attente de ce jury" in text(response)
     assert not other.entries.exists()
 
 

@@ -298,7 +298,7 @@ def test_session_page_offers_a_bounded_candidacy_search(client, personas, ops_ve
     html = client.get(url).content.decode()
     assert html.count('name="candidacy"') == 20
     assert "précisez la recherche" in html
-    assert 'for="id_creneau_recherche"' in html and 'hx-get="' in html
+    assert 'for="id_creneau_candidacy_recherche"' in html and 'hx-get="' in html
     # Without JavaScript the search is a GET of the page.
     html = client.get(url + "?candidature=martin05").content.decode()
     assert html.count('name="candidacy"') == 10 and "MARTIN051" in html
@@ -321,7 +321,7 @@ def test_candidacy_search_endpoint_is_bounded(client, personas, ops_version, con
     html = client.get(url.replace("mar", reversed_words)).content.decode()
     assert html.count('name="candidacy"') == 1 and "MARTIN123" in html
     html = client.get(url.replace("mar", "zzz")).content.decode()
-    assert "Aucune candidature convocable ne correspond à « zzz »" in html
+    assert "Aucune candidature proposée ne correspond à « zzz »" in html
     # The choice already made stays offered, and checked, whatever the new search finds.
     chosen = Slot.candidacy.field.related_model.objects.get(candidate__birth_name="Martin007")
     html = client.get(url.replace("mar", "zzz") + f"&candidacy={chosen.pk}").content.decode()

@@ -1,7 +1,6 @@
 """Staff screens of candidate dossiers: lists, identity, registration, the dossier page."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from acquis.errors import AcquisError
 from acquis.evaluations.models import EvaluationSession, Slot
 from acquis.juries.models import Decision
 from acquis.www import confirm, sorting
+from acquis.www.bounded import candidacy_number
 from acquis.www.errors import add_to_form
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -40,17 +40,11 @@ CANDIDACY_COLUMNS = [
 ]
 
 
-def _candidacy_number(word: str):
-    """A typed candidacy number ("1234", "n°1234") matches that candidacy."""
-    digits = word.removeprefix("n°")
-    return Q(pk=int(digits)) if digits.isdigit() and len(digits) < 10 else None
-
-
 def filter_candidacies(queryset, data: dict):
     """The candidacies matching the list's search and filters (a valid FilterForm's data)."""
     if data.get("q"):
         queryset = search.search(
-            queryset, data["q"], field="candidate__search_text", extra=_candidacy_number
+            queryset, data["q"], field="candidate__search_text", extra=candidacy_number
         )
     if data.get("etat"):
         queryset = queryset.filter(status=data["etat"])

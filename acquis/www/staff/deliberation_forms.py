@@ -5,6 +5,7 @@ form, which the jury members post too, is in acquis/www/shared/deliberation.py.
 from django import forms
 
 from acquis.juries.enums import DeliberationStatus, JuryKind
+from acquis.www import bounded
 from acquis.www.bounded import PersonChoiceField
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
@@ -63,19 +64,31 @@ class CohortForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
 
-class CandidacyChoiceField(forms.ModelChoiceField):
+class CandidacyChoiceField(bounded.CandidacyChoiceField):
     def label_from_instance(self, obj):
         cohort = f", {obj.cohort}" if obj.cohort_id else ""
         return f"{obj.candidate.full_name} — {obj.get_pathway_display()}{cohort}"
 
 
 class CandidateForm(forms.Form):
-    candidacy = CandidacyChoiceField(label="Candidat en attente du jury", queryset=None)
+    """One candidate added to the list: a select, or a search when many await the jury (the
+    search endpoint renders this same form's offer)."""
 
-    def __init__(self, *args, candidacies, **kwargs):
+    candidacy = CandidacyChoiceField(
+        label="Candidat en attente du jury",
+        queryset=None,
+        help_text="Les candidatures en attente du jury sur le référentiel de la délibération, "
+        "inscrites sur aucune autre liste en cours.",
+        refused="Candidature introuvable ou pas en attente de ce jury : choisissez-en une "
+        "parmi celles proposées.",
+    )
+
+    def __init__(self, *args, candidacies, query=None, chosen=None, searched=False, **kwargs):
         kwargs.setdefault("auto_id", "id_candidat_%s")
         super().__init__(*args, **kwargs)
-        self.fields["candidacy"].queryset = candidacies
+        if chosen is None and self.is_bound:
+            chosen = self.data.get("candidacy")
+        self.fields["candidacy"].bound(candidacies, query=query, chosen=chosen, searched=searched)
 
 
 class SuspendForm(forms.Form):

@@ -8,6 +8,11 @@ urlpatterns = [
     path("deliberations/", v.deliberation_list, name="staff_deliberations"),
     path("deliberations/<int:pk>/", v.deliberation_detail, name="staff_deliberation"),
     path(
+        "deliberations/<int:pk>/candidatures/",
+        v.deliberation_candidacies,
+        name="staff_deliberation_candidacies",
+    ),
+    path(
         "deliberations/<int:pk>/action/<slug:action>/",
         v.deliberation_action,
         name="staff_deliberation_action",

@@ -180,7 +180,11 @@ def _render(request, deliberation, *, forms=None, refusal=None, refused="", post
         context["cohort_form"] = forms.get("cohort") or f.CohortForm(
             cohorts=_cohorts(deliberation, eligible)
         )
-        context["candidate_form"] = forms.get("candidate") or f.CandidateForm(candidacies=eligible)
+        context["candidate_form"] = forms.get("candidate") or f.CandidateForm(
+            candidacies=eligible,
+            query=request.GET.get("candidature"),
+            chosen=request.GET.get("candidacy"),
+        )
     if deliberation.status == S.OPEN:
         context["suspend_form"] = forms.get("suspend") or f.SuspendForm()
     if not prepared:
@@ -201,6 +205,23 @@ def _get(request, pk) -> Deliberation:
 @require_http_methods(["GET"])
 def deliberation_detail(request, pk):
     return _render(request, _get(request, pk))
+
+
+@staff_required
+@require_http_methods(["GET"])
+def deliberation_candidacies(request, pk):
+    """The « add a candidate » form's choices for a search (fetched as the user types): at
+    most bounded.PICKED among the candidacies that could join this deliberation's list."""
+    deliberation = _get(request, pk)
+    if deliberation.status not in deliberations.LIST_EDITABLE:
+        raise Http404("La liste des candidats n'est plus modifiable.")
+    form = f.CandidateForm(
+        candidacies=deliberations.eligible_candidacies(deliberation),
+        query=request.GET.get("candidature"),
+        chosen=request.GET.get("candidacy"),
+        searched=True,
+    )
+    return render(request, "www/includes/candidacy_options.html", {"field": form["candidacy"]})
 
 
 def _member_of(request, deliberation):

@@ -3,6 +3,7 @@
 from django import forms
 
 from acquis.evaluations.enums import IncidentKind, SessionStatus
+from acquis.www import bounded
 from acquis.www.bounded import PersonChoiceField, PersonLabelField
 from acquis.www.staff.candidate_forms import DATE_WIDGET, SEARCH_WIDGET
 
@@ -175,9 +176,29 @@ class AssessmentChoiceField(forms.ModelChoiceField):
         return f"{obj.code} — {obj.title}{fixed}"
 
 
-class CandidacyChoiceField(forms.ModelChoiceField):
+class CandidacyChoiceField(bounded.CandidacyChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.candidate.full_name} — {obj.get_pathway_display()}"
+
+
+class SlotCandidacyForm(forms.Form):
+    """The slot form's candidacy alone: the search endpoint renders its offer (the same
+    field, label and ids as the page)."""
+
+    candidacy = CandidacyChoiceField(
+        label="Candidature",
+        queryset=None,
+        help_text="Les candidatures en cours d'évaluation sur le référentiel de la session.",
+        refused="Candidature introuvable ou non convocable dans cette session : "
+        "choisissez-en une parmi celles proposées.",
+    )
+
+    def __init__(self, *args, candidacies, query=None, chosen=None, searched=False, **kwargs):
+        kwargs.setdefault("auto_id", "id_creneau_%s")
+        super().__init__(*args, **kwargs)
+        if chosen is None and self.is_bound:
+            chosen = self.data.get("candidacy")
+        self.fields["candidacy"].bound(candidacies, query=query, chosen=chosen, searched=searched)
 
 
 ASSESSORS_HELP = (
@@ -191,15 +212,12 @@ class JurorChoiceField(forms.ModelMultipleChoiceField):
         return str(obj)
 
 
-class SlotForm(forms.Form):
+class SlotForm(SlotCandidacyForm):
     """A candidate convoked to a sitting of the session (planning.add_slot decides)."""
 
+    field_order = ["assessment", "candidacy"]
+
     assessment = AssessmentChoiceField(label="Épreuve", queryset=None)
-    candidacy = CandidacyChoiceField(
-        label="Candidature",
-        queryset=None,
-        help_text="Les candidatures en cours d'évaluation sur le référentiel de la session.",
-    )
     start = forms.TimeField(label="Heure de début", widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(
         label="Durée prévue (minutes)", min_value=1, max_value=480, required=False
@@ -213,10 +231,9 @@ class SlotForm(forms.Form):
         help_text=ASSESSORS_HELP,
     )
 
-    def __init__(self, *args, assessments, candidacies, panel, **kwargs):
+    def __init__(self, *args, assessments, panel, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = assessments
-        self.fields["candidacy"].queryset = candidacies
         self.fields["assessors"].queryset = panel
         self.fields["assessors"].initial = list(panel)
         fixed = [f"{a.code} : {fixed_durations(a)}" for a in assessments if fixed_durations(a)]

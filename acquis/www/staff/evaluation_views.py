@@ -273,10 +273,6 @@ def _timetable(session) -> list[SlotRow]:
     return rows
 
 
-# The slot form offers at most this many candidacies, found by a search on the name.
-CANDIDACY_OPTIONS = 20
-
-
 def _convocable(request, session):
     return (
         access.candidacies(request.user)
@@ -295,12 +291,15 @@ def _panel(session):
 
 
 def _slot_form(request, session, data=None):
+    """The slot form; many convocable candidacies: a search (`candidature`, sent by the
+    page's GET form without JavaScript), the choice already made (`candidacy`) kept."""
     return f.SlotForm(
         data,
         assessments=session.version.assessments.order_by("position"),
         candidacies=_convocable(request, session),
         panel=_panel(session),
-        auto_id="id_creneau_%s",
+        query=request.GET.get("candidature"),
+        chosen=None if data else request.GET.get("candidacy"),
     )
 
 
@@ -314,46 +313,19 @@ def _chosen(session, assessors):
     return chosen
 
 
-def _candidacy_options(request, session, slot_form=None) -> dict:
-    """The candidacies the slot form offers: those matching the search (`candidature`,
-    every word in the candidate's names or e-mail, accents and case ignored, as the
-    candidacy list), at most CANDIDACY_OPTIONS, the one already chosen kept."""
-    query = request.GET.get("candidature", "").strip()[:100]
-    # At most five words: each one is a condition of the query.
-    words = " ".join(search.words(query)[:5])
-    found = search.search(_convocable(request, session), words, field="candidate__search_text")
-    options = list(found[: CANDIDACY_OPTIONS + 1])
-    more = len(options) > CANDIDACY_OPTIONS
-    options = options[:CANDIDACY_OPTIONS]
-    chosen = None
-    if slot_form is not None and slot_form.is_bound:
-        chosen = getattr(slot_form, "cleaned_data", {}).get("candidacy")
-    elif request.GET.get("candidacy", "").isdigit():
-        # The search sends the choice already made: it stays checked in the new results.
-        chosen = _convocable(request, session).filter(pk=request.GET["candidacy"]).first()
-    if chosen is not None and chosen not in options:
-        options.insert(0, chosen)
-    return {
-        "session": session,
-        "candidacy_options": options,
-        "candidacy_more": more,
-        "candidacy_query": query,
-        "candidacy_chosen": chosen.pk if chosen else None,
-        "candidacy_errors": slot_form.errors.get("candidacy", []) if slot_form else [],
-        "candidacy_limit": CANDIDACY_OPTIONS,
-    }
-
-
 @staff_required
 @require_GET
 def session_candidacies(request, pk):
-    """The slot form's candidacy choices for a search (fetched as the user types)."""
+    """The slot form's candidacy choices for a search (fetched as the user types): at most
+    bounded.PICKED among the session's convocable candidacies."""
     session = access.get_or_404(_sessions(request.user), pk=pk)
-    return render(
-        request,
-        "www/staff/evaluations/_candidacy_options.html",
-        _candidacy_options(request, session),
+    form = f.SlotCandidacyForm(
+        candidacies=_convocable(request, session),
+        query=request.GET.get("candidature"),
+        chosen=request.GET.get("candidacy"),
+        searched=True,
     )
+    return render(request, "www/includes/candidacy_options.html", {"field": form["candidacy"]})
 
 
 def _cancel_form(session, data=None):
@@ -425,8 +397,6 @@ def _render_session(
         "can_close": session.status == SessionStatus.OPENED,
         "emails": session.emails.all()[:EMAILS_SHOWN],
     }
-    if slot_form is not None:
-        context |= _candidacy_options(request, session, slot_form)
     return render(request, "www/staff/evaluations/session.html", context)
 
 

@@ -56,6 +56,21 @@ def _decide(name):
 ENTRIES = {
     "staff_deliberations": (lambda ctx: reverse("staff_deliberations"), STAFF),
     "staff_deliberation": (_url("staff_deliberation"), STAFF_OWN),
+    # The « add a candidate » search (GET only): the certifier's staff; POST is 405 for any
+    # staff (before the lookup: reveals nothing).
+    "staff_deliberation_candidacies": (
+        lambda ctx: (
+            reverse("staff_deliberation_candidacies", args=[ctx["deliberation"].pk])
+            + "?candidature=a"
+        ),
+        STAFF_OWN,
+        {
+            **STAFF_OWN,
+            "administrateur": 405,
+            "responsable_epreuves": 405,
+            "admin_autre_certificateur": 405,
+        },
+    ),
     "staff_deliberation_action": (_url("staff_deliberation_action", "ouvrir"), STAFF_OWN_POST),
     "staff_deliberation_decide": (_decide("staff_deliberation_decide"), STAFF_OWN_POST),
     "jury_deliberations": (lambda ctx: reverse("jury_deliberations"), JURY_MEMBER),
