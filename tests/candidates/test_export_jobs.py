@@ -2,9 +2,11 @@
 task, the progress figures, the file equal to the immediate export, failure and expiry."""
 
 import io
+import signal
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
@@ -13,6 +15,7 @@ from acquis.candidates import export_jobs, exports, services
 from acquis.candidates.enums import ExportJobStatus
 from acquis.candidates.models import Candidacy
 from tests import factories
+from tests.conftest import worker_on_postgresql
 
 pytestmark = pytest.mark.django_db
 S = ExportJobStatus
@@ -176,3 +179,24 @@ def test_the_threshold(settings):
     settings.ACQUIS_EXPORT_BACKGROUND_ROWS = 2000
     assert not export_jobs.needs_background(2000)
     assert export_jobs.needs_background(2001)
+
+
+@worker_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_writes_the_requested_export(certifier, cohort, rows):
+    job = request(certifier, cohort)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done) == (S.DONE, 5) and job.is_ready
+    task = DBTaskResult.objects.get(id=job.task_id)
+    assert (task.status, task.return_value) == (
+        "SUCCESSFUL",
+        {"job": job.pk, "status": "done", "rows": 5},
+    )
