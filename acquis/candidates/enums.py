@@ -189,7 +189,8 @@ class ExportJobStatus(models.TextChoices):
 
 
 # (from, to) -> verb (audited as "candidates.export_<verb>"). A failed or expired export is
-# queued again with the same filters (its file, if any, is gone: written anew).
+# queued again with the same filters (its file, if any, is gone: written anew), and so is a
+# running one whose worker stopped (killed, machine restarted).
 EXPORT_JOB_TRANSITIONS = {
     (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING): "start",
     (ExportJobStatus.RUNNING, ExportJobStatus.DONE): "finish",
@@ -197,4 +198,6 @@ EXPORT_JOB_TRANSITIONS = {
     (ExportJobStatus.DONE, ExportJobStatus.EXPIRED): "expire",
     (ExportJobStatus.FAILED, ExportJobStatus.QUEUED): "relaunch",
     (ExportJobStatus.EXPIRED, ExportJobStatus.QUEUED): "relaunch",
+    # Only a job whose worker gave no news for ACQUIS_BATCH_STALE_SECONDS (export_jobs.is_stale).
+    (ExportJobStatus.RUNNING, ExportJobStatus.QUEUED): "relaunch",
 }

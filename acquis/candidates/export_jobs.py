@@ -1,9 +1,9 @@
 """Candidacy XLSX exports written in the background, with progress and a download link.
 
     queued --start--> running --finish--> done --expire--> expired
-      ^                 |                                    |
-      |                 +--fail--> failed                    |
-      +----relaunch------------------+-----------------------+
+      ^                 |  |                                 |
+      |                 |  +--fail--> failed                 |
+      +----relaunch-----+ (stale)------+---------------------+
 
 Up to ACQUIS_EXPORT_BACKGROUND_ROWS rows the staff's page writes the XLSX inside the request
 (exports.write_xlsx); above, it asks for a job (`request_export`): the rows are recorded as
@@ -12,7 +12,9 @@ Django Tasks database backend) takes its task (`build_export`) and runs it (`run
 sheet is written into a local temporary file while `rows_done` is saved every
 PROGRESS_EVERY rows; only the complete file is stored (private storage, served by a view
 that checks the certifier) and recorded with the move to `done`: a partial file is never
-served. The daily maintenance deletes the files older than ACQUIS_EXPORT_RETENTION_DAYS
+served. A running job whose worker stopped (no progress for ACQUIS_BATCH_STALE_SECONDS) may
+be relaunched; the old run, should it come back, sees it no longer owns the job and keeps
+nothing. The daily maintenance deletes the files older than ACQUIS_EXPORT_RETENTION_DAYS
 (`expire_old`). Every move goes through EXPORT_WORKFLOW and is audited.
 """
 
@@ -122,13 +124,12 @@ def relaunch(job: CandidacyExportJob, *, actor, enqueue: bool = True) -> Candida
     locked = EXPORT_WORKFLOW.lock(job)
     if not locked.can_relaunch:
         raise ExportJobError(
-            f"Export n° {locked.pk} : seul un export échoué ou expiré se relance "
+            f"Export n° {locked.pk} : seul un export échoué, expiré ou arrêté se relance "
             f"(il est « {locked.get_status_display()} »)."
         )
     fields = {"error": "", "rows_done": 0, "started_at": None, "finished_at": None}
-    EXPORT_WORKFLOW.apply(
-        locked, S.QUEUED, actor=actor, payload={"error": locked.error}, fields=fields
-    )
+    payload = {"error": locked.error, "stale": locked.status == S.RUNNING}
+    EXPORT_WORKFLOW.apply(locked, S.QUEUED, actor=actor, payload=payload, fields=fields)
     if enqueue:
         _enqueue(locked)
     return locked
@@ -141,13 +142,16 @@ def _claim(job_id: int) -> CandidacyExportJob | None:
     if locked.status != S.QUEUED:
         return None
     total = candidacies_for(locked.filters).count()
-    fields = {"started_at": timezone.now(), "rows_total": total, "rows_done": 0}
+    now = timezone.now()
+    fields = {"started_at": now, "heartbeat_at": now, "rows_total": total, "rows_done": 0}
     return EXPORT_WORKFLOW.apply(locked, S.RUNNING, actor=None, fields=fields)
 
 
 def _save_progress(job_id: int, rows_done: int) -> None:
     # Its own autocommit update: the job page reads it while the sheet is being written.
-    CandidacyExportJob.objects.filter(pk=job_id).update(rows_done=rows_done)
+    CandidacyExportJob.objects.filter(pk=job_id).update(
+        rows_done=rows_done, heartbeat_at=timezone.now()
+    )
 
 
 def _counted(rows, job_id: int):
@@ -173,9 +177,16 @@ def _write(job: CandidacyExportJob) -> str:
         )
 
 
+class Overtaken(Exception):
+    """This run no longer owns its job (relaunched as stale meanwhile): it saves nothing."""
+
+
 @transaction.atomic
-def _end(job_id: int, to_status: str, *, name: str = "", error: str = ""):
-    locked = CandidacyExportJob.objects.select_for_update().get(pk=job_id)
+def _end(job: CandidacyExportJob, to_status: str, *, name: str = "", error: str = ""):
+    locked = CandidacyExportJob.objects.select_for_update().get(pk=job.pk)
+    # `started_at`, set by the claim, names the run: a newer run owns the job otherwise.
+    if locked.status != S.RUNNING or locked.started_at != job.started_at:
+        raise Overtaken
     fields: dict = {"finished_at": timezone.now()}
     if name:
         fields["file"] = name
@@ -192,21 +203,24 @@ def run(job_id: int) -> CandidacyExportJob:
     if job is None:
         return CandidacyExportJob.objects.get(pk=job_id)
     try:
-        name = _write(job)
-    except OSError as error:  # media folder unwritable, disk full: said in French
-        return _end(job_id, S.FAILED, error=storage_error_message(error))
-    except Exception:
-        logger.exception("Candidacy export %s failed", job_id)
-        _end(job_id, S.FAILED, error=UNEXPECTED)
-        raise  # the task result keeps the traceback
-    except (KeyboardInterrupt, SystemExit):
-        _end(job_id, S.FAILED, error=STOPPED)
-        raise
-    try:
-        return _end(job_id, S.DONE, name=name)
-    except BaseException:
-        job.file.storage.delete(name)  # not recorded as done: never served, not kept
-        raise
+        try:
+            name = _write(job)
+        except OSError as error:  # media folder unwritable, disk full: said in French
+            return _end(job, S.FAILED, error=storage_error_message(error))
+        except Exception:
+            logger.exception("Candidacy export %s failed", job_id)
+            _end(job, S.FAILED, error=UNEXPECTED)
+            raise  # the task result keeps the traceback
+        except (KeyboardInterrupt, SystemExit):
+            _end(job, S.FAILED, error=STOPPED)
+            raise
+        try:
+            return _end(job, S.DONE, name=name)
+        except BaseException:
+            job.file.storage.delete(name)  # not recorded as done: never served, not kept
+            raise
+    except Overtaken:
+        return CandidacyExportJob.objects.get(pk=job_id)
 
 
 @task()

@@ -5,6 +5,7 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from acquis import search
 from acquis.candidates import names
@@ -666,6 +667,7 @@ class CandidacyExportJob(models.Model):
     task_id = models.CharField("tâche", max_length=64, blank=True)
     requested_at = models.DateTimeField("demandé le")
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernière progression", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     class Meta:
@@ -697,5 +699,15 @@ class CandidacyExportJob(models.Model):
         return self.status == ExportJobStatus.DONE and bool(self.file)
 
     @property
+    def is_stale(self) -> bool:
+        """Running, but its worker gave no news for ACQUIS_BATCH_STALE_SECONDS."""
+        if self.status != ExportJobStatus.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.requested_at
+        return (timezone.now() - last).total_seconds() > settings.ACQUIS_BATCH_STALE_SECONDS
+
+    @property
     def can_relaunch(self) -> bool:
+        if self.status == ExportJobStatus.RUNNING:
+            return self.is_stale
         return (self.status, ExportJobStatus.QUEUED) in EXPORT_JOB_TRANSITIONS

@@ -157,7 +157,7 @@ def test_an_unexpected_failure_fails_the_job_and_reaches_the_task(
 
 def test_only_a_failed_or_expired_job_is_relaunched(certifier, cohort, rows):
     job = request(certifier, cohort, enqueue=False)
-    with pytest.raises(export_jobs.ExportJobError, match="seul un export échoué ou expiré"):
+    with pytest.raises(export_jobs.ExportJobError, match="seul un export échoué, expiré ou arrêté"):
         export_jobs.relaunch(job, actor=None)
 
 
@@ -200,3 +200,28 @@ def test_the_database_worker_writes_the_requested_export(certifier, cohort, rows
         "SUCCESSFUL",
         {"job": job.pk, "status": "done", "rows": 5},
     )
+
+
+def test_a_job_whose_worker_stopped_is_relaunched_and_the_old_run_keeps_nothing(
+    certifier, cohort, rows, settings, monkeypatch
+):
+    settings.ACQUIS_BATCH_STALE_SECONDS = 300
+    job = request(certifier, cohort, enqueue=False)
+    old_run = export_jobs._claim(job.pk)
+    assert old_run.is_running and not old_run.is_stale and not old_run.can_relaunch
+    with pytest.raises(export_jobs.ExportJobError, match="seul un export échoué, expiré ou"):
+        export_jobs.relaunch(job, actor=None, enqueue=False)
+    # No news for longer than the limit: the page offers to relaunch.
+    silent = old_run.heartbeat_at - timedelta(seconds=301)
+    type(job).objects.filter(pk=job.pk).update(heartbeat_at=silent)
+    job.refresh_from_db()
+    assert job.is_stale and job.can_relaunch
+    job = export_jobs.relaunch(job, actor=None, enqueue=False)
+    assert AuditEvent.objects.get(verb="candidates.export_relaunch").payload["stale"] is True
+    new = export_jobs.run(job.pk)
+    assert new.is_ready
+    # The old run comes back and ends: it no longer owns the job, its file is not kept.
+    with pytest.raises(export_jobs.Overtaken):
+        export_jobs._end(old_run, S.DONE, name="exports/candidatures/ancien.xlsx")
+    new.refresh_from_db()
+    assert new.is_ready and new.file.name != "exports/candidatures/ancien.xlsx"

@@ -2,6 +2,7 @@
 (htmx polling), its download (same rows as the immediate export), failure and access."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -160,3 +161,19 @@ def test_a_job_is_hidden_from_another_certifiers_staff(client, personas, cohort,
             if response.streaming:
                 b"".join(response.streaming_content)
             assert (role, response.status_code) == (role, status)
+
+
+def test_a_job_whose_worker_stopped_offers_to_relaunch(clock, manager, settings, cohort, rows):
+    settings.ACQUIS_EXPORT_BACKGROUND_ROWS = 2
+    job = launch(manager, cohort)
+    export_jobs._claim(job.pk)
+    page = reverse("staff_export_job", args=[job.pk])
+    assert "Relancer" not in manager.get(page).content.decode()
+    silent = clock.start - timedelta(hours=1)
+    type(job).objects.filter(pk=job.pk).update(heartbeat_at=silent)
+    html = manager.get(page).content.decode()
+    assert "Arrêté : aucune progression depuis le 9 décembre 2026 à 09:00" in html
+    assert "Relancer l'export" in html
+    assert manager.post(page).status_code == 302
+    job.refresh_from_db()
+    assert job.is_waiting
