@@ -147,26 +147,27 @@ def _claim(job_id: int) -> CandidacyExportJob | None:
     return EXPORT_WORKFLOW.apply(locked, S.RUNNING, actor=None, fields=fields)
 
 
-def _save_progress(job_id: int, rows_done: int) -> None:
-    # Its own autocommit update: the job page reads it while the sheet is being written.
-    CandidacyExportJob.objects.filter(pk=job_id).update(
+def _save_progress(job: CandidacyExportJob, rows_done: int) -> None:
+    # Its own autocommit update: the job page reads it while the sheet is being written. Only
+    # this run's (its `started_at`): an overtaken run no longer moves the figures.
+    CandidacyExportJob.objects.filter(pk=job.pk, started_at=job.started_at).update(
         rows_done=rows_done, heartbeat_at=timezone.now()
     )
 
 
-def _counted(rows, job_id: int):
+def _counted(rows, job: CandidacyExportJob):
     """`rows` unchanged, the progress saved every PROGRESS_EVERY of them."""
     done = 0
     for done, row in enumerate(rows, start=1):  # noqa: B007 - the count is read after
         yield row
         if done % PROGRESS_EVERY == 0:
-            _save_progress(job_id, done)
-    _save_progress(job_id, done)
+            _save_progress(job, done)
+    _save_progress(job, done)
 
 
 def _write(job: CandidacyExportJob) -> str:
     """The complete XLSX, stored; its storage name."""
-    rows = _counted(exports.candidacy_rows(candidacies_for(job.filters)), job.pk)
+    rows = _counted(exports.candidacy_rows(candidacies_for(job.filters)), job)
     with tempfile.TemporaryFile() as spool:
         exports.write_rows(rows, spool)
         spool.seek(0)

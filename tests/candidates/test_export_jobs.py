@@ -101,9 +101,9 @@ def test_progress_is_saved_as_the_rows_are_written(certifier, cohort, rows, monk
     seen = []
     real = export_jobs._save_progress
 
-    def watched(job_id, done):
-        real(job_id, done)
-        seen.append(type(job).objects.values_list("status", "rows_done").get(pk=job_id))
+    def watched(running, done):
+        real(running, done)
+        seen.append(type(job).objects.values_list("status", "rows_done").get(pk=job.pk))
 
     monkeypatch.setattr(export_jobs, "_save_progress", watched)
     assert export_jobs.run(job.pk).status == S.DONE
