@@ -3,7 +3,8 @@
 One task, `daily_maintenance`, does the periodic work: a signed checkpoint of the audit
 chain, the end of expired locks (audited), the retention policy (RGPD purge), and the
 insertion surveys (closing due campaigns, reminders, pseudonymising old answers), the
-reminders before deadlines (acquis.emails.reminders). When it
+reminders before deadlines (acquis.emails.reminders), the deletion of the background
+exports' files past their retention (acquis.candidates.export_jobs). When it
 ends, it enqueues its next run for 24 hours later (django-tasks' `run_after`): the worker
 needs no cron. The first run is enqueued by `acquis maintenance --schedule` (run by
 `make run`; in production once after deployment — a second call enqueues nothing while one
@@ -17,6 +18,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from acquis.audit import checkpoints
+from acquis.candidates import export_jobs
 from acquis.emails import reminders
 from acquis.followup import services as followup
 from acquis.rgpd import retention
@@ -34,6 +36,7 @@ def run_maintenance(*, now=None) -> dict:
         "purged": lambda: retention.apply_retention(now=now).total,
         "surveys": lambda: followup.daily(now=now),
         "reminders": lambda: reminders.send_reminders(now=now).total,
+        "exports_expired": lambda: export_jobs.expire_old(now=now),
     }
     summary = {}
     for name, step in steps.items():

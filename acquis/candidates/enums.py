@@ -176,3 +176,28 @@ class DocumentKind(models.TextChoices):
     ADMISSIBILITY_REQUEST = "admissibility_request", "Demande de recevabilité"
     VALIDATION_FILE = "validation_file", "Dossier de validation"
     OTHER = "other", "Autre pièce"
+
+
+class ExportJobStatus(models.TextChoices):
+    """The life of a candidacy export written in the background (CandidacyExportJob)."""
+
+    QUEUED = "queued", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Prêt"
+    FAILED = "failed", "Échoué"
+    EXPIRED = "expired", "Expiré"
+
+
+# (from, to) -> verb (audited as "candidates.export_<verb>"). A failed or expired export is
+# queued again with the same filters (its file, if any, is gone: written anew), and so is a
+# running one whose worker stopped (killed, machine restarted).
+EXPORT_JOB_TRANSITIONS = {
+    (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING): "start",
+    (ExportJobStatus.RUNNING, ExportJobStatus.DONE): "finish",
+    (ExportJobStatus.RUNNING, ExportJobStatus.FAILED): "fail",
+    (ExportJobStatus.DONE, ExportJobStatus.EXPIRED): "expire",
+    (ExportJobStatus.FAILED, ExportJobStatus.QUEUED): "relaunch",
+    (ExportJobStatus.EXPIRED, ExportJobStatus.QUEUED): "relaunch",
+    # Only a job whose worker gave no news for ACQUIS_BATCH_STALE_SECONDS (export_jobs.is_stale).
+    (ExportJobStatus.RUNNING, ExportJobStatus.QUEUED): "relaunch",
+}

@@ -169,4 +169,10 @@ def _csv_value(value):
 def write_xlsx(queryset, target) -> None:
     """The XLSX written into `target` (a binary file) as the rows are read (acquis.xlsx:
     every text a text cell, never a formula; dates shown DD/MM/YYYY)."""
-    xlsx.write_sheet(target, name="Candidatures", header=HEADER, rows=candidacy_rows(queryset))
+    write_rows(candidacy_rows(queryset), target)
+
+
+def write_rows(rows, target) -> None:
+    """The XLSX of lines already read (`candidacy_rows`): the background export counts them
+    as they pass (export_jobs.py)."""
+    xlsx.write_sheet(target, name="Candidatures", header=HEADER, rows=rows)

@@ -5,16 +5,19 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from acquis import search
 from acquis.candidates import names
 from acquis.candidates.enums import (
     ACTIVE,
     CANDIDACY_TRANSITIONS,
+    EXPORT_JOB_TRANSITIONS,
     AccessMode,
     AccommodationKind,
     AdmissibilityDecision,
     CandidacyStatus,
+    ExportJobStatus,
     Pathway,
     Sex,
     VaeRoute,
@@ -632,3 +635,79 @@ class ImportColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Colonnes d'import — {self.certifier}"
+
+
+class CandidacyExportJob(models.Model):
+    """A candidacy XLSX too big to write inside a request, written by the worker
+    (export_jobs.py): who asked, for which rows (`filters`, as data), how far it got, and
+    the file once complete (never before: a partial file is never served)."""
+
+    certifier = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="certificateur",
+        on_delete=models.PROTECT,
+        related_name="candidacy_exports",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandé par",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # {"certifiers": [ids], "promotion": id or null}: the rows of the list the staff saw.
+    filters = models.JSONField("filtres")
+    status = models.CharField(
+        "état", max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField("lignes à écrire", default=0)
+    rows_done = models.PositiveIntegerField("lignes écrites", default=0)
+    file = models.FileField("fichier", upload_to="exports/candidatures/", blank=True)
+    error = models.TextField("motif de l'échec", blank=True)
+    task_id = models.CharField("tâche", max_length=64, blank=True)
+    requested_at = models.DateTimeField("demandé le")
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernière progression", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export de candidatures"
+        verbose_name_plural = "exports de candidatures"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Export de candidatures n° {self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == ExportJobStatus.QUEUED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ExportJobStatus.RUNNING
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == ExportJobStatus.EXPIRED
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ExportJobStatus.DONE and bool(self.file)
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but its worker gave no news for ACQUIS_BATCH_STALE_SECONDS."""
+        if self.status != ExportJobStatus.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.requested_at
+        return (timezone.now() - last).total_seconds() > settings.ACQUIS_BATCH_STALE_SECONDS
+
+    @property
+    def can_relaunch(self) -> bool:
+        if self.status == ExportJobStatus.RUNNING:
+            return self.is_stale
+        return (self.status, ExportJobStatus.QUEUED) in EXPORT_JOB_TRANSITIONS

@@ -509,3 +509,8 @@ ACQUIS_WEBHOOK_DISABLE_AFTER = envint("ACQUIS_WEBHOOK_DISABLE_AFTER", 15)
 # (in production they would let a client make the server call its own network).
 ACQUIS_WEBHOOK_ALLOW_HTTP = envbool("ACQUIS_WEBHOOK_ALLOW_HTTP", False)
 ACQUIS_WEBHOOK_ALLOW_PRIVATE = envbool("ACQUIS_WEBHOOK_ALLOW_PRIVATE", False)
+
+# Candidacy XLSX exports: up to this many rows the file is written inside the request; above,
+# by the worker (acquis.candidates.export_jobs), its file kept this many days.
+ACQUIS_EXPORT_BACKGROUND_ROWS = envint("ACQUIS_EXPORT_BACKGROUND_ROWS", 2000)
+ACQUIS_EXPORT_RETENTION_DAYS = envint("ACQUIS_EXPORT_RETENTION_DAYS", 7)

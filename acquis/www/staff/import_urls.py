@@ -1,5 +1,6 @@
 from django.urls import path
 
+from acquis.www.staff import export_job_views as jobs
 from acquis.www.staff import import_views as v
 
 urlpatterns = [
@@ -21,5 +22,11 @@ urlpatterns = [
         v.candidacies_export,
         {"fmt": "xlsx"},
         name="staff_candidacies_export_xlsx",
+    ),
+    path("candidatures/exports/<int:pk>/", jobs.export_job, name="staff_export_job"),
+    path(
+        "candidatures/exports/<int:pk>/fichier.xlsx",
+        jobs.export_job_file,
+        name="staff_export_job_file",
     ),
 ]

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from acquis.candidates import column_mapping
+from acquis.candidates import column_mapping, export_jobs
 from acquis.candidates.exceptions import CandidateError
 from acquis.candidates.exports import CONTENT_TYPES, stream_csv, write_xlsx
 from acquis.candidates.imports import (
@@ -23,7 +24,7 @@ from acquis.candidates.imports import (
 from acquis.security.exports import audit_export
 from acquis.www.errors import add_to_form
 from acquis.www.perms import staff_required
-from acquis.www.staff import access
+from acquis.www.staff import access, export_job_views
 
 MAX_UPLOAD_MB = 10
 ERRORS_SHOWN = 500
@@ -183,17 +184,24 @@ def import_template(request):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 @staff_required
 def candidacies_export(request, fmt):
     candidacies = access.candidacies(request.user)
     name = "candidatures"
     promotion = request.GET.get("promotion")
+    cohort = None
     if promotion:
         if not promotion.isdigit():
             raise Http404("Promotion introuvable.")
         cohort = access.get_or_404(access.cohorts(request.user), pk=int(promotion))
         candidacies = candidacies.filter(cohort=cohort)
         name += f"-promotion-{cohort.pk}"
+    if fmt == "xlsx":
+        rows = candidacies.count()
+        if export_jobs.needs_background(rows):
+            # Too big to write while the page waits: the worker writes it (export_job_views).
+            return export_job_views.offer_or_request(request, cohort=cohort, rows=rows)
     if fmt == "csv":
         # Streamed as the rows are read: constant memory, the first bytes leave at once.
         response = StreamingHttpResponse(stream_csv(candidacies), content_type=CONTENT_TYPES[fmt])

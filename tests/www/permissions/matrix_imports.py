@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from acquis.candidates import column_mapping, services
+from acquis.candidates import column_mapping, export_jobs, services
 from tests.www.permissions.roles import STAFF, STAFF_OWN
 
 
@@ -19,7 +19,16 @@ def extend_context(ctx):
         )
     )
     column_mapping.save_mapping(cohort.certifier, chosen, headers=headers, actor=None)
-    return {"import_cohort": cohort}
+    # A background export of that cohort, written (its file is there to download).
+    job = export_jobs.request_export(
+        certifier=cohort.certifier,
+        certifier_ids=[cohort.certifier_id],
+        promotion=cohort.pk,
+        actor=None,
+        enqueue=False,
+    )
+    export_jobs.run(job.pk)
+    return {"import_cohort": cohort, "export_job": job}
 
 
 ENTRIES = {
@@ -42,6 +51,16 @@ ENTRIES = {
         lambda ctx: (
             reverse("staff_candidacies_export_xlsx") + f"?promotion={ctx['import_cohort'].pk}"
         ),
+        STAFF_OWN,
+    ),
+    # A background export of OPS Conseil's rows: its page (GET; POST relaunches) and its
+    # file, hidden from another certifier's staff.
+    "staff_export_job": (
+        lambda ctx: reverse("staff_export_job", args=[ctx["export_job"].pk]),
+        STAFF_OWN,
+    ),
+    "staff_export_job_file": (
+        lambda ctx: reverse("staff_export_job_file", args=[ctx["export_job"].pk]),
         STAFF_OWN,
     ),
 }
