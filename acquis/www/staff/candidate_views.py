@@ -98,12 +98,13 @@ def candidacy_list(request):
 
 
 @staff_required
+@access.certifier_chosen(on_get=True)
 def candidate_new(request):
     form = f.CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             candidate = services.create_candidate(
-                certifier=access.current_certifier(request.user),
+                certifier=access.current_certifier(request),
                 data=form.cleaned_data,
                 actor=request.user,
             )
@@ -331,13 +332,14 @@ def _confirm_jury(request, candidacy):
 
 
 @staff_required
+@access.certifier_chosen
 def cohort_list(request):
     versions = access.published_versions(request.user)
     form = f.CohortForm(request.POST or None, versions=versions)
     if request.method == "POST" and form.is_valid():
         try:
             services.create_cohort(
-                certifier=access.current_certifier(request.user),
+                certifier=access.current_certifier(request),
                 actor=request.user,
                 **form.cleaned_data,
             )
