@@ -9,6 +9,7 @@ from django.urls import reverse
 from acquis.audit.models import AuditEvent
 from acquis.candidates.models import Candidate, Cohort
 from acquis.evaluations.models import EvaluationSession
+from acquis.integrations.models import ApiClient
 from acquis.organisations.enums import Role
 from acquis.organisations.scope import NOT_CHOSEN
 from acquis.organisations.services import grant_role
@@ -115,3 +116,19 @@ def test_a_staff_of_one_certifier_creates_without_choosing(client, personas, cer
     assert client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
     client.post(reverse("staff_candidate_new"), IDENTITY)
     assert Candidate.objects.get().certifier == certifier
+
+
+def test_an_api_client_without_partner_belongs_to_the_chosen_administered_certifier(
+    both_client, personas, certifier, other_certifier
+):
+    data = {"name": "Outil interne", "scopes": ["candidacies:read"]}
+    url = reverse("staff_api_client_create")
+    assert both_client.post(url, data).url.startswith(CHOICE)
+    # Exam manager only of the other certifier: they do not create its clients.
+    _choose(both_client, other_certifier)
+    response = both_client.post(url, data)
+    assert "Vous n&#x27;administrez pas le certificateur" in response.content.decode()
+    assert not ApiClient.objects.exists()
+    _choose(both_client, certifier)
+    both_client.post(url, data)
+    assert ApiClient.objects.get().certifier == certifier

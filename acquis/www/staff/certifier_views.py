@@ -49,6 +49,4 @@ def certifier_choice(request):
         "next": _next(request, request.GET) or _next(request, request.POST),
         "error": error,
     }
-    return render(
-        request, "www/staff/org/certifier.html", context, status=400 if error else 200
-    )
+    return render(request, "www/staff/org/certifier.html", context, status=400 if error else 200)
