@@ -349,9 +349,12 @@ def cohort_list(request):
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
             return redirect("staff_cohorts")
     cohorts = access.light_versions(
-        access.cohorts(request.user).select_related("version"), "version__"
+        access.cohorts(request.user).select_related("version", "certifier"), "version__"
     )
-    return render(request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form})
+    # A user of several certifiers sees them all: each promotion says whose it is.
+    several = access.scope(request).has_choice
+    context = {"cohorts": cohorts, "form": form, "several": several}
+    return render(request, "www/staff/candidates/cohorts.html", context)
 
 
 @staff_required
