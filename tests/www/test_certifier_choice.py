@@ -110,6 +110,10 @@ def test_after_choosing_things_are_created_for_that_certifier(
     assert response.url == reverse("staff_candidate", args=[Candidate.objects.get().pk])
     both_client.post(reverse("staff_cohorts"), {"version": ops_version.pk, "name": "Printemps"})
     assert Cohort.objects.get().certifier == other_certifier
+    # Their list shows every certifier's promotions, each naming its certifier.
+    page = both_client.get(reverse("staff_cohorts")).content.decode()
+    assert '<th scope="col">Certificateur</th>' in page
+    assert "<td>Autre Certificateur</td>" in page
 
 
 def test_a_staff_of_one_certifier_creates_without_choosing(client, personas, certifier):
