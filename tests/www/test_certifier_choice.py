@@ -2,6 +2,7 @@
 they create belongs to it, and nothing is created before the choice."""
 
 import html
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -82,16 +83,23 @@ def test_creating_before_choosing_redirects_and_writes_nothing(both_client, ops_
     events = AuditEvent.objects.count()
     response = both_client.post(reverse("staff_candidate_new"), IDENTITY)
     assert response.status_code == 302
-    assert response.url.startswith(CHOICE + "?suivant=")
+    assert response.url == CHOICE
     response = both_client.get(response.url)
     assert NOT_CHOSEN in html.unescape(response.content.decode())
     # The candidate form itself (a page that only creates) sends there too.
-    assert both_client.get(reverse("staff_candidate_new")).url.startswith(CHOICE)
+    new = reverse("staff_candidate_new")
+    assert both_client.get(new).url == f"{CHOICE}?{urlencode({'suivant': new})}"
     cohort = {"version": ops_version.pk, "name": "Printemps"}
     assert both_client.post(reverse("staff_cohorts"), cohort).url.startswith(CHOICE)
     session = {"version": ops_version.pk, "title": "Session", "on": "2027-01-12", "place": "Lyon"}
     assert both_client.post(reverse("staff_sessions"), session).url.startswith(CHOICE)
-    assert both_client.post(reverse("staff_accrochage_export")).url.startswith(CHOICE)
+    # A POST-only action goes back to the page its form was on, not to itself.
+    response = both_client.post(
+        reverse("staff_accrochage_export"),
+        headers={"referer": "http://testserver/gestion/accrochage/"},
+    )
+    assert response.url == CHOICE + "?suivant=%2Fgestion%2Faccrochage%2F"
+    assert both_client.post(reverse("staff_accrochage_export")).url == CHOICE
     # Lists stay open, over every certifier of the user.
     assert both_client.get(reverse("staff_cohorts")).status_code == 200
     assert both_client.get(reverse("staff_jurors")).status_code == 200

@@ -5,7 +5,7 @@ request's `StaffScope` (`acquis/organisations/scope.py`); the thin functions her
 views' calls short."""
 
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -60,12 +60,24 @@ def certifier_chosen(view=None, *, on_get: bool = False):
             if creating and scope(request).current is None:
                 messages.info(request, NOT_CHOSEN)
                 url = reverse("staff_certifier_choice")
-                return redirect(f"{url}?{urlencode({'suivant': request.get_full_path()})}")
+                back = _back_after_choice(request)
+                return redirect(f"{url}?{urlencode({'suivant': back})}" if back else url)
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _back_after_choice(request) -> str:
+    """Where to go once the certifier is chosen: the page itself for a GET; for a POST, the
+    page the form was on (a POST-only address cannot be opened again), when it is ours."""
+    if request.method == "GET":
+        return request.get_full_path()
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.get_host() and referer.path.startswith("/"):
+        return urlunsplit(("", "", referer.path, referer.query, ""))
+    return ""
 
 
 def candidates(user):
