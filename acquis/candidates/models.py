@@ -38,6 +38,12 @@ def identity_key(birth_name: str, first_name: str, birth_date) -> str:
     return f"{fold(birth_name)}|{fold(first_name)}|{birth_date.isoformat()}"
 
 
+class CohortQuerySet(models.QuerySet):
+    def for_staff(self, scope):
+        """The promotions of the staff scope's certifiers (`organisations.scope`)."""
+        return self.filter(certifier__in=scope.certifiers)
+
+
 class Cohort(models.Model):
     """A promotion: candidates who follow the same calendar."""
 
@@ -57,6 +63,8 @@ class Cohort(models.Model):
     starts_on = models.DateField("début", null=True, blank=True)
     ends_on = models.DateField("fin", null=True, blank=True)
     memoir_deadline = models.DateField("date limite de dépôt du mémoire", null=True, blank=True)
+
+    objects = CohortQuerySet.as_manager()
 
     class Meta:
         verbose_name = "promotion"
@@ -84,6 +92,10 @@ class Cohort(models.Model):
 class CandidateQuerySet(models.QuerySet):
     def for_certifier(self, certifier):
         return self.filter(certifier=certifier)
+
+    def for_staff(self, scope):
+        """The candidates of the staff scope's certifiers (`organisations.scope`)."""
+        return self.filter(certifier__in=scope.certifiers)
 
 
 class Candidate(UpdatedAtModel):
@@ -197,6 +209,10 @@ class Candidate(UpdatedAtModel):
 class CandidacyQuerySet(models.QuerySet):
     def for_certifier(self, certifier):
         return self.filter(candidate__certifier=certifier)
+
+    def for_staff(self, scope):
+        """The candidacies of the staff scope's certifiers (`organisations.scope`)."""
+        return self.filter(candidate__certifier__in=scope.certifiers)
 
     def for_partner(self, partner):
         return self.filter(partner=partner)

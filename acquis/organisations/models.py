@@ -5,7 +5,43 @@ from django.utils import timezone
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Habilitation, OrganisationKind, Role
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Who a certifier's staff may list: `scope` is an `organisations.scope.StaffScope`."""
+
+    def visible_to_staff(self, scope):
+        """Users holding a role in the scope's organisations (its certifiers and their
+        partners), each with only those roles (`visible_memberships`): a juror's roles at
+        another certifier stay hidden."""
+        organisations = Organisation.objects.managed_by(scope).values("pk")
+        memberships = (
+            Membership.objects.filter(organisation__in=organisations)
+            .select_related("organisation")
+            .order_by("organisation__kind", "organisation__name", "role")
+        )
+        return (
+            self.filter(memberships__organisation__in=organisations)
+            .distinct()
+            .prefetch_related(
+                models.Prefetch("memberships", memberships, to_attr="visible_memberships")
+            )
+            .order_by("last_name", "first_name", "email")
+        )
+
+    def jurors_of(self, certifiers):
+        """Accounts holding the juror role in one of `certifiers` (an organisation, its pk,
+        or a queryset of them), by name."""
+        if isinstance(certifiers, models.QuerySet):
+            lookup = {"memberships__organisation__in": certifiers.values("pk")}
+        else:
+            lookup = {"memberships__organisation": certifiers}
+        return (
+            self.filter(memberships__role=Role.JUROR, **lookup)
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
@@ -70,6 +106,34 @@ class User(AbstractBaseUser, PermissionsMixin):
         ).distinct()
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def certifiers(self):
+        return self.filter(kind=OrganisationKind.CERTIFIER)
+
+    def staffed_by(self, user):
+        """Certifiers whose staff (administrator or exam manager) the user is; a superuser
+        staffs every certifier."""
+        if user.is_superuser:
+            return self.certifiers()
+        return self.certifiers().filter(pk__in=user.staff_certifiers().values("pk"))
+
+    def administered_by(self, user):
+        """Certifiers the user administers (a superuser: every certifier)."""
+        if user.is_superuser:
+            return self.certifiers()
+        return self.certifiers().filter(
+            pk__in=Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation")
+        )
+
+    def managed_by(self, scope):
+        """The scope's certifiers and their partner organisations: what their staff manages."""
+        certifiers = scope.certifiers.values("pk")
+        return self.filter(models.Q(pk__in=certifiers) | models.Q(certifier__in=certifiers))
+
+    def partners_of(self, scope):
+        return self.filter(kind=OrganisationKind.PARTNER, certifier__in=scope.certifiers)
+
+
 class Organisation(models.Model):
     kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
     name = models.CharField("nom", max_length=255)
@@ -87,6 +151,8 @@ class Organisation(models.Model):
         related_name="partners",
         help_text="Pour un organisme partenaire : le certificateur qui l'a habilité.",
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation"

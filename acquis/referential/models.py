@@ -25,6 +25,13 @@ class CertificationQuerySet(models.QuerySet):
     def with_public_versions(self):
         return self.filter(versions__status=VersionStatus.PUBLISHED).distinct()
 
+    def visible_to_staff(self, scope):
+        """Certifications a staff scope may manage: its certifiers' and unowned ones (a
+        superuser's scope holds every certifier: every certification)."""
+        if scope.user.is_superuser:
+            return self
+        return self.filter(models.Q(owner__isnull=True) | models.Q(owner__in=scope.certifiers))
+
 
 class Certification(models.Model):
     code = models.SlugField("code", max_length=63, unique=True)
@@ -63,6 +70,10 @@ class Certification(models.Model):
 class VersionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=VersionStatus.PUBLISHED)
+
+    def for_staff(self, scope):
+        """Versions of the certifications the staff scope's certifiers own."""
+        return self.filter(certification__owner__in=scope.certifiers)
 
 
 class CertificationVersion(UpdatedAtModel):

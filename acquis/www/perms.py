@@ -9,13 +9,13 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 
 from acquis.candidates.models import Candidacy, WorkPlacement
 from acquis.evaluations.models import JurorProfile
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
-from acquis.organisations.models import Membership, Organisation, User
+from acquis.organisations.models import Organisation, User
+from acquis.organisations.scope import StaffScope
 
 
 def role_required(predicate, *, message: str, attach=None):
@@ -158,11 +158,20 @@ def placement_or_404(candidacy: Candidacy, pk) -> WorkPlacement:
     return placement
 
 
+def user_scope(user) -> StaffScope:
+    """The user's staff scope (`organisations.scope`), built once per request: kept on the
+    request's user object, which lives as long as the request. Pages that need the current
+    certifier use `staff.access.scope(request)`, which adds the session's choice."""
+    scope = getattr(user, "_acquis_scope", None)
+    if scope is None:
+        scope = StaffScope(user)
+        user._acquis_scope = scope
+    return scope
+
+
 def visible_certifications_for_staff(user, queryset):
     """Certifications a staff user may manage: their certifier's, and unowned ones."""
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(owner__isnull=True) | queryset.filter(owner__in=user.staff_certifiers())
+    return queryset.visible_to_staff(user_scope(user))
 
 
 def get_staff_certification(user, queryset, **lookup):
@@ -177,42 +186,22 @@ def get_staff_certification(user, queryset, **lookup):
 
 def staff_certifiers_for(user):
     """Certifiers whose staff the user is (a superuser: every certifier)."""
-    if user.is_superuser:
-        return Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
-    return user.staff_certifiers()
+    return user_scope(user).certifiers
 
 
 def administered_certifiers(user):
     """Certifiers the user administers (a superuser: every certifier)."""
-    certifiers = staff_certifiers_for(user)
-    if user.is_superuser:
-        return certifiers
-    return certifiers.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
+    return Organisation.objects.administered_by(user)
 
 
 def staff_organisations(user):
     """The user's certifiers and their partner organisations: what their staff manages."""
-    certifiers = staff_certifiers_for(user).values("pk")
-    return Organisation.objects.filter(pk__in=certifiers) | Organisation.objects.filter(
-        certifier__in=certifiers
-    )
+    return Organisation.objects.managed_by(user_scope(user))
 
 
 def visible_users_for_staff(user):
-    """Users holding a role in the staff's organisations, each with only those roles
-    (`visible_memberships`): a juror's roles at another certifier stay hidden."""
-    organisations = staff_organisations(user).values("pk")
-    memberships = (
-        Membership.objects.filter(organisation__in=organisations)
-        .select_related("organisation")
-        .order_by("organisation__kind", "organisation__name", "role")
-    )
-    return (
-        User.objects.filter(memberships__organisation__in=organisations)
-        .distinct()
-        .prefetch_related(Prefetch("memberships", memberships, to_attr="visible_memberships"))
-        .order_by("last_name", "first_name", "email")
-    )
+    """Users holding a role in the staff's organisations, each with only those roles."""
+    return User.objects.visible_to_staff(user_scope(user))
 
 
 _administrator_only = role_required(

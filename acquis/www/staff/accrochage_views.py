@@ -58,6 +58,7 @@ def overview(request):
 
 @staff_required
 @require_POST
+@access.certifier_chosen
 def export(request):
     since = None
     if request.POST.get("since"):
@@ -68,7 +69,7 @@ def export(request):
             return redirect("staff_accrochage")
     try:
         result = accrochage.export_accrochage(
-            access.current_certifier(request.user), actor=request.user, since=since
+            access.current_certifier(request), actor=request.user, since=since
         )
     except AcquisError as error:
         messages.error(request, str(error))

@@ -21,9 +21,11 @@ from acquis.integrations import clients, webhooks
 from acquis.integrations.enums import DeliveryStatus
 from acquis.integrations.models import ApiClient, ApiToken, WebhookDelivery, WebhookSubscription
 from acquis.organisations.enums import OrganisationKind
+from acquis.organisations.exceptions import OrganisationError
 from acquis.organisations.models import Organisation
 from acquis.www.errors import add_to_form
 from acquis.www.perms import admin_required, administered_certifiers
+from acquis.www.staff import access
 from acquis.www.staff.access import get_or_404
 from acquis.www.staff.api_forms import ApiClientForm, SubscriptionForm
 
@@ -42,6 +44,19 @@ def _partners(user):
     ).order_by("name")
 
 
+def _administered_current(request):
+    """The current certifier, if the user administers it (a client of the certifier itself,
+    without a partner, is created for the certifier one works for)."""
+    certifier = access.current_certifier(request)
+    if not administered_certifiers(request.user).filter(pk=certifier.pk).exists():
+        raise OrganisationError(
+            f"Vous n'administrez pas le certificateur « {certifier} » : choisissez un "
+            "partenaire, ou un autre certificateur (menu « Certificateur »).",
+            field="partner",
+        )
+    return certifier
+
+
 @require_GET
 @admin_required
 def api_clients(request):
@@ -50,14 +65,15 @@ def api_clients(request):
 
 
 @admin_required
+@access.certifier_chosen
 def api_client_create(request):
     form = ApiClientForm(request.POST or None, partners=_partners(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         partner = data["partner"]
-        certifier = partner.certifier if partner else administered_certifiers(request.user)[0]
         expires = data["expires_at"]
         try:
+            certifier = partner.certifier if partner else _administered_current(request)
             client = clients.create_client(
                 certifier=certifier,
                 name=data["name"],

@@ -92,12 +92,13 @@ def candidacy_list(request):
 
 
 @staff_required
+@access.certifier_chosen(on_get=True)
 def candidate_new(request):
     form = f.CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             candidate = services.create_candidate(
-                certifier=access.current_certifier(request.user),
+                certifier=access.current_certifier(request),
                 data=form.cleaned_data,
                 actor=request.user,
             )
@@ -325,13 +326,14 @@ def _confirm_jury(request, candidacy):
 
 
 @staff_required
+@access.certifier_chosen
 def cohort_list(request):
     versions = access.published_versions(request.user)
     form = f.CohortForm(request.POST or None, versions=versions)
     if request.method == "POST" and form.is_valid():
         try:
             services.create_cohort(
-                certifier=access.current_certifier(request.user),
+                certifier=access.current_certifier(request),
                 actor=request.user,
                 **form.cleaned_data,
             )
@@ -341,9 +343,12 @@ def cohort_list(request):
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
             return redirect("staff_cohorts")
     cohorts = access.light_versions(
-        access.cohorts(request.user).select_related("version"), "version__"
+        access.cohorts(request.user).select_related("version", "certifier"), "version__"
     )
-    return render(request, "www/staff/candidates/cohorts.html", {"cohorts": cohorts, "form": form})
+    # A user of several certifiers sees them all: each promotion says whose it is.
+    several = access.scope(request).has_choice
+    context = {"cohorts": cohorts, "form": form, "several": several}
+    return render(request, "www/staff/candidates/cohorts.html", context)
 
 
 @staff_required

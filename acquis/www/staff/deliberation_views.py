@@ -27,7 +27,6 @@ from acquis.juries import (
 )
 from acquis.juries.enums import DeliberationStatus
 from acquis.juries.models import Decision, Deliberation, DeliberationCandidate
-from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.www import confirm, sorting
 from acquis.www.pagination import paginate
@@ -121,14 +120,9 @@ def deliberation_list(request):
 def _juror_users(deliberation):
     seated = deliberation.members.values_list("user_id", flat=True)
     return (
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.JUROR,
-            memberships__organisation=deliberation.certifier_id,
-        )
+        User.objects.jurors_of(deliberation.certifier_id)
+        .filter(is_active=True)
         .exclude(pk__in=list(seated))
-        .distinct()
-        .order_by("last_name", "first_name", "email")
     )
 
 

@@ -29,7 +29,6 @@ from acquis.evaluations.models import (
     Slot,
     SlotAssessor,
 )
-from acquis.organisations.enums import Role
 from acquis.organisations.models import User
 from acquis.www import confirm, sorting
 from acquis.www.errors import add_to_form
@@ -52,16 +51,16 @@ def _sessions(user):
     )
 
 
-def _juror_users(user):
-    """Accounts holding the juror role in the user's certifier."""
-    return (
-        User.objects.filter(
-            memberships__role=Role.JUROR,
-            memberships__organisation=access.current_certifier(user),
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
+def _juror_users(request):
+    """Accounts holding the juror role in the current certifier (before a user of several
+    has chosen one: in any of theirs; recording a profile asks the choice first)."""
+    scope = access.scope(request)
+    return User.objects.jurors_of(scope.current or scope.certifiers)
+
+
+def _trainers(request):
+    current = access.scope(request).current
+    return services.trainer_candidates(current) if current else User.objects.none()
 
 
 JUROR_COLUMNS = [
@@ -102,6 +101,7 @@ def filter_sessions(queryset, data: dict):
 
 
 @staff_required
+@access.certifier_chosen
 def juror_list(request):
     versions = access.published_versions(request.user)
     jurors = _jurors(request.user).order_by("user__last_name", "user__email")
@@ -109,7 +109,7 @@ def juror_list(request):
     juror_form = f.JurorForm(
         request.POST if posted == JUROR_FORM else None,
         request.FILES if posted == JUROR_FORM else None,
-        users=_juror_users(request.user),
+        users=_juror_users(request),
         sectors=f.sector_choices(versions),
     )
     training_form = f.TrainingForm(
@@ -117,14 +117,14 @@ def juror_list(request):
         request.FILES if posted == TRAINING_FORM else None,
         jurors=jurors,
         versions=versions,
-        trainers=services.trainer_candidates(access.current_certifier(request.user)),
+        trainers=_trainers(request),
     )
     if posted == JUROR_FORM and juror_form.is_valid():
         data = juror_form.cleaned_data
         try:
             profile = services.record_juror(
                 user=data["user"],
-                certifier=access.current_certifier(request.user),
+                certifier=access.current_certifier(request),
                 sector=data["sector"],
                 role=data["role"],
                 years_experience=data["years_experience"],
@@ -190,13 +190,14 @@ def juror_list(request):
 
 
 @staff_required
+@access.certifier_chosen
 def session_list(request):
     form = f.SessionForm(request.POST or None, versions=access.published_versions(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             session = services.plan_session(
-                certifier=access.current_certifier(request.user),
+                certifier=access.current_certifier(request),
                 version=data["version"],
                 title=data["title"],
                 on=data["on"],

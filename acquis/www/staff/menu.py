@@ -117,6 +117,7 @@ GROUPS = (
                 "staff_referentials",
                 ("staff_versions", "staff_referential_load"),
             ),
+            Entry("Certificateur", "staff_certifier_choice"),
             Entry("Utilisateurs", "staff_users"),
             Entry("Partenaires", "staff_partners", ("staff_partner_create",)),
             Entry("Courriels envoyés", "staff_emails", ("staff_email_resend",)),

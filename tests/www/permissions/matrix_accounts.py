@@ -51,6 +51,18 @@ ENTRIES = {
     "staff_partners": (lambda ctx: reverse("staff_partners"), STAFF),
     "staff_partner_create": (lambda ctx: reverse("staff_partner_create"), ADMIN_ONLY),
     "staff_users": (lambda ctx: reverse("staff_users"), STAFF),
+    # Every certifier staff chooses among their own certifiers; an empty POST chooses none
+    # (400, the form says why). Choosing another's: 404 (tests/www/test_certifier_choice.py).
+    "staff_certifier_choice": (
+        lambda ctx: reverse("staff_certifier_choice"),
+        STAFF,
+        {
+            **STAFF,
+            "administrateur": 400,
+            "responsable_epreuves": 400,
+            "admin_autre_certificateur": 400,
+        },
+    ),
     "two_factor_verify": (lambda ctx: reverse("two_factor_verify"), VERIFIED_GOES_ON),
     # Enrolment: the enrolled (staff, jury members of the matrix's deliberations: verified by
     # the test login) go to « Mon compte ».
