@@ -299,11 +299,11 @@ def test_demo_second_certifier_runs_its_own_title(demo, client):
     ]
     for email, own, own_jury, other, other_jury in cases:
         assert client.login(email=email, password=DEMO_PASSWORD)
-        assert client.get(reverse("staff_candidacy", args=[own.pk])).status_code == 200
-        assert client.get(reverse("staff_deliberation", args=[own_jury.pk])).status_code == 200
-        assert client.get(reverse("staff_candidacy", args=[other.pk])).status_code == 404
-        assert client.get(reverse("staff_deliberation", args=[other_jury.pk])).status_code == 404
-        dashboard = client.get(reverse("staff_dashboard")).content.decode()
+        assert client.get(reverse("staff:candidacy", args=[own.pk])).status_code == 200
+        assert client.get(reverse("staff:deliberation", args=[own_jury.pk])).status_code == 200
+        assert client.get(reverse("staff:candidacy", args=[other.pk])).status_code == 404
+        assert client.get(reverse("staff:deliberation", args=[other_jury.pk])).status_code == 404
+        dashboard = client.get(reverse("staff:dashboard")).content.decode()
         assert other.version.certification.title not in dashboard, email
         client.logout()
 

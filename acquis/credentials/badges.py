@@ -272,7 +272,7 @@ REGISTRY_NAMES = {
 def issuer_profile(certifier, did: str | None = None) -> dict:
     """The OB 3.0 Profile of a certifier, identified by its issuer id (issuer_did: its own
     did:key, else the installation's)."""
-    url = public_url(reverse("badge_issuer_profile", args=[certifier.pk]))
+    url = public_url(reverse("public:badge_issuer_profile", args=[certifier.pk]))
     did = did or issuer_did(certifier=certifier)
     return {"id": did, "type": ["Profile"], "name": certifier.name, "url": url}
 
@@ -340,7 +340,7 @@ def matches_email(credential: dict, email: str) -> bool | None:
 def achievement_image(version, block) -> dict:
     """OB 3.0 Image of an achievement: the public design of the title or of a block."""
     part = block.code if block is not None else "titre"
-    url = public_url(reverse("badge_achievement_image", args=[version.pk, part]))
+    url = public_url(reverse("public:badge_achievement_image", args=[version.pk, part]))
     what = f"du bloc {block.code}" if block is not None else "de la certification"
     return {"id": url, "type": "Image", "caption": f"Badge {what} « {version.title} »"}
 

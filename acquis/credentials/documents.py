@@ -57,7 +57,7 @@ class DocumentError(AcquisError):
 
 
 def verify_url(code: str) -> str:
-    return public_url(reverse("verify_document", args=[code]))
+    return public_url(reverse("public:verify_document", args=[code]))
 
 
 # --- data of a decision ---------------------------------------------------------------------

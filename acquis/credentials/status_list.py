@@ -33,7 +33,7 @@ class StatusListError(AcquisError):
 
 
 def list_url(listed: StatusList) -> str:
-    path = reverse("badge_status_list", args=[listed.key])
+    path = reverse("public:badge_status_list", args=[listed.key])
     return public_url(path)
 
 

@@ -117,7 +117,7 @@ def remind_deliverables(report: ReminderReport, *, today: date, now) -> None:
             "slot": slot,
             "missing": missing,
             "due": timezone.localtime(due),
-            "url": public_url(reverse("candidate_deliverables")),
+            "url": public_url(reverse("candidate:deliverables")),
             "certifier": _signature(slot.session.certifier),
         }
         _remind(
@@ -151,7 +151,7 @@ def remind_memoirs(report: ReminderReport, *, today: date, now) -> None:
             "candidacy": candidacy,
             "deadline": candidacy.memoir_deadline,
             "certification": candidacy.version.title,
-            "url": public_url(reverse("candidate_memoir", args=[candidacy.pk])),
+            "url": public_url(reverse("candidate:memoir", args=[candidacy.pk])),
             "certifier": _signature(candidate.certifier),
         }
         _remind(
@@ -191,7 +191,7 @@ def remind_convocations(report: ReminderReport, *, today: date, now) -> None:
             "candidate": candidate,
             "slot": slot,
             "starts_at": timezone.localtime(slot.starts_at),
-            "url": public_url(reverse("candidate_convocation", args=[slot.pk])),
+            "url": public_url(reverse("candidate:convocation", args=[slot.pk])),
             "certifier": _signature(slot.session.certifier),
         }
         _remind(

@@ -489,7 +489,7 @@ def _convoke_slot(
         return False
     context = {
         "convocation": slot_convocation(slot),
-        "url": _absolute("candidate_convocation", slot.pk),
+        "url": _absolute("candidate:convocation", slot.pk),
         "changed": reason is not None,
         "reason": reason,
     }
@@ -532,7 +532,7 @@ def _convoke_juror(
         "update": update,
         "changed": reason is not None,
         "reason": reason,
-        "url": _absolute("jury_convocation", session.pk),
+        "url": _absolute("jury:convocation", session.pk),
     }
     heading = "Convocation mise à jour" if update else "Convocation"
     subject = ("Convocation modifiée" if reason is not None else heading) + (

@@ -132,7 +132,7 @@ def send_pending(*, now=None) -> int:
         context = {
             "event": event,
             "kind": request.kind,
-            "url": public_url(reverse("satisfaction_answer", args=[make_token(request)])),
+            "url": public_url(reverse("public:satisfaction_answer", args=[make_token(request)])),
             "expires_on": request.expires_on,
             "certifier": settings.ACQUIS_CERTIFIER_DISPLAY_NAME or event.certifier.name,
         }

@@ -48,7 +48,7 @@ def make_token(invitation: Invitation, purpose: str = "answer") -> str:
 
 
 def link(invitation: Invitation, purpose: str = "answer") -> str:
-    name = "survey_answer" if purpose == "answer" else "survey_opt_out"
+    name = "public:survey_answer" if purpose == "answer" else "public:survey_opt_out"
     return public_url(reverse(name, args=[make_token(invitation, purpose)]))
 
 

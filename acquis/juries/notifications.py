@@ -58,7 +58,7 @@ def decision_letter(decision: Decision) -> dict:
         ),
         "is_partial": decision.kind == DecisionKind.PARTIAL,
         "is_refused": decision.kind == DecisionKind.REFUSED,
-        "url": public_url(reverse("candidate_decisions")),
+        "url": public_url(reverse("candidate:decisions")),
     }
 
 

@@ -281,7 +281,7 @@ def _clean_role(role) -> Role:
 def _accept_url(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("accept_invitation", kwargs={"uidb64": uidb64, "token": token})
+    path = reverse("accounts:accept_invitation", kwargs={"uidb64": uidb64, "token": token})
     return public_url(path)
 
 
@@ -296,9 +296,9 @@ def _send_invitation_email(invitation: Invitation, actor) -> None:
         "role_label": Role(role).label,
         "actor_name": actor.get_full_name() or actor.email,
         "accept_url": invitation.accept_url,
-        "login_url": public_url(reverse("login")),
+        "login_url": public_url(reverse("accounts:login")),
         "validity": link_validity(),
-        "invitations_url": public_url(reverse("my_invitations")),
+        "invitations_url": public_url(reverse("accounts:my_invitations")),
     }
     if offer is not None:
         template = "role_offered"

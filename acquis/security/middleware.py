@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 
 from acquis.security import twofactor
 
-ALWAYS_OPEN = ("two_factor_verify", "two_factor_setup", "logout")
+ALWAYS_OPEN = ("accounts:two_factor_verify", "accounts:two_factor_setup", "accounts:logout")
 
 
 class TwoFactorMiddleware:
@@ -24,9 +24,9 @@ class TwoFactorMiddleware:
         if user.is_authenticated and not user.is_verified() and not self._open(request):
             enrolled, required = twofactor.status(user)
             if enrolled:
-                return self._to("two_factor_verify", request)
+                return self._to("accounts:two_factor_verify", request)
             if required:
-                return self._to("two_factor_setup", request)
+                return self._to("accounts:two_factor_setup", request)
         return self.get_response(request)
 
     @staticmethod

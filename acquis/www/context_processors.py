@@ -14,7 +14,7 @@ def navigation(request):
             "nav_is_candidate": False,
             "nav_is_juror": False,
             "nav_is_certifier_admin": False,
-            "nav_url_name": getattr(request.resolver_match, "url_name", None) or "",
+            "nav_view_name": getattr(request.resolver_match, "view_name", None) or "",
             "staff_menu": None,
         }
     roles = request_roles(request)
@@ -22,13 +22,13 @@ def navigation(request):
         r in CERTIFIER_STAFF_ROLES and k == OrganisationKind.CERTIFIER for r, k in roles
     )
     is_admin = user.is_superuser or (Role.ADMIN, OrganisationKind.CERTIFIER) in roles
-    url_name = getattr(request.resolver_match, "url_name", None)
+    url_name = getattr(request.resolver_match, "view_name", None)
     return {
         "nav_is_staff": is_staff,
         "nav_is_partner": (Role.PARTNER_STAFF, OrganisationKind.PARTNER) in roles,
         "nav_is_candidate": any(r == Role.CANDIDATE for r, _ in roles),
         "nav_is_juror": any(r == Role.JUROR for r, _ in roles),
         "nav_is_certifier_admin": is_admin,
-        "nav_url_name": url_name or "",
+        "nav_view_name": url_name or "",
         "staff_menu": staff_menu(url_name, is_admin=is_admin) if is_staff else None,
     }

@@ -130,9 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "after_login"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:after_login"
+LOGOUT_REDIRECT_URL = "public:home"
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

@@ -40,26 +40,27 @@ SCREENSHOTS = Path(django_settings.BASE_DIR) / "tests" / "artefacts" / "screensh
 # Files, not pages (PDF, CSV, calendars, images, JSON): not even requested, some take a
 # while to build. Any other non-HTML answer is skipped too, and named in the summary.
 DOWNLOADS = {
-    "api-v1:openapi-json", "badge_achievement_image", "badge_issuer_profile",
-    "badge_status_list", "candidate_badge", "candidate_badge_image", "candidate_convocation_ics",
-    "candidate_document_europass", "candidate_issued_document", "document_download",
-    "health_live", "jury_convocation_ics", "jury_grid_pdf", "jury_minutes_pdf",
-    "partner_results_export", "staff_accrochage_download", "staff_badge_download",
-    "staff_candidacies_export_csv", "staff_candidacies_export_xlsx", "staff_document_europass",
-    "staff_document_preview", "staff_grid_pdf", "staff_import_template", "staff_issued_document",
-    "staff_slot_consolidation_pdf", "staff_statistics_export",
+    "api-v1:openapi-json", "public:badge_achievement_image", "public:badge_issuer_profile",
+    "public:badge_status_list", "candidate:badge", "candidate:badge_image",
+    "candidate:convocation_ics",
+    "candidate:document_europass", "candidate:issued_document", "documents:download",
+    "public:health_live", "jury:convocation_ics", "jury:grid_pdf", "jury:minutes_pdf",
+    "partner:results_export", "staff:accrochage_download", "staff:badge_download",
+    "staff:candidacies_export_csv", "staff:candidacies_export_xlsx", "staff:document_europass",
+    "staff:document_preview", "staff:grid_pdf", "staff:import_template", "staff:issued_document",
+    "staff:slot_consolidation_pdf", "staff:statistics_export",
 }  # fmt: skip
 # Key pages kept as pictures (URL name → file stem), at every width.
 KEY_PAGES = {
-    "login": "connexion",
-    "staff_dashboard": "gestion-a-suivre",
-    "staff_candidacies": "gestion-candidatures",
-    "staff_session": "gestion-session",
-    "jury_home": "jure-accueil",
-    "jury_grid": "jure-grille",
-    "candidate_dossier": "candidat-dossier",
-    "partner_candidacies": "partenaire-candidatures",
-    "verify_document": "verification-publique",
+    "accounts:login": "connexion",
+    "staff:dashboard": "gestion-a-suivre",
+    "staff:candidacies": "gestion-candidatures",
+    "staff:session": "gestion-session",
+    "jury:home": "jure-accueil",
+    "jury:grid": "jure-grille",
+    "candidate:dossier": "candidat-dossier",
+    "partner:candidacies": "partenaire-candidatures",
+    "public:verify_document": "verification-publique",
 }
 
 # Measured in the page: the horizontal overflow of the document, and the pairs of visible

@@ -70,5 +70,5 @@ def test_lists_sort_on_the_name_shown(client, personas, certifier, ops_version):
     ordered = Candidate.objects.order_by(*name_order()).values_list("birth_name", flat=True)
     assert list(ordered) == ["Zola", "Bertin"]  # ADAM before BERTIN
     client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    html = client.get(reverse("staff_candidacies")).content.decode()
+    html = client.get(reverse("staff:candidacies")).content.decode()
     assert html.index("ADAM Julie (née ZOLA)") < html.index("BERTIN")

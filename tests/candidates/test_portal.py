@@ -49,7 +49,7 @@ def test_the_invited_candidate_then_sees_their_dossier(client, certifier, manage
     uidb64, token = link.strip("/").split("/")
     accept_invitation(uidb64, token, "Un-mot-de-passe-solide-42")
     assert client.login(email="ines@exemple.fr", password="Un-mot-de-passe-solide-42")
-    html = client.get(reverse("candidate_dossier")).content.decode()
+    html = client.get(reverse("candidate:dossier")).content.decode()
     assert "MOREAU" in html and "pas encore ouvert" not in html
 
 

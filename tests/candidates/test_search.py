@@ -84,7 +84,7 @@ def test_every_word_must_match(world):
 def test_the_staff_list_finds_her_the_same_way(client, world, query):
     staff = make_user("gestion-recherche@test.fr", Candidate.objects.first().certifier, Role.ADMIN)
     client.login(email=staff.email, password=PASSWORD)
-    response = client.get(reverse("staff_candidacies"), {"q": query})
+    response = client.get(reverse("staff:candidacies"), {"q": query})
     assert response.status_code == 200
     assert [c.pk for c in response.context["page"]] == [world["candidacy"]]
 
@@ -93,7 +93,7 @@ def test_her_candidacy_number_finds_her(client, world):
     staff = make_user("gestion-numero@test.fr", Candidate.objects.first().certifier, Role.ADMIN)
     client.login(email=staff.email, password=PASSWORD)
     for typed in (str(world["candidacy"]), f"n°{world['candidacy']}"):
-        response = client.get(reverse("staff_candidacies"), {"q": typed})
+        response = client.get(reverse("staff:candidacies"), {"q": typed})
         assert [c.pk for c in response.context["page"]] == [world["candidacy"]], typed
 
 

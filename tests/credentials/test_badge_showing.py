@@ -74,11 +74,13 @@ def test_each_achievement_has_its_public_image(holder, client):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert client.post(urlsplit(image["id"]).path).status_code == 405
     version = block.decision.deliberation.version
-    assert client.get(reverse("badge_achievement_image", args=[version.pk, "B3"])).status_code == (
+    assert client.get(
+        reverse("public:badge_achievement_image", args=[version.pk, "B3"])
+    ).status_code == (
         404  # no badge of block 3 was issued
     )
     assert client.get(
-        reverse("badge_achievement_image", args=[version.pk, "titre"])
+        reverse("public:badge_achievement_image", args=[version.pk, "titre"])
     ).status_code == (
         404  # nor of the title (a partial validation)
     )
@@ -87,24 +89,24 @@ def test_each_achievement_has_its_public_image(holder, client):
 def test_the_baked_png_and_svg_carry_the_signed_badge(portal):
     client, issued = portal
     credential = next(c for c in issued if c.block_id)
-    png = client.get(reverse("candidate_badge_image", args=[credential.pk, "png"]))
+    png = client.get(reverse("candidate:badge_image", args=[credential.pk, "png"]))
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert "attachment;" in png["Content-Disposition"]
     picture = Image.open(io.BytesIO(png.content))  # an independent PNG reader
     assert picture.format == "PNG" and picture.size == (800, 800)
     baked = json.loads(picture.text["openbadgecredential"])  # iTXt chunk (OB 3.0 §5.3)
     assert baked == credential.document and badges.verify(baked).ok
-    svg = client.get(reverse("candidate_badge_image", args=[credential.pk, "svg"]))
+    svg = client.get(reverse("candidate:badge_image", args=[credential.pk, "svg"]))
     root = ET.fromstring(svg.content)  # noqa: S314
     found = root.find(f"{OB}credential")
     assert list(root).index(found) in (0, 1)  # right after the opening tag (and its title)
     assert json.loads(found.text) == credential.document
     assert root.find("{http://www.w3.org/2000/svg}title").text.startswith("Badge numérique")
     assert (
-        client.get(reverse("candidate_badge_image", args=[credential.pk, "gif"])).status_code == 404
+        client.get(reverse("candidate:badge_image", args=[credential.pk, "gif"])).status_code == 404
     )
     assert client.post(
-        reverse("candidate_badge_image", args=[credential.pk, "png"])
+        reverse("candidate:badge_image", args=[credential.pk, "png"])
     ).status_code == (405)
 
 
@@ -112,24 +114,24 @@ def test_the_public_check_reads_a_badge_image_and_matches_the_address(portal, ho
     client, issued = portal
     decision, _ = holder
     credential = issued[0]
-    png = client.get(reverse("candidate_badge_image", args=[credential.pk, "png"])).content
+    png = client.get(reverse("candidate:badge_image", args=[credential.pk, "png"])).content
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.logout()
     page = client.post(
-        reverse("badge_check"),
+        reverse("public:badge_check"),
         {"file": SimpleUploadedFile("badge.png", png), "email": decision.candidacy.candidate.email},
     )
     text = page.content.decode()
     assert page.status_code == 200 and "Badge valide" in text
     assert "est bien celle du titulaire du badge" in text
     page = client.post(
-        reverse("badge_check"),
+        reverse("public:badge_check"),
         {"file": SimpleUploadedFile("badge.png", png), "email": "intrus@exemple.fr"},
     )
     assert "intrus@exemple.fr n&#x27;est pas celle du titulaire" in page.content.decode()
     plain = SimpleUploadedFile("image.png", _png())
-    page = client.post(reverse("badge_check"), {"file": plain})
+    page = client.post(reverse("public:badge_check"), {"file": plain})
     assert page.status_code == 400
     assert "Image PNG sans badge" in page.content.decode()
 
@@ -144,7 +146,7 @@ def test_the_share_page_offers_linkedin_the_files_and_the_check(portal, holder):
     client, issued = portal
     decision, _ = holder
     credential = next(c for c in issued if c.block_id)
-    page = client.get(reverse("candidate_badge_share", args=[credential.pk]))
+    page = client.get(reverse("candidate:badge_share", args=[credential.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     link = next(
@@ -161,16 +163,16 @@ def test_the_share_page_offers_linkedin_the_files_and_the_check(portal, holder):
     assert query["certUrl"] == [documents.verify_url(attestation.verification_code)]
     assert query["certId"] == [attestation.number]
     for name, args in (
-        ("candidate_badge_image", [credential.pk, "png"]),
-        ("candidate_badge_image", [credential.pk, "svg"]),
-        ("candidate_badge", [credential.pk]),
-        ("candidate_document_europass", [attestation.pk]),
+        ("candidate:badge_image", [credential.pk, "png"]),
+        ("candidate:badge_image", [credential.pk, "svg"]),
+        ("candidate:badge", [credential.pk]),
+        ("candidate:document_europass", [attestation.pk]),
     ):
         assert f'href="{reverse(name, args=args)}"' in html
-    assert client.post(reverse("candidate_badge_share", args=[credential.pk])).status_code == 405
+    assert client.post(reverse("candidate:badge_share", args=[credential.pk])).status_code == 405
     # Revoked: said so, and no LinkedIn link any more.
     badges.revoke(credential, reason="Erreur de saisie.", actor=None)
-    html = client.get(reverse("candidate_badge_share", args=[credential.pk])).content.decode()
+    html = client.get(reverse("candidate:badge_share", args=[credential.pk])).content.decode()
     assert "Ce badge a été révoqué" in html and "linkedin.com" not in html
 
 
@@ -181,7 +183,7 @@ def test_another_holders_badge_is_not_shown(portal, ops_version):
     theirs = badges.issue_for_decision(decision, actor=None)[0]
     assert IssuedCredential.objects.filter(pk=theirs.pk).exists()
     for name, args in (
-        ("candidate_badge_share", [theirs.pk]),
-        ("candidate_badge_image", [theirs.pk, "png"]),
+        ("candidate:badge_share", [theirs.pk]),
+        ("candidate:badge_image", [theirs.pk, "png"]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 404

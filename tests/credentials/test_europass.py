@@ -113,21 +113,21 @@ def test_a_revoked_document_or_a_letter_is_not_exported(issued):
 def test_the_holder_and_the_staff_download_it(client, issued, personas):
     certificate = issued[DocumentKind.CERTIFICATE]
     open_portal(client, certificate.decision.candidacy, personas["administrateur"])
-    response = client.get(reverse("candidate_document_europass", args=[certificate.pk]))
+    response = client.get(reverse("candidate:document_europass", args=[certificate.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json; charset=utf-8"
     assert response["Content-Disposition"].endswith(f'europass-{certificate.number}.jsonld"')
     validate(json.loads(response.content))
-    page = client.get(reverse("candidate_credentials")).content.decode()
-    assert reverse("candidate_document_europass", args=[certificate.pk]) in page
+    page = client.get(reverse("candidate:credentials")).content.decode()
+    assert reverse("candidate:document_europass", args=[certificate.pk]) in page
     assert (
-        client.post(reverse("candidate_document_europass", args=[certificate.pk])).status_code
+        client.post(reverse("candidate:document_europass", args=[certificate.pk])).status_code
         == 405
     )
     client.logout()
     assert client.login(email=personas["administrateur"].email, password=PASSWORD)
-    staff = client.get(reverse("staff_document_europass", args=[certificate.pk]))
+    staff = client.get(reverse("staff:document_europass", args=[certificate.pk]))
     assert staff.status_code == 200 and json.loads(staff.content)["id"].startswith("urn:epass:")
-    record = client.get(reverse("staff_document_detail", args=[certificate.pk])).content.decode()
-    assert reverse("staff_document_europass", args=[certificate.pk]) in record
-    assert client.post(reverse("staff_document_europass", args=[certificate.pk])).status_code == 405
+    record = client.get(reverse("staff:document_detail", args=[certificate.pk])).content.decode()
+    assert reverse("staff:document_europass", args=[certificate.pk]) in record
+    assert client.post(reverse("staff:document_europass", args=[certificate.pk])).status_code == 405

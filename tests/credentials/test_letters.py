@@ -225,9 +225,9 @@ def test_the_holder_finds_the_letter_in_their_documents(client, ops_version, per
     jf.sign_all(deliberation)
     letter = issuing.issue_decision_documents(deliberation.decisions.get(), actor=None)[0]
     portal(client, candidacy, personas["administrateur"])
-    page = client.get(reverse("candidate_credentials")).content.decode()
+    page = client.get(reverse("candidate:credentials")).content.decode()
     assert "Lettre de décision" in page
-    response = client.get(reverse("candidate_issued_document", args=[letter.pk]))
+    response = client.get(reverse("candidate:issued_document", args=[letter.pk]))
     assert response.status_code == 200
     assert f'filename="lettre-de-decision-{letter.pk}.pdf"' in response["Content-Disposition"]
     content = b"".join(response.streaming_content)

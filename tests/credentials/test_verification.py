@@ -39,7 +39,7 @@ def issued(signed_total_and_partial, ops_version):
 
 
 def url(code: str) -> str:
-    return reverse("verify_document", args=[code])
+    return reverse("public:verify_document", args=[code])
 
 
 def test_masking():

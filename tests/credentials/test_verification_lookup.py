@@ -15,7 +15,7 @@ from tests.credentials.test_verification import (  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_settings")]
 
-URL = reverse("verify_lookup")
+URL = reverse("public:verify_lookup")
 
 
 def test_the_empty_page_offers_a_phone_friendly_field(client):
@@ -68,7 +68,7 @@ def test_number_look_ups_are_limited_per_ip_even_when_found(client, issued, sett
     assert "Trop de vérifications infructueuses" in blocked.content.decode()
     # The QR code's own address shares the same limit.
     code = issued[DecisionKind.TOTAL].verification_code
-    assert client.get(reverse("verify_document", args=[code])).status_code == 429
+    assert client.get(reverse("public:verify_document", args=[code])).status_code == 429
 
 
 def test_a_found_code_does_not_count(client, issued, settings):

@@ -239,7 +239,7 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
     assert pv.number == f"PV-CND-{year}-0001"
     assert pv.content["certification"]["registry"] == "RNCP99871"
     client.login(email=member.email, password=PASSWORD)
-    page = client.get(reverse("jury_minutes", args=[deliberation.pk])).content.decode()
+    page = client.get(reverse("jury:minutes", args=[deliberation.pk])).content.decode()
     assert "signé par les deux membres du jury" in page
     assert "Professionnel de la médiation numérique" in page
     assert_nothing_of_the_first_title(page, "PV (page du jury)")
@@ -280,7 +280,7 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
         if document.kind in (DocumentKind.CERTIFICATE, DocumentKind.BLOCK_ATTESTATION):
             assert "RNCP99871" in text
             # The public verification page of the document.
-            page = client.get(reverse("verify_document", args=[document.verification_code]))
+            page = client.get(reverse("public:verify_document", args=[document.verification_code]))
             html = page.content.decode()
             assert page.status_code == 200 and "RNCP99871" in html
             assert_nothing_of_the_first_title(html, "vérification publique")
@@ -290,16 +290,16 @@ def test_a_second_title_from_registration_to_signed_pv_and_documents(world, clie
     # The staff pages of the second certifier.
     client.login(email=world["staff"].email, password=PASSWORD)
     for url in (
-        reverse("staff_deliberation", args=[deliberation.pk]),
-        reverse("staff_candidacy", args=[total.pk]),
-        reverse("staff_dashboard"),
+        reverse("staff:deliberation", args=[deliberation.pk]),
+        reverse("staff:candidacy", args=[total.pk]),
+        reverse("staff:dashboard"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
-        if url != reverse("staff_dashboard"):
+        if url != reverse("staff:dashboard"):
             assert_nothing_of_the_first_title(html, url)
-    page = client.get(reverse("staff_candidacy", args=[total.pk])).content.decode()
+    page = client.get(reverse("staff:candidacy", args=[total.pk])).content.decode()
     assert "Mémoire" not in page and "mise en application" not in page
 
     # The VAE candidate: the oral graded on its own criteria grants the registered blocks
@@ -365,18 +365,18 @@ def test_sections_the_title_does_not_have_are_hidden_and_refused(cns_version, cl
     candidacy.candidate.user = user
     candidacy.candidate.save(update_fields=["user"])
     client.login(email=user.email, password=PASSWORD)
-    html = client.get(reverse("candidate_candidacy", args=[candidacy.pk])).content.decode()
+    html = client.get(reverse("candidate:candidacy", args=[candidacy.pk])).content.decode()
     assert "Médiateur numérique en tiers-lieux" in html
     assert "Mémoire" not in html and "mise en application professionnelle" not in html
-    page = client.get(reverse("candidate_memoir", args=[candidacy.pk])).content.decode()
+    page = client.get(reverse("candidate:memoir", args=[candidacy.pk])).content.decode()
     assert "Le mémoire ne concerne pas ce titre" in page and 'type="file"' not in page
     client.logout()
     staff = make_user("admin@cns.fr", cns, Role.ADMIN)
     client.login(email=staff.email, password=PASSWORD)
-    html = client.get(reverse("staff_candidacy", args=[candidacy.pk])).content.decode()
+    html = client.get(reverse("staff:candidacy", args=[candidacy.pk])).content.decode()
     assert "Mémoire" not in html and "mise en application professionnelle" not in html
     response = client.post(
-        reverse("staff_candidacy_action", args=[candidacy.pk, "memoire"]),
+        reverse("staff:candidacy_action", args=[candidacy.pk, "memoire"]),
         {"file": factories.pdf_upload("m.pdf")},
     )
     assert response.status_code in (302, 400)
@@ -402,11 +402,11 @@ def test_two_certifiers_side_by_side(world, client):
     ]
     for user, deliberation, candidacy in cases:
         client.login(email=user.email, password=PASSWORD)
-        own = client.get(reverse("staff_dashboard")).content.decode()
+        own = client.get(reverse("staff:dashboard")).content.decode()
         for url in (
-            reverse("staff_deliberation", args=[deliberation.pk]),
-            reverse("staff_candidacy", args=[candidacy.pk]),
-            reverse("staff_versions", args=[deliberation.version.certification.code]),
+            reverse("staff:deliberation", args=[deliberation.pk]),
+            reverse("staff:candidacy", args=[candidacy.pk]),
+            reverse("staff:versions", args=[deliberation.version.certification.code]),
         ):
             assert client.get(url).status_code == 404, (user.email, url)
         assert deliberation.version.title not in own
@@ -424,13 +424,13 @@ def test_the_staff_seat_the_referentials_own_roles(world, client):
         actor=world["staff"],
     )
     client.login(email=world["staff"].email, password=PASSWORD)
-    url = reverse("staff_deliberation", args=[deliberation.pk])
+    url = reverse("staff:deliberation", args=[deliberation.pk])
     html = client.get(url).content.decode()
     assert '<option value="professional">Professionnel de la médiation numérique</option>' in html
     assert "employer_representative" not in html
     assert_nothing_of_the_first_title(html, "délibération en préparation")
     user = world["panel"][0].user
-    action = reverse("staff_deliberation_action", args=[deliberation.pk, "membre"])
+    action = reverse("staff:deliberation_action", args=[deliberation.pk, "membre"])
     response = client.post(
         action, {"user": user.pk, "role": "professional", "external": "on", "organisation": ""}
     )

@@ -62,10 +62,10 @@ def test_a_failed_send_is_logged_with_its_error_and_shown(session, personas, cli
     assert log.status == EmailStatus.FAILED and "refused" in log.error.lower()
     assert slot.convoked_at is None  # the next call retries it
     client.force_login(personas["responsable_epreuves"])
-    page = client.get(reverse("staff_candidacy", args=[slot.candidacy.pk])).content.decode()
+    page = client.get(reverse("staff:candidacy", args=[slot.candidacy.pk])).content.decode()
     assert '<strong class="error">Échec</strong>' in page
     assert "Courriels envoyés au sujet de ce dossier" in page
-    page = client.get(reverse("staff_session", args=[session.pk])).content.decode()
+    page = client.get(reverse("staff:session", args=[session.pk])).content.decode()
     assert page.count('<strong class="error">Échec</strong>') == 3
 
 
@@ -77,9 +77,9 @@ def test_resend_asks_confirmation_then_sends_again_audited(session, personas, cl
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     slot = session.slots.get()
     failed = EmailLog.objects.get(candidacy=slot.candidacy)
-    dossier = reverse("staff_candidacy", args=[slot.candidacy.pk])
+    dossier = reverse("staff:candidacy", args=[slot.candidacy.pk])
     client.force_login(manager)
-    url = reverse("staff_email_resend", args=[failed.pk])
+    url = reverse("staff:email_resend", args=[failed.pk])
     asked = client.post(url, {"suivant": dossier})
     assert asked.status_code == 200
     assert "Renvoyer ce courriel ?" in asked.content.decode()
@@ -95,7 +95,7 @@ def test_resend_asks_confirmation_then_sends_again_audited(session, personas, cl
     assert event.actor == manager and event.payload["resent_from"] == failed.pk
     # An address outside the site is never followed after the resend.
     away = client.post(url, {"suivant": "https://ailleurs.example/", "confirmation": "oui"})
-    assert away.url == reverse("staff_emails")
+    assert away.url == reverse("staff:emails")
 
 
 def test_the_staff_list_filters_and_hides_other_certifiers(session, personas, client, clock):
@@ -104,15 +104,15 @@ def test_the_staff_list_filters_and_hides_other_certifiers(session, personas, cl
         status=EmailStatus.FAILED, error="Boîte pleine"
     )
     client.force_login(personas["administrateur"])
-    page = client.get(reverse("staff_emails")).content.decode()
+    page = client.get(reverse("staff:emails")).content.decode()
     assert page.count("Renvoyer le courriel") == 3
     assert 'aria-current="page">Courriels envoyés</a>' in page
-    failed = client.get(reverse("staff_emails"), {"etat": "failed"}).content.decode()
+    failed = client.get(reverse("staff:emails"), {"etat": "failed"}).content.decode()
     assert failed.count("Boîte pleine") == 2 and failed.count("Renvoyer le courriel") == 2
-    none = client.get(reverse("staff_emails"), {"type": "decision"}).content.decode()
+    none = client.get(reverse("staff:emails"), {"type": "decision"}).content.decode()
     assert "Aucun courriel envoyé." in none
     client.force_login(personas["admin_autre_certificateur"])
-    assert "Aucun courriel envoyé." in client.get(reverse("staff_emails")).content.decode()
+    assert "Aucun courriel envoyé." in client.get(reverse("staff:emails")).content.decode()
 
 
 def test_erasure_and_retention_cover_the_log(session, personas, clock):

@@ -69,7 +69,7 @@ def test_the_staff_screen_asks_before_sending_late(client, ops_version, manager,
     ef.slot(session, ef.started_candidacy(ops_version), "E1", "09:00", minutes=60)
     services.confirm_panel(session)
     client.force_login(manager)
-    url = reverse("staff_session_action", args=[session.pk, "convoquer"])
+    url = reverse("staff:session_action", args=[session.pk, "convoquer"])
     page = client.post(url)
     assert page.status_code == 200
     text = page.content.decode()

@@ -80,7 +80,7 @@ def test_candidates_and_jurors_get_an_email_with_the_calendar(confirmed, accommo
     assert "Salle accessible (Rez-de-chaussée)" in message.body
     assert "- L1 : Support synthétique présentant l'action" in message.body
     assert "au plus tard le 13 décembre 2026 à 23:59" in message.body
-    assert reverse("candidate_convocation", args=[slot.pk]) in message.body
+    assert reverse("candidate:convocation", args=[slot.pk]) in message.body
     assert "epreuves@test.fr" in message.body  # the exam manager is the contact
     ((name, content, mimetype),) = message.attachments
     assert name == "convocation.ics" and mimetype.startswith("text/calendar")
@@ -89,7 +89,7 @@ def test_candidates_and_jurors_get_an_email_with_the_calendar(confirmed, accommo
     juror_mail = by_recipient[confirmed.panel.first().juror.user.email]
     assert juror_mail.subject == "Convocation : jury d'évaluation du 15/12/2026"
     assert "09:00–10:20 : E1" in juror_mail.body and "(+20 min, aménagement)" in juror_mail.body
-    assert reverse("jury_convocation", args=[confirmed.pk]) in juror_mail.body
+    assert reverse("jury:convocation", args=[confirmed.pk]) in juror_mail.body
     _, events = _events(juror_mail.attachments[0][1])
     assert len(events) == 2
     assert all(s.convoked_at for s in confirmed.slots.all())

@@ -44,7 +44,7 @@ def test_the_same_criterion_saved_by_two_clients_at_once_loses_no_update(postgre
     juror = slot.assessors.order_by("pk").first()
     grid = grids.ensure_grid(slot, juror)
     mark = grid.marks.order_by("position").first()
-    url = reverse("jury_grid_mark", args=[grid.pk, mark.pk])
+    url = reverse("jury:grid_mark", args=[grid.pk, mark.pk])
     clients = [logged_in(juror.user), logged_in(juror.user)]  # two tabs, two devices
 
     winners = set()
@@ -99,10 +99,10 @@ def test_a_save_racing_the_submission_never_changes_the_submitted_grid(postgresq
         saved, submitted = together(
             [
                 lambda s=saver, g=grid, m=last, d=data: s.post(
-                    reverse("jury_grid_mark", args=[g.pk, m.pk]), d, **HTMX
+                    reverse("jury:grid_mark", args=[g.pk, m.pk]), d, **HTMX
                 ),
                 lambda s=submitter, g=grid: s.post(
-                    reverse("jury_grid_submit", args=[g.pk]), {"confirmation": "oui"}
+                    reverse("jury:grid_submit", args=[g.pk]), {"confirmation": "oui"}
                 ),
             ],
             reraise=True,

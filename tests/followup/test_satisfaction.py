@@ -103,13 +103,13 @@ def test_the_satisfaction_link_expires_and_is_its_own_purpose(signed):
 def test_the_pages(client, signed, personas, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     assert client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    response = client.post(reverse("staff_satisfaction_deliberation", args=[signed.pk]))
-    assert response.url == reverse("staff_satisfaction")
-    page = client.get(reverse("staff_satisfaction")).content.decode()
+    response = client.post(reverse("staff:satisfaction_deliberation", args=[signed.pk]))
+    assert response.url == reverse("staff:satisfaction")
+    page = client.get(reverse("staff:satisfaction")).content.decode()
     assert "0 / 3" in page and "Secret statistique" in page
     client.logout()
     request = SatisfactionRequest.objects.first()
-    url = reverse("satisfaction_answer", args=[satisfaction.make_token(request)])
+    url = reverse("public:satisfaction_answer", args=[satisfaction.make_token(request)])
     assert "Votre avis" in client.get(url).content.decode()
     response = client.post(url, {"overall": "4", "organisation": "4", "comment": "Bien."})
     assert response.status_code == 302

@@ -137,7 +137,7 @@ def test_the_decision_screen_refuses_a_signed_decision(signed, client):
     before = snapshot(decision)
     member = jf.member_users(deliberation)[0]
     client.login(email=member.email, password=PASSWORD)
-    url = reverse("jury_deliberation_decide", args=[deliberation.pk, candidacy.pk])
+    url = reverse("jury:deliberation_decide", args=[deliberation.pk, candidacy.pk])
     response = client.post(
         url,
         {"kind": "partial", "blocks": ["B1"], "reason": "Autre avis", "further_evidence": "x"},
@@ -152,7 +152,7 @@ def test_the_minutes_screen_cannot_reopen_a_signed_deliberation(signed, client):
     member = jf.member_users(deliberation)[0]
     client.login(email=member.email, password=PASSWORD)
     response = client.post(
-        reverse("jury_minutes", args=[deliberation.pk]), {"action": "reopen"}, follow=True
+        reverse("jury:minutes", args=[deliberation.pk]), {"action": "reopen"}, follow=True
     )
     assert "Seule une délibération dont le procès-verbal attend les signatures" in (
         response.content.decode()

@@ -73,8 +73,8 @@ def test_every_command_module_and_variable_named_exists(compose):
     for name in names - OUTSIDE:
         assert f'"{name}"' in SOURCES, f"{name} : aucune lecture de cette variable"
     healthcheck = next(args for op, args in steps if op == "HEALTHCHECK")
-    assert resolve(re.search(r"http://127\.0\.0\.1:8000(/[a-z/]*)", healthcheck)[1]).url_name == (
-        "health_live"
+    assert resolve(re.search(r"http://127\.0\.0\.1:8000(/[a-z/]*)", healthcheck)[1]).view_name == (
+        "public:health_live"
     )
     assert env["ACQUIS_BIND"].endswith(":8000") and ("EXPOSE", "8000") in steps
 

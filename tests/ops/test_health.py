@@ -28,7 +28,7 @@ def ready(settings, tmp_path, monkeypatch):
 
 
 def readiness(client):
-    response = client.get(reverse("health_ready"))
+    response = client.get(reverse("public:health_ready"))
     assert response["Content-Type"] == "application/json"
     assert response["Cache-Control"].startswith("max-age=0")
     return response.status_code, response.json()
@@ -36,12 +36,12 @@ def readiness(client):
 
 def test_liveness_touches_nothing(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        response = client.get(reverse("health_live"))
+        response = client.get(reverse("public:health_live"))
     assert response.json() == {"statut": "vivant"}
 
 
 def test_the_probes_only_answer_get(client):
-    for name in ("health_live", "health_ready"):
+    for name in ("public:health_live", "public:health_ready"):
         assert client.post(reverse(name)).status_code == 405
 
 
@@ -157,7 +157,7 @@ def test_json_lines_logs_carry_the_request_id(client, settings):
     level = requests.level
     requests.setLevel(logging.INFO)
     try:
-        response = client.get(reverse("health_live"), HTTP_X_REQUEST_ID="proxy-0001abcd")
+        response = client.get(reverse("public:health_live"), HTTP_X_REQUEST_ID="proxy-0001abcd")
         logging.getLogger("acquis.test").warning("hors requête")
     finally:
         requests.removeHandler(handler)

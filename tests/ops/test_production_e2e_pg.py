@@ -81,14 +81,14 @@ class Browser:
 
     def login(self, email):
         self.cookies.clear()
-        assert self.get(reverse("login")).status == 200
-        response = self.post(reverse("login"), {"username": email, "password": PASSWORD})
+        assert self.get(reverse("accounts:login")).status == 200
+        response = self.post(reverse("accounts:login"), {"username": email, "password": PASSWORD})
         assert response.status == 302, response.body[:2000]
         assert "sessionid" in self.cookies
         user = User.objects.get(email=email)
         if user.totpdevice_set.filter(confirmed=True).exists():
             # An enrolled person gives the second factor (the test key of tests/twofactor.py).
-            verified = self.post(reverse("two_factor_verify"), {"code": code_for(user)})
+            verified = self.post(reverse("accounts:two_factor_verify"), {"code": code_for(user)})
             assert verified.status == 302, verified.body[:2000]
 
 
@@ -143,7 +143,7 @@ def test_production_server_and_worker_end_to_end(
 
         def ready():
             try:
-                response = browser.get(reverse("health_ready"), proxy=False)
+                response = browser.get(reverse("public:health_ready"), proxy=False)
             except OSError:
                 assert server.poll() is None, server.stderr.read().decode()[-3000:]
                 return None
@@ -153,10 +153,10 @@ def test_production_server_and_worker_end_to_end(
         body = wait_for(ready, timeout=90, what="/sante/pret/ « pret »")
         assert body["verifications"]["processus_de_traitement"]["processus"] == 1
 
-        plain = browser.get(reverse("home"), proxy=False)  # no proxy header: plain HTTP
+        plain = browser.get(reverse("public:home"), proxy=False)  # no proxy header: plain HTTP
         assert plain.status == 301 and plain.headers["Location"] == f"https://{HOST}/"
 
-        home = browser.get(reverse("home"))  # public
+        home = browser.get(reverse("public:home"))  # public
         assert home.status == 200
         assert_production_headers(home)
         stylesheet = re.search(rb'href="(/static/css/acquis\.[0-9a-f]{12}\.css)"', home.body)
@@ -165,7 +165,7 @@ def test_production_server_and_worker_end_to_end(
         assert static.headers["Cache-Control"] == "max-age=315360000, public, immutable"
 
         browser.login(juror.email)
-        jury = browser.get(reverse("jury_home"))
+        jury = browser.get(reverse("jury:home"))
         assert jury.status == 200 and "Mes évaluations".encode() in jury.body
         assert_production_headers(jury)
 
@@ -175,13 +175,13 @@ def test_production_server_and_worker_end_to_end(
         assert len(web_workers) == 2
         web_workers[0].kill()
         for _ in range(4):
-            assert browser.get(reverse("jury_home")).status == 200
+            assert browser.get(reverse("jury:home")).status == 200
 
         browser.login(manager.email)
-        dashboard = browser.get(reverse("staff_dashboard"))
+        dashboard = browser.get(reverse("staff:dashboard"))
         assert dashboard.status == 200, (dashboard.status, dashboard.headers["Location"])
         assert_production_headers(dashboard)
-        page = reverse("staff_deliberation_documents", args=[deliberation.pk])
+        page = reverse("staff:deliberation_documents", args=[deliberation.pk])
         assert browser.get(page).status == 200
         queued = browser.post(page, {"action": "delivrer"})
         assert queued.status == 302 and queued.headers["Location"] == page
@@ -193,7 +193,7 @@ def test_production_server_and_worker_end_to_end(
         batch = wait_for(done, timeout=120, what="le lot délivré par le processus")
         assert batch.processed == 1 and batch.documents_issued == 3  # PV, certificate, letter
         certificate = IssuedDocument.objects.get(decision=decision, kind="certificate")
-        download = browser.get(reverse("staff_issued_document", args=[certificate.pk]))
+        download = browser.get(reverse("staff:issued_document", args=[certificate.pk]))
         assert download.status == 200 and download.headers["Content-Type"] == "application/pdf"
         assert hashlib.sha256(download.body).hexdigest() == certificate.sha256
         address = verify_url(certificate.verification_code)  # printed in its QR code

@@ -82,7 +82,7 @@ def test_an_upload_goes_to_the_bucket_and_comes_back_through_the_checked_view(
     stored = bucket.get_object(Bucket=BUCKET, Key=f"acquis/{name}")["Body"].read()
     assert hashlib.sha256(stored).hexdigest() == memoir.document.sha256
 
-    url = reverse("document_download", args=[memoir.document.uuid])
+    url = reverse("documents:download", args=[memoir.document.uuid])
     assert client.get(url).status_code == 302  # anonymous: to the login page
     client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
     response = client.get(url)
@@ -109,7 +109,7 @@ def test_an_issued_certificate_is_signed_into_the_bucket(
     body = bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     assert hashlib.sha256(body).hexdigest() == certificate.sha256
     client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    response = client.get(reverse("staff_issued_document", args=[certificate.pk]))
+    response = client.get(reverse("staff:issued_document", args=[certificate.pk]))
     assert b"".join(response.streaming_content) == body
 
 

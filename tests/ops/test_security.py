@@ -33,7 +33,7 @@ def production_like(settings):
 
 def test_every_page_carries_the_security_headers(client, personas, production_like):
     assert client.login(email=personas["administrateur"].email, password=PASSWORD)
-    for url in (reverse("home"), reverse("staff_dashboard"), reverse("login")):
+    for url in (reverse("public:home"), reverse("staff:dashboard"), reverse("accounts:login")):
         response = client.get(url, **production_like)
         assert response.status_code == 200, url
         csp = response["Content-Security-Policy"]
@@ -52,15 +52,15 @@ def test_every_page_carries_the_security_headers(client, personas, production_li
 
 
 def test_plain_http_is_redirected_and_cookies_are_secure(client, personas, production_like):
-    plain = client.get(reverse("login"), HTTP_HOST="acquis.example.fr")
+    plain = client.get(reverse("accounts:login"), HTTP_HOST="acquis.example.fr")
     assert plain.status_code == 301 and plain.url == "https://acquis.example.fr/connexion/"
-    health = client.get(reverse("health_live"), HTTP_HOST="acquis.example.fr")
+    health = client.get(reverse("public:health_live"), HTTP_HOST="acquis.example.fr")
     assert health.status_code == 200  # the probes answer inside the network, over HTTP
-    page = client.get(reverse("login"), **production_like)
+    page = client.get(reverse("accounts:login"), **production_like)
     token = page.cookies["csrftoken"]
     assert token["secure"] and token["httponly"]
     client.post(
-        reverse("login"),
+        reverse("accounts:login"),
         {"username": personas["jure"].email, "password": PASSWORD},
         **production_like,
     )
@@ -70,9 +70,9 @@ def test_plain_http_is_redirected_and_cookies_are_secure(client, personas, produ
 
 
 def test_a_request_id_from_the_proxy_is_kept_a_malformed_one_replaced(client):
-    given = client.get(reverse("health_live"), HTTP_X_REQUEST_ID="lb-1234abcd")
+    given = client.get(reverse("public:health_live"), HTTP_X_REQUEST_ID="lb-1234abcd")
     assert given["X-Request-ID"] == "lb-1234abcd"
-    forged = client.get(reverse("health_live"), HTTP_X_REQUEST_ID="a\nb<script>")
+    forged = client.get(reverse("public:health_live"), HTTP_X_REQUEST_ID="a\nb<script>")
     assert re.fullmatch(r"[0-9a-f]{32}", forged["X-Request-ID"])
 
 
@@ -97,14 +97,14 @@ def clock(monkeypatch):
 def test_a_session_ends_after_an_idle_hour(client, personas, clock, settings):
     settings.ACQUIS_SESSION_IDLE_SECONDS = 3600
     assert client.login(email=personas["administrateur"].email, password=PASSWORD)
-    dashboard = reverse("staff_dashboard")
+    dashboard = reverse("staff:dashboard")
     clock[0] += 3000
     assert client.get(dashboard).status_code == 200  # activity moves the idle clock
     clock[0] += 3000
     assert client.get(dashboard).status_code == 200
     clock[0] += 3601
     response = client.get(dashboard)
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
     assert [str(m) for m in get_messages(response.wsgi_request)] == [middleware.EXPIRED]
     assert client.get(dashboard).status_code == 302  # logged out for good
 
@@ -114,10 +114,10 @@ def test_a_session_ends_after_eight_hours_however_active(client, personas, clock
     assert client.login(email=personas["administrateur"].email, password=PASSWORD)
     for _ in range(16):
         clock[0] += 1800
-        assert client.get(reverse("staff_dashboard")).status_code == 200
+        assert client.get(reverse("staff:dashboard")).status_code == 200
     clock[0] += 60
-    response = client.get(reverse("staff_dashboard"), HTTP_HX_REQUEST="true")
-    assert response.status_code == 204 and response["HX-Redirect"] == reverse("login")
+    response = client.get(reverse("staff:dashboard"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("accounts:login")
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_issuing_is_refused_when_the_request_did_not_come_to_site_url(
     client, personas, deliberation, production_like
 ):
     assert client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    url = reverse("staff_deliberation_documents", args=[deliberation.pk])
+    url = reverse("staff:deliberation_documents", args=[deliberation.pk])
     response = client.post(
         url, {"action": "delivrer"}, HTTP_HOST="acquis.example.fr", secure=False
     )  # TLS ended by a proxy that did not say so: the request looks like plain HTTP

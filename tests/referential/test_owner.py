@@ -71,15 +71,15 @@ def _upload(path=CNS_FILE, name="cns.yaml"):
 def test_staff_page_loads_a_title_for_the_administrators_certifier(client, cns_certifier):
     admin = make_user("admin@cns.fr", cns_certifier, Role.ADMIN)
     client.login(email=admin.email, password=PASSWORD)
-    page = client.get(reverse("staff_referential_load")).content.decode()
+    page = client.get(reverse("staff:referential_load")).content.decode()
     assert "Coopérative Numérique du Sud" in page and 'for="id_file"' in page
     response = client.post(
-        reverse("staff_referential_load"), {"file": _upload(), "certifier": cns_certifier.pk}
+        reverse("staff:referential_load"), {"file": _upload(), "certifier": cns_certifier.pk}
     )
     assert response.status_code == 302
     certification = Certification.objects.get()
     assert certification.owner == cns_certifier
-    assert response["Location"] == reverse("staff_versions", args=[certification.code])
+    assert response["Location"] == reverse("staff:versions", args=[certification.code])
     page = client.get(response["Location"]).content.decode()
     assert "Certificateur : Coopérative Numérique du Sud" in page
 
@@ -88,7 +88,7 @@ def test_staff_page_refuses_another_certifiers_title(client, cns_version, certif
     admin = make_user("admin@ops.fr", certifier, Role.ADMIN)
     client.login(email=admin.email, password=PASSWORD)
     response = client.post(
-        reverse("staff_referential_load"), {"file": _upload(), "certifier": certifier.pk}
+        reverse("staff:referential_load"), {"file": _upload(), "certifier": certifier.pk}
     )
     assert response.status_code == 400
     assert "appartient à Coopérative Numérique du Sud" in response.content.decode()
@@ -99,7 +99,7 @@ def test_staff_page_offers_only_the_administered_certifiers(client, certifier, c
     admin = make_user("admin@ops.fr", certifier, Role.ADMIN)
     client.login(email=admin.email, password=PASSWORD)
     response = client.post(
-        reverse("staff_referential_load"), {"file": _upload(), "certifier": cns_certifier.pk}
+        reverse("staff:referential_load"), {"file": _upload(), "certifier": cns_certifier.pk}
     )
     assert response.status_code == 400
     assert not Certification.objects.exists()
@@ -110,7 +110,7 @@ def test_staff_page_names_the_file_errors(client, certifier):
     client.login(email=admin.email, password=PASSWORD)
     bad = SimpleUploadedFile("mauvais.yaml", b"format: acquis-referential/1\nblocks: []\n")
     response = client.post(
-        reverse("staff_referential_load"), {"file": bad, "certifier": certifier.pk}
+        reverse("staff:referential_load"), {"file": bad, "certifier": certifier.pk}
     )
     assert response.status_code == 400
     html = response.content.decode()

@@ -111,7 +111,7 @@ def test_deeply_nested_badge_json_is_a_french_error(client):
     with pytest.raises(badge_check.BadgeFileError, match="trop imbriqué"):
         badge_check.parse(b"[" * 100_000 + b"]" * 100_000)
     nested = b'{"type":["VerifiableCredential"],"a":' + b"[" * 200 + b"]" * 200 + b"}"
-    response = client.post(reverse("badge_check"), {"content": nested.decode()})
+    response = client.post(reverse("public:badge_check"), {"content": nested.decode()})
     assert response.status_code == 400 and "trop imbriqué" in response.content.decode()
 
 

@@ -23,7 +23,7 @@ def test_an_account_elsewhere_is_neither_revealed_nor_given_the_role(
         "organisation": other_certifier.pk,
         "role": Role.JUROR,
     }
-    response = client.post(reverse("staff_users"), data, follow=True)
+    response = client.post(reverse("staff:users"), data, follow=True)
     html = response.content.decode()
     assert "Invitation envoyée à lea@test.fr." in html
     assert "Secret" not in html and "Léa" not in html  # the inviter's typing only
@@ -33,9 +33,9 @@ def test_an_account_elsewhere_is_neither_revealed_nor_given_the_role(
     # The person, logged in, accepts.
     client.logout()
     client.login(email="lea@test.fr", password=PASSWORD)
-    assert client.get(reverse("after_login")).url == reverse("my_invitations")
-    offer = client.get(reverse("my_invitations")).context["offers"][0]
-    client.post(reverse("my_invitations"), {"invitation": offer.pk, "action": "accept"})
+    assert client.get(reverse("accounts:after_login")).url == reverse("accounts:my_invitations")
+    offer = client.get(reverse("accounts:my_invitations")).context["offers"][0]
+    client.post(reverse("accounts:my_invitations"), {"invitation": offer.pk, "action": "accept"})
     assert person.roles_in(other_certifier) == {Role.JUROR}
 
 
@@ -51,6 +51,8 @@ def test_someone_else_cannot_accept_an_invitation(client, personas, certifier, o
         actor=personas["admin_autre_certificateur"],
     )
     client.login(email=personas["candidat"].email, password=PASSWORD)
-    client.post(reverse("my_invitations"), {"invitation": invitation.offer.pk, "action": "accept"})
+    client.post(
+        reverse("accounts:my_invitations"), {"invitation": invitation.offer.pk, "action": "accept"}
+    )
     assert personas["candidat"].roles_in(other_certifier) == set()
     assert personas["jure"].roles_in(other_certifier) == set()

@@ -31,7 +31,7 @@ def dossier(ops_version):
 def test_the_export_holds_the_data_and_the_files(client, personas, dossier):
     candidacy, document = dossier
     client.login(email=personas["administrateur"].email, password=PASSWORD)
-    url = reverse("staff_candidate_rgpd_export", args=[candidacy.candidate.pk])
+    url = reverse("staff:candidate_rgpd_export", args=[candidacy.candidate.pk])
     response = client.post(url)
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def post_login(client, email, password, **extra):
-    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+    return client.post(
+        reverse("accounts:login"), {"username": email, "password": password}, **extra
+    )
 
 
 @pytest.fixture
@@ -83,7 +85,7 @@ def test_verification_failures_count_per_real_ip_behind_the_proxy(client, settin
     cache.clear()
     settings.ACQUIS_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
     settings.ACQUIS_VERIFY_MAX_FAILURES = 2
-    url = reverse("verify_document", args=["inconnu"])
+    url = reverse("public:verify_document", args=["inconnu"])
     for _ in range(2):
         client.get(url, HTTP_X_FORWARDED_FOR="5.5.5.5")
     assert client.get(url, HTTP_X_FORWARDED_FOR="5.5.5.5").status_code == 429
@@ -93,20 +95,20 @@ def test_verification_failures_count_per_real_ip_behind_the_proxy(client, settin
 
 def test_reset_emails_per_address_are_limited_without_telling(client, personas, tight):
     for _ in range(4):
-        response = client.post(reverse("password_reset"), {"email": "jure@test.fr"})
+        response = client.post(reverse("accounts:password_reset"), {"email": "jure@test.fr"})
         assert response.status_code == 302  # the same confirmation every time
     assert len(mail.outbox) == 2
 
 
 def test_dead_invitation_links_lock_the_ip(client, tight):
-    url = reverse("accept_invitation", args=["MQ", "faux-jeton"])
+    url = reverse("accounts:accept_invitation", args=["MQ", "faux-jeton"])
     client.get(url)
     client.get(url)
     assert client.get(url).status_code == 429
 
 
 def test_badge_checks_are_limited_per_ip(client, tight):
-    url = reverse("badge_check")
+    url = reverse("public:badge_check")
     for _ in range(2):
         client.post(url, {"content": "{}"})
     response = client.post(url, {"content": "{}"})

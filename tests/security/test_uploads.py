@@ -113,7 +113,7 @@ def test_a_replaced_upload_stays_downloadable_by_staff(client, personas, ops_ver
     candidacy = factories.candidacy(ops_version, started=True)
     first = services.submit_memoir(candidacy, upload=factories.pdf_upload("v1.pdf")).document
     services.submit_memoir(candidacy, upload=factories.pdf_upload("v2.pdf"))
-    url = reverse("document_download", args=[first.uuid])
+    url = reverse("documents:download", args=[first.uuid])
     client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
     response = client.get(url)
     assert response.status_code == 200

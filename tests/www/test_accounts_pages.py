@@ -31,16 +31,16 @@ def login(client, persona):
 
 @pytest.mark.django_db
 def test_login_page_offers_the_forgotten_password_link(client):
-    html = client.get(reverse("login")).content.decode()
-    assert f'href="{reverse("password_reset")}">Mot de passe oublié ?</a>' in html
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert f'href="{reverse("accounts:password_reset")}">Mot de passe oublié ?</a>' in html
 
 
 @pytest.mark.django_db
 def test_password_reset_journey(client, personas, settings):
     settings.SITE_URL = "https://acquis.example.fr"
     juror = personas["jure"]
-    response = client.post(reverse("password_reset"), {"email": "JURE@test.fr"})
-    assert response.url == reverse("password_reset_done")
+    response = client.post(reverse("accounts:password_reset"), {"email": "JURE@test.fr"})
+    assert response.url == reverse("accounts:password_reset_done")
     [message] = mail.outbox
     assert message.subject == "Acquis : choisir un nouveau mot de passe"
     assert "Ce lien est valable 3 jours" in message.body
@@ -52,7 +52,7 @@ def test_password_reset_journey(client, personas, settings):
     weak = client.post(form_url, {"new_password1": "court", "new_password2": "court"})
     assert "Ce mot de passe est trop court" in weak.content.decode()
     done = client.post(form_url, {"new_password1": STRONG, "new_password2": STRONG})
-    assert done.url == reverse("password_reset_complete")
+    assert done.url == reverse("accounts:password_reset_complete")
     assert authenticate(email=juror.email, password=STRONG) == juror
     assert AuditEvent.objects.filter(verb="user.password_reset", actor=juror).count() == 1
     again = client.get(link, follow=True).content.decode()
@@ -71,10 +71,10 @@ def test_password_reset_never_tells_who_has_an_account(client, personas):
     )
     mail.outbox.clear()
     for email in ("inconnu@test.fr", "attente@test.fr"):  # unknown; invited, not yet active
-        response = client.post(reverse("password_reset"), {"email": email})
-        assert response.url == reverse("password_reset_done")
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
+        assert response.url == reverse("accounts:password_reset_done")
     assert mail.outbox == []
-    html = client.get(reverse("password_reset_done")).content.decode()
+    html = client.get(reverse("accounts:password_reset_done")).content.decode()
     assert "Si un compte actif correspond à cette adresse" in html
 
 
@@ -82,7 +82,9 @@ def test_password_reset_never_tells_who_has_an_account(client, personas):
 def test_password_reset_link_is_built_from_site_url_not_the_host(client, personas, settings):
     settings.SITE_URL = "https://acquis.example.fr"
     settings.ALLOWED_HOSTS = ["*"]
-    client.post(reverse("password_reset"), {"email": "jure@test.fr"}, HTTP_HOST="evil.example")
+    client.post(
+        reverse("accounts:password_reset"), {"email": "jure@test.fr"}, HTTP_HOST="evil.example"
+    )
     assert "evil.example" not in mail.outbox[0].body
     assert "https://acquis.example.fr/mot-de-passe/nouveau/" in mail.outbox[0].body
 
@@ -112,7 +114,7 @@ def test_invitation_page_sets_the_password_then_the_link_dies(client, invitation
     assert "Votre mot de passe doit contenir au minimum 8 caractères" in html
     response = client.post(invitation_path, {"password1": STRONG, "password2": STRONG})
     # Activated and logged in: she goes on to her own space, not to the login page.
-    assert response.url == reverse("after_login")
+    assert response.url == reverse("accounts:after_login")
     page = client.get(response.url, follow=True).content.decode()
     assert "Votre mot de passe est enregistré et votre compte est actif" in page
     assert "Se déconnecter (lucie@test.fr)" in page
@@ -168,12 +170,12 @@ def test_a_tampered_invitation_link_is_refused(client, invitation_path):
 @pytest.mark.django_db
 def test_admin_adds_a_partner_from_the_screen(client, personas, certifier):
     login(client, personas["administrateur"])
-    html = client.get(reverse("staff_partners")).content.decode()
+    html = client.get(reverse("staff:partners")).content.decode()
     assert "Formation Plus" in html and "Ajouter un organisme partenaire" in html
-    form = client.get(reverse("staff_partner_create")).content.decode()
+    form = client.get(reverse("staff:partner_create")).content.decode()
     assert 'type="hidden" name="certifier"' in form  # one certifier: nothing to choose
     bad = client.post(
-        reverse("staff_partner_create"),
+        reverse("staff:partner_create"),
         {
             "certifier": certifier.pk,
             "name": "IFL",
@@ -183,7 +185,7 @@ def test_admin_adds_a_partner_from_the_screen(client, personas, certifier):
     )
     assert "SIRET : ce numéro n&#x27;existe pas" in bad.content.decode()
     response = client.post(
-        reverse("staff_partner_create"),
+        reverse("staff:partner_create"),
         {
             "certifier": certifier.pk,
             "name": "IFL",
@@ -206,17 +208,17 @@ def test_partner_list_queries_do_not_grow(client, personas, certifier, django_as
     # 6: the verified second factor's device is read from the session (django-otp); the
     # user's roles once per request, shared by the access check and the menu.
     with django_assert_num_queries(6):
-        html = client.get(reverse("staff_partners")).content.decode()
+        html = client.get(reverse("staff:partners")).content.decode()
     assert "6 organisme(s) partenaire(s)" in html
 
 
 @pytest.mark.django_db
 def test_exam_manager_sees_partners_but_cannot_add(client, personas, certifier):
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_partners")).content.decode()
+    html = client.get(reverse("staff:partners")).content.decode()
     assert "Formation Plus" in html and "Ajouter un organisme partenaire" not in html
     response = client.post(
-        reverse("staff_partner_create"),
+        reverse("staff:partner_create"),
         {"certifier": certifier.pk, "name": "X", "siret": "73282932000074", "habilitation": "both"},
     )
     assert response.status_code == 403
@@ -226,9 +228,9 @@ def test_exam_manager_sees_partners_but_cannot_add(client, personas, certifier):
 @pytest.mark.django_db
 def test_another_certifier_neither_sees_nor_adds_to_our_partners(client, personas, certifier):
     login(client, personas["admin_autre_certificateur"])
-    assert "Formation Plus" not in client.get(reverse("staff_partners")).content.decode()
+    assert "Formation Plus" not in client.get(reverse("staff:partners")).content.decode()
     response = client.post(
-        reverse("staff_partner_create"),
+        reverse("staff:partner_create"),
         {"certifier": certifier.pk, "name": "X", "siret": "73282932000074", "habilitation": "both"},
     )
     assert "Sélectionnez un choix valide" in response.content.decode()
@@ -244,7 +246,7 @@ def test_admin_sees_the_certifiers_and_partners_users_only(
 ):
     login(client, personas["administrateur"])
     with django_assert_max_num_queries(10):  # + second-factor device, pending invitations
-        html = client.get(reverse("staff_users")).content.decode()
+        html = client.get(reverse("staff:users")).content.decode()
     for email in ("admin@test.fr", "epreuves@test.fr", "jure@test.fr", "partenaire@test.fr"):
         assert email in html
     assert "autre@test.fr" not in html
@@ -252,7 +254,7 @@ def test_admin_sees_the_certifiers_and_partners_users_only(
     for _ in range(5):  # the page's queries do not grow with the number of users
         make_user(f"j{_}@test.fr", personas["jure"].memberships.get().organisation, Role.JUROR)
     with django_assert_max_num_queries(10):  # + second-factor device, pending invitations
-        client.get(reverse("staff_users"))
+        client.get(reverse("staff:users"))
 
 
 @pytest.mark.django_db
@@ -267,22 +269,22 @@ def test_a_jurors_roles_at_another_certifier_stay_hidden(client, personas, other
         actor=personas["admin_autre_certificateur"],
     )
     login(client, personas["administrateur"])
-    html = client.get(reverse("staff_users")).content.decode()
+    html = client.get(reverse("staff:users")).content.decode()
     assert "Membre de jury — OPS Conseil" in html
     assert "Autre Certificateur" not in html
     client.logout()
     login(client, personas["admin_autre_certificateur"])
-    html = client.get(reverse("staff_users")).content.decode()
+    html = client.get(reverse("staff:users")).content.decode()
     assert "Candidat — Autre Certificateur" in html and "OPS Conseil" not in html
 
 
 @pytest.mark.django_db
 def test_admin_invites_from_the_users_screen(client, personas, partner):
     login(client, personas["administrateur"])
-    html = client.get(reverse("staff_users")).content.decode()
+    html = client.get(reverse("staff:users")).content.decode()
     assert "Formation Plus (partenaire)" in html and ">Administrateur du certificateur<" in html
     refused = client.post(
-        reverse("staff_users"),
+        reverse("staff:users"),
         {
             "email": "paul@test.fr",
             "first_name": "Paul",
@@ -294,7 +296,7 @@ def test_admin_invites_from_the_users_screen(client, personas, partner):
     assert "seul le rôle « Personnel d&#x27;un organisme partenaire »" in (refused.content.decode())
     assert mail.outbox == []
     response = client.post(
-        reverse("staff_users"),
+        reverse("staff:users"),
         {
             "email": "paul@test.fr",
             "first_name": "Paul",
@@ -313,17 +315,17 @@ def test_admin_invites_from_the_users_screen(client, personas, partner):
 @pytest.mark.django_db
 def test_exam_manager_is_offered_jurors_and_candidates_only(client, personas, certifier, partner):
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_users")).content.decode()
+    html = client.get(reverse("staff:users")).content.decode()
     assert ">Membre de jury<" in html and ">Candidat<" in html
     assert ">Administrateur du certificateur<" not in html
     assert "Formation Plus (partenaire)" not in html
     data = {"email": "x@test.fr", "first_name": "X", "last_name": "Y"}
     for organisation, role in ((certifier, Role.ADMIN), (partner, Role.JUROR)):
         response = client.post(
-            reverse("staff_users"), {**data, "organisation": organisation.pk, "role": role}
+            reverse("staff:users"), {**data, "organisation": organisation.pk, "role": role}
         )
         assert "Sélectionnez un choix valide" in response.content.decode()
-    client.post(reverse("staff_users"), {**data, "organisation": certifier.pk, "role": "juror"})
+    client.post(reverse("staff:users"), {**data, "organisation": certifier.pk, "role": "juror"})
     assert User.objects.get(email="x@test.fr").roles_in(certifier) == {Role.JUROR}
 
 
@@ -331,7 +333,7 @@ def test_exam_manager_is_offered_jurors_and_candidates_only(client, personas, ce
 def test_another_certifier_cannot_invite_into_ours(client, personas, certifier):
     login(client, personas["admin_autre_certificateur"])
     response = client.post(
-        reverse("staff_users"),
+        reverse("staff:users"),
         {
             "email": "x@test.fr",
             "first_name": "X",

@@ -20,7 +20,7 @@ def admin_client(client, personas):
 
 def test_a_client_is_created_with_a_token_shown_once(admin_client, partner):
     response = admin_client.post(
-        reverse("staff_api_client_create"),
+        reverse("staff:api_client_create"),
         {"name": "CRM Formation Plus", "partner": partner.pk, "scopes": ["candidacies:read"]},
         follow=True,
     )
@@ -29,13 +29,13 @@ def test_a_client_is_created_with_a_token_shown_once(admin_client, partner):
     page = response.content.decode()
     token = page.split('id="new-token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
     assert token.startswith("acq_") and clients.authenticate(token).client == client
-    again = admin_client.get(reverse("staff_api_client", args=[client.pk])).content.decode()
+    again = admin_client.get(reverse("staff:api_client", args=[client.pk])).content.decode()
     assert token not in again and 'id="new-token"' not in again
     assert token not in ApiToken.objects.get().digest
 
 
 def test_bad_input_is_explained_beside_the_field(admin_client):
-    response = admin_client.post(reverse("staff_api_client_create"), {"name": ""})
+    response = admin_client.post(reverse("staff:api_client_create"), {"name": ""})
     assert response.status_code == 200
     assert not ApiClient.objects.exists()
     assert "Ce champ est obligatoire." in response.content.decode()
@@ -46,7 +46,7 @@ def test_subscription_secret_shown_once_and_token_revoked(admin_client, personas
         certifier=certifier, name="CRM", scopes=["candidacies:read"], actor=None
     )
     token, _ = clients.issue_token(client, actor=None)
-    url = reverse("staff_api_subscription_create", args=[client.pk])
+    url = reverse("staff:api_subscription_create", args=[client.pk])
     refused = admin_client.post(
         url, {"url": "https://crm.example/h", "events": ["decision.signed"]}
     )
@@ -55,7 +55,7 @@ def test_subscription_secret_shown_once_and_token_revoked(admin_client, personas
         url, {"url": "https://crm.example/h", "events": ["candidacy.registered"]}, follow=True
     )
     assert client.subscriptions.get().secret in done.content.decode()
-    admin_client.post(reverse("staff_api_token_revoke", args=[token.pk]))
+    admin_client.post(reverse("staff:api_token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert token.revoked_at is not None
 
@@ -74,10 +74,10 @@ def test_the_log_shows_a_delivery_and_replays_it(admin_client, certifier):
         status=DeliveryStatus.FAILED,
         attempts=8,
     )
-    listing = admin_client.get(reverse("staff_webhook_deliveries"), {"etat": "failed"})
+    listing = admin_client.get(reverse("staff:webhook_deliveries"), {"etat": "failed"})
     assert "candidacy.registered" in listing.content.decode()
-    page = admin_client.get(reverse("staff_webhook_delivery", args=[delivery.pk]))
+    page = admin_client.get(reverse("staff:webhook_delivery", args=[delivery.pk]))
     assert "&quot;candidacy_id&quot;:7" in page.content.decode()
-    admin_client.post(reverse("staff_webhook_replay", args=[delivery.pk]))
+    admin_client.post(reverse("staff:webhook_replay", args=[delivery.pk]))
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING

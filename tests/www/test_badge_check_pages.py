@@ -20,7 +20,7 @@ def text(response) -> str:
 
 
 def test_the_url():
-    assert reverse("badge_check") == URL
+    assert reverse("public:badge_check") == URL
 
 
 @pytest.mark.django_db

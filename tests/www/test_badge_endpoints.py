@@ -20,7 +20,7 @@ SCHEMA = Path(__file__).resolve().parents[1] / "data" / "openbadges" / "schema"
 
 
 def test_issuer_profile_is_a_valid_ob_profile(client, certifier, badge_key):  # noqa: F811
-    response = client.get(reverse("badge_issuer_profile", args=[certifier.pk]))
+    response = client.get(reverse("public:badge_issuer_profile", args=[certifier.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json; charset=utf-8"
     profile = response.json()
@@ -31,15 +31,15 @@ def test_issuer_profile_is_a_valid_ob_profile(client, certifier, badge_key):  # 
 
 
 def test_issuer_profile_404_for_a_partner_or_unknown(client, partner):
-    assert client.get(reverse("badge_issuer_profile", args=[partner.pk])).status_code == 404
-    assert client.get(reverse("badge_issuer_profile", args=[999999])).status_code == 404
+    assert client.get(reverse("public:badge_issuer_profile", args=[partner.pk])).status_code == 404
+    assert client.get(reverse("public:badge_issuer_profile", args=[999999])).status_code == 404
 
 
 def test_status_list_shows_a_revocation(client, signed):  # noqa: F811
     total, _, _ = signed
     title = badges.issue_for_decision(total, actor=None)[0]
     url = title.document["credentialStatus"]["statusListCredential"]
-    path = reverse("badge_status_list", args=[title.status_list.key])
+    path = reverse("public:badge_status_list", args=[title.status_list.key])
     assert url == "https://acquis.example.fr" + path
 
     def bit() -> bool:
@@ -55,15 +55,22 @@ def test_status_list_shows_a_revocation(client, signed):  # noqa: F811
 
 def test_status_list_404_without_a_list(client, certifier):
     assert not StatusList.objects.exists()
-    assert client.get(reverse("badge_status_list", args=[str(certifier.pk)])).status_code == 404
-    assert client.post(reverse("badge_issuer_profile", args=[certifier.pk])).status_code == 405
+    assert (
+        client.get(reverse("public:badge_status_list", args=[str(certifier.pk)])).status_code == 404
+    )
+    assert (
+        client.post(reverse("public:badge_issuer_profile", args=[certifier.pk])).status_code == 405
+    )
 
 
 def test_without_a_signing_key_the_endpoints_say_so(client, certifier, settings, tmp_path):
     settings.ACQUIS_BADGE_KEY = ""
     settings.ACQUIS_BADGE_KEY_FILE = tmp_path / "absente.key"
     listed = StatusList.objects.create(certifier=certifier, issuer="did:key:z6Mk", key="liste")
-    for name, arg in (("badge_issuer_profile", certifier.pk), ("badge_status_list", listed.key)):
+    for name, arg in (
+        ("public:badge_issuer_profile", certifier.pk),
+        ("public:badge_status_list", listed.key),
+    ):
         response = client.get(reverse(name, args=[arg]))
         assert response.status_code == 503, name
         text = response.content.decode()

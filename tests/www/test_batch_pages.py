@@ -42,8 +42,8 @@ def messages_of(response) -> list[str]:
 
 def urls(deliberation):
     return (
-        reverse("staff_deliberation_documents", args=[deliberation.pk]),
-        reverse("staff_issuing_batch_progress", args=[deliberation.pk]),
+        reverse("staff:deliberation_documents", args=[deliberation.pk]),
+        reverse("staff:issuing_batch_progress", args=[deliberation.pk]),
     )
 
 

@@ -64,7 +64,7 @@ def test_juror_page_same_queries_and_size_with_2_and_200_jurors(staff, ops_versi
     certifier = ops_version.certification.owner
     first = ef.juror(certifier, ops_version)
     ef.juror(certifier, ops_version)
-    url = reverse("staff_jurors")
+    url = reverse("staff:jurors")
     few_queries, few = _get(staff, url)
     assert _options(few, "juror") == 3  # the empty choice and the two jurors
     _grow(certifier, first)
@@ -82,9 +82,9 @@ def test_beyond_the_limit_a_juror_is_chosen_by_address(staff, ops_version, perso
     session = ef.session(ops_version, jurors=[])
     first = ef.juror(certifier, ops_version)
     _grow(certifier, first, count=MAX_OPTIONS + 1)
-    url = reverse("staff_session", args=[session.pk])
+    url = reverse("staff:session", args=[session.pk])
     assert 'type="email" name="juror"' in staff.get(url).content.decode()
-    add = reverse("staff_session_action", args=[session.pk, "membre"])
+    add = reverse("staff:session_action", args=[session.pk, "membre"])
 
     refused = staff.post(add, {"juror": "personne@ailleurs.fr"})
     assert refused.status_code == 200

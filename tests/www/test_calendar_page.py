@@ -35,7 +35,7 @@ def planned(ops_version):
 
 def _get(client, manager, **params):
     client.force_login(manager)
-    response = client.get(reverse("staff_calendar"), params)
+    response = client.get(reverse("staff:calendar"), params)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -90,7 +90,7 @@ def test_the_same_queries_for_2_and_40_sittings(client, manager, ops_version):
             extra.append(clone)
         Slot.objects.bulk_create(extra)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("staff_calendar"), {"jour": "2027-01-12"})
+            response = client.get(reverse("staff:calendar"), {"jour": "2027-01-12"})
         assert response.status_code == 200
         assert response.content.decode().count("E1</a>") == count
         return len(queries)

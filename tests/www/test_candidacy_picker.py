@@ -64,7 +64,7 @@ def test_deliberation_page_offers_a_select_then_a_bounded_search(
 ):
     deliberation = _prepared(ops_version)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_deliberation", args=[deliberation.pk])
+    url = reverse("staff:deliberation", args=[deliberation.pk])
     few = client.get(url).content.decode()
     # Few candidacies: a select of every one, no search, no script.
     assert '<select name="candidacy"' in few and "htmx.min.js" not in few
@@ -88,7 +88,7 @@ def test_the_select_holds_fifty_candidacies_then_the_search_takes_over(
     _grower(first, count=MAX_OPTIONS - 1)()
     deliberation = _prepared(ops_version)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_deliberation", args=[deliberation.pk])
+    url = reverse("staff:deliberation", args=[deliberation.pk])
     html = client.get(url).content.decode()
     select = re.search(r'<select name="candidacy".*?</select>', html, re.S).group()
     assert select.count("<option") == MAX_OPTIONS + 1
@@ -103,7 +103,7 @@ def test_deliberation_search_endpoint_is_bounded_and_scoped(
 ):
     deliberation = _prepared(ops_version)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_deliberation_candidacies", args=[deliberation.pk]) + "?candidature=mar"
+    url = reverse("staff:deliberation_candidacies", args=[deliberation.pk]) + "?candidature=mar"
     _assert_bounded(client, url, awaiting_jury)
     html = client.get(url).content.decode()
     assert html.count('name="candidacy"') == 20 and "<legend>" in html
@@ -130,7 +130,7 @@ def test_a_candidate_found_by_search_joins_the_list(client, personas, ops_versio
     awaiting_jury()
     chosen = Candidacy.objects.get(candidate__birth_name="Martin042")
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_deliberation_action", args=[deliberation.pk, "candidat"])
+    url = reverse("staff:deliberation_action", args=[deliberation.pk, "candidat"])
     response = client.post(url, {"candidacy": chosen.pk})
     assert response.status_code == 302
     assert deliberation.entries.filter(candidacy=chosen).exists()
@@ -146,7 +146,7 @@ def test_a_candidacy_outside_the_list_is_refused(client, personas, ops_version, 
     jf.deliberation(ops_version, [first], opened=False, title="Jury de mai")
     not_awaiting = factories.candidacy(ops_version, started=True)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_deliberation_action", args=[deliberation.pk, "candidat"])
+    url = reverse("staff:deliberation_action", args=[deliberation.pk, "candidat"])
     for pk in (first.pk, not_awaiting.pk, 999_999, "9" * 25, "abc"):
         response = client.post(url, {"candidacy": pk})
         assert response.status_code == 200
@@ -165,7 +165,7 @@ def test_a_slot_for_a_candidacy_outside_the_session_is_refused(client, personas,
         _grower(first)()
     not_started = factories.candidacy(ops_version, started=False)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_session_action", args=[session.pk, "creneau"])
+    url = reverse("staff:session_action", args=[session.pk, "creneau"])
     data = {
         "assessment": session.version.assessments.get(code="E1").pk,
         "start": "09:00",

@@ -31,11 +31,11 @@ IDENTITY = {
 
 
 def test_create_a_candidate_then_register_them(manager_client, ops_version):
-    response = manager_client.post(reverse("staff_candidate_new"), IDENTITY)
+    response = manager_client.post(reverse("staff:candidate_new"), IDENTITY)
     candidate = Candidate.objects.get()
-    assert response.url == reverse("staff_candidate", args=[candidate.pk])
+    assert response.url == reverse("staff:candidate", args=[candidate.pk])
     response = manager_client.post(
-        reverse("staff_candidacy_new", args=[candidate.pk]),
+        reverse("staff:candidacy_new", args=[candidate.pk]),
         {
             "version": ops_version.pk,
             "pathway": "training",
@@ -44,7 +44,7 @@ def test_create_a_candidate_then_register_them(manager_client, ops_version):
         },
     )
     candidacy = Candidacy.objects.get()
-    assert response.url == reverse("staff_candidacy", args=[candidacy.pk])
+    assert response.url == reverse("staff:candidacy", args=[candidacy.pk])
     assert sorted(b.code for b in candidacy.blocks.all()) == ["B1", "B3"]
     html = manager_client.get(response.url).content.decode()
     assert "0 jour(s) sur 29 exigés" in html
@@ -53,7 +53,7 @@ def test_create_a_candidate_then_register_them(manager_client, ops_version):
 
 def test_identity_errors_are_shown_on_the_field(manager_client, ops_version):
     data = IDENTITY | {"birth_insee_code": "6912"}
-    response = manager_client.post(reverse("staff_candidate_new"), data)
+    response = manager_client.post(reverse("staff:candidate_new"), data)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Le code INSEE de naissance compte 5 caractères" in html
@@ -68,7 +68,7 @@ def test_duplicate_is_refused_on_the_form(manager_client, certifier):
         first_name="Inès",
         birth_date=__import__("datetime").date(1992, 4, 17),
     )
-    html = manager_client.post(reverse("staff_candidate_new"), IDENTITY).content.decode()
+    html = manager_client.post(reverse("staff:candidate_new"), IDENTITY).content.decode()
     assert "Doublon" in html or "existe déjà" in html
     assert Candidate.objects.count() == 1
 
@@ -76,7 +76,7 @@ def test_duplicate_is_refused_on_the_form(manager_client, certifier):
 def test_registration_errors_name_the_field(manager_client, ops_version, certifier):
     person = factories.candidate(certifier)
     html = manager_client.post(
-        reverse("staff_candidacy_new", args=[person.pk]),
+        reverse("staff:candidacy_new", args=[person.pk]),
         {"version": ops_version.pk, "pathway": "vae"},
     ).content.decode()
     assert "Précisez la voie VAE" in html
@@ -84,7 +84,7 @@ def test_registration_errors_name_the_field(manager_client, ops_version, certifi
 
 
 def _action(client, candidacy, action, data=None, **files):
-    url = reverse("staff_candidacy_action", args=[candidacy.pk, action])
+    url = reverse("staff:candidacy_action", args=[candidacy.pk, action])
     response = client.post(url, {**(data or {}), **files}, follow=True)
     return response.content.decode()
 
@@ -170,14 +170,14 @@ def test_accommodations_on_the_dossier(manager_client, ops_version):
 def test_another_certifier_cannot_act_on_the_dossier(client, personas, ops_version):
     candidacy = factories.candidacy(ops_version)
     client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    url = reverse("staff_candidacy_action", args=[candidacy.pk, "etat"])
+    url = reverse("staff:candidacy_action", args=[candidacy.pk, "etat"])
     assert client.post(url, {"to_status": "in_progress"}).status_code == 404
     candidacy.refresh_from_db()
     assert candidacy.status == "registered"
 
 
 def test_candidate_list_runs_a_constant_number_of_queries(manager_client, ops_version, certifier):
-    url = reverse("staff_candidacies")
+    url = reverse("staff:candidacies")
 
     def count_queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -194,7 +194,7 @@ def test_candidate_list_runs_a_constant_number_of_queries(manager_client, ops_ve
 def test_list_filters(manager_client, ops_version):
     factories.candidacy(ops_version, vae=True)
     training = factories.candidacy(ops_version)
-    html = manager_client.get(reverse("staff_candidacies") + "?voie=training").content.decode()
+    html = manager_client.get(reverse("staff:candidacies") + "?voie=training").content.decode()
     assert "1 candidature(s)" in html and training.candidate.full_name in html
 
 
@@ -203,7 +203,7 @@ def test_document_download_is_permission_checked(client, personas, ops_version):
     from acquis.candidates import services
 
     memoir = services.submit_memoir(candidacy, upload=factories.pdf_upload("mon-memoire.pdf"))
-    url = reverse("document_download", args=[memoir.document.uuid])
+    url = reverse("documents:download", args=[memoir.document.uuid])
     client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
     response = client.get(url)
     assert response["Content-Disposition"].startswith('attachment; filename="mon-memoire.pdf"')

@@ -65,11 +65,11 @@ def _upload(client, name, candidacy, *extra, file=None):
 
 def test_dossier_shows_identity_and_candidacies(candidate_client, person, ops_version):
     candidacy, _ = _training(ops_version, person)
-    html = _html(candidate_client.get(reverse("candidate_dossier")))
+    html = _html(candidate_client.get(reverse("candidate:dossier")))
     assert "<h1>Mon dossier</h1>" in html
     assert "MARTIN Léa" in html and "Lyon" in html
     assert "vous ne pouvez pas les modifier vous-même" in html
-    assert reverse("candidate_candidacy", args=[candidacy.pk]) in html
+    assert reverse("candidate:candidacy", args=[candidacy.pk]) in html
     assert "En formation / en évaluation" in html  # the state in words
     assert "20 jours" in html and "sur 29" in html
     assert "<input" not in html.split("</header>")[1]  # identity is read-only
@@ -85,7 +85,7 @@ def test_candidacy_page_shows_the_whole_training_dossier(
     services.add_accommodation(candidacy, kind=AccommodationKind.EXTRA_TIME, extra_minutes=30)
     withdrawn = services.add_accommodation(candidacy, kind=AccommodationKind.ACCESSIBLE_ROOM)
     services.withdraw_accommodation(withdrawn)
-    html = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    html = _html(candidate_client.get(reverse("candidate:candidacy", args=[candidacy.pk])))
     assert "État : <strong>En formation / en évaluation</strong>" in html
     for code in ("B1", "B2", "B3", "B4"):
         assert f'<span class="code">{code}</span>' in html
@@ -96,15 +96,15 @@ def test_candidacy_page_shows_the_whole_training_dossier(
     assert html.count("Pas encore vérifiée") == 7
     assert "Temps supplémentaire : 30 min" in html
     assert "Salle accessible" not in html  # withdrawn measures are gone
-    assert reverse("candidate_memoir", args=[candidacy.pk]) in html
-    assert reverse("candidate_placement_attestation", args=[candidacy.pk, placement.pk]) in html
-    assert reverse("candidate_admissibility", args=[candidacy.pk]) not in html  # not VAE
+    assert reverse("candidate:memoir", args=[candidacy.pk]) in html
+    assert reverse("candidate:placement_attestation", args=[candidacy.pk, placement.pk]) in html
+    assert reverse("candidate:admissibility", args=[candidacy.pk]) not in html  # not VAE
 
 
 def test_memoir_checklist_and_late_warning(candidate_client, person, ops_version, personas):
     candidacy, _ = _training(ops_version, person)
     Candidacy.objects.filter(pk=candidacy.pk).update(memoir_deadline=date(2020, 1, 1))
-    url = reverse("candidate_candidacy", args=[candidacy.pk])
+    url = reverse("candidate:candidacy", args=[candidacy.pk])
     html = _html(candidate_client.get(url))
     assert "La date limite est dépassée et le mémoire n'est pas déposé" in html
     assert "En retard" in html
@@ -121,7 +121,7 @@ def test_memoir_checklist_and_late_warning(candidate_client, person, ops_version
 
 
 def test_a_user_without_linked_dossier_is_told_politely(candidate_client, personas):
-    html = _html(candidate_client.get(reverse("candidate_dossier")))
+    html = _html(candidate_client.get(reverse("candidate:dossier")))
     assert "Votre dossier de candidat n'est pas encore ouvert." in html
     assert "OPS Conseil" in html
 
@@ -136,18 +136,18 @@ def test_the_dossier_needs_the_candidate_role_in_its_certifier(
     candidate.save(update_fields=["user"])
     candidacy = factories.candidacy(ops_version, person=candidate)
     client.login(email=user.email, password=PASSWORD)
-    assert "pas encore ouvert" in _html(client.get(reverse("candidate_dossier")))
-    url = reverse("candidate_candidacy", args=[candidacy.pk])
+    assert "pas encore ouvert" in _html(client.get(reverse("candidate:dossier")))
+    url = reverse("candidate:candidacy", args=[candidacy.pk])
     assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        "candidate_candidacy",
-        "candidate_memoir",
-        "candidate_admissibility",
-        "candidate_validation_file",
+        "candidate:candidacy",
+        "candidate:memoir",
+        "candidate:admissibility",
+        "candidate:validation_file",
     ],
 )
 def test_another_candidates_candidacy_is_404(candidate_client, person, ops_version, name):
@@ -161,7 +161,7 @@ def test_another_candidates_candidacy_is_404(candidate_client, person, ops_versi
 def test_another_candidacys_placement_is_404(candidate_client, person, ops_version):
     mine, _ = _training(ops_version, person)
     _, theirs = _training(ops_version, factories.candidate(ops_version.certification.owner))
-    url = reverse("candidate_placement_attestation", args=[mine.pk, theirs.pk])
+    url = reverse("candidate:placement_attestation", args=[mine.pk, theirs.pk])
     assert candidate_client.get(url).status_code == 404
     response = candidate_client.post(url, {"file": factories.pdf_upload()})
     assert response.status_code == 404
@@ -174,16 +174,16 @@ def test_another_candidacys_placement_is_404(candidate_client, person, ops_versi
 
 def test_memoir_upload_goes_through_the_verb(candidate_client, person, personas, ops_version):
     candidacy, _ = _training(ops_version, person)
-    response = _upload(candidate_client, "candidate_memoir", candidacy)
+    response = _upload(candidate_client, "candidate:memoir", candidacy)
     assert response.status_code == 302
-    assert response.url == reverse("candidate_candidacy", args=[candidacy.pk]) + "#memoire"
+    assert response.url == reverse("candidate:candidacy", args=[candidacy.pk]) + "#memoire"
     memoir = candidacy.memoir
     assert memoir.document.original_name == "memoire.pdf"
     event = AuditEvent.objects.for_object(memoir).get()
     assert event.verb == "memoir.submitted" and event.actor == personas["candidat"]
     html = _html(candidate_client.get(response.url))
     assert "Votre mémoire est déposé." in html
-    assert reverse("document_download", args=[memoir.document.uuid]) in html
+    assert reverse("documents:download", args=[memoir.document.uuid]) in html
     assert "Remplacer le mémoire" in html
 
 
@@ -192,26 +192,26 @@ def test_upload_errors_are_in_french_beside_the_field(
 ):
     candidacy, _ = _training(ops_version, person)
     text = SimpleUploadedFile("memoire.pdf", b"pas un PDF du tout", content_type="application/pdf")
-    html = _html(_upload(candidate_client, "candidate_memoir", candidacy, file=text))
+    html = _html(_upload(candidate_client, "candidate:memoir", candidacy, file=text))
     assert "seuls les fichiers PDF, DOCX et ODT sont acceptés" in html
     assert 'id="id_file_error"' in html
     assert 'aria-describedby="id_file_helptext id_file_error"' in html
     assert 'aria-invalid="true"' in html
     assert 'href="#id_file"' in html  # the summary leads to the field
-    html = _html(candidate_client.post(reverse("candidate_memoir", args=[candidacy.pk]), {}))
+    html = _html(candidate_client.post(reverse("candidate:memoir", args=[candidacy.pk]), {}))
     assert "Choisissez le fichier à déposer." in html
     settings.ACQUIS_UPLOAD_MAX_BYTES = 100
-    html = _html(_upload(candidate_client, "candidate_memoir", candidacy))
+    html = _html(_upload(candidate_client, "candidate:memoir", candidacy))
     assert "au-delà de la limite" in html
     empty = SimpleUploadedFile("vide.pdf", b"", content_type="application/pdf")
-    html = _html(_upload(candidate_client, "candidate_memoir", candidacy, file=empty))
+    html = _html(_upload(candidate_client, "candidate:memoir", candidacy, file=empty))
     assert "le fichier est vide" in html
     assert not Memoir.objects.filter(candidacy=candidacy, document__isnull=False).exists()
 
 
 def test_attestation_upload_to_an_own_placement(candidate_client, person, ops_version):
     candidacy, placement = _training(ops_version, person)
-    response = _upload(candidate_client, "candidate_placement_attestation", candidacy, placement.pk)
+    response = _upload(candidate_client, "candidate:placement_attestation", candidacy, placement.pk)
     assert response.url.endswith("#stage")
     placement.refresh_from_db()
     assert placement.attestation.kind == "work_placement_attestation"
@@ -223,10 +223,10 @@ def test_attestation_upload_to_an_own_placement(candidate_client, person, ops_ve
 def test_closed_candidacy_takes_no_upload(candidate_client, person, ops_version):
     candidacy, _ = _training(ops_version, person)
     services.move_candidacy(candidacy, S.WITHDRAWN, reason="Déménagement")
-    html = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    html = _html(candidate_client.get(reverse("candidate:candidacy", args=[candidacy.pk])))
     assert "Cette candidature est close (désistement)." in html
     assert 'type="file"' not in html
-    html = _html(_upload(candidate_client, "candidate_memoir", candidacy))
+    html = _html(_upload(candidate_client, "candidate:memoir", candidacy))
     assert "n'est plus en cours" in html and 'type="file"' not in html
     assert not Memoir.objects.filter(candidacy=candidacy).exists()
 
@@ -234,17 +234,17 @@ def test_closed_candidacy_takes_no_upload(candidate_client, person, ops_version)
 def test_vae_steps_with_decisions_and_reasons(candidate_client, person, personas, ops_version):
     manager = personas["responsable_epreuves"]
     candidacy = factories.candidacy(ops_version, person=person, vae=True)
-    url = reverse("candidate_candidacy", args=[candidacy.pk])
+    url = reverse("candidate:candidacy", args=[candidacy.pk])
     html = _html(candidate_client.get(url))
     assert "Première étape : déposez votre demande de recevabilité." in html
-    assert reverse("candidate_admissibility", args=[candidacy.pk]) in html
-    assert reverse("candidate_validation_file", args=[candidacy.pk]) not in html
-    refused = _html(candidate_client.get(reverse("candidate_validation_file", args=[candidacy.pk])))
+    assert reverse("candidate:admissibility", args=[candidacy.pk]) in html
+    assert reverse("candidate:validation_file", args=[candidacy.pk]) not in html
+    refused = _html(candidate_client.get(reverse("candidate:validation_file", args=[candidacy.pk])))
     assert "une fois la demande de recevabilité acceptée" in refused
-    memoir = _html(candidate_client.get(reverse("candidate_memoir", args=[candidacy.pk])))
+    memoir = _html(candidate_client.get(reverse("candidate:memoir", args=[candidacy.pk])))
     assert "Le mémoire ne concerne pas la voie VAE" in memoir
 
-    response = _upload(candidate_client, "candidate_admissibility", candidacy)
+    response = _upload(candidate_client, "candidate:admissibility", candidacy)
     assert response.url.endswith("#recevabilite")
     candidacy.refresh_from_db()
     assert candidacy.status == S.ADMISSIBILITY_PENDING
@@ -257,12 +257,12 @@ def test_vae_steps_with_decisions_and_reasons(candidate_client, person, personas
     )
     html = _html(candidate_client.get(url))
     assert "Incomplète, le" in html and "Attestations d'emploi manquantes" in html
-    _upload(candidate_client, "candidate_admissibility", candidacy)
+    _upload(candidate_client, "candidate:admissibility", candidacy)
     services.decide_admissibility(
         candidacy.admissibility_requests.last(), decision="admissible", actor=manager
     )
 
-    response = _upload(candidate_client, "candidate_validation_file", candidacy)
+    response = _upload(candidate_client, "candidate:validation_file", candidacy)
     assert response.url.endswith("#dossier-de-validation")
     candidacy.refresh_from_db()
     assert candidacy.status == S.VALIDATION_FILE_SUBMITTED
@@ -283,7 +283,7 @@ def test_the_dossier_lists_only_own_documents(candidate_client, person, ops_vers
     others, _ = _training(ops_version, factories.candidate(ops_version.certification.owner))
     theirs = services.submit_memoir(others, upload=factories.pdf_upload("le-leur.pdf"))
     mine = services.submit_memoir(candidacy, upload=factories.pdf_upload("le-mien.pdf"))
-    html = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    html = _html(candidate_client.get(reverse("candidate:candidacy", args=[candidacy.pk])))
     assert str(mine.document.uuid) in html
     assert str(theirs.document.uuid) not in html and "le-leur.pdf" not in html
 
@@ -296,17 +296,17 @@ def test_replacing_a_checked_memoir_asks_to_confirm_the_checks_are_undone(
     staff = personas["responsable_epreuves"]
     for code in ("M1", "M2"):
         services.confirm_memoir_part(candidacy, part_code=code, actor=staff)
-    page = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    page = _html(candidate_client.get(reverse("candidate:candidacy", args=[candidacy.pk])))
     assert "annule la vérification de 2 parties déjà confirmées" in page
     first = candidacy.memoir.document_id
 
-    refused = _html(_upload(candidate_client, "candidate_memoir", candidacy))
+    refused = _html(_upload(candidate_client, "candidate:memoir", candidacy))
     assert "Cochez la case pour confirmer le remplacement du fichier." in refused
     candidacy.memoir.refresh_from_db()
     assert candidacy.memoir.document_id == first  # nothing replaced
     assert services.memoir_summary(candidacy)["parts"][0]["confirmed"]
 
-    url = reverse("candidate_memoir", args=[candidacy.pk])
+    url = reverse("candidate:memoir", args=[candidacy.pk])
     response = candidate_client.post(
         url, {"file": factories.pdf_upload("nouveau.pdf"), "confirm_replace": "on"}
     )
@@ -318,5 +318,5 @@ def test_replacing_a_checked_memoir_asks_to_confirm_the_checks_are_undone(
 
 def test_a_first_memoir_needs_no_confirmation(candidate_client, person, ops_version):
     candidacy, _ = _training(ops_version, person)
-    page = _html(candidate_client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    page = _html(candidate_client.get(reverse("candidate:candidacy", args=[candidacy.pk])))
     assert "confirm_replace" not in page

@@ -20,7 +20,7 @@ from tests.www.test_candidate_pages import IDENTITY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-CHOICE = reverse("staff_certifier_choice")
+CHOICE = reverse("staff:certifier_choice")
 CHOSEN = "organisation.certifier_chosen"
 
 
@@ -50,15 +50,15 @@ def test_a_staff_of_one_certifier_has_it_implicitly(client, personas, certifier,
 
 
 def test_choosing_is_kept_in_the_session_and_audited(both_client, other_certifier):
-    response = _choose(both_client, other_certifier, suivant=reverse("staff_cohorts"))
-    assert response.url == reverse("staff_cohorts")
+    response = _choose(both_client, other_certifier, suivant=reverse("staff:cohorts"))
+    assert response.url == reverse("staff:cohorts")
     assert both_client.session[CURRENT_CERTIFIER_KEY] == other_certifier.pk
     assert AuditEvent.objects.filter(verb=CHOSEN, to_state=str(other_certifier.pk)).count() == 1
-    menu = both_client.get(reverse("staff_dashboard")).content.decode()
+    menu = both_client.get(reverse("staff:dashboard")).content.decode()
     assert "Pour Autre Certificateur" in menu
     # A foreign address to go on to is ignored.
     assert _choose(both_client, other_certifier, suivant="https://ailleurs.example/").url == (
-        reverse("staff_dashboard")
+        reverse("staff:dashboard")
     )
 
 
@@ -81,28 +81,28 @@ def test_an_empty_choice_is_refused_with_a_message(both_client):
 
 def test_creating_before_choosing_redirects_and_writes_nothing(both_client, ops_version):
     events = AuditEvent.objects.count()
-    response = both_client.post(reverse("staff_candidate_new"), IDENTITY)
+    response = both_client.post(reverse("staff:candidate_new"), IDENTITY)
     assert response.status_code == 302
     assert response.url == CHOICE
     response = both_client.get(response.url)
     assert NOT_CHOSEN in html.unescape(response.content.decode())
     # The candidate form itself (a page that only creates) sends there too.
-    new = reverse("staff_candidate_new")
+    new = reverse("staff:candidate_new")
     assert both_client.get(new).url == f"{CHOICE}?{urlencode({'suivant': new})}"
     cohort = {"version": ops_version.pk, "name": "Printemps"}
-    assert both_client.post(reverse("staff_cohorts"), cohort).url.startswith(CHOICE)
+    assert both_client.post(reverse("staff:cohorts"), cohort).url.startswith(CHOICE)
     session = {"version": ops_version.pk, "title": "Session", "on": "2027-01-12", "place": "Lyon"}
-    assert both_client.post(reverse("staff_sessions"), session).url.startswith(CHOICE)
+    assert both_client.post(reverse("staff:sessions"), session).url.startswith(CHOICE)
     # A POST-only action goes back to the page its form was on, not to itself.
     response = both_client.post(
-        reverse("staff_accrochage_export"),
+        reverse("staff:accrochage_export"),
         headers={"referer": "http://testserver/gestion/accrochage/"},
     )
     assert response.url == CHOICE + "?suivant=%2Fgestion%2Faccrochage%2F"
-    assert both_client.post(reverse("staff_accrochage_export")).url == CHOICE
+    assert both_client.post(reverse("staff:accrochage_export")).url == CHOICE
     # Lists stay open, over every certifier of the user.
-    assert both_client.get(reverse("staff_cohorts")).status_code == 200
-    assert both_client.get(reverse("staff_jurors")).status_code == 200
+    assert both_client.get(reverse("staff:cohorts")).status_code == 200
+    assert both_client.get(reverse("staff:jurors")).status_code == 200
     assert not Candidate.objects.exists()
     assert not Cohort.objects.exists()
     assert not EvaluationSession.objects.exists()
@@ -113,20 +113,20 @@ def test_after_choosing_things_are_created_for_that_certifier(
     both_client, ops_version, other_certifier
 ):
     _choose(both_client, other_certifier)
-    response = both_client.post(reverse("staff_candidate_new"), IDENTITY)
+    response = both_client.post(reverse("staff:candidate_new"), IDENTITY)
     assert Candidate.objects.get().certifier == other_certifier
-    assert response.url == reverse("staff_candidate", args=[Candidate.objects.get().pk])
-    both_client.post(reverse("staff_cohorts"), {"version": ops_version.pk, "name": "Printemps"})
+    assert response.url == reverse("staff:candidate", args=[Candidate.objects.get().pk])
+    both_client.post(reverse("staff:cohorts"), {"version": ops_version.pk, "name": "Printemps"})
     assert Cohort.objects.get().certifier == other_certifier
     # Their list shows every certifier's promotions, each naming its certifier.
-    page = both_client.get(reverse("staff_cohorts")).content.decode()
+    page = both_client.get(reverse("staff:cohorts")).content.decode()
     assert '<th scope="col">Certificateur</th>' in page
     assert "<td>Autre Certificateur</td>" in page
 
 
 def test_a_staff_of_one_certifier_creates_without_choosing(client, personas, certifier):
     assert client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    client.post(reverse("staff_candidate_new"), IDENTITY)
+    client.post(reverse("staff:candidate_new"), IDENTITY)
     assert Candidate.objects.get().certifier == certifier
 
 
@@ -134,7 +134,7 @@ def test_an_api_client_without_partner_belongs_to_the_chosen_administered_certif
     both_client, personas, certifier, other_certifier
 ):
     data = {"name": "Outil interne", "scopes": ["candidacies:read"]}
-    url = reverse("staff_api_client_create")
+    url = reverse("staff:api_client_create")
     assert both_client.post(url, data).url.startswith(CHOICE)
     # Exam manager only of the other certifier: they do not create its clients.
     _choose(both_client, other_certifier)

@@ -34,11 +34,11 @@ def e1(ops_version):
 
 
 def staff_url(slot):
-    return reverse("staff_slot_consolidation", args=[slot.pk])
+    return reverse("staff:slot_consolidation", args=[slot.pk])
 
 
 def jury_url(slot):
-    return reverse("jury_slot_consolidation", args=[slot.pk])
+    return reverse("jury:slot_consolidation", args=[slot.pk])
 
 
 def form_data(slot, **overrides) -> dict:
@@ -208,7 +208,7 @@ def test_a_memoir_oral_outcome_with_a_departure(manager_client, ops_version):
     assert manager_client.post(staff_url(slot), data).status_code == 302
     text = _text(manager_client.get(staff_url(slot)))
     assert "Épreuve E12 : <strong>réussie</strong> — écart à la règle" in text
-    dossier = _text(manager_client.get(reverse("staff_candidacy", args=[candidacy.pk])))
+    dossier = _text(manager_client.get(reverse("staff:candidacy", args=[candidacy.pk])))
     assert "E12</a> — Soutenance orale du mémoire" in dossier
     assert "Oui : L'outil est présenté à l'oral et jugé probant." in dossier
 
@@ -217,7 +217,7 @@ def test_the_dossier_shows_results_and_block_proposals_in_constant_queries(
     manager_client, ops_version, django_assert_num_queries
 ):
     candidacy = ef.started_candidacy(ops_version, blocks=["B1", "B2"])
-    url = reverse("staff_candidacy", args=[candidacy.pk])
+    url = reverse("staff:candidacy", args=[candidacy.pk])
     manager_client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as before:
         text = _text(manager_client.get(url))

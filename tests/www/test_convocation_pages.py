@@ -72,28 +72,28 @@ def _html(response) -> str:
 def test_the_candidate_sees_a_slot_only_once_convoked(client, personas, session_slots):
     session, mine, theirs = session_slots
     _login(client, personas["candidat"])
-    html = _html(client.get(reverse("candidate_convocations")))
+    html = _html(client.get(reverse("candidate:convocations")))
     assert "Vous n'avez encore reçu aucune convocation." in html
-    assert client.get(reverse("candidate_convocation", args=[mine.pk])).status_code == 404
-    assert client.get(reverse("candidate_convocation_ics", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("candidate:convocation", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("candidate:convocation_ics", args=[mine.pk])).status_code == 404
     send_convocations(session, actor=personas["responsable_epreuves"])
-    html = _html(client.get(reverse("candidate_convocations")))
+    html = _html(client.get(reverse("candidate:convocations")))
     assert "E1 — Information collective" in html
     assert "09:00–10:20" in html and "+20 min (aménagement)" in html
     assert "OPS Conseil, Bron, salle 12" in html and "Prévu" in html
-    html = _html(client.get(reverse("candidate_convocation", args=[mine.pk])))
+    html = _html(client.get(reverse("candidate:convocation", args=[mine.pk])))
     assert "Convocation à l'épreuve E1" in html
     assert "de 09:00 à 10:20" in html and "dont +20 min (aménagement)" in html
     assert "Temps supplémentaire : 20 min" in html
     assert "L1 : Support synthétique présentant l'action" in html
     assert "epreuves@test.fr" in html
-    response = client.get(reverse("candidate_convocation_ics", args=[mine.pk]))
+    response = client.get(reverse("candidate:convocation_ics", args=[mine.pk]))
     assert response["Content-Type"] == "text/calendar"
     assert "attachment;" in response["Content-Disposition"]
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["uid"]) == convocations.candidate_uid(mine)
     # Someone else's slot, even convoked, is hidden.
-    for name in ("candidate_convocation", "candidate_convocation_ics"):
+    for name in ("candidate:convocation", "candidate:convocation_ics"):
         assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
 
 
@@ -104,27 +104,27 @@ def test_cancelled_slots_leave_the_candidate_list(client, personas, ops_version,
     send_convocations(session, actor=None)
     planning.cancel_slot(slot, reason="Désistement", actor=None)
     _login(client, personas["candidat"])
-    assert "Information collective" not in _html(client.get(reverse("candidate_convocations")))
-    assert client.get(reverse("candidate_convocation", args=[slot.pk])).status_code == 404
+    assert "Information collective" not in _html(client.get(reverse("candidate:convocations")))
+    assert client.get(reverse("candidate:convocation", args=[slot.pk])).status_code == 404
 
 
 def test_the_dossier_links_to_the_convocations(client, personas, own_candidacy):
     _login(client, personas["candidat"])
-    html = _html(client.get(reverse("candidate_dossier")))
-    assert f'href="{reverse("candidate_convocations")}"' in html
+    html = _html(client.get(reverse("candidate:dossier")))
+    assert f'href="{reverse("candidate:convocations")}"' in html
 
 
 def test_the_juror_sees_accommodations_and_their_convocation(client, personas, session_slots):
     session, mine, theirs = session_slots
     _login(client, personas["jure"])
-    html = _html(client.get(reverse("jury_home")))
+    html = _html(client.get(reverse("jury:home")))
     assert "Temps supplémentaire : 20 min" in html
-    assert f'href="{reverse("jury_convocation", args=[session.pk])}"' in html
-    html = _html(client.get(reverse("jury_convocation", args=[session.pk])))
+    assert f'href="{reverse("jury:convocation", args=[session.pk])}"' in html
+    html = _html(client.get(reverse("jury:convocation", args=[session.pk])))
     assert "Convocation au jury d'évaluation" in html
     assert "09:00–10:20" in html and "Temps supplémentaire : 20 min" in html
     assert "MARTIN Léa" in html
-    response = client.get(reverse("jury_convocation_ics", args=[session.pk]))
+    response = client.get(reverse("jury:convocation_ics", args=[session.pk]))
     assert response["Content-Type"] == "text/calendar"
     uids = [str(e["uid"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
     juror = personas["jure"].juror_profile
@@ -152,5 +152,5 @@ def test_a_juror_gets_404_for_a_session_they_do_not_assess(
     services.confirm_panel(linked)
     _login(client, personas["jure"])
     for session in (elsewhere, linked):
-        for name in ("jury_convocation", "jury_convocation_ics"):
+        for name in ("jury:convocation", "jury:convocation_ics"):
             assert client.get(reverse(name, args=[session.pk])).status_code == 404, name

@@ -42,7 +42,7 @@ def test_staff_issue_the_documents_of_a_deliberation(client, personas, signed, s
     deliberation, total, _ = signed
     settings.ACQUIS_BADGE_KEY = badges.key_to_multibase(badges.generate_key())
     login(client, personas["responsable_epreuves"])
-    url = reverse("staff_deliberation_documents", args=[deliberation.pk])
+    url = reverse("staff:deliberation_documents", args=[deliberation.pk])
     page = client.get(url).content.decode()
     assert "Délivrer les documents</button>" in page
     response = client.post(url)  # a background batch (tests/www/test_batch_pages.py)
@@ -61,11 +61,11 @@ def test_staff_issue_the_documents_of_a_deliberation(client, personas, signed, s
     certificate = IssuedDocument.objects.get(decision__candidacy=total, kind="certificate")
     page = client.get(url).content.decode()
     assert f"n° {certificate.number}" in page
-    download = client.get(reverse("staff_issued_document", args=[certificate.pk]))
+    download = client.get(reverse("staff:issued_document", args=[certificate.pk]))
     body = b"".join(download.streaming_content)
     assert body.startswith(b"%PDF-") and download["Content-Type"] == "application/pdf"
     assert f'filename="{certificate.number}.pdf"' in download["Content-Disposition"]
-    listing = client.get(reverse("staff_credentials")).content.decode()
+    listing = client.get(reverse("staff:credentials")).content.decode()
     assert certificate.number in listing and deliberation.title in listing
 
 
@@ -73,7 +73,7 @@ def test_an_unsigned_deliberation_is_refused_with_a_french_message(client, perso
     candidacy = jf.ready_candidacy(ops_version)
     deliberation = jf.deliberation(ops_version, [candidacy])
     login(client, personas["administrateur"])
-    url = reverse("staff_deliberation_documents", args=[deliberation.pk])
+    url = reverse("staff:deliberation_documents", args=[deliberation.pk])
     assert "procès-verbal signé par tous les membres" in client.get(url).content.decode()
     response = client.post(url)
     assert messages_of(response) == [
@@ -87,7 +87,7 @@ def test_a_missing_key_is_reported(client, personas, signed, settings, tmp_path)
     deliberation, _, _ = signed
     settings.ACQUIS_PDF_SIGNING_KEY = tmp_path / "absente.pem"
     login(client, personas["administrateur"])
-    url = reverse("staff_deliberation_documents", args=[deliberation.pk])
+    url = reverse("staff:deliberation_documents", args=[deliberation.pk])
     client.post(url)
     batches.run(IssuingBatch.objects.get().pk)
     assert "clé introuvable" in client.get(url).content.decode()
@@ -97,7 +97,7 @@ def test_a_missing_key_is_reported(client, personas, signed, settings, tmp_path)
 def test_another_certifier_cannot_issue(client, personas, signed):
     deliberation, _, _ = signed
     login(client, personas["admin_autre_certificateur"])
-    url = reverse("staff_deliberation_documents", args=[deliberation.pk])
+    url = reverse("staff:deliberation_documents", args=[deliberation.pk])
     assert client.post(url).status_code == 404
     assert not IssuedDocument.objects.exists()
 
@@ -109,25 +109,25 @@ def test_the_holder_downloads_their_own_documents_only(client, personas, signed)
     mine = IssuedDocument.objects.get(decision__candidacy=total, kind="certificate")
     theirs = IssuedDocument.objects.get(decision__candidacy=partial, kind="block_attestation")
     portal(client, total, jf_admin)
-    page = client.get(reverse("candidate_credentials")).content.decode()
+    page = client.get(reverse("candidate:credentials")).content.decode()
     assert mine.number in page and theirs.number not in page
-    response = client.get(reverse("candidate_issued_document", args=[mine.pk]))
+    response = client.get(reverse("candidate:issued_document", args=[mine.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    assert client.get(reverse("candidate_issued_document", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("candidate:issued_document", args=[theirs.pk])).status_code == 404
 
 
 def test_nothing_issued_yet(client, personas, signed):
     _, total, _ = signed
     portal(client, total, personas["administrateur"])
-    page = client.get(reverse("candidate_credentials")).content.decode()
+    page = client.get(reverse("candidate:credentials")).content.decode()
     assert "Aucun document délivré pour le moment." in page
 
 
 @pytest.mark.parametrize("slug", ["certificat", "attestation-de-blocs"])
 def test_previews(client, personas, slug):
     login(client, personas["responsable_epreuves"])
-    response = client.get(reverse("staff_document_preview", args=[slug]))
+    response = client.get(reverse("staff:document_preview", args=[slug]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"].startswith("inline")
@@ -135,7 +135,7 @@ def test_previews(client, personas, slug):
 
 def test_an_unknown_preview_is_404(client, personas):
     login(client, personas["responsable_epreuves"])
-    assert client.get(reverse("staff_document_preview", args=["inconnu"])).status_code == 404
+    assert client.get(reverse("staff:document_preview", args=["inconnu"])).status_code == 404
 
 
 def test_decision_kinds_issue_the_right_document(signed):

@@ -24,7 +24,7 @@ def login(client, user):
 
 def home(client) -> str:
     """The page's text, entities decoded and whitespace collapsed."""
-    return " ".join(html.unescape(client.get(reverse("staff_dashboard")).content.decode()).split())
+    return " ".join(html.unescape(client.get(reverse("staff:dashboard")).content.decode()).split())
 
 
 def _issued(decision):
@@ -53,7 +53,7 @@ def test_nothing_to_follow(client, personas, ops_version):
     )
     # The referentials have their own page (menu « Administration › Référentiels »).
     assert ops_version.title not in page
-    referentials = client.get(reverse("staff_referentials")).content.decode()
+    referentials = client.get(reverse("staff:referentials")).content.decode()
     assert ops_version.title in html.unescape(referentials)
 
 
@@ -70,7 +70,7 @@ def test_holders_to_declare_with_the_deadline(client, personas, ops_version):
     assert "1 en retard" in page and "délai de 3 mois dépassé" in page
     deadline = accrochage.declaration_deadline(old)
     assert f"Prochaine échéance : {deadline.day} " in page
-    assert reverse("staff_accrochage") in page
+    assert reverse("staff:accrochage") in page
 
 
 def test_decisions_without_documents_and_expiries(client, personas, ops_version):
@@ -100,14 +100,14 @@ def test_another_certifier_sees_only_its_own_figures(client, personas, ops_versi
 
 def test_the_home_costs_the_same_whatever_the_data(client, personas, ops_version):
     login(client, personas["responsable_epreuves"])
-    client.get(reverse("staff_dashboard"))  # session, caches warmed
+    client.get(reverse("staff:dashboard"))  # session, caches warmed
 
     def count() -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("staff_dashboard")).status_code == 200
+            assert client.get(reverse("staff:dashboard")).status_code == 200
         return len(queries)
 
     before = count()

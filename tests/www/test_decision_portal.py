@@ -28,7 +28,7 @@ def portal(client, candidacy, admin):
 
 
 def test_the_url_is_named():
-    assert reverse("candidate_decisions") == URL
+    assert reverse("candidate:decisions") == URL
 
 
 def test_nothing_before_the_signature_then_the_partial_decision(client, ops_version, personas):
@@ -116,5 +116,5 @@ def test_a_candidate_whose_dossier_is_not_opened(client, certifier):
 def test_the_dossier_links_to_my_decisions(client, ops_version, personas):
     candidacy = jf.ready_candidacy(ops_version, to_jury=False)
     portal(client, candidacy, personas["administrateur"])
-    html = client.get(reverse("candidate_dossier")).content.decode()
+    html = client.get(reverse("candidate:dossier")).content.decode()
     assert f'href="{URL}"' in html and "Mes décisions" in html

@@ -52,17 +52,17 @@ def text(response) -> str:
 
 
 def action(deliberation, name):
-    return reverse("staff_deliberation_action", args=[deliberation.pk, name])
+    return reverse("staff:deliberation_action", args=[deliberation.pk, name])
 
 
 # --- list and preparation -------------------------------------------------------------------
 
 
 def test_prepare_from_the_list(staff_client, ops_version):
-    page = staff_client.get(reverse("staff_deliberations"))
+    page = staff_client.get(reverse("staff:deliberations"))
     assert "Aucune délibération n'est encore préparée." in text(page)
     response = staff_client.post(
-        reverse("staff_deliberations"),
+        reverse("staff:deliberations"),
         {
             "title": "Jury de juin",
             "kind": "certification",
@@ -72,14 +72,14 @@ def test_prepare_from_the_list(staff_client, ops_version):
         },
     )
     deliberation = Deliberation.objects.get()
-    assert response.url == reverse("staff_deliberation", args=[deliberation.pk])
+    assert response.url == reverse("staff:deliberation", args=[deliberation.pk])
     assert (deliberation.date, deliberation.status) == (date(2026, 6, 15), "prepared")
-    assert "Jury de juin" in text(staff_client.get(reverse("staff_deliberations")))
+    assert "Jury de juin" in text(staff_client.get(reverse("staff:deliberations")))
 
 
 def test_prepare_refused_shows_the_fields(staff_client, ops_version):
     response = staff_client.post(
-        reverse("staff_deliberations"), {"title": "", "kind": "certification"}
+        reverse("staff:deliberations"), {"title": "", "kind": "certification"}
     )
     assert response.status_code == 200
     assert "Le formulaire contient des erreurs" in text(response)
@@ -96,7 +96,7 @@ def test_compose_jury_with_live_rule_checks(staff_client, ops_version, certifier
         place="Bron",
         actor=None,
     )
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "Représentant salariés : aucun membre." in page
     (employer, role, _, org), employee, trainer = jf.jury_users(certifier)
     response = staff_client.post(
@@ -113,7 +113,7 @@ def test_compose_jury_with_live_rule_checks(staff_client, ops_version, certifier
         staff_client.post(
             action(deliberation, "membre"), data | ({"external": "on"} if external else {})
         )
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "Le jury respecte la composition du référentiel" in page
 
 
@@ -186,7 +186,7 @@ def opened(ops_version):
 
 def test_screen_shows_evidence_proposal_and_form(staff_client, opened):
     deliberation, full, partial = opened
-    response = staff_client.get(reverse("staff_deliberation", args=[deliberation.pk]))
+    response = staff_client.get(reverse("staff:deliberation", args=[deliberation.pk]))
     page = text(response)
     assert "Synthèse : proposition et décision par candidat" in page
     assert "29 jour(s) sur 29 exigés (atteint)" in page
@@ -202,19 +202,19 @@ def test_screen_shows_evidence_proposal_and_form(staff_client, opened):
 
 def test_staff_records_a_decision(staff_client, opened, manager):
     deliberation, full, _ = opened
-    url = reverse("staff_deliberation_decide", args=[deliberation.pk, full.pk])
+    url = reverse("staff:deliberation_decide", args=[deliberation.pk, full.pk])
     response = staff_client.post(url, {"kind": "total", "blocks": ["B1", "B2", "B3", "B4"]})
     entry = deliberation.entries.get(candidacy=full)
     assert response.url.endswith(f"#candidat-{entry.pk}")
     decision = Decision.objects.get(candidacy=full)
     assert (decision.kind, decision.decided_by) == (DecisionKind.TOTAL, manager)
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "Décision enregistrée : Validation totale" in page
 
 
 def test_refused_decision_is_shown_next_to_the_candidate(staff_client, opened):
     deliberation, _, partial = opened
-    url = reverse("staff_deliberation_decide", args=[deliberation.pk, partial.pk])
+    url = reverse("staff:deliberation_decide", args=[deliberation.pk, partial.pk])
     response = staff_client.post(url, {"kind": "partial", "blocks": ["B1", "B2", "B4"]})
     page = text(response)
     assert response.status_code == 200
@@ -230,10 +230,10 @@ def test_jury_member_decides_and_others_cannot(client, opened, ops_version, cert
     deliberation, _, partial = opened
     member = deliberation.members.first().user
     client.login(email=member.email, password=PASSWORD)
-    page = text(client.get(reverse("jury_deliberation", args=[deliberation.pk])))
+    page = text(client.get(reverse("jury:deliberation", args=[deliberation.pk])))
     assert f"Enregistrer la décision de {partial.candidate.full_name}" in page
     response = client.post(
-        reverse("jury_deliberation_decide", args=[deliberation.pk, partial.pk]),
+        reverse("jury:deliberation_decide", args=[deliberation.pk, partial.pk]),
         {
             "kind": "partial",
             "blocks": ["B1", "B2", "B4"],
@@ -252,20 +252,20 @@ def test_jury_member_decides_and_others_cannot(client, opened, ops_version, cert
         other, outsider, role=JuryRole.CERTIFIER_TRAINER, external=False, actor=None
     )
     client.login(email=outsider.email, password=PASSWORD)
-    assert client.get(reverse("jury_deliberation", args=[deliberation.pk])).status_code == 404
-    url = reverse("jury_deliberation_decide", args=[deliberation.pk, partial.pk])
+    assert client.get(reverse("jury:deliberation", args=[deliberation.pk])).status_code == 404
+    url = reverse("jury:deliberation_decide", args=[deliberation.pk, partial.pk])
     assert client.post(url, {"kind": "refused"}).status_code == 404
-    assert client.get(reverse("jury_deliberation", args=[other.pk])).status_code == 200
+    assert client.get(reverse("jury:deliberation", args=[other.pk])).status_code == 200
 
 
 def test_jury_page_is_read_only_before_opening(client, ops_version):
     deliberation = jf.deliberation(ops_version, [awaiting(ops_version)], opened=False)
     member = deliberation.members.first().user
     client.login(email=member.email, password=PASSWORD)
-    page = text(client.get(reverse("jury_deliberation", args=[deliberation.pk])))
+    page = text(client.get(reverse("jury:deliberation", args=[deliberation.pk])))
     assert "La délibération n'est pas encore ouverte" in page
     assert "Enregistrer la décision" not in page
-    list_page = text(client.get(reverse("jury_deliberations")))
+    list_page = text(client.get(reverse("jury:deliberations")))
     assert deliberation.title in list_page
 
 
@@ -281,9 +281,9 @@ def test_close_leads_to_the_minutes(staff_client, opened):
     assert f"{partial.candidate.full_name} : aucune décision enregistrée." in text(response)
     jf.decide_as_proposed(deliberation, partial)
     response = staff_client.post(action(deliberation, "clore"), CONFIRMED)
-    assert response.url == reverse("staff_minutes", args=[deliberation.pk])
+    assert response.url == reverse("staff:minutes", args=[deliberation.pk])
     assert Deliberation.objects.get(pk=deliberation.pk).status == DeliberationStatus.SIGNING
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "Enregistrer la décision" not in page
     assert "Procès-verbal de la délibération" in page
 
@@ -303,7 +303,7 @@ def test_a_member_standing_aside_for_a_candidate_is_shown_and_recorded_in_the_pv
         candidate=full.candidate,
         kind=ConflictKind.RELATIVE,
     )
-    url = reverse("staff_deliberation", args=[deliberation.pk])
+    url = reverse("staff:deliberation", args=[deliberation.pk])
     page = text(staff_client.get(url))
     assert "2 candidat(s), 0 décision(s) enregistrée(s), 1 en attente d'un autre jury." in page
     assert f"Ne siège pas pour ce candidat : {name} (représentant employeurs)." in page
@@ -313,14 +313,14 @@ def test_a_member_standing_aside_for_a_candidate_is_shown_and_recorded_in_the_pv
     assert f"Enregistrer la décision de {full.candidate.full_name}" not in page
     assert f"Enregistrer la décision de {partial.candidate.full_name}" in page
     # Posted anyway (an old form): refused with the reason, nothing written.
-    decide = reverse("staff_deliberation_decide", args=[deliberation.pk, full.pk])
+    decide = reverse("staff:deliberation_decide", args=[deliberation.pk, full.pk])
     response = staff_client.post(decide, {"kind": "total", "blocks": ["B1", "B2", "B3", "B4"]})
     assert f"Décision impossible pour {full.candidate.full_name}" in text(response)
     assert not Decision.objects.filter(candidacy=full).exists()
     # The others are decided; closing records in the PV who stood aside, for whom and why.
     jf.decide_as_proposed(deliberation, partial)
     response = staff_client.post(action(deliberation, "clore"), CONFIRMED)
-    assert response.url == reverse("staff_minutes", args=[deliberation.pk])
+    assert response.url == reverse("staff:minutes", args=[deliberation.pk])
     pv = text(staff_client.get(response.url))
     assert "Candidats sur lesquels ce jury n'a pas statué" in pv
     assert f"{full.candidate.full_name} — né(e) le" in pv
@@ -329,7 +329,7 @@ def test_a_member_standing_aside_for_a_candidate_is_shown_and_recorded_in_the_pv
 
 def test_the_screen_labels_the_certifiers_own_rules(staff_client, opened):
     deliberation, _, _ = opened
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "Résultat proposé règle de l'organisme" in page
     assert (
         "Règle de l'organisme Compétence acquise : Une compétence est acquise lorsque tous ses "
@@ -354,7 +354,7 @@ def test_the_preparation_warns_of_a_member_who_will_stand_aside(staff_client, op
     declare_conflict(
         JurorProfile.objects.get(user=member), candidate=candidacy.candidate, kind="colleague"
     )
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert (
         f"Ne siégera pas pour ce candidat : {member.get_full_name()} (représentant salariés)."
         in page
@@ -395,11 +395,11 @@ def test_deliberation_page_query_count_is_constant(client, ops_version, manager)
         first = deliberation.entries.order_by("position").first().candidacy
         jf.decide_as_proposed(deliberation, first)
     client.login(email=manager.email, password=PASSWORD)
-    staff = [_queries(client, reverse("staff_deliberation", args=[d.pk])) for d in (small, large)]
+    staff = [_queries(client, reverse("staff:deliberation", args=[d.pk])) for d in (small, large)]
     assert staff[0] == staff[1], staff
     member = small.members.first().user
     client.login(email=member.email, password=PASSWORD)
-    small_jury = _queries(client, reverse("jury_deliberation", args=[small.pk]))
+    small_jury = _queries(client, reverse("jury:deliberation", args=[small.pk]))
     client.login(email=large.members.first().user.email, password=PASSWORD)
-    large_jury = _queries(client, reverse("jury_deliberation", args=[large.pk]))
+    large_jury = _queries(client, reverse("jury:deliberation", args=[large.pk]))
     assert small_jury == large_jury

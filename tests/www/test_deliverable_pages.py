@@ -49,7 +49,7 @@ def l1(ops_version):
 
 
 def upload_url(slot, deliverable):
-    return reverse("candidate_deliverable_upload", args=[slot.pk, deliverable.pk])
+    return reverse("candidate:deliverable_upload", args=[slot.pk, deliverable.pk])
 
 
 def download_status(client, url) -> int:
@@ -72,7 +72,7 @@ def deposit(slot, deliverable, *, now=None, name="support.pdf"):
 
 def test_the_candidate_deposits_a_deliverable_and_sees_it(client, personas, coming_slot, l1):
     login(client, personas["candidat"])
-    page = client.get(reverse("candidate_deliverables")).content.decode()
+    page = client.get(reverse("candidate:deliverables")).content.decode()
     assert "E1 — " in page
     assert "L1 — Support synthétique présentant l&#x27;action" in page
     assert "Aucun fichier déposé." in page
@@ -82,14 +82,14 @@ def test_the_candidate_deposits_a_deliverable_and_sees_it(client, personas, comi
         upload_url(coming_slot, l1), {"file": factories.pdf_upload("mon-support.pdf")}
     )
     assert response.status_code == 302
-    assert response.url == reverse("candidate_deliverables") + (
+    assert response.url == reverse("candidate:deliverables") + (
         f"#livrable-{coming_slot.pk}-{l1.pk}"
     )
     submission = DeliverableSubmission.objects.get()
     assert submission.submitted_by == personas["candidat"]
-    page = client.get(reverse("candidate_deliverables")).content.decode()
+    page = client.get(reverse("candidate:deliverables")).content.decode()
     assert "Livrable L1 déposé pour l&#x27;épreuve E1." in page
-    assert reverse("document_download", args=[submission.document.uuid]) in page
+    assert reverse("documents:download", args=[submission.document.uuid]) in page
     assert "mon-support.pdf" in page
     assert "Remplacer le fichier de L1" in page
 
@@ -118,7 +118,7 @@ def test_after_the_deadline_the_deposit_is_closed(client, personas, ops_version,
     slot = ef.slot(session, own_candidacy, "E1", "09:00", minutes=60)
     l1 = slot.assessment.deliverables.get()
     login(client, personas["candidat"])
-    page = client.get(reverse("candidate_deliverables")).content.decode()
+    page = client.get(reverse("candidate:deliverables")).content.decode()
     assert "Dépôt clos" in page
     assert upload_url(slot, l1) not in page
     response = client.post(upload_url(slot, l1), {"file": factories.pdf_upload()})
@@ -142,13 +142,13 @@ def test_another_candidates_slot_is_not_found(client, personas, ops_version, com
     assert client.post(upload_url(coming_slot, l2), {}).status_code == 404
     assert client.get(upload_url(coming_slot, l1)).status_code == 405
     assert not DeliverableSubmission.objects.exists()
-    page = client.get(reverse("candidate_deliverables")).content.decode()
+    page = client.get(reverse("candidate:deliverables")).content.decode()
     assert stranger.candidacy.candidate.full_name not in page
 
 
 def test_who_downloads_a_deposited_deliverable(client, personas, coming_slot, l1):
     document = deposit(coming_slot, l1).document
-    url = reverse("document_download", args=[document.uuid])
+    url = reverse("documents:download", args=[document.uuid])
     expected = {
         "candidat": 200,
         "administrateur": 200,
@@ -192,8 +192,8 @@ def test_the_assessor_sees_the_deliverables_only_once_the_session_is_opened(
     client, personas, jury_case
 ):
     session, slot, submission = jury_case
-    page_url = reverse("jury_slot_deliverables", args=[slot.pk])
-    file_url = reverse("document_download", args=[submission.document.uuid])
+    page_url = reverse("jury:slot_deliverables", args=[slot.pk])
+    file_url = reverse("documents:download", args=[submission.document.uuid])
     login(client, personas["jure"])
     page = client.get(page_url).content.decode()
     assert (
@@ -217,8 +217,8 @@ def test_a_juror_who_does_not_assess_the_slot_gets_404(client, ops_version, jury
     planning.open_session(session, today=session.date)
     outsider = ef.juror(ops_version.certification.owner, ops_version)
     login(client, outsider.user)
-    assert client.get(reverse("jury_slot_deliverables", args=[slot.pk])).status_code == 404
-    response = client.get(reverse("document_download", args=[submission.document.uuid]))
+    assert client.get(reverse("jury:slot_deliverables", args=[slot.pk])).status_code == 404
+    response = client.get(reverse("documents:download", args=[submission.document.uuid]))
     assert response.status_code == 404
 
 
@@ -228,12 +228,14 @@ def test_the_assessor_gets_only_the_file_that_counts(client, personas, jury_case
     second = deposit(slot, l1, now=later, name="support-v2.pdf")
     planning.open_session(session, today=session.date)
     login(client, personas["jure"])
-    page = client.get(reverse("jury_slot_deliverables", args=[slot.pk])).content.decode()
+    page = client.get(reverse("jury:slot_deliverables", args=[slot.pk])).content.decode()
     assert "support-v2.pdf" in page
     assert "support-jury.pdf" not in page
-    old = client.get(reverse("document_download", args=[first.document.uuid]))
+    old = client.get(reverse("documents:download", args=[first.document.uuid]))
     assert old.status_code == 404
-    assert download_status(client, reverse("document_download", args=[second.document.uuid])) == 200
+    assert (
+        download_status(client, reverse("documents:download", args=[second.document.uuid])) == 200
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def test_the_assessor_gets_only_the_file_that_counts(client, personas, jury_case
 
 def test_staff_see_who_deposited_and_move_the_deadline(client, personas, coming_slot, l1):
     session = coming_slot.session
-    url = reverse("staff_session_deliverables", args=[session.pk])
+    url = reverse("staff:session_deliverables", args=[session.pk])
     login(client, personas["responsable_epreuves"])
     page = client.get(url).content.decode()
     assert "Manquant" in page
@@ -277,7 +279,7 @@ def test_staff_see_who_deposited_and_move_the_deadline(client, personas, coming_
 
 
 def test_another_certifiers_staff_get_404(client, personas, coming_slot):
-    url = reverse("staff_session_deliverables", args=[coming_slot.session.pk])
+    url = reverse("staff:session_deliverables", args=[coming_slot.session.pk])
     login(client, personas["admin_autre_certificateur"])
     assert client.get(url).status_code == 404
     assert client.post(url, {"due_at": "2026-12-01T10:00"}).status_code == 404
@@ -286,7 +288,7 @@ def test_another_certifiers_staff_get_404(client, personas, coming_slot):
 def test_the_staff_table_costs_the_same_queries_for_more_slots(
     client, personas, ops_version, coming_slot, l1
 ):
-    url = reverse("staff_session_deliverables", args=[coming_slot.session.pk])
+    url = reverse("staff:session_deliverables", args=[coming_slot.session.pk])
     login(client, personas["responsable_epreuves"])
     deposit(coming_slot, l1)
     with CaptureQueriesContext(connection) as one:

@@ -63,14 +63,14 @@ def plan(client, version, **overrides):
         "place": "OPS Conseil, Bron",
         "version": version.pk,
     }
-    return client.post(reverse("staff_sessions"), data | overrides)
+    return client.post(reverse("staff:sessions"), data | overrides)
 
 
 def test_record_jurors_trainings_then_confirm_a_panel(
     manager_client, ops_version, alice, bruno, personas
 ):
     manager = personas["responsable_epreuves"]
-    url = reverse("staff_jurors")
+    url = reverse("staff:jurors")
     response = manager_client.post(
         url,
         juror_data(alice, represents_certifier="on", proof=factories.pdf_upload("cv.pdf")),
@@ -96,18 +96,18 @@ def test_record_jurors_trainings_then_confirm_a_panel(
 
     response = plan(manager_client, ops_version)
     session = EvaluationSession.objects.get()
-    assert response.url == reverse("staff_session", args=[session.pk])
-    assert "Session B1" in manager_client.get(reverse("staff_sessions")).content.decode()
-    add = reverse("staff_session_action", args=[session.pk, "membre"])
+    assert response.url == reverse("staff:session", args=[session.pk])
+    assert "Session B1" in manager_client.get(reverse("staff:sessions")).content.decode()
+    add = reverse("staff:session_action", args=[session.pk, "membre"])
     for profile in (profile_a, profile_b):
         response = manager_client.post(add, {"juror": profile.pk})
-        assert response.url == reverse("staff_session", args=[session.pk])
+        assert response.url == reverse("staff:session", args=[session.pk])
     assert PanelMember.objects.filter(session=session).count() == 2
     html = manager_client.get(response.url).content.decode()
     assert "Bruno Vidal : 2 an(s) d&#x27;expérience dans le secteur « Insertion »" in html
     assert "Remplit les conditions du référentiel." in html  # Alice
 
-    confirm = reverse("staff_session_action", args=[session.pk, "confirmer"])
+    confirm = reverse("staff:session_action", args=[session.pk, "confirmer"])
     response = manager_client.post(confirm)
     html = response.content.decode()
     assert response.status_code == 200
@@ -132,7 +132,7 @@ def test_record_jurors_trainings_then_confirm_a_panel(
     )
     manager_client.post(url, training_data(profile_b, manager))
     response = manager_client.post(confirm)
-    assert response.url == reverse("staff_session", args=[session.pk])
+    assert response.url == reverse("staff:session", args=[session.pk])
     session.refresh_from_db()
     assert session.status == SessionStatus.PANEL_CONFIRMED
     html = manager_client.get(response.url).content.decode()
@@ -153,11 +153,11 @@ def test_a_panel_of_the_representative_alone_is_refused_and_explained(
     plan(manager_client, ops_version)
     session = EvaluationSession.objects.get()
     manager_client.post(
-        reverse("staff_session_action", args=[session.pk, "membre"]), {"juror": representative.pk}
+        reverse("staff:session_action", args=[session.pk, "membre"]), {"juror": representative.pk}
     )
-    html = manager_client.get(reverse("staff_session", args=[session.pk])).content.decode()
+    html = manager_client.get(reverse("staff:session", args=[session.pk])).content.decode()
     assert "Remplit les conditions du référentiel." in html  # the source sets no condition
-    response = manager_client.post(reverse("staff_session_action", args=[session.pk, "confirmer"]))
+    response = manager_client.post(reverse("staff:session_action", args=[session.pk, "confirmer"]))
     html = response.content.decode()
     assert (
         "<strong>Professionnels qualifiés en plus du représentant du certificateur</strong> : "
@@ -171,14 +171,14 @@ def test_a_panel_of_the_representative_alone_is_refused_and_explained(
 def test_empty_panel_refusal_is_explained(manager_client, ops_version):
     plan(manager_client, ops_version)
     session = EvaluationSession.objects.get()
-    response = manager_client.post(reverse("staff_session_action", args=[session.pk, "confirmer"]))
+    response = manager_client.post(reverse("staff:session_action", args=[session.pk, "confirmer"]))
     html = response.content.decode()
     assert "Le jury compte au moins un membre" in html
     assert "Le jury d&#x27;évaluation n&#x27;a aucun membre." in html
 
 
 def test_bad_juror_input_is_explained(manager_client, ops_version, alice, personas):
-    url = reverse("staff_jurors")
+    url = reverse("staff:jurors")
     html = manager_client.post(url, juror_data(alice, years_experience="70")).content.decode()
     assert 'id="id_years_experience_error"' in html
     text = SimpleUploadedFile("cv.txt", b"hello", content_type="text/plain")
@@ -233,7 +233,7 @@ def test_a_confirmed_panel_cannot_take_a_new_member(manager_client, ops_version,
         user=alice, certifier=certifier, sector="insertion", role="Conseiller", years_experience=5
     )
     response = manager_client.post(
-        reverse("staff_session_action", args=[session.pk, "membre"]), {"juror": profile.pk}
+        reverse("staff:session_action", args=[session.pk, "membre"]), {"juror": profile.pk}
     )
     assert "Membre non ajouté" in response.content.decode()
     assert "rouvrez-le d&#x27;abord" in response.content.decode()
@@ -248,10 +248,10 @@ def test_another_certifiers_staff_gets_404(client, personas, ops_version, certif
         user=alice, certifier=certifier, sector="insertion", role="Conseiller", years_experience=5
     )
     client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    assert client.get(reverse("staff_session", args=[session.pk])).status_code == 404
+    assert client.get(reverse("staff:session", args=[session.pk])).status_code == 404
     for action in ("confirmer", "membre"):
-        url = reverse("staff_session_action", args=[session.pk, action])
+        url = reverse("staff:session_action", args=[session.pk, action])
         assert client.post(url).status_code == 404
-    html = client.get(reverse("staff_jurors")).content.decode()
+    html = client.get(reverse("staff:jurors")).content.decode()
     assert "Alice" not in html
-    assert "Aucune session." in client.get(reverse("staff_sessions")).content.decode()
+    assert "Aucune session." in client.get(reverse("staff:sessions")).content.decode()

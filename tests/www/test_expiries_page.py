@@ -33,7 +33,7 @@ def signed_partial(version, *, expires_in_days):
 
 
 def test_the_url():
-    assert reverse("staff_expiries") == URL
+    assert reverse("staff:expiries") == URL
 
 
 def test_the_manager_sees_deadlines_within_six_months(client, personas, ops_version):
@@ -50,7 +50,7 @@ def test_the_manager_sees_deadlines_within_six_months(client, personas, ops_vers
     assert "dans 40 jours" in text
     assert "<td>B1, B2, B4</td>" in text  # acquired for good
     assert "Valable" not in text and "validité" not in text
-    assert reverse("staff_candidacy", args=[soon.pk]) in text
+    assert reverse("staff:candidacy", args=[soon.pk]) in text
 
 
 def test_empty_and_other_certifier(client, personas, ops_version):

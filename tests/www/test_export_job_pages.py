@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 S = ExportJobStatus
-XLSX = reverse("staff_candidacies_export_xlsx")
+XLSX = reverse("staff:candidacies_export_xlsx")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def launch(client, cohort) -> CandidacyExportJob:
     response = client.post(f"{XLSX}?promotion={cohort.pk}")
     job = CandidacyExportJob.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("staff_export_job", args=[job.pk])
+    assert response.url == reverse("staff:export_job", args=[job.pk])
     return job
 
 
@@ -79,7 +79,7 @@ def test_above_it_the_click_offers_then_creates_a_job(manager, settings, cohort,
 def test_the_job_page_shows_progress_then_the_download(clock, manager, settings, cohort, rows):
     settings.ACQUIS_EXPORT_BACKGROUND_ROWS = 2
     job = launch(manager, cohort)
-    page = reverse("staff_export_job", args=[job.pk])
+    page = reverse("staff:export_job", args=[job.pk])
     html = manager.get(page).content.decode()
     assert 'role="status"' in html and 'aria-live="polite"' in html
     assert f'hx-get="{page}"' in html and 'hx-trigger="every 1s"' in html
@@ -99,8 +99,8 @@ def test_the_job_page_shows_progress_then_the_download(clock, manager, settings,
     assert polled.status_code == 286  # htmx stops polling
     html = manager.get(page).content.decode()
     assert "hx-trigger" not in html and "3 / 3 lignes écrites" in html
-    assert f'href="{reverse("staff_export_job_file", args=[job.pk])}">Télécharger</a>' in html
-    download = manager.get(reverse("staff_export_job_file", args=[job.pk]))
+    assert f'href="{reverse("staff:export_job_file", args=[job.pk])}">Télécharger</a>' in html
+    download = manager.get(reverse("staff:export_job_file", args=[job.pk]))
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert download["Content-Disposition"].startswith('attachment; filename="candidatures-')
     assert download["Cache-Control"] == "private, no-store"
@@ -120,12 +120,12 @@ def test_a_failed_job_says_so_serves_nothing_and_relaunches(
 
     monkeypatch.setattr(exports, "write_rows", broken)
     export_jobs.run(job.pk)
-    page = reverse("staff_export_job", args=[job.pk])
+    page = reverse("staff:export_job", args=[job.pk])
     html = manager.get(page).content.decode()
     assert "Échec après 0 / 3 lignes" in html and "disque plein" in html
     assert "Aucun fichier partiel n'est proposé." in html
     assert "Relancer l'export" in html and "Télécharger" not in html
-    assert manager.get(reverse("staff_export_job_file", args=[job.pk])).status_code == 404
+    assert manager.get(reverse("staff:export_job_file", args=[job.pk])).status_code == 404
     assert manager.post(page).status_code == 302
     job.refresh_from_db()
     assert job.status == S.QUEUED and job.error == ""
@@ -141,8 +141,8 @@ def test_a_job_is_hidden_from_another_certifiers_staff(client, personas, cohort,
     )
     export_jobs.run(job.pk)
     urls = [
-        reverse("staff_export_job", args=[job.pk]),
-        reverse("staff_export_job_file", args=[job.pk]),
+        reverse("staff:export_job", args=[job.pk]),
+        reverse("staff:export_job_file", args=[job.pk]),
     ]
     expected = {
         "admin_autre_certificateur": 404,
@@ -167,7 +167,7 @@ def test_a_job_whose_worker_stopped_offers_to_relaunch(clock, manager, settings,
     settings.ACQUIS_EXPORT_BACKGROUND_ROWS = 2
     job = launch(manager, cohort)
     export_jobs._claim(job.pk)
-    page = reverse("staff_export_job", args=[job.pk])
+    page = reverse("staff:export_job", args=[job.pk])
     assert "Relancer" not in manager.get(page).content.decode()
     silent = clock.start - timedelta(hours=1)
     type(job).objects.filter(pk=job.pk).update(heartbeat_at=silent)

@@ -39,7 +39,7 @@ def opened(ops_version, certifier):
 
 
 def _url(c, purpose="answer"):
-    name = "survey_answer" if purpose == "answer" else "survey_opt_out"
+    name = "public:survey_answer" if purpose == "answer" else "public:survey_opt_out"
     return reverse(name, args=[tokens.make_token(c.invitations.get(), purpose)])
 
 
@@ -114,15 +114,15 @@ def test_staff_create_open_and_read_a_campaign(client, personas, ops_version, ce
         "closes_on": "2025-12-01",
         "reminder_days": 14,
     }
-    refused = client.post(reverse("staff_surveys"), form)
+    refused = client.post(reverse("staff:surveys"), form)
     assert "doit suivre la date" in _text(refused) and not Campaign.objects.exists()
-    response = client.post(reverse("staff_surveys"), form | {"closes_on": "2026-04-30"})
+    response = client.post(reverse("staff:surveys"), form | {"closes_on": "2026-04-30"})
     created = Campaign.objects.get()
-    assert response.url == reverse("staff_survey", args=[created.pk])
-    client.post(reverse("staff_survey_action", args=[created.pk, "ouvrir"]))
+    assert response.url == reverse("staff:survey", args=[created.pk])
+    client.post(reverse("staff:survey_action", args=[created.pk, "ouvrir"]))
     created.refresh_from_db()
     assert created.status == "open" and created.invitations.count() == 1
-    page = _text(client.get(reverse("staff_survey", args=[created.pk])))
+    page = _text(client.get(reverse("staff:survey", args=[created.pk])))
     assert "Secret statistique : moins de 5 réponses" in page
     assert "0.0 % (0/1)" in page or "0,0 % (0/1)" in page
 
@@ -130,13 +130,13 @@ def test_staff_create_open_and_read_a_campaign(client, personas, ops_version, ce
 def test_the_renewal_page_shows_the_tables_and_downloads(client, personas, opened):
     _login(client, personas, "administrateur")
     query = {"certification": opened.certification.pk, "annees": "2024-2025"}
-    page = _text(client.get(reverse("staff_renewal"), query))
+    page = _text(client.get(reverse("staff:renewal"), query))
     assert "Certifiés par année et voie d'accès" in page and "Méthode." in page
-    xlsx = client.get(reverse("staff_renewal"), query | {"format": "xlsx"})
+    xlsx = client.get(reverse("staff:renewal"), query | {"format": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    pdf = client.get(reverse("staff_renewal"), query | {"format": "pdf"})
+    pdf = client.get(reverse("staff:renewal"), query | {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF")
-    bad = _text(client.get(reverse("staff_renewal"), query | {"annees": "vingt"}))
+    bad = _text(client.get(reverse("staff:renewal"), query | {"annees": "vingt"}))
     assert "Années « vingt » : écrivez par exemple 2023-2025." in bad
 
 
@@ -180,7 +180,7 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
     decide(delib, DecisionKind.TOTAL, rival)
     decide(deliberation(ops_version, certifier, date(2024, 6, 3)), DecisionKind.TOTAL, partner)
     _login(client, personas, "partenaire")
-    page = _words(client.get(reverse("partner_results")))
+    page = _words(client.get(reverse("partner:results")))
     assert "2025 : 6 décision(s) ; taux d'obtention du titre 66,7 % (4/6)" in page
     assert "B1 — " in page and "6 6 100,0 %" in page
     assert "4 4 66,7 %" not in page and "6 4 66,7 %" in page  # B3
@@ -192,7 +192,7 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
     assert "1 secret secret statistique (moins de 5 blocs décidés)" in page
     assert "aucun taux ni nombre de réussites n'est donné sur moins de 5 blocs décidés" in page
     assert "Autre organisme" not in page
-    csv = client.get(reverse("partner_results_export", args=[partner.pk])).content.decode()
+    csv = client.get(reverse("partner:results_export", args=[partner.pk])).content.decode()
     lines = csv.splitlines()
     assert lines[0].startswith("organisme,annee,certification")
     assert lines[0].endswith(
@@ -207,7 +207,7 @@ def test_the_partner_sees_its_own_candidates_rates_with_the_statistics_definitio
         [certifier], statistics.Filters.for_year(2025, partner=partner)
     )
     assert [(r.code, r.decided, r.validated) for r in expected][2:] == [("B3", 6, 4), ("B4", 4, 4)]
-    assert client.get(reverse("partner_results_export", args=[rival.pk])).status_code == 404
+    assert client.get(reverse("partner:results_export", args=[rival.pk])).status_code == 404
 
 
 def test_the_partner_threshold_follows_the_setting(
@@ -223,14 +223,14 @@ def test_the_partner_threshold_follows_the_setting(
         for block in ops_version.blocks.all()
     )
     _login(client, personas, "partenaire")
-    page = _text(client.get(reverse("partner_results")))
+    page = _text(client.get(reverse("partner:results")))
     assert "taux d'obtention du titre 100,0 % (1/1)" in page and "secret statistique (" not in page
-    csv = client.get(reverse("partner_results_export", args=[partner.pk])).content.decode()
+    csv = client.get(reverse("partner:results_export", args=[partner.pk])).content.decode()
     assert csv.splitlines()[1].endswith(",1,1,100.0,")
 
 
 def test_the_public_referential_page_lists_the_targeted_jobs(client, ops_version):
-    page = _text(client.get(reverse("referential", args=[ops_version.certification.code])))
+    page = _text(client.get(reverse("public:referential", args=[ops_version.certification.code])))
     assert "Métiers visés" in page and "Formateur auprès d'un public en insertion" in page
 
 
@@ -239,7 +239,7 @@ def test_the_campaign_list_does_not_grow_in_queries(client, personas, ops_versio
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("staff_surveys")).status_code == 200
+            assert client.get(reverse("staff:surveys")).status_code == 200
         return len(queries)
 
     campaign(ops_version, certifier)

@@ -21,7 +21,7 @@ def login(client, persona):
 def test_every_error_comes_at_once_with_a_summary_linking_to_the_fields(client, personas):
     login(client, personas["responsable_epreuves"])
     response = client.post(
-        reverse("staff_candidate_new"),
+        reverse("staff:candidate_new"),
         {
             "birth_name": "Moreau",
             "first_name": "Inès",
@@ -44,7 +44,7 @@ def test_every_error_comes_at_once_with_a_summary_linking_to_the_fields(client, 
 
 def test_the_sex_is_never_chosen_for_the_person(client, personas):
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_candidate_new")).content.decode()
+    html = client.get(reverse("staff:candidate_new")).content.decode()
     select = re.search(r'<select name="sex".*?</select>', html, re.S)[0]
     assert re.search(r'<option value="" selected>', select)
     assert "(obligatoire)" in html.split('for="id_sex"')[1].split("</label>")[0]
@@ -53,7 +53,7 @@ def test_the_sex_is_never_chosen_for_the_person(client, personas):
 def test_an_edit_keeps_the_recorded_sex(client, personas, certifier):
     candidate = factories.candidate(certifier, sex="M")
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_candidate_edit", args=[candidate.pk])).content.decode()
+    html = client.get(reverse("staff:candidate_edit", args=[candidate.pk])).content.decode()
     assert '<option value="M" selected>' in html
 
 
@@ -132,7 +132,7 @@ def test_flash_messages_have_one_style_per_level():
 def test_an_error_flash_sits_below_the_staff_menu(client, personas, certifier):
     candidate = factories.candidate(certifier, email="")
     login(client, personas["responsable_epreuves"])
-    url = reverse("staff_candidate_open_portal", args=[candidate.pk])
+    url = reverse("staff:candidate_open_portal", args=[candidate.pk])
     html = client.post(url, follow=True).content.decode()
     assert html.index('aria-label="Gestion"') < html.index("message-error") < html.index("<h1")
 
@@ -145,13 +145,13 @@ def test_the_404_page_is_french_with_a_way_back(client, personas, persona):
     html = response.content.decode()
     assert response.status_code == 404
     assert "<h1>Page introuvable</h1>" in html and 'lang="fr"' in html
-    back = reverse("after_login") if personas[persona] else reverse("login")
-    assert f'href="{back}"' in html and f'href="{reverse("home")}"' in html
+    back = reverse("accounts:after_login") if personas[persona] else reverse("accounts:login")
+    assert f'href="{back}"' in html and f'href="{reverse("public:home")}"' in html
 
 
 def test_the_403_page_is_french_with_a_way_back(client, personas):
     login(client, personas["candidat"])
-    response = client.get(reverse("staff_candidacies"))
+    response = client.get(reverse("staff:candidacies"))
     html = response.content.decode()
     assert response.status_code == 403
     assert "<h1>Accès refusé</h1>" in html and "Revenir à mon espace" in html

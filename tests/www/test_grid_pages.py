@@ -55,7 +55,7 @@ def mark_data(mark, acquired="", comment="", revision=None) -> dict:
 
 
 def autosave(client, grid, mark, **kw):
-    url = reverse("jury_grid_mark", args=[grid.pk, mark.pk])
+    url = reverse("jury:grid_mark", args=[grid.pk, mark.pk])
     return client.post(url, mark_data(mark, **kw), **HTMX)
 
 
@@ -79,7 +79,7 @@ def test_the_slot_page_shows_the_sitting_and_the_state_of_each_grid(client, held
         grids.save_mark(access, mark.pk, acquired=True, comment="Secret du collègue", revision=0)
     grids.submit_grid(other)
 
-    response = login(client, first).get(reverse("jury_slot", args=[slot.pk]))
+    response = login(client, first).get(reverse("jury:slot", args=[slot.pk]))
     assert response.status_code == 200
     html = text(response)
     assert slot.candidacy.candidate.full_name in html
@@ -90,20 +90,20 @@ def test_the_slot_page_shows_the_sitting_and_the_state_of_each_grid(client, held
     assert "Ouverte" in html
     assert "Non commencée" in html and "Remise le" in html
     assert "Secret du collègue" not in html  # another juror's content stays hidden
-    assert reverse("jury_grid", args=[other.pk]) not in html
+    assert reverse("jury:grid", args=[other.pk]) not in html
     assert "Ouvrir ma grille" in html
 
 
 def test_opening_my_grid_creates_it_once_then_leads_to_it(client, held):
     slot, first, _ = held
     login(client, first)
-    url = reverse("jury_grid_open", args=[slot.pk])
+    url = reverse("jury:grid_open", args=[slot.pk])
     response = client.post(url)
     grid = Grid.objects.get(slot=slot, juror=first)
-    assert response.status_code == 302 and response.url == reverse("jury_grid", args=[grid.pk])
+    assert response.status_code == 302 and response.url == reverse("jury:grid", args=[grid.pk])
     assert client.post(url).url == response.url
     assert Grid.objects.filter(slot=slot).count() == 1
-    page = text(client.get(reverse("jury_slot", args=[slot.pk])))
+    page = text(client.get(reverse("jury:slot", args=[slot.pk])))
     assert "Reprendre ma grille" in page and "Ouvrir ma grille" not in page
     assert client.get(url).status_code == 405
 
@@ -111,7 +111,7 @@ def test_opening_my_grid_creates_it_once_then_leads_to_it(client, held):
 def test_opening_is_refused_in_french_when_the_candidate_is_absent(client, held):
     slot, first, _ = held
     planning.move_slot(slot, SlotStatus.ABSENT_EXCUSED, actor=None)
-    response = login(client, first).post(reverse("jury_grid_open", args=[slot.pk]))
+    response = login(client, first).post(reverse("jury:grid_open", args=[slot.pk]))
     assert response.status_code == 200
     assert "Pas de grille : le créneau est « Absence excusée »." in text(response)
     assert not Grid.objects.exists()
@@ -121,8 +121,8 @@ def test_a_slot_the_juror_does_not_assess_is_hidden(client, held, ops_version):
     slot, _, _ = held
     outsider = ef.juror(ops_version.certification.owner, ops_version)
     login(client, outsider)
-    assert client.get(reverse("jury_slot", args=[slot.pk])).status_code == 404
-    assert client.post(reverse("jury_grid_open", args=[slot.pk])).status_code == 404
+    assert client.get(reverse("jury:slot", args=[slot.pk])).status_code == 404
+    assert client.post(reverse("jury:grid_open", args=[slot.pk])).status_code == 404
     assert not Grid.objects.exists()
 
 
@@ -132,7 +132,7 @@ def test_a_slot_the_juror_does_not_assess_is_hidden(client, held, ops_version):
 def test_the_grid_page_groups_the_criteria_by_competency(client, held):
     slot, first, _ = held
     grid = grids.ensure_grid(slot, first)
-    response = login(client, first).get(reverse("jury_grid", args=[grid.pk]))
+    response = login(client, first).get(reverse("jury:grid", args=[grid.pk]))
     assert response.status_code == 200
     html = text(response)
     marks = marks_of(grid)
@@ -140,7 +140,7 @@ def test_the_grid_page_groups_the_criteria_by_competency(client, held):
     assert html.count("<fieldset") == len(marks)
     assert html.count("<h2") == 4  # one heading per competency of E2
     assert "htmx.min.js" in html and "X-CSRFToken" in html
-    assert f'hx-post="{reverse("jury_grid_mark", args=[grid.pk, marks[0].pk])}"' in html
+    assert f'hx-post="{reverse("jury:grid_mark", args=[grid.pk, marks[0].pk])}"' in html
 
 
 def test_autosave_saves_one_criterion_and_answers_the_new_revision(client, held):
@@ -227,13 +227,13 @@ def test_another_jurors_grid_and_marks_are_hidden(client, held):
     theirs = grids.ensure_grid(slot, second)
     their_mark = marks_of(theirs)[0]
     login(client, first)
-    assert client.get(reverse("jury_grid", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("jury:grid", args=[theirs.pk])).status_code == 404
     assert autosave(client, theirs, their_mark, acquired="non").status_code == 404
     # malformed input says nothing either: the access check comes first
     assert autosave(client, theirs, their_mark, acquired="peut-être").status_code == 404
-    assert client.post(reverse("jury_grid_submit", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("jury:grid_submit", args=[theirs.pk])).status_code == 404
     # my grid's URL with their criterion: the criterion is not in my grid
-    url = reverse("jury_grid_mark", args=[mine.pk, their_mark.pk])
+    url = reverse("jury:grid_mark", args=[mine.pk, their_mark.pk])
     response = client.post(url, mark_data(their_mark, "non"), **HTMX)
     assert response.status_code == 422
     assert "Critère inconnu dans cette grille." in text(response)
@@ -248,8 +248,8 @@ def test_a_juror_whose_role_was_removed_cannot_save(client, held):
     Membership.objects.filter(user=first.user, role=Role.JUROR).delete()
     assert autosave(client, grid, mark, acquired="oui").status_code == 403
     assert autosave(client, grid, mark, acquired="peut-être").status_code == 403
-    assert client.get(reverse("jury_grid", args=[grid.pk])).status_code == 403
-    response = client.post(reverse("jury_grid", args=[grid.pk]), whole_form([mark]))
+    assert client.get(reverse("jury:grid", args=[grid.pk])).status_code == 403
+    response = client.post(reverse("jury:grid", args=[grid.pk]), whole_form([mark]))
     assert response.status_code == 403
     assert GridMark.objects.get(pk=mark.pk).revision == 0
 
@@ -260,8 +260,8 @@ def test_anonymous_autosave_is_sent_to_the_login_page(client, held):
     mark = marks_of(grid)[0]
     response = autosave(client, grid, mark, acquired="oui")
     assert response.status_code == 401
-    assert response.headers["HX-Redirect"].startswith(reverse("login"))
-    url = reverse("jury_grid_mark", args=[grid.pk, mark.pk])
+    assert response.headers["HX-Redirect"].startswith(reverse("accounts:login"))
+    url = reverse("jury:grid_mark", args=[grid.pk, mark.pk])
     assert client.post(url, mark_data(mark, "oui")).status_code == 302
     assert GridMark.objects.get(pk=mark.pk).revision == 0
 
@@ -275,7 +275,7 @@ def test_the_whole_form_saves_every_changed_criterion(client, held):
     marks = marks_of(grid)
     login(client, first)
     data = whole_form(marks, {m.pk: ("oui", f"Vu {m.criterion.code}") for m in marks[:3]})
-    response = client.post(reverse("jury_grid", args=[grid.pk]), data)
+    response = client.post(reverse("jury:grid", args=[grid.pk]), data)
     assert response.status_code == 302
     stored = marks_of(grid)
     assert [(m.acquired, m.revision) for m in stored[:3]] == [(True, 1)] * 3
@@ -293,7 +293,7 @@ def test_the_whole_form_lists_conflicts_and_saves_the_rest(client, held):
     page_marks = marks_of(grid)  # the page was loaded here (revision 0 everywhere)
     autosave(client, grid, marks[0], acquired="oui", comment="Autre onglet")
     data = whole_form(page_marks, {m.pk: ("non", "Ce formulaire") for m in page_marks[:2]})
-    response = client.post(reverse("jury_grid", args=[grid.pk]), data)
+    response = client.post(reverse("jury:grid", args=[grid.pk]), data)
     assert response.status_code == 409
     html = text(response)
     assert "1 critère non enregistré" in html and CONFLICT in html
@@ -310,7 +310,7 @@ def test_malformed_whole_form_writes_nothing(client, held):
     marks = marks_of(grid)
     data = whole_form(marks, {marks[0].pk: ("oui", ""), marks[1].pk: ("oui", "")})
     data[f"revision-{marks[1].pk}"] = "abc"
-    response = login(client, first).post(reverse("jury_grid", args=[grid.pk]), data)
+    response = login(client, first).post(reverse("jury:grid", args=[grid.pk]), data)
     assert response.status_code == 422
     assert "Saisie invalide : rechargez la page et recommencez." in text(response)
     assert not GridMark.objects.filter(grid=grid, revision__gt=0).exists()
@@ -327,7 +327,7 @@ def test_submission_lists_the_problems_then_locks_the_grid(client, held):
     for mark in marks[1:]:
         autosave(client, grid, mark, acquired="oui")
     autosave(client, grid, marks[0], acquired="non")
-    submit = reverse("jury_grid_submit", args=[grid.pk])
+    submit = reverse("jury:grid_submit", args=[grid.pk])
     assert client.get(submit).status_code == 405
 
     response = client.post(submit)
@@ -356,7 +356,7 @@ def test_submission_lists_the_problems_then_locks_the_grid(client, held):
     assert grid.status == GridStatus.SUBMITTED and grids.is_intact(grid)
     assert marks_of(grid)[0].comment == "N'a pas présenté l'offre de service"
 
-    page = text(client.get(reverse("jury_grid", args=[grid.pk])))
+    page = text(client.get(reverse("jury:grid", args=[grid.pk])))
     assert "Grille remise le" in page and grid.content_hash in page
     assert "contenu conforme à l'empreinte" in page
     assert "<textarea" not in page and "htmx.min.js" not in page
@@ -374,10 +374,10 @@ def test_a_submitted_grid_never_changes_through_the_pages(client, held):
     marks = marks_of(grid)
     login(client, first)
     data = whole_form(marks, {marks[0].pk: ("non", "Changement")})
-    response = client.post(reverse("jury_grid", args=[grid.pk]), data)
+    response = client.post(reverse("jury:grid", args=[grid.pk]), data)
     assert response.status_code == 409
     assert "Grille remise : elle ne peut plus être modifiée." in text(response)
-    response = client.post(reverse("jury_grid_submit", args=[grid.pk]))
+    response = client.post(reverse("jury:grid_submit", args=[grid.pk]))
     assert response.status_code == 422
     assert "Grille remise : elle ne peut plus être modifiée." in text(response)
     assert grids.is_intact(Grid.objects.get(pk=grid.pk))

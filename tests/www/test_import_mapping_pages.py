@@ -59,8 +59,8 @@ def manager(client, personas):
 
 def _urls(cohort):
     return (
-        reverse("staff_cohort_import", args=[cohort.pk]),
-        reverse("staff_import_mapping", args=[cohort.pk]),
+        reverse("staff:cohort_import", args=[cohort.pk]),
+        reverse("staff:import_mapping", args=[cohort.pk]),
     )
 
 

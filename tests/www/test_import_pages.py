@@ -47,7 +47,7 @@ def manager(client, personas):
 
 
 def url(cohort):
-    return reverse("staff_cohort_import", args=[cohort.pk])
+    return reverse("staff:cohort_import", args=[cohort.pk])
 
 
 def test_the_page_documents_the_columns(manager, cohort):
@@ -55,8 +55,8 @@ def test_the_page_documents_the_columns(manager, cohort):
     assert "Promotion « Promotion A »" in html
     for name in COLUMN_NAMES:
         assert f"<code>{name}</code>" in html
-    assert reverse("staff_import_template") in html
-    assert f"{reverse('staff_candidacies_export_xlsx')}?promotion={cohort.pk}" in html
+    assert reverse("staff:import_template") in html
+    assert f"{reverse('staff:candidacies_export_xlsx')}?promotion={cohort.pk}" in html
     assert 'enctype="multipart/form-data"' in html
 
 
@@ -129,7 +129,7 @@ def test_another_certifiers_cohort_is_hidden(client, personas, cohort):
 
 
 def test_the_template_download(manager):
-    response = manager.get(reverse("staff_import_template"))
+    response = manager.get(reverse("staff:import_template"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="modele-import-candidats.csv"' in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
@@ -164,22 +164,22 @@ def names(response) -> list[str]:
 
 def test_exports_hold_only_the_users_certifier(client, personas, two_certifiers, cohort):
     client.login(email=personas["administrateur"].email, password=PASSWORD)
-    response = client.get(reverse("staff_candidacies_export_csv"))
+    response = client.get(reverse("staff:candidacies_export_csv"))
     assert names(response) == ["Dupont", "Sanspromo"]
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"].startswith('attachment; filename="candidatures-')
-    response = client.get(reverse("staff_candidacies_export_csv") + f"?promotion={cohort.pk}")
+    response = client.get(reverse("staff:candidacies_export_csv") + f"?promotion={cohort.pk}")
     assert names(response) == ["Dupont"]
     client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    assert names(client.get(reverse("staff_candidacies_export_csv"))) == ["Ailleurs"]
+    assert names(client.get(reverse("staff:candidacies_export_csv"))) == ["Ailleurs"]
     assert (
-        client.get(reverse("staff_candidacies_export_csv") + f"?promotion={cohort.pk}").status_code
+        client.get(reverse("staff:candidacies_export_csv") + f"?promotion={cohort.pk}").status_code
         == 404
     )
 
 
 def test_the_xlsx_export(manager, two_certifiers, cohort):
-    response = manager.get(reverse("staff_candidacies_export_xlsx") + f"?promotion={cohort.pk}")
+    response = manager.get(reverse("staff:candidacies_export_xlsx") + f"?promotion={cohort.pk}")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert f"promotion-{cohort.pk}-" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(body(response))).active
@@ -189,7 +189,7 @@ def test_the_xlsx_export(manager, two_certifiers, cohort):
 @pytest.mark.parametrize("value", ["abc", "999999"])
 def test_an_unknown_promotion_filter_is_404(manager, value):
     assert (
-        manager.get(reverse("staff_candidacies_export_csv") + f"?promotion={value}").status_code
+        manager.get(reverse("staff:candidacies_export_csv") + f"?promotion={value}").status_code
         == 404
     )
 
@@ -197,9 +197,9 @@ def test_an_unknown_promotion_filter_is_404(manager, value):
 def test_the_export_view_query_count_is_constant(manager, cohort, ops_version):
     factories.candidacy(ops_version, cohort=cohort)
     with CaptureQueriesContext(connection) as one:
-        assert len(names(manager.get(reverse("staff_candidacies_export_csv")))) == 1
+        assert len(names(manager.get(reverse("staff:candidacies_export_csv")))) == 1
     for _ in range(5):
         factories.candidacy(ops_version, cohort=cohort)
     with CaptureQueriesContext(connection) as six:
-        assert len(names(manager.get(reverse("staff_candidacies_export_csv")))) == 6
+        assert len(names(manager.get(reverse("staff:candidacies_export_csv")))) == 6
     assert len(six) == len(one)

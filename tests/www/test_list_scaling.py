@@ -89,8 +89,8 @@ def test_staff_deliberation_list(client, personas, ops_version):
     first = _deliberation(ops_version)
     _deliberation(ops_version, title="Délibération bis")
     _login(client, personas["responsable_epreuves"])
-    _assert_bounded(client, reverse("staff_deliberations"), _more_deliberations(first))
-    html = client.get(reverse("staff_deliberations") + "?page=2").content.decode()
+    _assert_bounded(client, reverse("staff:deliberations"), _more_deliberations(first))
+    html = client.get(reverse("staff:deliberations") + "?page=2").content.decode()
     assert "Page 2 sur 5" in html and 'href="?page=3"' in html
 
 
@@ -101,7 +101,7 @@ def test_staff_session_list(client, personas, ops_version):
     _login(client, personas["responsable_epreuves"])
     _assert_bounded(
         client,
-        reverse("staff_sessions"),
+        reverse("staff:sessions"),
         lambda: _copies(
             first, MANY, lambda i: {"title": f"Session {i}", "date": today + timedelta(days=i)}
         ),
@@ -121,7 +121,7 @@ def test_staff_juror_list(client, personas, ops_version):
         _copies(first, MANY, lambda i: {"user_id": users[i].pk})
 
     _login(client, personas["responsable_epreuves"])
-    _assert_bounded(client, reverse("staff_jurors"), grow)
+    _assert_bounded(client, reverse("staff:jurors"), grow)
     assert JurorProfile.objects.count() == MANY + 2
 
 
@@ -153,8 +153,8 @@ def test_staff_document_list(client, personas, ops_version):
         )
 
     _login(client, personas["responsable_epreuves"])
-    _assert_bounded(client, reverse("staff_credentials"), grow)
-    html = client.get(reverse("staff_credentials") + "?page=2&page_deliberations=3").content
+    _assert_bounded(client, reverse("staff:credentials"), grow)
+    html = client.get(reverse("staff:credentials") + "?page=2&page_deliberations=3").content
     html = html.decode()
     assert "Page 2 sur 5" in html and "Page 3 sur 11" in html
     # Each pager keeps the other's page in its links.
@@ -213,10 +213,10 @@ def juror_slots(personas, ops_version):
 
 def test_juror_home_shows_a_bounded_window(client, personas, juror_slots):
     _login(client, personas["jure"])
-    few, many = _assert_bounded(client, reverse("jury_home"), juror_slots)
-    html = client.get(reverse("jury_home")).content.decode()
-    assert f'href="{reverse("jury_coming")}"' in html  # "voir plus"
-    assert f'href="{reverse("jury_past")}"' in html
+    few, many = _assert_bounded(client, reverse("jury:home"), juror_slots)
+    html = client.get(reverse("jury:home")).content.decode()
+    assert f'href="{reverse("jury:coming")}"' in html  # "voir plus"
+    assert f'href="{reverse("jury:past")}"' in html
     # Today's 2 slots, 14 coming days, 14 past days: about 30 rows, not 203.
     assert html.count("<tr>") < 40
     assert Slot.objects.count() == MANY + 3
@@ -225,19 +225,19 @@ def test_juror_home_shows_a_bounded_window(client, personas, juror_slots):
 def test_juror_coming_and_past_pages_are_paginated(client, personas, juror_slots):
     _login(client, personas["jure"])
     month = (timezone.localdate() - timedelta(days=40)).strftime("%Y-%m")
-    _assert_bounded(client, reverse("jury_coming"), juror_slots)
-    html = client.get(reverse("jury_coming") + "?page=2").content.decode()
+    _assert_bounded(client, reverse("jury:coming"), juror_slots)
+    html = client.get(reverse("jury:coming") + "?page=2").content.decode()
     assert "Page 2 sur 2" in html
-    queries, size = _measure(client, reverse("jury_past") + f"?mois={month}")
+    queries, size = _measure(client, reverse("jury:past") + f"?mois={month}")
     assert size < MAX_BYTES
-    html = client.get(reverse("jury_past") + f"?mois={month}").content.decode()
+    html = client.get(reverse("jury:past") + f"?mois={month}").content.decode()
     assert html.count("<tr>") in (29, 30, 31, 32)  # one month: a slot a day, plus the heading
 
 
 def test_juror_past_page_ignores_a_bad_month(client, personas, juror_slots):
     _login(client, personas["jure"])
     for bad in ("2026-13", "abc", "1500-01", ""):
-        assert client.get(reverse("jury_past") + f"?mois={bad}").status_code == 200
+        assert client.get(reverse("jury:past") + f"?mois={bad}").status_code == 200
 
 
 def test_juror_deliberation_list(client, personas, ops_version):
@@ -251,7 +251,7 @@ def test_juror_deliberation_list(client, personas, ops_version):
         _copies(member, MANY, lambda i: {"deliberation_id": copies[i].pk})
 
     _login(client, personas["jure"])
-    _assert_bounded(client, reverse("jury_deliberations"), grow)
+    _assert_bounded(client, reverse("jury:deliberations"), grow)
     services.record_juror(
         user=personas["jure"],
         certifier=ops_version.certification.owner,
@@ -260,11 +260,11 @@ def test_juror_deliberation_list(client, personas, ops_version):
         years_experience=6,
         proof=factories.pdf_upload(),
     )
-    response = client.get(reverse("jury_home"))
+    response = client.get(reverse("jury:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('href="/jury/deliberations/') == 10 + 1
-    assert f'href="{reverse("jury_deliberations")}"' in html  # "voir plus"
+    assert f'href="{reverse("jury:deliberations")}"' in html  # "voir plus"
 
 
 # --- the slot form's candidacy search -----------------------------------------------------
@@ -293,7 +293,7 @@ def convocable(ops_version):
 def test_session_page_offers_a_bounded_candidacy_search(client, personas, ops_version, convocable):
     session = ef.session(ops_version)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_session", args=[session.pk])
+    url = reverse("staff:session", args=[session.pk])
     _assert_bounded(client, url, convocable)
     html = client.get(url).content.decode()
     assert html.count('name="candidacy"') == 20
@@ -307,7 +307,7 @@ def test_session_page_offers_a_bounded_candidacy_search(client, personas, ops_ve
 def test_candidacy_search_endpoint_is_bounded(client, personas, ops_version, convocable):
     session = ef.session(ops_version)
     _login(client, personas["responsable_epreuves"])
-    url = reverse("staff_session_candidacies", args=[session.pk]) + "?candidature=mar"
+    url = reverse("staff:session_candidacies", args=[session.pk]) + "?candidature=mar"
     _assert_bounded(client, url, convocable)
     html = client.get(url).content.decode()
     assert html.count('name="candidacy"') == 20 and "<legend>" in html
@@ -336,7 +336,7 @@ def test_a_candidacy_found_by_search_gets_its_slot(client, personas, ops_version
     chosen = Slot.candidacy.field.related_model.objects.exclude(
         candidate__birth_name__startswith="Martin"
     ).last()
-    url = reverse("staff_session_action", args=[session.pk, "creneau"])
+    url = reverse("staff:session_action", args=[session.pk, "creneau"])
     data = {
         "assessment": session.version.assessments.get(code="E1").pk,
         "candidacy": chosen.pk,

@@ -101,7 +101,7 @@ def _rows(response, key):
 
 
 def test_candidacies_sort_by_a_whitelisted_column_both_ways(staff_client, world):
-    url = reverse("staff_candidacies")
+    url = reverse("staff:candidacies")
     default = _rows(staff_client.get(url), "page")
     assert default == [world["bruno"], world["ines"]]  # by name: ABEL, LEFÈVRE
     down = staff_client.get(url, {"tri": "-nom"})
@@ -116,7 +116,7 @@ def test_candidacies_sort_by_a_whitelisted_column_both_ways(staff_client, world)
 
 
 def test_candidacy_filters_combine_with_the_search_and_stay_in_the_links(staff_client, world):
-    url = reverse("staff_candidacies")
+    url = reverse("staff:candidacies")
     response = staff_client.get(url, {"q": "lefevre", "etat": "withdrawn"})
     assert _rows(response, "page") == []
     response = staff_client.get(url, {"etat": "withdrawn", "tri": "-etat"})
@@ -133,20 +133,20 @@ def test_candidacy_filters_combine_with_the_search_and_stay_in_the_links(staff_c
 
 
 def test_a_bad_filter_value_is_named_and_the_list_stays(staff_client, world):
-    response = staff_client.get(reverse("staff_candidacies"), {"inscrit_du": "hier"})
+    response = staff_client.get(reverse("staff:candidacies"), {"inscrit_du": "hier"})
     assert response.status_code == 200
     assert "Saisissez une date valide." in response.content.decode()
     assert len(_rows(response, "page")) == 2
 
 
 def test_pagination_keeps_search_filters_and_sort(staff_client, world):
-    url = reverse("staff_candidacies")
+    url = reverse("staff:candidacies")
     response = staff_client.get(url, {"q": "e", "tri": "-nom", "page": "1"})
     assert response.context["pager"].query == "q=e&tri=-nom"
 
 
 def test_jurors_search_and_sort(staff_client, world):
-    url = reverse("staff_jurors")
+    url = reverse("staff:jurors")
     for query in ("berenger helene", "HÉLÈNE", "mission locale"):
         assert _rows(staff_client.get(url, {"q": query}), "jurors") == [world["helene"]], query
     response = staff_client.get(url, {"tri": "-experience"})
@@ -154,7 +154,7 @@ def test_jurors_search_and_sort(staff_client, world):
 
 
 def test_sessions_search_by_title_place_or_date_and_filter(staff_client, world):
-    url = reverse("staff_sessions")
+    url = reverse("staff:sessions")
     for query in ("venissieux", "emile zola", "12/05/2026", "2026-05-12 session"):
         assert _rows(staff_client.get(url, {"q": query}), "sessions") == [world["session"]], query
     assert len(_rows(staff_client.get(url, {"du": DAY + timedelta(days=1)}), "sessions")) == 1
@@ -166,7 +166,7 @@ def test_sessions_search_by_title_place_or_date_and_filter(staff_client, world):
 
 
 def test_documents_search_by_holder_or_number_paginated(staff_client, world):
-    url = reverse("staff_credentials")
+    url = reverse("staff:credentials")
     assert [d.number for d in staff_client.get(url, {"q": "lefevre ines"}).context["issued"]] == [
         "OPS-2026-0001"
     ]
@@ -181,7 +181,7 @@ def test_documents_search_by_holder_or_number_paginated(staff_client, world):
 
 
 def test_deliberations_filter_by_state_and_sort(staff_client, world):
-    url = reverse("staff_deliberations")
+    url = reverse("staff:deliberations")
     response = staff_client.get(url, {"etat": DeliberationStatus.SIGNED})
     assert _rows(response, "deliberations") == [world["deliberation"]]
     response = staff_client.get(url, {"tri": "intitule"})
@@ -200,7 +200,7 @@ def _queries(client, url) -> int:
 def test_the_searched_sorted_filtered_list_runs_the_same_queries_for_2_or_50_rows(
     staff_client, world
 ):
-    url = reverse("staff_candidacies") + "?q=e&tri=-promotion&voie=training"
+    url = reverse("staff:candidacies") + "?q=e&tri=-promotion&voie=training"
     staff_client.get(url)  # warm the per-process caches (site settings, menus)
     before = _queries(staff_client, url)
     ines = Candidacy.objects.get(pk=world["ines"])

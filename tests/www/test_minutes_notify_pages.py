@@ -36,11 +36,11 @@ def test_a_failed_email_is_shown_and_sent_again(
     decision = Decision.objects.get(deliberation=deliberation)
     assert decision.notified_at is None
     assert client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    url = reverse("staff_minutes", args=[deliberation.pk])
+    url = reverse("staff:minutes", args=[deliberation.pk])
     page = client.get(url).content.decode()
     assert "1 candidat n'a pas reçu le courriel de décision" in page
     assert candidacy.candidate.full_name in page
-    response = client.post(reverse("staff_minutes_notify", args=[deliberation.pk]))
+    response = client.post(reverse("staff:minutes_notify", args=[deliberation.pk]))
     assert response.status_code == 302 and response.url == url
     assert messages_of(response) == [
         f"Décision notifiée par courriel à : {candidacy.candidate.full_name}"
@@ -49,7 +49,7 @@ def test_a_failed_email_is_shown_and_sent_again(
     decision.refresh_from_db()
     assert decision.notified_at is not None
     assert "Chaque candidat a été notifié" in client.get(url).content.decode()
-    again = client.post(reverse("staff_minutes_notify", args=[deliberation.pk]))
+    again = client.post(reverse("staff:minutes_notify", args=[deliberation.pk]))
     assert messages_of(again) == ["Tous les candidats ont déjà été notifiés."]
     assert len(mailoutbox) == 1  # nothing sent twice
 
@@ -58,7 +58,7 @@ def test_still_failing_says_so(client, personas, signed_with_failed_email, setti
     deliberation, candidacy = signed_with_failed_email
     settings.EMAIL_BACKEND = "tests.www.test_minutes_notify_pages.FailingBackend"
     assert client.login(email=personas["administrateur"].email, password=PASSWORD)
-    response = client.post(reverse("staff_minutes_notify", args=[deliberation.pk]))
+    response = client.post(reverse("staff:minutes_notify", args=[deliberation.pk]))
     assert messages_of(response) == [
         f"Envoi impossible pour : {candidacy.candidate.full_name}. Réessayez plus tard."
     ]
@@ -69,7 +69,7 @@ def test_an_unsigned_deliberation_notifies_nobody(client, personas, ops_version)
     candidacy = jf.ready_candidacy(ops_version)
     deliberation = jf.deliberation(ops_version, [candidacy])
     assert client.login(email=personas["administrateur"].email, password=PASSWORD)
-    response = client.post(reverse("staff_minutes_notify", args=[deliberation.pk]))
+    response = client.post(reverse("staff:minutes_notify", args=[deliberation.pk]))
     assert messages_of(response) == [
         "Les décisions ne sont notifiées aux candidats qu'une fois le procès-verbal signé."
     ]
@@ -78,5 +78,5 @@ def test_an_unsigned_deliberation_notifies_nobody(client, personas, ops_version)
 def test_another_certifier_gets_404(client, personas, signed_with_failed_email):
     deliberation, _ = signed_with_failed_email
     assert client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    response = client.post(reverse("staff_minutes_notify", args=[deliberation.pk]))
+    response = client.post(reverse("staff:minutes_notify", args=[deliberation.pk]))
     assert response.status_code == 404

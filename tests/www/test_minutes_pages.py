@@ -29,7 +29,7 @@ def login(client, user):
 def test_a_member_closes_then_signs_with_the_password(client, ops_version):
     deliberation, (candidacy,) = decided(ops_version)
     first = jf.member_users(deliberation)[0]
-    url = reverse("jury_minutes", args=[deliberation.pk])
+    url = reverse("jury:minutes", args=[deliberation.pk])
     login(client, first)
     html = client.get(url).content.decode()
     assert "Clore la délibération et établir le procès-verbal" in html
@@ -70,7 +70,7 @@ def test_the_last_signature_shows_a_signed_pv(client, ops_version):
     for user in others:
         minutes.sign(pv, user, password=PASSWORD, actor=user)
     login(client, last)
-    url = reverse("jury_minutes", args=[deliberation.pk])
+    url = reverse("jury:minutes", args=[deliberation.pk])
     posted = {"action": "sign", "password": PASSWORD, "code": twofactor.code_for(last)}
     html = client.post(url, posted, follow=True).content.decode()
     assert "Procès-verbal signé par tous les membres du jury" in html
@@ -83,7 +83,7 @@ def test_a_member_reopens_before_any_signature(client, ops_version):
     deliberation, _ = decided(ops_version)
     minutes.close_deliberation(deliberation, actor=None)
     login(client, jf.member_users(deliberation)[2])
-    url = reverse("jury_minutes", args=[deliberation.pk])
+    url = reverse("jury:minutes", args=[deliberation.pk])
     html = client.post(url, {"action": "reopen"}, follow=True).content.decode()
     assert "Délibération rouverte" in html
     assert "Procès-verbaux remplacés" in html and "PV-OPS-2026-0001" in html
@@ -95,7 +95,7 @@ def test_closing_with_an_undecided_candidate_names_them(client, ops_version):
     first = awaiting(ops_version)
     deliberation = jf.deliberation(ops_version, [first], on=ON)
     login(client, jf.member_users(deliberation)[0])
-    url = reverse("jury_minutes", args=[deliberation.pk])
+    url = reverse("jury:minutes", args=[deliberation.pk])
     html = client.post(
         url, {"action": "close", "confirmation": "oui"}, follow=True
     ).content.decode()
@@ -107,7 +107,7 @@ def test_a_juror_of_another_jury_gets_404(client, ops_version, certifier):
     deliberation, _ = decided(ops_version)
     other, _ = decided(ops_version)
     login(client, jf.member_users(other)[0])
-    url = reverse("jury_minutes", args=[deliberation.pk])
+    url = reverse("jury:minutes", args=[deliberation.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "close"}).status_code == 404
     deliberation.refresh_from_db()
@@ -120,14 +120,14 @@ def test_staff_follow_the_signatures(client, ops_version, personas):
     first = jf.member_users(deliberation)[0]
     minutes.sign(pv, first, password=PASSWORD, actor=first)
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_minutes", args=[deliberation.pk])).content.decode()
+    html = client.get(reverse("staff:minutes", args=[deliberation.pk])).content.decode()
     assert "En attente de signatures" in html
     assert first.get_full_name() in html and html.count("Non signé") == 2
     assert pv.number in html and pv.content_hash in html
     assert "Corriger la décision" not in html  # not signed yet
     client.logout()
     login(client, personas["admin_autre_certificateur"])
-    assert client.get(reverse("staff_minutes", args=[deliberation.pk])).status_code == 404
+    assert client.get(reverse("staff:minutes", args=[deliberation.pk])).status_code == 404
 
 
 def test_staff_start_a_correction_of_a_signed_decision(client, ops_version, personas):
@@ -135,8 +135,8 @@ def test_staff_start_a_correction_of_a_signed_decision(client, ops_version, pers
     jf.sign_all(deliberation)
     decision = deliberation.decisions.get()
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_minutes", args=[deliberation.pk])).content.decode()
-    url = reverse("staff_decision_correction", args=[decision.pk])
+    html = client.get(reverse("staff:minutes", args=[deliberation.pk])).content.decode()
+    url = reverse("staff:decision_correction", args=[decision.pk])
     assert url in html
     refused = client.post(url, {"title": "Recours", "on": "2026-01-01", "place": "Bron"})
     assert refused.status_code == 400
@@ -147,14 +147,14 @@ def test_staff_start_a_correction_of_a_signed_decision(client, ops_version, pers
     assert response.status_code == 302
     new = Deliberation.objects.get(title="Recours de juin")
     assert [e.candidacy for e in new.entries.all()] == [candidacy]
-    assert response.url == reverse("staff_deliberation", args=[new.pk])
+    assert response.url == reverse("staff:deliberation", args=[new.pk])
 
 
 def test_an_unsigned_decision_is_not_corrected_from_the_screen(client, ops_version, personas):
     deliberation, _ = decided(ops_version)
     decision = deliberation.decisions.get()
     login(client, personas["responsable_epreuves"])
-    url = reverse("staff_decision_correction", args=[decision.pk])
+    url = reverse("staff:decision_correction", args=[decision.pk])
     response = client.post(url, {"title": "Recours", "on": "2026-09-01", "place": "Bron"})
     assert response.status_code == 400
     assert "pas encore signée" in response.content.decode()
@@ -164,7 +164,7 @@ def test_an_unsigned_decision_is_not_corrected_from_the_screen(client, ops_versi
 def test_the_staff_dossier_lists_decisions_in_constant_queries(client, ops_version, personas):
     deliberation, (candidacy,) = decided(ops_version)
     login(client, personas["responsable_epreuves"])
-    url = reverse("staff_candidacy", args=[candidacy.pk])
+    url = reverse("staff:candidacy", args=[candidacy.pk])
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -202,6 +202,6 @@ def test_a_juror_without_the_role_anymore_cannot_sign(client, ops_version):
     user = jf.member_users(deliberation)[0]
     user.memberships.filter(role=Role.JUROR).delete()
     login(client, user)
-    url = reverse("jury_minutes", args=[deliberation.pk])
+    url = reverse("jury:minutes", args=[deliberation.pk])
     assert client.post(url, {"action": "sign", "password": PASSWORD}).status_code == 403
     assert not MinutesSignature.objects.exists()

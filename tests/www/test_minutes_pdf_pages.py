@@ -46,13 +46,13 @@ def stored(document) -> bytes:
 def test_staff_download_the_signed_pv_once_issued(client, personas, signed):
     deliberation, pv, _ = signed
     login(client, personas["responsable_epreuves"])
-    url = reverse("staff_minutes", args=[deliberation.pk])
+    url = reverse("staff:minutes", args=[deliberation.pk])
     page = client.get(url).content.decode()
     assert "Le procès-verbal signé n'est pas encore délivré en PDF" in page
-    assert reverse("staff_deliberation_documents", args=[deliberation.pk]) in page
+    assert reverse("staff:deliberation_documents", args=[deliberation.pk]) in page
     document = issuing.issue_minutes(deliberation, actor=personas["responsable_epreuves"])
     page = client.get(url).content.decode()
-    download = reverse("staff_issued_document", args=[document.pk])
+    download = reverse("staff:issued_document", args=[document.pk])
     assert download in page and "Télécharger le procès-verbal signé (PDF)" in page
     response = client.get(download)
     assert f'filename="{pv.number}.pdf"' in response["Content-Disposition"]
@@ -62,13 +62,13 @@ def test_staff_download_the_signed_pv_once_issued(client, personas, signed):
 def test_jury_members_download_the_signed_pv(client, signed, certifier):
     deliberation, pv, _ = signed
     member = jf.member_users(deliberation)[0]
-    url = reverse("jury_minutes_pdf", args=[deliberation.pk])
+    url = reverse("jury:minutes_pdf", args=[deliberation.pk])
     login(client, member)
     assert client.get(url).status_code == 404  # not issued yet
-    page = client.get(reverse("jury_minutes", args=[deliberation.pk])).content.decode()
+    page = client.get(reverse("jury:minutes", args=[deliberation.pk])).content.decode()
     assert "sera téléchargeable ici une fois délivré" in page and url not in page
     document = issuing.issue_minutes(deliberation, actor=None)
-    page = client.get(reverse("jury_minutes", args=[deliberation.pk])).content.decode()
+    page = client.get(reverse("jury:minutes", args=[deliberation.pk])).content.decode()
     assert url in page
     assert body(client.get(url)) == stored(document)
     # A juror who does not sit on this jury: 404, as for the PV page itself.
@@ -81,7 +81,7 @@ def test_jury_members_download_the_signed_pv(client, signed, certifier):
 def test_the_public_verification_of_a_pv_names_no_candidate(client, signed):
     deliberation, pv, candidacies = signed
     document = issuing.issue_minutes(deliberation, actor=None)
-    response = client.get(reverse("verify_document", args=[document.verification_code]))
+    response = client.get(reverse("public:verify_document", args=[document.verification_code]))
     assert response.status_code == 200
     page = " ".join(unescape(response.content.decode()).split())
     assert "Document valide" in page
@@ -94,7 +94,7 @@ def test_the_public_verification_of_a_pv_names_no_candidate(client, signed):
         assert person.full_name not in page
     assert "Titulaire" not in page
     documents.revoke_document(document, reason="Erreur matérielle.", actor=None)
-    page = client.get(reverse("verify_document", args=[document.verification_code]))
+    page = client.get(reverse("public:verify_document", args=[document.verification_code]))
     assert "Document révoqué" in page.content.decode()
 
 
@@ -102,7 +102,7 @@ def test_a_letter_verifies_like_a_certificate(client, signed):
     deliberation, _, (candidacy, _) = signed
     decision = deliberation.decisions.get(candidacy=candidacy)
     (letter,) = issuing.issue_decision_documents(decision, actor=None)
-    response = client.get(reverse("verify_document", args=[letter.verification_code]))
+    response = client.get(reverse("public:verify_document", args=[letter.verification_code]))
     page = " ".join(unescape(response.content.decode()).split())
     person = candidacy.candidate
     assert "Document valide" in page and "Lettre de décision" in page
@@ -114,7 +114,7 @@ def test_a_letter_verifies_like_a_certificate(client, signed):
 
 def test_every_template_has_its_preview(client, personas):
     login(client, personas["responsable_epreuves"])
-    listing = client.get(reverse("staff_credentials")).content.decode()
+    listing = client.get(reverse("staff:credentials")).content.decode()
     expected = {
         "proces-verbal",
         "lettre-validation-totale",
@@ -125,7 +125,7 @@ def test_every_template_has_its_preview(client, personas):
     }
     assert expected <= set(PREVIEWS)
     for slug, preview in PREVIEWS.items():
-        url = reverse("staff_document_preview", args=[slug])
+        url = reverse("staff:document_preview", args=[slug])
         assert url in listing and preview.label in unescape(listing)
         response = client.get(url)
         assert response.status_code == 200 and response.content.startswith(b"%PDF-")

@@ -12,7 +12,7 @@ def test_public_referential_page_shows_everything(
     client, ops_version, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("referential", args=["ops-conseil-caci-isp"]))
+        response = client.get(reverse("public:referential", args=["ops-conseil-caci-isp"]))
     html = response.content.decode()
     assert "4 blocs de compétences · 24 compétences · 72 critères d'évaluation" in html
     assert (
@@ -30,7 +30,7 @@ def test_the_public_referential_tells_the_source_from_the_certifiers_practice(cl
     import html as entities
     import re
 
-    response = client.get(reverse("referential", args=["ops-conseil-caci-isp"]))
+    response = client.get(reverse("public:referential", args=["ops-conseil-caci-isp"]))
     page = " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
     rules = ops_version.rules
     for text in rules["practice"].values():
@@ -54,7 +54,7 @@ def test_the_public_referential_tells_the_source_from_the_certifiers_practice(cl
 @pytest.mark.django_db
 def test_home_lists_published_referentials_only(client, ops_version):
     import_rncp(str(DATA / "rncp" / "export_fiches_RNCP_v4.1_sample.xml"))
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("public:home")).content.decode()
     assert html.count('class="card"') == 1  # drafts from the RNCP import are not public
 
 
@@ -64,7 +64,7 @@ def test_draft_versions_are_not_public(client):
     from acquis.referential.models import Certification
 
     code = Certification.objects.first().code
-    assert client.get(reverse("referential", args=[code])).status_code == 404
+    assert client.get(reverse("public:referential", args=[code])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -78,18 +78,20 @@ def test_staff_sees_versions_and_their_diff(client, personas, ops_version, built
     )
     load_referential_file(changed)
     client.login(email=personas["responsable_epreuves"].email, password=PASSWORD)
-    html = client.get(reverse("staff_versions", args=["ops-conseil-caci-isp"])).content.decode()
+    html = client.get(reverse("staff:versions", args=["ops-conseil-caci-isp"])).content.decode()
     assert "Changements de la version 1 à la version 2" in html
     assert "Critère C1.1.3 (text)" in html
     assert "Règles : training.work_placement_days" in html
     assert "2 changement(s)" in html
-    bad = client.get(reverse("staff_versions", args=["ops-conseil-caci-isp"]) + "?de=1&a=7")
+    bad = client.get(reverse("staff:versions", args=["ops-conseil-caci-isp"]) + "?de=1&a=7")
     assert "Choisissez deux versions existantes" in bad.content.decode()
 
 
 @pytest.mark.django_db
 def test_login_error_is_in_french(client, personas):
-    response = client.post(reverse("login"), {"username": "admin@test.fr", "password": "faux"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "admin@test.fr", "password": "faux"}
+    )
     html = response.content.decode()
     assert "Adresse électronique ou mot de passe incorrect." in html
     assert "sensible à la casse" not in html
@@ -97,8 +99,10 @@ def test_login_error_is_in_french(client, personas):
 
 @pytest.mark.django_db
 def test_the_email_address_is_not_case_sensitive_at_login(client, personas):
-    response = client.post(reverse("login"), {"username": "  Admin@Test.FR ", "password": PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("after_login")
+    response = client.post(
+        reverse("accounts:login"), {"username": "  Admin@Test.FR ", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.url == reverse("accounts:after_login")
 
 
 @pytest.mark.django_db
@@ -106,18 +110,20 @@ def test_the_email_address_is_not_case_sensitive_at_login(client, personas):
     ("role", "destination"),
     [
         # The staff's second factor first (enrolment at their first login).
-        ("administrateur", "two_factor_setup"),
-        ("responsable_epreuves", "two_factor_setup"),
-        ("partenaire", "partner_candidacies"),
-        ("candidat", "candidate_dossier"),
-        ("jure", "home"),
+        ("administrateur", "accounts:two_factor_setup"),
+        ("responsable_epreuves", "accounts:two_factor_setup"),
+        ("partenaire", "partner:candidacies"),
+        ("candidat", "candidate:dossier"),
+        ("jure", "public:home"),
     ],
 )
 def test_each_audience_lands_in_its_workspace_after_login(client, personas, role, destination):
     response = client.post(
-        reverse("login"), {"username": personas[role].email, "password": PASSWORD}, follow=False
+        reverse("accounts:login"),
+        {"username": personas[role].email, "password": PASSWORD},
+        follow=False,
     )
-    assert response.url == reverse("after_login")
+    assert response.url == reverse("accounts:after_login")
     assert client.get(response.url).url.split("?")[0] == reverse(destination)
 
 

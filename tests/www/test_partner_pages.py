@@ -66,12 +66,12 @@ def test_the_list_shows_own_candidacies_only(partner_client, ops_version, habili
     mine, _ = _training(ops_version, habilitated, birth_name="Petit")
     vae = factories.candidacy(ops_version, partner=habilitated, vae=True)
     theirs, _ = _training(ops_version, rival, birth_name="Grand")
-    html = _html(partner_client.get(reverse("partner_candidacies")))
+    html = _html(partner_client.get(reverse("partner:candidacies")))
     assert "Formation Plus" in html
     assert "2 candidatures" in html
-    assert reverse("partner_candidacy", args=[mine.pk]) in html
-    assert reverse("partner_candidacy", args=[vae.pk]) in html
-    assert reverse("partner_candidacy", args=[theirs.pk]) not in html
+    assert reverse("partner:candidacy", args=[mine.pk]) in html
+    assert reverse("partner:candidacy", args=[vae.pk]) in html
+    assert reverse("partner:candidacy", args=[theirs.pk]) not in html
     assert "PETIT" in html and "GRAND" not in html
     assert "En formation / en évaluation" in html and "Inscrit" in html  # states in words
     assert re.search(r"20 jours\s+sur 29", html)
@@ -83,11 +83,11 @@ def test_the_list_costs_a_constant_number_of_queries(
 ):
     _training(ops_version, habilitated)
     with django_assert_max_num_queries(13) as few:  # 12 + the second-factor status
-        partner_client.get(reverse("partner_candidacies"))
+        partner_client.get(reverse("partner:candidacies"))
     for _ in range(4):
         _training(ops_version, habilitated)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        html = _html(partner_client.get(reverse("partner_candidacies")))
+        html = _html(partner_client.get(reverse("partner:candidacies")))
     assert "5 candidatures" in html
 
 
@@ -96,7 +96,7 @@ def test_staff_of_two_partners_see_both(client, personas, ops_version, habilitat
     _training(ops_version, habilitated)
     _training(ops_version, rival)
     client.login(email=personas["partenaire"].email, password=PASSWORD)
-    html = _html(client.get(reverse("partner_candidacies")))
+    html = _html(client.get(reverse("partner:candidacies")))
     assert "2 candidatures" in html and '<th scope="col">Organisme</th>' in html
 
 
@@ -104,7 +104,7 @@ def test_the_dossier_is_read_only(partner_client, ops_version, habilitated, pers
     candidacy, placement = _training(ops_version, habilitated, birth_name="Petit")
     services.submit_memoir(candidacy, upload=factories.pdf_upload("memoire.pdf"))
     services.confirm_memoir_part(candidacy, part_code="M1", actor=personas["responsable_epreuves"])
-    html = _html(partner_client.get(reverse("partner_candidacy", args=[candidacy.pk])))
+    html = _html(partner_client.get(reverse("partner:candidacy", args=[candidacy.pk])))
     assert "<h1>PETIT" in html
     assert "<strong>20 jours sur 29</strong> exigés" in html
     assert html.count("Pas encore vérifiée") == 6
@@ -112,28 +112,28 @@ def test_the_dossier_is_read_only(partner_client, ops_version, habilitated, pers
     # The only upload is the attestation; no grading, no decision, no other form.
     main = html.split("<main")[1]
     forms = re.findall(r'<form method="post"\s+action="([^"]+)"', main)
-    attestation = reverse("partner_placement_attestation", args=[candidacy.pk, placement.pk])
+    attestation = reverse("partner:placement_attestation", args=[candidacy.pk, placement.pk])
     assert forms == [attestation]
     assert "/gestion/" not in html
 
 
-@pytest.mark.parametrize("name", ["partner_candidacy", "partner_placement_attestation"])
+@pytest.mark.parametrize("name", ["partner:candidacy", "partner:placement_attestation"])
 def test_another_partners_candidacy_is_404(partner_client, ops_version, habilitated, rival, name):
     theirs, placement = _training(ops_version, rival)
-    args = [theirs.pk] if name == "partner_candidacy" else [theirs.pk, placement.pk]
+    args = [theirs.pk] if name == "partner:candidacy" else [theirs.pk, placement.pk]
     assert partner_client.get(reverse(name, args=args)).status_code == 404
 
 
 def test_a_candidacy_without_partner_is_404(partner_client, ops_version, habilitated):
     alone, _ = _training(ops_version, None)
-    url = reverse("partner_candidacy", args=[alone.pk])
+    url = reverse("partner:candidacy", args=[alone.pk])
     assert partner_client.get(url).status_code == 404
 
 
 def test_another_candidacys_placement_is_404(partner_client, ops_version, habilitated, rival):
     mine, _ = _training(ops_version, habilitated)
     _, theirs = _training(ops_version, rival)
-    url = reverse("partner_placement_attestation", args=[mine.pk, theirs.pk])
+    url = reverse("partner:placement_attestation", args=[mine.pk, theirs.pk])
     response = partner_client.post(url, {"file": factories.pdf_upload()})
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -142,28 +142,28 @@ def test_another_candidacys_placement_is_404(partner_client, ops_version, habili
 
 def test_attestation_upload_through_the_verb(partner_client, ops_version, habilitated, personas):
     candidacy, placement = _training(ops_version, habilitated)
-    url = reverse("partner_placement_attestation", args=[candidacy.pk, placement.pk])
+    url = reverse("partner:placement_attestation", args=[candidacy.pk, placement.pk])
     bad = SimpleUploadedFile("attestation.pdf", b"GIF89a", content_type="application/pdf")
     html = _html(partner_client.post(url, {"file": bad}))
     assert "seuls les fichiers PDF, DOCX et ODT sont acceptés" in html
     assert 'aria-describedby="id_file_helptext id_file_error"' in html
     response = partner_client.post(url, {"file": factories.pdf_upload("attestation.pdf")})
-    assert response.url == reverse("partner_candidacy", args=[candidacy.pk]) + "#stage"
+    assert response.url == reverse("partner:candidacy", args=[candidacy.pk]) + "#stage"
     placement.refresh_from_db()
     assert placement.attestation.original_name == "attestation.pdf"
     event = AuditEvent.objects.for_object(placement).get(verb="placement.attestation_attached")
     assert event.actor == personas["partenaire"]
     html = _html(partner_client.get(response.url))
     assert "L'attestation de stage est déposée." in html
-    assert reverse("document_download", args=[placement.attestation.uuid]) in html
+    assert reverse("documents:download", args=[placement.attestation.uuid]) in html
 
 
 def test_no_attestation_once_the_candidacy_is_closed(partner_client, ops_version, habilitated):
     candidacy, placement = _training(ops_version, habilitated)
     services.move_candidacy(candidacy, S.ABANDONED, reason="Sans nouvelles")
-    html = _html(partner_client.get(reverse("partner_candidacy", args=[candidacy.pk])))
+    html = _html(partner_client.get(reverse("partner:candidacy", args=[candidacy.pk])))
     assert 'type="file"' not in html
-    url = reverse("partner_placement_attestation", args=[candidacy.pk, placement.pk])
+    url = reverse("partner:placement_attestation", args=[candidacy.pk, placement.pk])
     html = _html(partner_client.post(url, {"file": factories.pdf_upload()}))
     assert "n'est plus en cours" in html
     placement.refresh_from_db()

@@ -19,14 +19,14 @@ def test_the_dossier_shows_the_status_and_opens_the_space(client, personas, ops_
     candidacy = factories.candidacy(ops_version)
     candidate = candidacy.candidate
     login(client, personas["responsable_epreuves"])
-    page = client.get(reverse("staff_candidacy", args=[candidacy.pk])).content.decode()
+    page = client.get(reverse("staff:candidacy", args=[candidacy.pk])).content.decode()
     assert "Espace candidat non ouvert" in page
     assert "Ouvrir l'espace candidat" in page
 
-    url = reverse("staff_candidate_open_portal", args=[candidate.pk])
+    url = reverse("staff:candidate_open_portal", args=[candidate.pk])
     response = client.post(url, {"candidature": candidacy.pk})
 
-    assert response.url == reverse("staff_candidacy", args=[candidacy.pk]) + "#espace-candidat"
+    assert response.url == reverse("staff:candidacy", args=[candidacy.pk]) + "#espace-candidat"
     candidate.refresh_from_db()
     assert candidate.user is not None and candidate.user.email == candidate.email
     assert [m.to for m in mail.outbox] == [[candidate.email]]
@@ -39,9 +39,9 @@ def test_the_dossier_shows_the_status_and_opens_the_space(client, personas, ops_
 def test_the_candidate_page_says_an_email_is_needed_first(client, personas, certifier):
     candidate = factories.candidate(certifier, email="")
     login(client, personas["administrateur"])
-    page = client.get(reverse("staff_candidate", args=[candidate.pk])).content.decode()
+    page = client.get(reverse("staff:candidate", args=[candidate.pk])).content.decode()
     assert "indiquez d'abord l'adresse électronique" in page
-    response = client.post(reverse("staff_candidate_open_portal", args=[candidate.pk]), follow=True)
+    response = client.post(reverse("staff:candidate_open_portal", args=[candidate.pk]), follow=True)
     assert "Indiquez d&#x27;abord l&#x27;adresse électronique du candidat" in (
         response.content.decode()
     )
@@ -51,7 +51,7 @@ def test_the_candidate_page_says_an_email_is_needed_first(client, personas, cert
 def test_another_certifier_cannot_open_the_space(client, personas, certifier):
     candidate = factories.candidate(certifier)
     login(client, personas["admin_autre_certificateur"])
-    response = client.post(reverse("staff_candidate_open_portal", args=[candidate.pk]))
+    response = client.post(reverse("staff:candidate_open_portal", args=[candidate.pk]))
     assert response.status_code == 404
     candidate.refresh_from_db()
     assert candidate.user is None and mail.outbox == []
@@ -66,10 +66,10 @@ def test_the_cohort_invites_its_candidates_and_lists_those_left(
     no_email = factories.candidate(certifier, birth_name="Sansmail", email="")
     factories.candidacy(ops_version, cohort=cohort, person=no_email)
     login(client, personas["responsable_epreuves"])
-    page = client.get(reverse("staff_cohorts")).content.decode()
+    page = client.get(reverse("staff:cohorts")).content.decode()
     assert "Inviter les candidats de la promotion" in page
 
-    response = client.post(reverse("staff_cohort_invite", args=[cohort.pk]), follow=True)
+    response = client.post(reverse("staff:cohort_invite", args=[cohort.pk]), follow=True)
 
     html = response.content.decode()
     assert "Promotion « Lyon 2026 » : 2 invitations envoyées." in html
@@ -87,8 +87,8 @@ def test_inviting_a_candidate_from_users_links_her_dossier(client, personas, cer
         "organisation": certifier.pk,
         "role": "candidate",
     }
-    response = client.post(reverse("staff_users"), data)
-    assert response.url == reverse("staff_candidate", args=[candidate.pk])
+    response = client.post(reverse("staff:users"), data)
+    assert response.url == reverse("staff:candidate", args=[candidate.pk])
     candidate.refresh_from_db()
     assert candidate.user is not None and candidate.user.email == "julie@exemple.fr"
     assert [m.to for m in mail.outbox] == [["julie@exemple.fr"]]
@@ -103,6 +103,6 @@ def test_a_candidate_without_a_dossier_is_not_invited_from_users(client, persona
         "organisation": certifier.pk,
         "role": "candidate",
     }
-    html = client.post(reverse("staff_users"), data).content.decode()
+    html = client.post(reverse("staff:users"), data).content.decode()
     assert "Aucun dossier candidat sans espace actif n&#x27;a cette adresse" in html
     assert mail.outbox == []

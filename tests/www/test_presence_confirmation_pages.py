@@ -40,7 +40,7 @@ def _login(client, user):
 
 
 def _page(client, slot) -> str:
-    response = client.get(reverse("candidate_convocation", args=[slot.pk]))
+    response = client.get(reverse("candidate:convocation", args=[slot.pk]))
     assert response.status_code == 200
     return unescape(response.content.decode())
 
@@ -49,10 +49,10 @@ def test_the_candidate_confirms_on_her_convocation_page(client, personas, convok
     session, mine, theirs = convoked
     _login(client, personas["candidat"])
     html = _page(client, mine)
-    url = reverse("candidate_convocation_confirm", args=[mine.pk])
+    url = reverse("candidate:convocation_confirm", args=[mine.pk])
     assert f'action="{url}"' in html and BUTTON in html
     response = client.post(url, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("candidate_convocation", args=[mine.pk])
+    assert response.redirect_chain[-1][0] == reverse("candidate:convocation", args=[mine.pk])
     html = unescape(response.content.decode())
     assert "Votre présence est confirmée. Merci." in html
     assert "Présence confirmée" in html and BUTTON not in html
@@ -62,7 +62,7 @@ def test_the_candidate_confirms_on_her_convocation_page(client, personas, convok
     html = unescape(client.post(url, follow=True).content.decode())
     assert "Votre présence était déjà confirmée." in html
     # Someone else's slot stays hidden, and unconfirmed.
-    other = reverse("candidate_convocation_confirm", args=[theirs.pk])
+    other = reverse("candidate:convocation_confirm", args=[theirs.pk])
     assert client.post(other).status_code == 404
     theirs.refresh_from_db()
     assert theirs.presence_confirmed_at is None
@@ -71,10 +71,10 @@ def test_the_candidate_confirms_on_her_convocation_page(client, personas, convok
 def test_the_staff_session_page_shows_who_confirmed(client, personas, convoked):
     session, mine, theirs = convoked
     _login(client, personas["candidat"])
-    client.post(reverse("candidate_convocation_confirm", args=[mine.pk]))
+    client.post(reverse("candidate:convocation_confirm", args=[mine.pk]))
     client.logout()
     _login(client, personas["responsable_epreuves"])
-    response = client.get(reverse("staff_session", args=[session.pk]))
+    response = client.get(reverse("staff:session", args=[session.pk]))
     html = unescape(response.content.decode())
     assert '<th scope="col">Présence</th>' in html
     assert "Présence confirmée le 09/12/2026 à 10:00" in html
@@ -88,7 +88,7 @@ def test_no_button_once_the_sitting_has_begun(client, personas, convoked, monkey
     _login(client, personas["candidat"])
     html = _page(client, mine)
     assert BUTTON not in html and "Présence non confirmée." in html
-    response = client.post(reverse("candidate_convocation_confirm", args=[mine.pk]), follow=True)
+    response = client.post(reverse("candidate:convocation_confirm", args=[mine.pk]), follow=True)
     html = unescape(response.content.decode())
     assert "l'épreuve a déjà commencé ou est passée" in html
     mine.refresh_from_db()
@@ -100,6 +100,6 @@ def test_a_cancelled_slot_cannot_be_confirmed(client, personas, convoked):
     planning.cancel_slot(mine, reason="Désistement", actor=personas["responsable_epreuves"])
     _login(client, personas["candidat"])
     # A cancelled slot leaves her convocations: 404, nothing written.
-    assert client.post(reverse("candidate_convocation_confirm", args=[mine.pk])).status_code == 404
+    assert client.post(reverse("candidate:convocation_confirm", args=[mine.pk])).status_code == 404
     mine.refresh_from_db()
     assert mine.presence_confirmed_at is None

@@ -25,12 +25,12 @@ PARTNER = "Réservé au personnel des organismes partenaires."
 
 # One page per decorator: (url name, args).
 PAGES = {
-    "staff_required": ("staff_dashboard", []),
-    "admin_required": ("staff_api_clients", []),
-    "juror_required": ("jury_home", []),
-    "jury_member_required": ("jury_deliberation", [999_999]),
-    "candidate_required": ("candidate_dossier", []),
-    "partner_required": ("partner_candidacies", []),
+    "staff_required": ("staff:dashboard", []),
+    "admin_required": ("staff:api_clients", []),
+    "juror_required": ("jury:home", []),
+    "jury_member_required": ("jury:deliberation", [999_999]),
+    "candidate_required": ("candidate:dossier", []),
+    "partner_required": ("partner:candidacies", []),
 }
 
 
@@ -46,7 +46,7 @@ def test_an_anonymous_visitor_goes_to_the_login_page(client, personas, page):
     response = _refusal(client, personas, "anonyme", page)
     name, args = PAGES[page]
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={reverse(name, args=args)}"
+    assert response.url == f"{reverse('accounts:login')}?next={reverse(name, args=args)}"
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_the_screen_shows_the_evidence_and_a_total_validation_of_one_block(
     one_block = jf.ready_candidacy(ops_version, blocks=["B1"])
     free = jf.ready_candidacy(ops_version, free=True, placement_days=0)
     deliberation = jf.deliberation(ops_version, [short, one_block, free])
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "20 jour(s) sur 29 exigés (insuffisant)" in page
     # A free candidate owes the 29 days too: without them, no title is proposed.
     assert "0 jour(s) sur 29 exigés (insuffisant)" in page
@@ -53,7 +53,7 @@ def test_the_screen_shows_the_evidence_and_a_total_validation_of_one_block(
     assert "Mémoire Déposé ; 7 partie(s) confirmée(s) sur 7 (confirmé)" in page
     assert "Attestation de la période de mise en application professionnelle : non déposée." in page
     assert "Proposition : Validation totale des blocs visés (sans le titre)" in page
-    url = reverse("staff_deliberation_decide", args=[deliberation.pk, one_block.pk])
+    url = reverse("staff:deliberation_decide", args=[deliberation.pk, one_block.pk])
     staff_client.post(url, {"kind": "total", "blocks": ["B1"]})
     decision = Decision.objects.get(candidacy=one_block)
     assert (decision.kind, decision.title_awarded) == (DecisionKind.TOTAL, False)
@@ -62,10 +62,10 @@ def test_the_screen_shows_the_evidence_and_a_total_validation_of_one_block(
 def test_vae_without_its_oral_is_postponed_from_the_screen(staff_client, ops_version):
     vae = jf.ready_candidacy(ops_version, vae=True, vae_oral=False)
     deliberation = jf.deliberation(ops_version, [vae], kind=JuryKind.VAE)
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert "Proposition : Ajournement : aucune validation ne peut être prononcée" in page
     assert "Oral de présentation du dossier de validation (30 min devant le jury VAE)" in page
-    url = reverse("staff_deliberation_decide", args=[deliberation.pk, vae.pk])
+    url = reverse("staff:deliberation_decide", args=[deliberation.pk, vae.pk])
     refused = text(staff_client.post(url, {"kind": "total", "blocks": ["B1", "B2", "B3", "B4"]}))
     assert "Validation totale impossible : Oral de présentation" in refused
     assert not Decision.objects.exists()
@@ -76,7 +76,7 @@ def test_vae_without_its_oral_is_postponed_from_the_screen(staff_client, ops_ver
     assert response.status_code == 302
     entry = DeliberationCandidate.objects.get(deliberation=deliberation, candidacy=vae)
     assert entry.postponement_reason == reason
-    page = text(staff_client.get(reverse("staff_deliberation", args=[deliberation.pk])))
+    page = text(staff_client.get(reverse("staff:deliberation", args=[deliberation.pk])))
     assert f"Ajournement enregistré : {reason}" in page
     assert "1 candidat(s), 0 décision(s) enregistrée(s), 1 ajournement(s)." in page
 
@@ -85,11 +85,11 @@ def test_present_to_the_jury_lists_what_is_missing_then_a_reasoned_derogation(
     staff_client, ops_version
 ):
     candidacy = factories.candidacy(ops_version, started=True)
-    dossier = reverse("staff_candidacy", args=[candidacy.pk])
+    dossier = reverse("staff:candidacy", args=[candidacy.pk])
     page = text(staff_client.get(dossier))
     assert "Pièces exigées pour le titre encore manquantes" in page
     assert "0 jours sur 29 exigés" in page
-    url = reverse("staff_candidacy_action", args=[candidacy.pk, "etat"])
+    url = reverse("staff:candidacy_action", args=[candidacy.pk, "etat"])
     # The confirmation step says what will happen and lists what is missing.
     asked = text(staff_client.post(url, {"to_status": "awaiting_jury"}))
     assert f"Présenter {candidacy.candidate.full_name} au jury ?" in asked
@@ -119,10 +119,10 @@ def test_a_memoir_part_marked_missing_the_candidate_reads_why(client, ops_versio
     candidate_services.submit_memoir(candidacy, upload=factories.pdf_upload("memoire.pdf"))
     manager = personas["responsable_epreuves"]
     client.login(email=manager.email, password=PASSWORD)
-    url = reverse("staff_candidacy_action", args=[candidacy.pk, "partie-memoire-manquante"])
+    url = reverse("staff:candidacy_action", args=[candidacy.pk, "partie-memoire-manquante"])
     reason = "La cartographie du réseau des partenaires est absente."
     client.post(url, {"part_code": "M2", "reason": reason})
-    page = text(client.get(reverse("staff_candidacy", args=[candidacy.pk])))
+    page = text(client.get(reverse("staff:candidacy", args=[candidacy.pk])))
     assert "Manquante M2 — " in page and f"(motif : {reason})" in page
     candidate = candidacy.candidate
     candidate.email = "candidate.memoire@exemple.fr"
@@ -133,17 +133,17 @@ def test_a_memoir_part_marked_missing_the_candidate_reads_why(client, ops_versio
     user.save()
     client.logout()
     client.login(email=user.email, password=PASSWORD)
-    own = text(client.get(reverse("candidate_candidacy", args=[candidacy.pk])))
+    own = text(client.get(reverse("candidate:candidacy", args=[candidacy.pk])))
     assert f"Manquante : {reason}" in own
     # Replacing the memoir after the staff's checks: the candidate is warned first.
-    upload = client.get(reverse("candidate_memoir", args=[candidacy.pk]))
+    upload = client.get(reverse("candidate:memoir", args=[candidacy.pk]))
     assert "chacune de ses parties sera vérifiée à nouveau" in text(upload)
 
 
 def test_the_orals_cannot_be_planned_before_their_written_piece(staff_client, ops_version):
     session = ef.session(ops_version)
     candidacy = factories.candidacy(ops_version, started=True)
-    url = reverse("staff_session_action", args=[session.pk, "creneau"])
+    url = reverse("staff:session_action", args=[session.pk, "creneau"])
     data = {
         "assessment": ops_version.assessments.get(code="E12").pk,
         "candidacy": candidacy.pk,

@@ -29,7 +29,7 @@ def html_of(response) -> str:
 
 
 def action(session, slug):
-    return reverse("staff_session_action", args=[session.pk, slug])
+    return reverse("staff:session_action", args=[session.pk, slug])
 
 
 def test_planning_refuses_a_past_day_unless_history(manager_client, ops_version):
@@ -40,10 +40,10 @@ def test_planning_refuses_a_past_day_unless_history(manager_client, ops_version)
         "place": "Bron",
         "version": ops_version.pk,
     }
-    html = html_of(manager_client.post(reverse("staff_sessions"), data))
+    html = html_of(manager_client.post(reverse("staff:sessions"), data))
     assert f"le {past:%d/%m/%Y} est passé" in html and 'href="#id_on"' in html
     assert not EvaluationSession.objects.exists()
-    response = manager_client.post(reverse("staff_sessions"), data | {"history": "on"})
+    response = manager_client.post(reverse("staff:sessions"), data | {"history": "on"})
     assert response.status_code == 302
     assert EvaluationSession.objects.get().date == past
 
@@ -51,9 +51,9 @@ def test_planning_refuses_a_past_day_unless_history(manager_client, ops_version)
 def test_edit_the_session_until_convocations(manager_client, ops_version):
     day = timezone.localdate() + timedelta(days=30)
     session = ef.session(ops_version, on=day)
-    page = html_of(manager_client.get(reverse("staff_session", args=[session.pk])))
+    page = html_of(manager_client.get(reverse("staff:session", args=[session.pk])))
     assert "Modifier la session (date, lieu, horaires)" in page
-    url = reverse("staff_session_edit", args=[session.pk])
+    url = reverse("staff:session_edit", args=[session.pk])
     form = html_of(manager_client.get(url))
     assert 'value="OPS Conseil, Bron"' in form
     new_day = day + timedelta(days=1)
@@ -85,7 +85,7 @@ def test_edit_the_session_until_convocations(manager_client, ops_version):
 
 def test_cancel_the_session_with_a_reason(manager_client, ops_version):
     session = ef.session(ops_version, on=timezone.localdate() + timedelta(days=30))
-    page = html_of(manager_client.get(reverse("staff_session", args=[session.pk])))
+    page = html_of(manager_client.get(reverse("staff:session", args=[session.pk])))
     assert "Annuler la session" in page and "Supprimer la session" not in page
     refused = html_of(manager_client.post(action(session, "annuler"), {"reason": ""}))
     assert "Indiquez le motif de l'annulation." in refused
@@ -109,20 +109,20 @@ def test_delete_an_empty_session_only(manager_client, ops_version, certifier):
         on=timezone.localdate() + timedelta(days=30),
         place="Bron",
     )
-    page = html_of(manager_client.get(reverse("staff_session", args=[empty.pk])))
+    page = html_of(manager_client.get(reverse("staff:session", args=[empty.pk])))
     assert "Supprimer la session" in page
     response = manager_client.post(action(empty, "supprimer"))
-    assert response.url == reverse("staff_sessions")
+    assert response.url == reverse("staff:sessions")
     assert not EvaluationSession.objects.filter(pk=empty.pk).exists()
 
 
 def test_remove_a_panel_member_before_confirmation(manager_client, ops_version):
     session = ef.session(ops_version, on=timezone.localdate() + timedelta(days=30))
     anne, paul = (m.juror for m in session.panel.order_by("pk"))
-    page = html_of(manager_client.get(reverse("staff_session", args=[session.pk])))
+    page = html_of(manager_client.get(reverse("staff:session", args=[session.pk])))
     assert f"Retirer {paul} du jury" in page
     response = manager_client.post(action(session, "retirer-membre"), {"juror": paul.pk})
-    assert response.url == reverse("staff_session", args=[session.pk])
+    assert response.url == reverse("staff:session", args=[session.pk])
     assert list(session.panel.values_list("juror", flat=True)) == [anne.pk]
     services.add_panel_member(session, paul)
     services.confirm_panel(session)
@@ -133,7 +133,7 @@ def test_remove_a_panel_member_before_confirmation(manager_client, ops_version):
 def test_another_certifier_cannot_change_the_session(client, personas, ops_version):
     session = ef.session(ops_version, on=timezone.localdate() + timedelta(days=30))
     client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    assert client.get(reverse("staff_session_edit", args=[session.pk])).status_code == 404
+    assert client.get(reverse("staff:session_edit", args=[session.pk])).status_code == 404
     assert client.post(action(session, "supprimer")).status_code == 404
     assert client.post(action(session, "annuler"), {"reason": "x"}).status_code == 404
     session.refresh_from_db()

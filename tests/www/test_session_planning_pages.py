@@ -53,7 +53,7 @@ def _html(response) -> str:
 
 
 def _action(session, slug):
-    return reverse("staff_session_action", args=[session.pk, slug])
+    return reverse("staff:session_action", args=[session.pk, slug])
 
 
 def _slot_data(session, candidacy, code="E1", start="09:00", **overrides):
@@ -68,12 +68,12 @@ def _slot_data(session, candidacy, code="E1", start="09:00", **overrides):
 
 
 def test_add_a_slot_shows_the_accommodated_time_and_measures(manager_client, planned, accommodated):
-    html = _html(manager_client.get(reverse("staff_session", args=[planned.pk])))
+    html = _html(manager_client.get(reverse("staff:session", args=[planned.pk])))
     assert "Aucun créneau n'est encore prévu." in html
     assert "E12 : 30 min" in html  # the referential's fixed durations are hinted
     assert "Durées fixées par le référentiel, jamais raccourcies" in html
     response = manager_client.post(_action(planned, "creneau"), _slot_data(planned, accommodated))
-    assert response.url == reverse("staff_session", args=[planned.pk])
+    assert response.url == reverse("staff:session", args=[planned.pk])
     slot = Slot.objects.get()
     assert (slot.duration_minutes, slot.extra_minutes, slot.room) == (60, 20, "Salle 2")
     assert timezone.localtime(slot.starts_at).strftime("%d/%m/%Y %H:%M") == "15/12/2026 09:00"
@@ -114,7 +114,7 @@ def test_add_slot_refusals_are_explained(manager_client, planned, accommodated, 
 
 
 def test_the_training_sequence_is_planned_in_two_timed_parts(manager_client, planned, accommodated):
-    html = _html(manager_client.get(reverse("staff_session", args=[planned.pk])))
+    html = _html(manager_client.get(reverse("staff:session", args=[planned.pk])))
     assert "E10 — Animation d'une séquence de formation (30 min + durée à fixer)" in html
     assert (
         "E10 : animation d'une séquence de formation 30 min, puis présentation des modalités "
@@ -128,7 +128,7 @@ def test_the_training_sequence_is_planned_in_two_timed_parts(manager_client, pla
     assert "« Animation d'une séquence de formation » : 30 minutes fixées" in html
     assert not Slot.objects.exists()
     manager_client.post(url, _slot_data(planned, accommodated, "E10", duration_minutes="45"))
-    html = _html(manager_client.get(reverse("staff_session", args=[planned.pk])))
+    html = _html(manager_client.get(reverse("staff:session", args=[planned.pk])))
     assert "09:00–10:05" in html and "+20 min (aménagement)" in html
     assert (
         "09:00–09:30 : Animation d'une séquence de formation (30 min, durée fixée par le "
@@ -139,7 +139,7 @@ def test_the_training_sequence_is_planned_in_two_timed_parts(manager_client, pla
         "(15 min)" in html
     )
     slot = Slot.objects.get()
-    convocation = _html(manager_client.get(reverse("staff_slot_convocation", args=[slot.pk])))
+    convocation = _html(manager_client.get(reverse("staff:slot_convocation", args=[slot.pk])))
     assert "09:30–09:45 : Présentation des modalités" in convocation
 
 
@@ -179,7 +179,7 @@ def test_send_convocations_open_and_close_from_the_session_page(
     )
     assert mail.outbox == []
     services.confirm_panel(session)
-    html = _html(manager_client.get(reverse("staff_session", args=[session.pk])))
+    html = _html(manager_client.get(reverse("staff:session", args=[session.pk])))
     assert "3 convocation(s) restent à envoyer" in html
     # A session held today: its deliverables deadline has passed, the page asks first.
     asked = _html(manager_client.post(_action(session, "convoquer")))
@@ -226,7 +226,7 @@ def test_completion_follow_up(manager_client, ops_version, accommodated):
     other = ef.started_candidacy(ops_version)
     session, (first, second) = ef.opened_session(ops_version, [other, accommodated])
     record_incident(first, kind=IncidentKind.LATENESS, note="Bus", minutes=10, actor=None)
-    html = _html(manager_client.get(reverse("staff_session", args=[session.pk])))
+    html = _html(manager_client.get(reverse("staff:session", args=[session.pk])))
     assert "Suivi des évaluations" in html
     assert html.count("0 / 2") == 2
     assert "Retard (10 min)" in html
@@ -237,7 +237,7 @@ def test_the_session_page_costs_the_same_queries_for_more_slots(manager_client, 
     session = ef.session(ops_version, on=DAY)
     for hour in (9, 10):
         ef.slot(session, ef.started_candidacy(ops_version), "E1", f"{hour}:00", minutes=30)
-    url = reverse("staff_session", args=[session.pk])
+    url = reverse("staff:session", args=[session.pk])
     manager_client.get(url)
     with CaptureQueriesContext(connection) as few:
         manager_client.get(url)
@@ -250,7 +250,7 @@ def test_the_session_page_costs_the_same_queries_for_more_slots(manager_client, 
 
 def test_the_slot_page_records_incidents(manager_client, ops_version, accommodated):
     session, (slot,) = ef.opened_session(ops_version, [accommodated])
-    url = reverse("staff_slot", args=[slot.pk])
+    url = reverse("staff:slot", args=[slot.pk])
     html = _html(manager_client.get(url))
     assert "Aucun incident." in html and "Non commencée" in html
     html = _html(manager_client.post(url, {"kind": IncidentKind.LATENESS, "note": "Train"}))
@@ -268,7 +268,7 @@ def test_the_slot_page_records_incidents(manager_client, ops_version, accommodat
     assert "Enregistrer l'incident" not in html  # the slot is over
     slot.refresh_from_db()
     assert slot.status == SlotStatus.ABSENT_EXCUSED
-    html = _html(manager_client.get(reverse("staff_slot_convocation", args=[slot.pk])))
+    html = _html(manager_client.get(reverse("staff:slot_convocation", args=[slot.pk])))
     assert "Convocation à l'épreuve E1" in html
     assert "dont +20 min (aménagement)" in html
 
@@ -276,11 +276,11 @@ def test_the_slot_page_records_incidents(manager_client, ops_version, accommodat
 def test_another_certifier_sees_no_slot(client, personas, ops_version, accommodated):
     session, (slot,) = ef.opened_session(ops_version, [accommodated])
     client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    assert client.get(reverse("staff_slot", args=[slot.pk])).status_code == 404
+    assert client.get(reverse("staff:slot", args=[slot.pk])).status_code == 404
     response = client.post(
-        reverse("staff_slot", args=[slot.pk]), {"kind": "technical", "note": "x"}
+        reverse("staff:slot", args=[slot.pk]), {"kind": "technical", "note": "x"}
     )
     assert response.status_code == 404
-    assert client.get(reverse("staff_slot_convocation", args=[slot.pk])).status_code == 404
+    assert client.get(reverse("staff:slot_convocation", args=[slot.pk])).status_code == 404
     assert client.post(_action(session, "convoquer")).status_code == 404
     assert not Incident.objects.exists()

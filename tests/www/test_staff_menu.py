@@ -24,13 +24,13 @@ def menu_of(html: str) -> str:
 
 def test_the_menu_is_grouped_and_reaches_every_list_page(client, personas):
     login(client, personas["administrateur"])
-    menu = menu_of(client.get(reverse("staff_dashboard")).content.decode())
+    menu = menu_of(client.get(reverse("staff:dashboard")).content.decode())
     assert re.findall(r'class="staff-menu-label"[^>]*>([^<]+)<', menu) == GROUP_LABELS
     for name in (
-        "staff_candidacies", "staff_candidate_new", "staff_cohorts", "staff_sessions",
-        "staff_jurors", "staff_deliberations", "staff_credentials", "staff_expiries",
-        "staff_statistics", "staff_accrochage", "staff_referentials", "staff_users",
-        "staff_partners", "staff_api_clients",
+        "staff:candidacies", "staff:candidate_new", "staff:cohorts", "staff:sessions",
+        "staff:jurors", "staff:deliberations", "staff:credentials", "staff:expiries",
+        "staff:statistics", "staff:accrochage", "staff:referentials", "staff:users",
+        "staff:partners", "staff:api_clients",
     ):  # fmt: skip
         assert f'href="{reverse(name)}"' in menu, name
 
@@ -44,39 +44,39 @@ def test_every_menu_entry_opens_for_the_staff(client, personas):
 
 def test_the_exam_manager_does_not_see_the_administrator_only_entries(client, personas):
     login(client, personas["responsable_epreuves"])
-    menu = menu_of(client.get(reverse("staff_dashboard")).content.decode())
-    assert reverse("staff_api_clients") not in menu
-    assert f'href="{reverse("staff_users")}"' in menu
+    menu = menu_of(client.get(reverse("staff:dashboard")).content.decode())
+    assert reverse("staff:api_clients") not in menu
+    assert f'href="{reverse("staff:users")}"' in menu
 
 
 def test_the_current_page_and_its_entry_are_marked(client, personas, ops_version):
     login(client, personas["responsable_epreuves"])
-    menu = menu_of(client.get(reverse("staff_cohorts")).content.decode())
-    assert re.findall(r'href="([^"]+)"\s+aria-current="page"', menu) == [reverse("staff_cohorts")]
+    menu = menu_of(client.get(reverse("staff:cohorts")).content.decode())
+    assert re.findall(r'href="([^"]+)"\s+aria-current="page"', menu) == [reverse("staff:cohorts")]
     # A detail page marks the entry it belongs to (not as the page itself).
     code = ops_version.certification.code
-    menu = menu_of(client.get(reverse("staff_versions", args=[code])).content.decode())
+    menu = menu_of(client.get(reverse("staff:versions", args=[code])).content.decode())
     assert re.findall(r'href="([^"]+)"\s+aria-current="(\w+)"', menu) == [
-        (reverse("staff_referentials"), "true")
+        (reverse("staff:referentials"), "true")
     ]
 
 
 def test_the_staff_referentials_link_opens_the_referentials(client, personas, ops_version):
     login(client, personas["responsable_epreuves"])
-    html = client.get(reverse("staff_referentials")).content.decode()
+    html = client.get(reverse("staff:referentials")).content.decode()
     assert '<h1 id="referentiels">Référentiels</h1>' in html
-    assert reverse("staff_versions", args=[ops_version.certification.code]) in html
-    dashboard = client.get(reverse("staff_dashboard")).content.decode()
+    assert reverse("staff:versions", args=[ops_version.certification.code]) in html
+    dashboard = client.get(reverse("staff:dashboard")).content.decode()
     assert '<h1 id="a-suivre">À suivre</h1>' in dashboard
 
 
 def test_the_staff_land_on_the_dashboard_after_login(client, personas):
     login(client, personas["responsable_epreuves"])  # the test login is second-factor verified
-    assert client.get(reverse("after_login")).url == reverse("staff_dashboard")
+    assert client.get(reverse("accounts:after_login")).url == reverse("staff:dashboard")
 
 
 def test_other_audiences_have_no_staff_menu(client, personas):
     login(client, personas["candidat"])
-    html = client.get(reverse("candidate_dossier")).content.decode()
+    html = client.get(reverse("candidate:dossier")).content.decode()
     assert 'aria-label="Gestion"' not in html
     assert 'href="/mon-dossier/" aria-current="true"' in html

@@ -19,8 +19,8 @@ from tests.exports.statistics_factories import signed_rows, world_fixture
 
 pytestmark = pytest.mark.django_db
 world = world_fixture()
-PAGE = reverse("staff_statistics")
-EXPORT = reverse("staff_statistics_export")
+PAGE = reverse("staff:statistics")
+EXPORT = reverse("staff:statistics_export")
 
 
 def login(client, user):

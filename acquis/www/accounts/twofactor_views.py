@@ -38,7 +38,7 @@ def _next(request) -> str:
 
 def _continue(request):
     target = _next(request)
-    return redirect(target) if target else redirect("after_login")
+    return redirect(target) if target else redirect("accounts:after_login")
 
 
 @never_cache
@@ -49,7 +49,7 @@ def verify(request):
     if request.user.is_verified():
         return _continue(request)
     if not twofactor.is_enrolled(request.user):
-        return redirect("two_factor_setup")
+        return redirect("accounts:two_factor_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +71,7 @@ def setup(request):
     """Enrolment: scan the QR code (or type the key), give the first code, keep the codes."""
     user = request.user
     if twofactor.is_enrolled(user):
-        return redirect("account_security")
+        return redirect("accounts:account_security")
     device = twofactor.totp_device(user, confirmed=False)
     if request.method == "GET" or device is None:
         device = twofactor.start_enrolment(user)
@@ -115,10 +115,10 @@ def account_security(request):
         if action == "disable":
             twofactor.disable(user)
             messages.success(request, "La double authentification est désactivée.")
-            return redirect("account_security")
+            return redirect("accounts:account_security")
     except AcquisError as exc:
         messages.error(request, exc.message)
-        return redirect("account_security")
+        return redirect("accounts:account_security")
     context = {
         "enrolled": twofactor.is_enrolled(user),
         "required": twofactor.requires_two_factor(user),

@@ -3,6 +3,8 @@ from django.urls import path
 
 from acquis.www.accounts import twofactor_views, views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("connexion/verification/", twofactor_views.verify, name="two_factor_verify"),

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -90,6 +91,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "www/accounts/password_reset_form.html"
     subject_template_name = "emails/password_reset_subject.txt"
     email_template_name = "emails/password_reset_body.txt"
+    # Django's own default names no namespace.
+    success_url = reverse_lazy("accounts:password_reset_done")
 
     @property
     def extra_email_context(self):
@@ -119,6 +122,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = ResetPasswordForm
     template_name = "www/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
     def get_user(self, uidb64):
         # Invitation links use the same token generator: an invited (inactive) account must
@@ -188,7 +192,7 @@ def accept_invitation(request, uidb64, token):
                 "Votre mot de passe est enregistré et votre compte est actif : bienvenue. "
                 "Vous vous connecterez ensuite avec votre adresse électronique.",
             )
-            return redirect("after_login")
+            return redirect("accounts:after_login")
     return render(
         request, "www/accounts/accept_invitation.html", {"form": form, "invited": invited}
     )
@@ -200,16 +204,16 @@ def after_login(request):
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if invitations.pending_offers(user).exists():
-        return redirect("my_invitations")
+        return redirect("accounts:my_invitations")
     if is_certifier_staff(user):
-        return redirect("staff_dashboard")  # « À suivre »
+        return redirect("staff:dashboard")  # « À suivre »
     if is_partner_staff(user):
-        return redirect("partner_candidacies")
+        return redirect("partner:candidacies")
     if has_candidate_role(user):
-        return redirect("candidate_dossier")
+        return redirect("candidate:dossier")
     if juror_profile(user) is not None:
-        return redirect("jury_home")
-    return redirect("home")
+        return redirect("jury:home")
+    return redirect("public:home")
 
 
 @never_cache
@@ -231,7 +235,7 @@ def my_invitations(request):
                 request,
                 f"Invitation « {offer.get_role_display()} — {offer.organisation} » {done}.",
             )
-        return redirect("my_invitations")
+        return redirect("accounts:my_invitations")
     offers = invitations.pending_offers(request.user)
     return render(request, "www/accounts/my_invitations.html", {"offers": offers})
 

@@ -70,7 +70,7 @@ def confirm_presence(request, pk):
             messages.success(request, "Votre présence est confirmée. Merci.")
         else:
             messages.info(request, "Votre présence était déjà confirmée.")
-    return redirect("candidate_convocation", slot.pk)
+    return redirect("candidate:convocation", slot.pk)
 
 
 @require_GET

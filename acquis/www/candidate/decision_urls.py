@@ -1,9 +1,9 @@
-"""Mounted under /mon-dossier/ by config/urls.py: the candidate's jury decisions."""
+"""Mounted under /mon-dossier/ by urls.py: the candidate's jury decisions."""
 
 from django.urls import path
 
 from acquis.www.candidate import decision_views as v
 
 urlpatterns = [
-    path("decisions/", v.candidate_decisions, name="candidate_decisions"),
+    path("decisions/", v.candidate_decisions, name="decisions"),
 ]

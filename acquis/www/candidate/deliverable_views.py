@@ -137,6 +137,6 @@ def upload(request, slot_pk, deliverable_pk):
                 request,
                 f"Livrable {deliverable.code} déposé pour l'épreuve {slot.assessment.code}.",
             )
-            url = reverse("candidate_deliverables")
+            url = reverse("candidate:deliverables")
             return redirect(f"{url}#livrable-{slot.pk}-{deliverable.pk}")
     return _render(request, bound=(slot.pk, deliverable.pk, form))

@@ -63,7 +63,7 @@ def candidacy(request, pk):
 def _upload(request, pk, key, placement_pk=None):
     candidacy = own_candidacy(request.user, pk)
     placement = own_placement(candidacy, placement_pk) if placement_pk is not None else None
-    done_url = reverse("candidate_candidacy", args=[candidacy.pk])
+    done_url = reverse("candidate:candidacy", args=[candidacy.pk])
     return handle_upload(
         request, candidacy, key, template=UPLOAD_TEMPLATE, done_url=done_url, placement=placement
     )

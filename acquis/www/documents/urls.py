@@ -2,4 +2,6 @@ from django.urls import path
 
 from acquis.www.documents import views
 
-urlpatterns = [path("<uuid:uuid>/", views.download, name="document_download")]
+app_name = "documents"
+
+urlpatterns = [path("<uuid:uuid>/", views.download, name="download")]

@@ -13,6 +13,6 @@ def slot_consolidation(request, pk):
         request,
         slot,
         audience="jury",
-        back_url=reverse("jury_home"),
+        back_url=reverse("jury:home"),
         back_label="Mes évaluations",
     )

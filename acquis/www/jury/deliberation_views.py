@@ -49,7 +49,7 @@ def _render(request, *, posted=None):
         "open": deliberation.status == DeliberationStatus.OPEN,
     } | screen_context(
         deliberation,
-        decide_name="jury_deliberation_decide",
+        decide_name="jury:deliberation_decide",
         can_decide=member.present,
         posted=posted,
     )
@@ -68,7 +68,7 @@ def deliberation_decide(request, pk, candidacy_pk):
     member = request.jury_member
     if not member.present:
         raise PermissionDenied("Seuls les membres présents décident.")
-    page = reverse("jury_deliberation", args=[pk])
+    page = reverse("jury:deliberation", args=[pk])
 
     def rerender(posted):
         member.deliberation.refresh_from_db()

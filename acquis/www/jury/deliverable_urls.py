@@ -1,4 +1,4 @@
-"""Mounted under /jury/ by config/urls.py: a slot's preparatory deliverables for its assessors."""
+"""Mounted under /jury/ by urls.py: a slot's preparatory deliverables for its assessors."""
 
 from django.urls import path
 
@@ -8,6 +8,6 @@ urlpatterns = [
     path(
         "creneaux/<int:pk>/livrables/",
         v.slot_deliverables,
-        name="jury_slot_deliverables",
+        name="slot_deliverables",
     ),
 ]

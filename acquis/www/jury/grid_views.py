@@ -83,7 +83,7 @@ def grid_open(request, pk):
     except AcquisError as exc:
         context = _slot_context(slot, request.juror) | {"error": str(exc)}
         return render(request, "www/jury/slot.html", context)
-    return redirect("jury_grid", grid.pk)
+    return redirect("jury:grid", grid.pk)
 
 
 # --- reading what the juror posted ----------------------------------------------------------
@@ -214,7 +214,7 @@ def grid_detail(request, pk):
     if failures:
         return _render_grid(request, grid, failures=failures, status=409)
     messages.success(request, "Grille enregistrée.")
-    return redirect("jury_grid", grid.pk)
+    return redirect("jury:grid", grid.pk)
 
 
 def _problems_by_mark(grid) -> dict:
@@ -246,7 +246,7 @@ def grid_submit(request, pk):
                 "consolidation des résultats du candidat.",
             ],
             button="Confirmer la remise de ma grille",
-            back_url=reverse("jury_grid", args=[grid.pk]),
+            back_url=reverse("jury:grid", args=[grid.pk]),
         )
     try:
         grid = grids.submit_grid(grid, actor=request.user)
@@ -258,7 +258,7 @@ def grid_submit(request, pk):
     messages.success(
         request, f"Grille remise le {submitted:%d/%m/%Y à %H:%M:%S} : elle ne change plus."
     )
-    return redirect("jury_grid", grid.pk)
+    return redirect("jury:grid", grid.pk)
 
 
 def _ready(grid) -> bool:
@@ -283,7 +283,7 @@ def grid_mark(request, pk, mark_pk):
     user = request.user
     if not user.is_authenticated:
         if request.headers.get("HX-Request"):  # htmx would follow a 302 and swap the login page
-            login = f"{reverse('login')}?next={reverse('jury_grid', args=[pk])}"
+            login = f"{reverse('accounts:login')}?next={reverse('jury:grid', args=[pk])}"
             return HttpResponse(status=401, headers={"HX-Redirect": login})
         return redirect_to_login(request.get_full_path())
     if request.method != "POST":

@@ -96,12 +96,12 @@ def jury_minutes(request, pk):
             return confirm.ask(
                 request,
                 **confirm.CLOSE_DELIBERATION,
-                back_url=reverse("jury_minutes", args=[pk]),
+                back_url=reverse("jury:minutes", args=[pk]),
                 keep=("action",),
             )
         failed = _act(request, member, minutes, form)
         if failed is None:
-            return redirect("jury_minutes", pk=pk)
+            return redirect("jury:minutes", pk=pk)
         form = failed
     signed_by_me = minutes is not None and minutes.signatures.filter(member=member).exists()
     context = minutes_context(deliberation, minutes) | {

@@ -69,7 +69,7 @@ def placement_attestation(request, pk, placement_pk):
         candidacy,
         "attestation",
         template="www/partner/upload.html",
-        done_url=reverse("partner_candidacy", args=[candidacy.pk]),
+        done_url=reverse("partner:candidacy", args=[candidacy.pk]),
         placement=placement,
     )
 

@@ -1,4 +1,4 @@
-"""Health probes, mounted at /sante/ by config/urls.py (exempt from the HTTPS redirect)."""
+"""Health probes, mounted at /sante/ by urls.py (exempt from the HTTPS redirect)."""
 
 from django.urls import path
 

@@ -30,7 +30,7 @@ def _context(invitation, token) -> dict:
         "campaign": campaign,
         "certifier": campaign.certifier.name,
         "token": token,
-        "opt_out_url": reverse("survey_opt_out", args=[token_for_opt_out(invitation)]),
+        "opt_out_url": reverse("public:survey_opt_out", args=[token_for_opt_out(invitation)]),
     }
 
 
@@ -53,7 +53,7 @@ def answer(request, token):
             except AcquisError as error:
                 add_to_form(form, error)
             else:
-                return redirect(reverse("survey_answer", args=[token]) + "?enregistre=1")
+                return redirect(reverse("public:survey_answer", args=[token]) + "?enregistre=1")
     else:
         form = SurveyForm(initial=SurveyForm.initial_from(existing), jobs=jobs)
     context = _context(invitation, token) | {
@@ -93,7 +93,7 @@ def satisfaction(request, token):
         form = SatisfactionForm(request.POST)
         if form.is_valid():
             satisfaction_verbs.submit(token, form.cleaned_data, now=clock.now())
-            return redirect(reverse("satisfaction_answer", args=[token]) + "?enregistre=1")
+            return redirect(reverse("public:satisfaction_answer", args=[token]) + "?enregistre=1")
     else:
         initial = {}
         if existing is not None:

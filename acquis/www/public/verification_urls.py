@@ -1,4 +1,4 @@
-"""Public verification and status lists, mounted at the root by config/urls.py."""
+"""Public verification and status lists, mounted at the root by urls.py."""
 
 from django.urls import path
 

@@ -59,7 +59,7 @@ def certifier_chosen(view=None, *, on_get: bool = False):
             creating = request.method == "POST" or on_get
             if creating and scope(request).current is None:
                 messages.info(request, NOT_CHOSEN)
-                url = reverse("staff_certifier_choice")
+                url = reverse("staff:certifier_choice")
                 back = _back_after_choice(request)
                 return redirect(f"{url}?{urlencode({'suivant': back})}" if back else url)
             return view(request, *args, **kwargs)

@@ -66,20 +66,20 @@ def export(request):
             since = date.fromisoformat(request.POST["since"])
         except ValueError:
             messages.error(request, "Date « depuis le » : format AAAA-MM-JJ attendu.")
-            return redirect("staff_accrochage")
+            return redirect("staff:accrochage")
     try:
         result = accrochage.export_accrochage(
             access.current_certifier(request), actor=request.user, since=since
         )
     except AcquisError as error:
         messages.error(request, str(error))
-        return redirect("staff_accrochage")
+        return redirect("staff:accrochage")
     messages.success(
         request,
         f"Lot créé : {result.batch.line_count} passage(s), fichier valide selon le schéma XSD "
         "de la CDC. Téléchargez-le ci-dessous et déposez-le sur le portail de la CDC.",
     )
-    return redirect("staff_accrochage_batch", pk=result.batch.pk)
+    return redirect("staff:accrochage_batch", pk=result.batch.pk)
 
 
 @staff_required
@@ -88,17 +88,17 @@ def report(request):
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Compte rendu : choisissez un fichier XML ou CSV.")
-        return redirect("staff_accrochage")
+        return redirect("staff:accrochage")
     if upload.size > REPORT_MAX_BYTES:
         messages.error(request, "Compte rendu : fichier trop volumineux (50 Mo au plus).")
-        return redirect("staff_accrochage")
+        return redirect("staff:accrochage")
     try:
         result = import_report(upload.read(), actor=request.user, filename=upload.name)
     except AcquisError as error:
         messages.error(request, str(error))
-        return redirect("staff_accrochage")
+        return redirect("staff:accrochage")
     messages.success(request, result.summary())
-    return redirect("staff_accrochage")
+    return redirect("staff:accrochage")
 
 
 @staff_required

@@ -91,7 +91,7 @@ def api_client_create(request):
         else:
             request.session[SHOWN_ONCE] = {"client": client.pk, "token": token}
             messages.success(request, f"Le client « {client.name} » est créé avec son jeton.")
-            return redirect("staff_api_client", pk=client.pk)
+            return redirect("staff:api_client", pk=client.pk)
     return render(request, "www/staff/api/client_form.html", {"form": form})
 
 
@@ -136,7 +136,7 @@ def api_token_issue(request, pk):
     else:
         request.session[SHOWN_ONCE] = {"client": client.pk, "token": token}
         messages.success(request, "Nouveau jeton émis : copiez-le maintenant.")
-    return redirect("staff_api_client", pk=client.pk)
+    return redirect("staff:api_client", pk=client.pk)
 
 
 @admin_required
@@ -150,7 +150,7 @@ def api_token_revoke(request, pk):
         lambda: clients.revoke_token(token, actor=request.user),
         f"Le jeton {token} est révoqué : il est refusé dès maintenant.",
     )
-    return redirect("staff_api_client", pk=token.client_id)
+    return redirect("staff:api_client", pk=token.client_id)
 
 
 @admin_required
@@ -162,7 +162,7 @@ def api_client_revoke(request, pk):
         lambda: clients.revoke_client(client, actor=request.user),
         f"Le client « {client.name} » est révoqué, ses jetons et abonnements avec lui.",
     )
-    return redirect("staff_api_client", pk=client.pk)
+    return redirect("staff:api_client", pk=client.pk)
 
 
 @admin_required
@@ -178,7 +178,7 @@ def api_subscription_create(request, pk):
         else:
             request.session[SHOWN_ONCE] = {"client": client.pk, "secret": subscription.secret}
             messages.success(request, "Abonnement créé : copiez son secret de signature.")
-            return redirect("staff_api_client", pk=client.pk)
+            return redirect("staff:api_client", pk=client.pk)
     return _client_page(request, client, subscription_form=form, status=400)
 
 
@@ -202,7 +202,7 @@ def api_subscription_toggle(request, pk):
             lambda: webhooks.enable(subscription, actor=request.user),
             "Abonnement réactivé.",
         )
-    return redirect("staff_api_client", pk=subscription.client_id)
+    return redirect("staff:api_client", pk=subscription.client_id)
 
 
 def _deliveries(user):
@@ -245,4 +245,4 @@ def webhook_replay(request, pk):
         lambda: webhooks.replay(delivery, actor=request.user),
         "Livraison renvoyée : le processus de traitement l'envoie dans un instant.",
     )
-    return redirect("staff_webhook_delivery", pk=delivery.pk)
+    return redirect("staff:webhook_delivery", pk=delivery.pk)

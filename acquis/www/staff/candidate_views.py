@@ -106,7 +106,7 @@ def candidate_new(request):
             add_to_form(form, exc)
         else:
             messages.success(request, f"Candidat {candidate.full_name} enregistré.")
-            return redirect("staff_candidate", pk=candidate.pk)
+            return redirect("staff:candidate", pk=candidate.pk)
     return render(request, "www/staff/candidates/candidate_form.html", {"form": form})
 
 
@@ -149,8 +149,8 @@ def _back_to(request, candidate) -> str:
     candidate's page."""
     candidacy = request.POST.get("candidature", "")
     if candidacy.isdigit() and candidate.candidacies.filter(pk=int(candidacy)).exists():
-        return reverse("staff_candidacy", args=[int(candidacy)]) + "#espace-candidat"
-    return reverse("staff_candidate", args=[candidate.pk]) + "#espace-candidat"
+        return reverse("staff:candidacy", args=[int(candidacy)]) + "#espace-candidat"
+    return reverse("staff:candidate", args=[candidate.pk]) + "#espace-candidat"
 
 
 @staff_required
@@ -165,7 +165,7 @@ def candidate_edit(request, pk):
             add_to_form(form, exc)
         else:
             messages.success(request, "Identité mise à jour.")
-            return redirect("staff_candidate", pk=candidate.pk)
+            return redirect("staff:candidate", pk=candidate.pk)
     return render(
         request,
         "www/staff/candidates/candidate_form.html",
@@ -201,7 +201,7 @@ def candidacy_new(request, pk):
             add_to_form(form, exc)
         else:
             messages.success(request, "Candidature enregistrée.")
-            return redirect("staff_candidacy", pk=candidacy.pk)
+            return redirect("staff:candidacy", pk=candidacy.pk)
     return render(
         request,
         "www/staff/candidates/candidacy_form.html",
@@ -272,7 +272,7 @@ def candidacy_action(request, pk, action):
     candidacy = access.get_or_404(access.candidacies(request.user), pk=pk)
     handler = ACTIONS.get(action)
     if handler is None:
-        return redirect("staff_candidacy", pk=pk)
+        return redirect("staff:candidacy", pk=pk)
     if _presenting_to_jury(candidacy, action, request) and not confirm.confirmed(request):
         return _confirm_jury(request, candidacy)
     anchor, form, message = handler(request, candidacy)
@@ -283,7 +283,7 @@ def candidacy_action(request, pk, action):
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label} : {error}" if label else error)
-    return redirect(reverse("staff_candidacy", args=[pk]) + f"#{anchor}")
+    return redirect(reverse("staff:candidacy", args=[pk]) + f"#{anchor}")
 
 
 def _presenting_to_jury(candidacy, action, request) -> bool:
@@ -319,7 +319,7 @@ def _confirm_jury(request, candidacy):
         ],
         warnings=warnings,
         button="Confirmer : présenter au jury",
-        back_url=reverse("staff_candidacy", args=[candidacy.pk]),
+        back_url=reverse("staff:candidacy", args=[candidacy.pk]),
         keep=("to_status", "override_reason"),
         staff_menu=True,
     )
@@ -341,7 +341,7 @@ def cohort_list(request):
             add_to_form(form, exc)
         else:
             messages.success(request, f"Promotion « {form.cleaned_data['name']} » créée.")
-            return redirect("staff_cohorts")
+            return redirect("staff:cohorts")
     cohorts = access.light_versions(
         access.cohorts(request.user).select_related("version", "certifier"), "version__"
     )
@@ -372,4 +372,4 @@ def cohort_invite(request, pk):
         )
     for candidate, reason in result.refused:
         messages.warning(request, f"{candidate.full_name} n'est pas invité : {reason}")
-    return redirect("staff_cohorts")
+    return redirect("staff:cohorts")

@@ -41,7 +41,7 @@ def certifier_choice(request):
             # Shown in the staff menu without a query on every page.
             request.session[SESSION_NAME_KEY] = certifier.name
             messages.success(request, f"Vous travaillez pour le certificateur « {certifier} ».")
-            return redirect(_next(request, request.POST) or "staff_dashboard")
+            return redirect(_next(request, request.POST) or "staff:dashboard")
         error = "Certificateur : choisissez-en un dans la liste."
     context = {
         "choices": scope.choices,

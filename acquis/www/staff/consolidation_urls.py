@@ -1,4 +1,4 @@
-"""Mounted under /gestion/ by config/urls.py."""
+"""Mounted under /gestion/ by urls.py."""
 
 from django.urls import path
 
@@ -8,6 +8,6 @@ urlpatterns = [
     path(
         "creneaux/<int:pk>/consolidation/",
         v.slot_consolidation,
-        name="staff_slot_consolidation",
+        name="slot_consolidation",
     ),
 ]

@@ -24,7 +24,7 @@ def slot_consolidation(request, pk):
         request,
         slot,
         audience="staff",
-        back_url=reverse("staff_session", args=[slot.session_id]),
+        back_url=reverse("staff:session", args=[slot.session_id]),
         back_label=slot.session.title,
     )
 

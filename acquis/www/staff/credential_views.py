@@ -213,7 +213,7 @@ def _batch_action(request, deliberation):
     refusal = issuing_refusal(request)
     if refusal:
         messages.error(request, refusal)
-        return redirect("staff_deliberation_documents", pk=deliberation.pk)
+        return redirect("staff:deliberation_documents", pk=deliberation.pk)
     try:
         if action == "reprendre":
             latest = batches.latest_for(deliberation)
@@ -233,7 +233,7 @@ def _batch_action(request, deliberation):
             )
     except AcquisError as error:
         messages.error(request, str(error))
-    return redirect("staff_deliberation_documents", pk=deliberation.pk)
+    return redirect("staff:deliberation_documents", pk=deliberation.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -86,7 +86,7 @@ def deliberation_list(request):
             refusal = exc
         else:
             messages.success(request, f"Délibération « {deliberation.title} » préparée.")
-            return redirect("staff_deliberation", pk=deliberation.pk)
+            return redirect("staff:deliberation", pk=deliberation.pk)
     filters = f.DeliberationFilterForm(request.GET or None)
     sorter = sorting.sorter(request, DELIBERATION_COLUMNS)
     rows = access.light_versions(_deliberations(request.user), "version__")
@@ -184,7 +184,7 @@ def _render(request, deliberation, *, forms=None, refusal=None, refused="", post
     if not prepared:
         context |= screen_context(
             deliberation,
-            decide_name="staff_deliberation_decide",
+            decide_name="staff:deliberation_decide",
             can_decide=True,
             posted=posted,
         )
@@ -314,7 +314,7 @@ def _close(request, deliberation):
     pv = minutes.close_deliberation(deliberation, actor=request.user)
     messages.success(request, f"Délibération close : procès-verbal n° {pv.number} à signer.")
     try:
-        return redirect(reverse("staff_minutes", args=[deliberation.pk]))
+        return redirect(reverse("staff:minutes", args=[deliberation.pk]))
     except NoReverseMatch:
         return None
 
@@ -345,7 +345,7 @@ def deliberation_action(request, pk, action):
         return confirm.ask(
             request,
             **confirm.CLOSE_DELIBERATION,
-            back_url=reverse("staff_deliberation", args=[pk]),
+            back_url=reverse("staff:deliberation", args=[pk]),
             staff_menu=True,
         )
     try:
@@ -355,14 +355,14 @@ def deliberation_action(request, pk, action):
         return _render(request, deliberation, refusal=exc, refused=refused)
     if response is not None:
         return response
-    return redirect("staff_deliberation", pk=pk)
+    return redirect("staff:deliberation", pk=pk)
 
 
 @staff_required
 @require_POST
 def deliberation_decide(request, pk, candidacy_pk):
     deliberation = _get(request, pk)
-    page = reverse("staff_deliberation", args=[pk])
+    page = reverse("staff:deliberation", args=[pk])
 
     def rerender(posted):
         deliberation.refresh_from_db()

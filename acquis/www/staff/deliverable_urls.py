@@ -1,4 +1,4 @@
-"""Mounted under /gestion/ by config/urls.py: a session's preparatory deliverables."""
+"""Mounted under /gestion/ by urls.py: a session's preparatory deliverables."""
 
 from django.urls import path
 
@@ -8,6 +8,6 @@ urlpatterns = [
     path(
         "sessions/<int:pk>/livrables/",
         v.session_deliverables,
-        name="staff_session_deliverables",
+        name="session_deliverables",
     ),
 ]

@@ -72,7 +72,7 @@ def session_deliverables(request, pk):
                 "Date limite des livrables fixée au "
                 f"{deliverables.when(session.deliverables_due_at)}.",
             )
-            return redirect("staff_session_deliverables", pk=session.pk)
+            return redirect("staff:session_deliverables", pk=session.pk)
     rows = _rows(session)
     missing = sum(
         1

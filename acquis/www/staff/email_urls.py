@@ -1,10 +1,10 @@
-"""Mounted under /gestion/ by config/urls.py: the e-mail log."""
+"""Mounted under /gestion/ by urls.py: the e-mail log."""
 
 from django.urls import path
 
 from acquis.www.staff import email_views as v
 
 urlpatterns = [
-    path("courriels/", v.email_list, name="staff_emails"),
-    path("courriels/<int:pk>/renvoyer/", v.email_resend, name="staff_email_resend"),
+    path("courriels/", v.email_list, name="emails"),
+    path("courriels/<int:pk>/renvoyer/", v.email_resend, name="email_resend"),
 ]

@@ -61,7 +61,7 @@ def _back(request) -> str:
 @require_POST
 def email_resend(request, pk):
     log = access.get_or_404(visible_emails(request.user), pk=pk)
-    back = _back(request) or "staff_emails"
+    back = _back(request) or "staff:emails"
     if not confirm.confirmed(request):
         return confirm.ask(
             request,
@@ -72,7 +72,7 @@ def email_resend(request, pk):
                 "L'envoi est inscrit au journal des courriels et à l'historique.",
             ],
             button="Renvoyer le courriel",
-            back_url=_back(request) or reverse("staff_emails"),
+            back_url=_back(request) or reverse("staff:emails"),
             keep=(NEXT,),
             staff_menu=True,
         )

@@ -4,22 +4,22 @@ from acquis.www.staff import evaluation_calendar
 from acquis.www.staff import evaluation_views as v
 
 urlpatterns = [
-    path("jures/", v.juror_list, name="staff_jurors"),
-    path("sessions/", v.session_list, name="staff_sessions"),
-    path("calendrier/", evaluation_calendar.staff_calendar, name="staff_calendar"),
-    path("sessions/<int:pk>/", v.session_detail, name="staff_session"),
-    path("sessions/<int:pk>/modifier/", v.session_edit, name="staff_session_edit"),
+    path("jures/", v.juror_list, name="jurors"),
+    path("sessions/", v.session_list, name="sessions"),
+    path("calendrier/", evaluation_calendar.staff_calendar, name="calendar"),
+    path("sessions/<int:pk>/", v.session_detail, name="session"),
+    path("sessions/<int:pk>/modifier/", v.session_edit, name="session_edit"),
     path(
         "sessions/<int:pk>/action/<slug:action>/",
         v.session_action,
-        name="staff_session_action",
+        name="session_action",
     ),
     path(
         "sessions/<int:pk>/candidatures/",
         v.session_candidacies,
-        name="staff_session_candidacies",
+        name="session_candidacies",
     ),
-    path("creneaux/<int:pk>/", v.slot_detail, name="staff_slot"),
-    path("creneaux/<int:pk>/modifier/", v.slot_edit, name="staff_slot_edit"),
-    path("creneaux/<int:pk>/convocation/", v.slot_convocation, name="staff_slot_convocation"),
+    path("creneaux/<int:pk>/", v.slot_detail, name="slot"),
+    path("creneaux/<int:pk>/modifier/", v.slot_edit, name="slot_edit"),
+    path("creneaux/<int:pk>/convocation/", v.slot_convocation, name="slot_convocation"),
 ]

@@ -138,7 +138,7 @@ def juror_list(request):
             juror_form.add_error(None, str(exc))
         else:
             messages.success(request, f"Fiche de {profile} enregistrée.")
-            return redirect("staff_jurors")
+            return redirect("staff:jurors")
     if posted == TRAINING_FORM and training_form.is_valid():
         data = training_form.cleaned_data
         version = data.get("version") or versions.first()
@@ -159,7 +159,7 @@ def juror_list(request):
                     training_form.add_error(None, problem)
             else:
                 messages.success(request, f"Formation de {data['juror']} enregistrée.")
-                return redirect("staff_jurors")
+                return redirect("staff:jurors")
     filters = f.JurorFilterForm(request.GET or None)
     sorter = sorting.sorter(request, JUROR_COLUMNS)
     listed = jurors
@@ -211,7 +211,7 @@ def session_list(request):
             add_to_form(form, exc)
         else:
             messages.success(request, f"Session « {session.title} » planifiée.")
-            return redirect("staff_session", pk=session.pk)
+            return redirect("staff:session", pk=session.pk)
     filters = f.SessionFilterForm(request.GET or None)
     sorter = sorting.sorter(request, SESSION_COLUMNS)
     queryset = access.light_versions(_sessions(request.user), "version__")
@@ -416,7 +416,7 @@ def session_edit(request, pk):
             request,
             f"Cette session ne se modifie plus : elle est « {session.get_status_display()} ».",
         )
-        return redirect("staff_session", pk=pk)
+        return redirect("staff:session", pk=pk)
     initial = {
         "title": session.title,
         "on": session.date,
@@ -455,7 +455,7 @@ def session_edit(request, pk):
             if sent:
                 done += " Les convocations modifiées sont envoyées aux convoqués."
             messages.success(request, done)
-            return redirect("staff_session", pk=pk)
+            return redirect("staff:session", pk=pk)
     return render(
         request,
         "www/staff/evaluations/session_form.html",
@@ -541,7 +541,7 @@ def _convoke(request, session):
             ],
             warnings=[late],
             button="Confirmer l'envoi des convocations",
-            back_url=reverse("staff_session", args=[session.pk]),
+            back_url=reverse("staff:session", args=[session.pk]),
             staff_menu=True,
         )
     try:
@@ -603,7 +603,7 @@ def _delete_session(request, session):
     except AcquisError as exc:
         return _render_session(request, session, refusal=exc, refused="Session non supprimée")
     messages.success(request, f"Session « {title} » supprimée.")
-    return redirect("staff_sessions")
+    return redirect("staff:sessions")
 
 
 def _int(value) -> int:
@@ -637,7 +637,7 @@ def session_action(request, pk, action):
         response = handler(request, session)
         if response is not None:
             return response
-    return redirect("staff_session", pk=pk)
+    return redirect("staff:session", pk=pk)
 
 
 # --- one slot: detail, incidents, grids ---------------------------------------------------
@@ -689,7 +689,7 @@ def slot_detail(request, pk):
     except AcquisError as exc:
         return _render_slot(request, slot, form=form, refusal=exc)
     messages.success(request, f"Incident enregistré : {incident.get_kind_display()}.")
-    return redirect("staff_slot", pk=slot.pk)
+    return redirect("staff:slot", pk=slot.pk)
 
 
 @staff_required
@@ -727,7 +727,7 @@ def slot_edit(request, pk):
             f"Ce créneau ne se modifie plus (session « {session.get_status_display()} », "
             f"créneau « {slot.get_status_display()} »).",
         )
-        return redirect("staff_slot", pk=pk)
+        return redirect("staff:slot", pk=pk)
     form = f.SlotEditForm(
         request.POST or None, initial=_slot_edit_initial(slot), panel=_panel(session)
     )
@@ -759,7 +759,7 @@ def slot_edit(request, pk):
             if slot.convoked_at:
                 done += " La convocation modifiée est envoyée au candidat et aux évaluateurs."
             messages.success(request, done)
-            return redirect("staff_slot", pk=pk)
+            return redirect("staff:slot", pk=pk)
     return render(
         request,
         "www/staff/evaluations/slot_form.html",

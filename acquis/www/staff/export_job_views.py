@@ -34,8 +34,8 @@ def offer_or_request(request, *, cohort, rows: int):
         )
     except AcquisError as error:
         messages.error(request, str(error))
-        return redirect("staff_candidacies")
-    return redirect("staff_export_job", pk=job.pk)
+        return redirect("staff:candidacies")
+    return redirect("staff:export_job", pk=job.pk)
 
 
 def _job(request, pk) -> CandidacyExportJob:
@@ -58,7 +58,7 @@ def export_job(request, pk):
             export_jobs.relaunch(job, actor=request.user)
         except AcquisError as error:
             messages.error(request, str(error))
-        return redirect("staff_export_job", pk=job.pk)
+        return redirect("staff:export_job", pk=job.pk)
     polled = request.headers.get("HX-Request") == "true"
     template = "_progress.html" if polled else "job.html"
     response = render(request, f"www/staff/exports/{template}", {"job": job})

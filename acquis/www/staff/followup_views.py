@@ -62,7 +62,7 @@ def campaigns(request):
             messages.success(
                 request, "Campagne enregistrée : ouvrez-la pour inviter les personnes."
             )
-            return redirect("staff_survey", pk=campaign.pk)
+            return redirect("staff:survey", pk=campaign.pk)
     # One query for the list, whatever the number of campaigns.
     rows = _campaigns(request.user).annotate(
         invited=Count("invitations"), answers=Count("invitations__answer")
@@ -130,7 +130,7 @@ def campaign_action(request, pk, action):
         messages.error(request, str(error))
     else:
         messages.success(request, done)
-    return redirect("staff_survey", pk=found.pk)
+    return redirect("staff:survey", pk=found.pk)
 
 
 CONTENT_TYPES = {
@@ -161,7 +161,7 @@ def renewal_page(request):
         context |= {
             "report": report,
             "query": request.GET.urlencode(),
-            "xlsx_url": reverse("staff_renewal"),
+            "xlsx_url": reverse("staff:renewal"),
         }
     return render(request, "www/staff/followup/renewal.html", context)
 
@@ -184,13 +184,13 @@ def satisfaction_page(request):
             "Après une session d'évaluation (candidats)",
             [(s, satisfaction.results(SatisfactionRequest.objects.filter(session=s)))
              for s in sessions],
-            "staff_satisfaction_session",
+            "staff:satisfaction_session",
         ),
         (
             "Après une délibération (membres du jury)",
             [(d, satisfaction.results(SatisfactionRequest.objects.filter(deliberation=d)))
              for d in deliberations],
-            "staff_satisfaction_deliberation",
+            "staff:satisfaction_deliberation",
         ),
     ]  # fmt: skip
     context = {"groups": groups, "threshold": indicators.min_answers()}
@@ -206,7 +206,7 @@ def _ask(request, verb, event):
         messages.success(
             request, f"Enquête de satisfaction confiée à l'envoi : {count} personne(s)."
         )
-    return redirect("staff_satisfaction")
+    return redirect("staff:satisfaction")
 
 
 @staff_required

@@ -71,7 +71,7 @@ def cohort_import(request, cohort_id):
                     "Les colonnes du fichier ne portent pas les noms attendus : indiquez une "
                     "fois quelle colonne du fichier correspond à chaque colonne attendue.",
                 )
-                return redirect("staff_import_mapping", cohort_id=cohort.pk)
+                return redirect("staff:import_mapping", cohort_id=cohort.pk)
             mapping = saved
         report = import_candidates(
             upload,
@@ -156,7 +156,7 @@ def import_mapping(request, cohort_id):
     headers = headers or list(dict.fromkeys(saved.values()))
     if not headers:
         messages.info(request, "Déposez d'abord un fichier : ses colonnes seront proposées.")
-        return redirect("staff_cohort_import", cohort_id=cohort.pk)
+        return redirect("staff:cohort_import", cohort_id=cohort.pk)
     form = MappingForm(request.POST or None, headers=headers, initial=_initial(saved, headers))
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +172,7 @@ def import_mapping(request, cohort_id):
                 "Correspondance des colonnes enregistrée : elle s'appliquera automatiquement "
                 "aux prochains fichiers. Déposez à nouveau le fichier pour l'importer.",
             )
-            return redirect("staff_cohort_import", cohort_id=cohort.pk)
+            return redirect("staff:cohort_import", cohort_id=cohort.pk)
     context = {"cohort": cohort, "form": form, "headers": headers, "saved": bool(saved)}
     return render(request, "www/staff/imports/mapping.html", context)
 

@@ -29,29 +29,29 @@ class Group:
 
 # The follow-up's detail pages (campaigns and satisfaction) belong to its menu entry.
 FOLLOWUP_PAGES = (
-    "staff_survey",
-    "staff_survey_action",
-    "staff_satisfaction",
-    "staff_satisfaction_session",
-    "staff_satisfaction_deliberation",
+    "staff:survey",
+    "staff:survey_action",
+    "staff:satisfaction",
+    "staff:satisfaction_session",
+    "staff:satisfaction_deliberation",
 )
-DASHBOARD = Entry("À suivre", "staff_dashboard")
+DASHBOARD = Entry("À suivre", "staff:dashboard")
 GROUPS = (
     Group(
         "Candidats",
         (
             Entry(
                 "Candidatures",
-                "staff_candidacies",
+                "staff:candidacies",
                 (
-                    "staff_candidacy",
-                    "staff_candidate",
-                    "staff_candidate_edit",
-                    "staff_candidacy_new",
+                    "staff:candidacy",
+                    "staff:candidate",
+                    "staff:candidate_edit",
+                    "staff:candidacy_new",
                 ),
             ),
-            Entry("Nouveau candidat", "staff_candidate_new"),
-            Entry("Promotions", "staff_cohorts", ("staff_cohort_import", "staff_import_mapping")),
+            Entry("Nouveau candidat", "staff:candidate_new"),
+            Entry("Promotions", "staff:cohorts", ("staff:cohort_import", "staff:import_mapping")),
         ),
     ),
     Group(
@@ -59,28 +59,28 @@ GROUPS = (
         (
             Entry(
                 "Sessions",
-                "staff_sessions",
+                "staff:sessions",
                 (
-                    "staff_session",
-                    "staff_session_edit",
-                    "staff_slot",
-                    "staff_slot_edit",
-                    "staff_slot_convocation",
-                    "staff_session_deliverables",
-                    "staff_slot_consolidation",
+                    "staff:session",
+                    "staff:session_edit",
+                    "staff:slot",
+                    "staff:slot_edit",
+                    "staff:slot_convocation",
+                    "staff:session_deliverables",
+                    "staff:slot_consolidation",
                 ),
             ),
-            Entry("Calendrier", "staff_calendar"),
+            Entry("Calendrier", "staff:calendar"),
         ),
     ),
     Group(
         "Jurys",
         (
-            Entry("Jurés", "staff_jurors"),
+            Entry("Jurés", "staff:jurors"),
             Entry(
                 "Délibérations",
-                "staff_deliberations",
-                ("staff_deliberation", "staff_deliberation_decide", "staff_decision_correction"),
+                "staff:deliberations",
+                ("staff:deliberation", "staff:deliberation_decide", "staff:decision_correction"),
             ),
         ),
     ),
@@ -89,24 +89,24 @@ GROUPS = (
         (
             Entry(
                 "Documents délivrés",
-                "staff_credentials",
+                "staff:credentials",
                 (
-                    "staff_issued_document",
-                    "staff_document_detail",
-                    "staff_deliberation_documents",
-                    "staff_document_preview",
+                    "staff:issued_document",
+                    "staff:document_detail",
+                    "staff:deliberation_documents",
+                    "staff:document_preview",
                 ),
             ),
-            Entry("Validations partielles", "staff_expiries"),
+            Entry("Validations partielles", "staff:expiries"),
         ),
     ),
     Group(
         "Pilotage",
         (
-            Entry("Statistiques", "staff_statistics"),
-            Entry("Accrochage CDC", "staff_accrochage", ("staff_accrochage_report",)),
-            Entry("Devenir des titulaires", "staff_surveys", FOLLOWUP_PAGES),
-            Entry("Renouvellement RNCP", "staff_renewal"),
+            Entry("Statistiques", "staff:statistics"),
+            Entry("Accrochage CDC", "staff:accrochage", ("staff:accrochage_report",)),
+            Entry("Devenir des titulaires", "staff:surveys", FOLLOWUP_PAGES),
+            Entry("Renouvellement RNCP", "staff:renewal"),
         ),
     ),
     Group(
@@ -114,17 +114,17 @@ GROUPS = (
         (
             Entry(
                 "Référentiels",
-                "staff_referentials",
-                ("staff_versions", "staff_referential_load"),
+                "staff:referentials",
+                ("staff:versions", "staff:referential_load"),
             ),
-            Entry("Certificateur", "staff_certifier_choice"),
-            Entry("Utilisateurs", "staff_users"),
-            Entry("Partenaires", "staff_partners", ("staff_partner_create",)),
-            Entry("Courriels envoyés", "staff_emails", ("staff_email_resend",)),
+            Entry("Certificateur", "staff:certifier_choice"),
+            Entry("Utilisateurs", "staff:users"),
+            Entry("Partenaires", "staff:partners", ("staff:partner_create",)),
+            Entry("Courriels envoyés", "staff:emails", ("staff:email_resend",)),
             Entry(
                 "API et webhooks",
-                "staff_api_clients",
-                ("staff_api_client_create", "staff_webhook_deliveries"),
+                "staff:api_clients",
+                ("staff:api_client_create", "staff:webhook_deliveries"),
                 admin_only=True,
             ),
         ),

@@ -69,7 +69,7 @@ def staff_minutes_notify(request, pk):
         summary = notifications.notify_decisions(deliberation)
     except AcquisError as error:
         messages.error(request, str(error))
-        return redirect("staff_minutes", pk=deliberation.pk)
+        return redirect("staff:minutes", pk=deliberation.pk)
     if summary.sent:
         messages.success(request, "Décision notifiée par courriel à : " + ", ".join(summary.sent))
     if summary.failed:
@@ -85,14 +85,14 @@ def staff_minutes_notify(request, pk):
         )
     if not (summary.sent or summary.failed or summary.without_email):
         messages.info(request, "Tous les candidats ont déjà été notifiés.")
-    return redirect("staff_minutes", pk=deliberation.pk)
+    return redirect("staff:minutes", pk=deliberation.pk)
 
 
 def _after_correction(deliberation) -> str:
     try:
-        return reverse("staff_deliberation", args=[deliberation.pk])
+        return reverse("staff:deliberation", args=[deliberation.pk])
     except NoReverseMatch:
-        return reverse("staff_minutes", args=[deliberation.pk])
+        return reverse("staff:minutes", args=[deliberation.pk])
 
 
 @require_http_methods(["GET", "POST"])

@@ -47,7 +47,7 @@ def partner_create(request):
             add_to_form(form, exc)
         else:
             messages.success(request, f"L'organisme partenaire « {partner} » est ajouté.")
-            return redirect("staff_partners")
+            return redirect("staff:partners")
     return render(request, "www/staff/org/partner_form.html", {"form": form})
 
 
@@ -67,7 +67,7 @@ def users(request):
                 add_to_form(form, exc)
             else:
                 messages.success(request, _sent_message(invitation))
-                return redirect("staff_users")
+                return redirect("staff:users")
     context = {
         "users": visible_users_for_staff(request.user),
         "offers": RoleInvitation.objects.filter(
@@ -104,7 +104,7 @@ def _invite_candidate(request, form):
         f"Invitation envoyée à {user.email} : le compte est lié au dossier de "
         f"{candidate.full_name}.",
     )
-    return redirect("staff_candidate", pk=candidate.pk)
+    return redirect("staff:candidate", pk=candidate.pk)
 
 
 def _sent_message(invitation) -> str:

@@ -161,7 +161,7 @@ def staff_document_revoke(request, pk):
     except AcquisError as error:
         return _document_page(request, document, refusal=str(error), status=400)
     messages.success(request, f"Le document n° {document.number or document.pk} est révoqué.")
-    return redirect("staff_document_detail", pk=document.pk)
+    return redirect("staff:document_detail", pk=document.pk)
 
 
 @staff_required
@@ -187,7 +187,7 @@ def staff_document_reissue(request, pk):
         request,
         f"Le document n° {document.number} est révoqué et remplacé par le n° {replacement.number}.",
     )
-    return redirect("staff_document_detail", pk=replacement.pk)
+    return redirect("staff:document_detail", pk=replacement.pk)
 
 
 @staff_required
@@ -210,7 +210,7 @@ def staff_document_duplicate(request, pk):
         request,
         f"Un duplicata du document n° {duplicate.number} est délivré ; l'original reste valable.",
     )
-    return redirect("staff_document_detail", pk=duplicate.pk)
+    return redirect("staff:document_detail", pk=duplicate.pk)
 
 
 def _badge_page(request, credential, *, form=None, refusal="", status=200):
@@ -251,7 +251,7 @@ def staff_badge_revoke(request, pk):
     except AcquisError as error:
         return _badge_page(request, credential, refusal=str(error), status=400)
     messages.success(request, f"Le badge « {badge_label(credential)} » est révoqué.")
-    return redirect("staff_badge_detail", pk=credential.pk)
+    return redirect("staff:badge_detail", pk=credential.pk)
 
 
 @require_GET

@@ -1,10 +1,10 @@
-"""Mounted under /gestion/ by config/urls.py: the certifier's statistics."""
+"""Mounted under /gestion/ by urls.py: the certifier's statistics."""
 
 from django.urls import path
 
 from acquis.www.staff import statistics_views as v
 
 urlpatterns = [
-    path("statistiques/", v.statistics_page, name="staff_statistics"),
-    path("statistiques/export", v.statistics_export, name="staff_statistics_export"),
+    path("statistiques/", v.statistics_page, name="statistics"),
+    path("statistiques/export", v.statistics_export, name="statistics_export"),
 ]

@@ -145,7 +145,7 @@ def load_referential(request):
                     request,
                     f"Déjà chargé : identique à la version {version.number} ; rien n'a changé.",
                 )
-            return redirect("staff_versions", code=version.certification.code)
+            return redirect("staff:versions", code=version.certification.code)
     return render(
         request,
         "www/staff/referential_load.html",

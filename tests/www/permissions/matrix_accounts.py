@@ -32,29 +32,32 @@ def extend_context(ctx) -> dict:
 
 
 ENTRIES = {
-    "password_reset": (lambda ctx: reverse("password_reset"), PUBLIC),
-    "password_reset_done": (lambda ctx: reverse("password_reset_done"), PUBLIC),
+    "accounts:password_reset": (lambda ctx: reverse("accounts:password_reset"), PUBLIC),
+    "accounts:password_reset_done": (lambda ctx: reverse("accounts:password_reset_done"), PUBLIC),
     # A valid link redirects to the same URL without its token (Django keeps the token in
     # the session); an unknown one shows the "link no longer valid" page: 200 for everyone.
-    "password_reset_confirm": (
-        lambda ctx: reverse("password_reset_confirm", args=["MQ", "faux-jeton"]),
+    "accounts:password_reset_confirm": (
+        lambda ctx: reverse("accounts:password_reset_confirm", args=["MQ", "faux-jeton"]),
         PUBLIC,
     ),
-    "password_reset_complete": (lambda ctx: reverse("password_reset_complete"), PUBLIC),
-    "accept_invitation": (
+    "accounts:password_reset_complete": (
+        lambda ctx: reverse("accounts:password_reset_complete"),
+        PUBLIC,
+    ),
+    "accounts:accept_invitation": (
         lambda ctx: reverse(
-            "accept_invitation", args=[ctx["invitation_uid"], ctx["invitation_token"]]
+            "accounts:accept_invitation", args=[ctx["invitation_uid"], ctx["invitation_token"]]
         ),
         PUBLIC,
     ),
     # Another certifier's staff see their own (empty) lists, never ours (tests/www).
-    "staff_partners": (lambda ctx: reverse("staff_partners"), STAFF),
-    "staff_partner_create": (lambda ctx: reverse("staff_partner_create"), ADMIN_ONLY),
-    "staff_users": (lambda ctx: reverse("staff_users"), STAFF),
+    "staff:partners": (lambda ctx: reverse("staff:partners"), STAFF),
+    "staff:partner_create": (lambda ctx: reverse("staff:partner_create"), ADMIN_ONLY),
+    "staff:users": (lambda ctx: reverse("staff:users"), STAFF),
     # Every certifier staff chooses among their own certifiers; an empty POST chooses none
     # (400, the form says why). Choosing another's: 404 (tests/www/test_certifier_choice.py).
-    "staff_certifier_choice": (
-        lambda ctx: reverse("staff_certifier_choice"),
+    "staff:certifier_choice": (
+        lambda ctx: reverse("staff:certifier_choice"),
         STAFF,
         {
             **STAFF,
@@ -63,11 +66,14 @@ ENTRIES = {
             "admin_autre_certificateur": 400,
         },
     ),
-    "two_factor_verify": (lambda ctx: reverse("two_factor_verify"), VERIFIED_GOES_ON),
+    "accounts:two_factor_verify": (
+        lambda ctx: reverse("accounts:two_factor_verify"),
+        VERIFIED_GOES_ON,
+    ),
     # Enrolment: the enrolled (staff, jury members of the matrix's deliberations: verified by
     # the test login) go to « Mon compte ».
-    "two_factor_setup": (
-        lambda ctx: reverse("two_factor_setup"),
+    "accounts:two_factor_setup": (
+        lambda ctx: reverse("accounts:two_factor_setup"),
         {
             **LOGGED_IN,
             "administrateur": 302,
@@ -76,12 +82,12 @@ ENTRIES = {
             "admin_autre_certificateur": 302,
         },
     ),
-    "account_security": (lambda ctx: reverse("account_security"), LOGGED_IN),
-    "my_invitations": (lambda ctx: reverse("my_invitations"), LOGGED_IN),
+    "accounts:account_security": (lambda ctx: reverse("accounts:account_security"), LOGGED_IN),
+    "accounts:my_invitations": (lambda ctx: reverse("accounts:my_invitations"), LOGGED_IN),
 }
 # URLs whose 302 for a logged-in role goes elsewhere than the login page (test_matrix).
-REDIRECTING = {"two_factor_verify", "two_factor_setup"}
+REDIRECTING = {"accounts:two_factor_verify", "accounts:two_factor_setup"}
 
 # The juror persona sits on a certification jury (the deliberation area): the second factor
 # is required of them.
-NEEDS = {"two_factor_setup": ["deliberation"]}
+NEEDS = {"accounts:two_factor_setup": ["deliberation"]}

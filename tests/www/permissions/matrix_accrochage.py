@@ -30,15 +30,15 @@ def extend_context(ctx):
 
 
 ENTRIES = {
-    "staff_accrochage": (lambda ctx: reverse("staff_accrochage"), STAFF),
-    "staff_accrochage_export": (lambda ctx: reverse("staff_accrochage_export"), POST_ONLY),
-    "staff_accrochage_report": (lambda ctx: reverse("staff_accrochage_report"), POST_ONLY),
-    "staff_accrochage_batch": (
-        lambda ctx: reverse("staff_accrochage_batch", args=[ctx["accrochage_batch"].pk]),
+    "staff:accrochage": (lambda ctx: reverse("staff:accrochage"), STAFF),
+    "staff:accrochage_export": (lambda ctx: reverse("staff:accrochage_export"), POST_ONLY),
+    "staff:accrochage_report": (lambda ctx: reverse("staff:accrochage_report"), POST_ONLY),
+    "staff:accrochage_batch": (
+        lambda ctx: reverse("staff:accrochage_batch", args=[ctx["accrochage_batch"].pk]),
         STAFF_OWN,
     ),
-    "staff_accrochage_download": (
-        lambda ctx: reverse("staff_accrochage_download", args=[ctx["accrochage_batch"].pk]),
+    "staff:accrochage_download": (
+        lambda ctx: reverse("staff:accrochage_download", args=[ctx["accrochage_batch"].pk]),
         STAFF_OWN,
     ),
 }

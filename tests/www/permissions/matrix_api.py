@@ -53,21 +53,21 @@ def _url(name, key=None):
 ENTRIES = {
     "api_reference": (_url("api_reference"), PUBLIC),
     "api-v1:openapi-json": (_url("api-v1:openapi-json"), PUBLIC),
-    "staff_api_clients": (_url("staff_api_clients"), ADMIN_ONLY),
-    "staff_api_client_create": (_url("staff_api_client_create"), ADMIN_ONLY),
-    "staff_api_client": (_url("staff_api_client", "api_client"), ADMIN_OWN),
-    "staff_api_token_issue": (_url("staff_api_token_issue", "api_client"), POST_ONLY),
-    "staff_api_client_revoke": (_url("staff_api_client_revoke", "api_client"), POST_ONLY),
-    "staff_api_subscription_create": (
-        _url("staff_api_subscription_create", "api_client"),
+    "staff:api_clients": (_url("staff:api_clients"), ADMIN_ONLY),
+    "staff:api_client_create": (_url("staff:api_client_create"), ADMIN_ONLY),
+    "staff:api_client": (_url("staff:api_client", "api_client"), ADMIN_OWN),
+    "staff:api_token_issue": (_url("staff:api_token_issue", "api_client"), POST_ONLY),
+    "staff:api_client_revoke": (_url("staff:api_client_revoke", "api_client"), POST_ONLY),
+    "staff:api_subscription_create": (
+        _url("staff:api_subscription_create", "api_client"),
         POST_ONLY,
     ),
-    "staff_api_token_revoke": (_url("staff_api_token_revoke", "api_token"), POST_ONLY),
-    "staff_api_subscription_toggle": (
-        _url("staff_api_subscription_toggle", "subscription"),
+    "staff:api_token_revoke": (_url("staff:api_token_revoke", "api_token"), POST_ONLY),
+    "staff:api_subscription_toggle": (
+        _url("staff:api_subscription_toggle", "subscription"),
         POST_ONLY,
     ),
-    "staff_webhook_deliveries": (_url("staff_webhook_deliveries"), ADMIN_ONLY),
-    "staff_webhook_delivery": (_url("staff_webhook_delivery", "delivery"), ADMIN_OWN),
-    "staff_webhook_replay": (_url("staff_webhook_replay", "delivery"), POST_ONLY),
+    "staff:webhook_deliveries": (_url("staff:webhook_deliveries"), ADMIN_ONLY),
+    "staff:webhook_delivery": (_url("staff:webhook_delivery", "delivery"), ADMIN_OWN),
+    "staff:webhook_replay": (_url("staff:webhook_replay", "delivery"), POST_ONLY),
 }

@@ -11,9 +11,9 @@ from tests.www.permissions.matrix_credentials_documents import _document
 from tests.www.permissions.roles import STAFF_OWN
 
 ENTRIES = {
-    "staff_issuing_batch_progress": (
+    "staff:issuing_batch_progress": (
         lambda ctx: reverse(
-            "staff_issuing_batch_progress", args=[_document(ctx).decision.deliberation_id]
+            "staff:issuing_batch_progress", args=[_document(ctx).decision.deliberation_id]
         ),
         STAFF_OWN,
     ),

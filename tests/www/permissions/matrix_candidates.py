@@ -36,51 +36,51 @@ def extend_context(ctx):
 
 
 ENTRIES = {
-    "staff_candidacies": (lambda ctx: reverse("staff_candidacies"), STAFF),
-    "staff_candidacy": (
-        lambda ctx: reverse("staff_candidacy", args=[ctx["candidacy"].pk]),
+    "staff:candidacies": (lambda ctx: reverse("staff:candidacies"), STAFF),
+    "staff:candidacy": (
+        lambda ctx: reverse("staff:candidacy", args=[ctx["candidacy"].pk]),
         STAFF_OWN,
     ),
-    "staff_candidacy_action": (
-        lambda ctx: reverse("staff_candidacy_action", args=[ctx["candidacy"].pk, "etat"]),
+    "staff:candidacy_action": (
+        lambda ctx: reverse("staff:candidacy_action", args=[ctx["candidacy"].pk, "etat"]),
         STAFF_OWN_POST,
     ),
-    "staff_candidate_new": (lambda ctx: reverse("staff_candidate_new"), STAFF),
+    "staff:candidate_new": (lambda ctx: reverse("staff:candidate_new"), STAFF),
     # The RGPD export (POST only): the ZIP for the certifier's staff, hidden from others.
-    "staff_candidate_rgpd_export": (
-        lambda ctx: reverse("staff_candidate_rgpd_export", args=[ctx["candidacy"].candidate.pk]),
+    "staff:candidate_rgpd_export": (
+        lambda ctx: reverse("staff:candidate_rgpd_export", args=[ctx["candidacy"].candidate.pk]),
         STAFF_OWN_POST,
         STAFF_OWN,
     ),
-    "staff_candidate": (
-        lambda ctx: reverse("staff_candidate", args=[ctx["candidacy"].candidate.pk]),
+    "staff:candidate": (
+        lambda ctx: reverse("staff:candidate", args=[ctx["candidacy"].candidate.pk]),
         STAFF_OWN,
     ),
-    "staff_candidate_edit": (
-        lambda ctx: reverse("staff_candidate_edit", args=[ctx["candidacy"].candidate.pk]),
+    "staff:candidate_edit": (
+        lambda ctx: reverse("staff:candidate_edit", args=[ctx["candidacy"].candidate.pk]),
         STAFF_OWN,
     ),
-    "staff_candidacy_new": (
-        lambda ctx: reverse("staff_candidacy_new", args=[ctx["candidacy"].candidate.pk]),
+    "staff:candidacy_new": (
+        lambda ctx: reverse("staff:candidacy_new", args=[ctx["candidacy"].candidate.pk]),
         STAFF_OWN,
     ),
-    "staff_cohorts": (lambda ctx: reverse("staff_cohorts"), STAFF),
+    "staff:cohorts": (lambda ctx: reverse("staff:cohorts"), STAFF),
     # « Ouvrir l'espace candidat » and « Inviter les candidats de la promotion » (POST only):
     # the certifier's staff are sent back to the page, others refused or shown nothing.
-    "staff_candidate_open_portal": (
-        lambda ctx: reverse("staff_candidate_open_portal", args=[ctx["candidacy"].candidate.pk]),
+    "staff:candidate_open_portal": (
+        lambda ctx: reverse("staff:candidate_open_portal", args=[ctx["candidacy"].candidate.pk]),
         STAFF_OWN_POST,
         STAFF_OWN_ACTION,
     ),
-    "staff_cohort_invite": (
-        lambda ctx: reverse("staff_cohort_invite", args=[ctx["import_cohort"].pk]),
+    "staff:cohort_invite": (
+        lambda ctx: reverse("staff:cohort_invite", args=[ctx["import_cohort"].pk]),
         STAFF_OWN_POST,
         STAFF_OWN_ACTION,
     ),
-    "document_download": (
-        lambda ctx: reverse("document_download", args=[ctx["document"].uuid]),
+    "documents:download": (
+        lambda ctx: reverse("documents:download", args=[ctx["document"].uuid]),
         DOCUMENT,
     ),
 }
 # Their 302 for the certifier's staff goes back to the page (own tests check where).
-REDIRECTING = {"staff_candidate_open_portal", "staff_cohort_invite"}
+REDIRECTING = {"staff:candidate_open_portal", "staff:cohort_invite"}

@@ -16,16 +16,16 @@ def extend_context(ctx):
     listed, _ = StatusList.objects.get_or_create(
         certifier=certifier, issuer=badges.issuer_did(), defaults={"key": f"{certifier.pk}-m"}
     )
-    return {"badge_certifier": certifier, "badge_status_list": listed}
+    return {"badge_certifier": certifier, "public:badge_status_list": listed}
 
 
 ENTRIES = {
-    "badge_issuer_profile": (
-        lambda ctx: reverse("badge_issuer_profile", args=[ctx["badge_certifier"].pk]),
+    "public:badge_issuer_profile": (
+        lambda ctx: reverse("public:badge_issuer_profile", args=[ctx["badge_certifier"].pk]),
         PUBLIC,
     ),
-    "badge_status_list": (
-        lambda ctx: reverse("badge_status_list", args=[ctx["badge_status_list"].key]),
+    "public:badge_status_list": (
+        lambda ctx: reverse("public:badge_status_list", args=[ctx["public:badge_status_list"].key]),
         PUBLIC,
     ),
 }

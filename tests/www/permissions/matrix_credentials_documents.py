@@ -58,29 +58,29 @@ def _document(ctx) -> IssuedDocument:
 
 
 ENTRIES = {
-    "staff_credentials": (lambda ctx: reverse("staff_credentials"), STAFF),
-    "staff_issued_document": (
-        lambda ctx: reverse("staff_issued_document", args=[_document(ctx).pk]),
+    "staff:credentials": (lambda ctx: reverse("staff:credentials"), STAFF),
+    "staff:issued_document": (
+        lambda ctx: reverse("staff:issued_document", args=[_document(ctx).pk]),
         STAFF_OWN,
     ),
-    "staff_document_preview": (
-        lambda ctx: reverse("staff_document_preview", args=["certificat"]),
+    "staff:document_preview": (
+        lambda ctx: reverse("staff:document_preview", args=["certificat"]),
         STAFF,
     ),
-    "staff_deliberation_documents": (
+    "staff:deliberation_documents": (
         lambda ctx: reverse(
-            "staff_deliberation_documents", args=[_document(ctx).decision.deliberation_id]
+            "staff:deliberation_documents", args=[_document(ctx).decision.deliberation_id]
         ),
         STAFF_OWN,
     ),
-    "candidate_credentials": (lambda ctx: reverse("candidate_credentials"), CANDIDATE),
-    "candidate_issued_document": (
-        lambda ctx: reverse("candidate_issued_document", args=[_document(ctx).pk]),
+    "candidate:credentials": (lambda ctx: reverse("candidate:credentials"), CANDIDATE),
+    "candidate:issued_document": (
+        lambda ctx: reverse("candidate:issued_document", args=[_document(ctx).pk]),
         CANDIDATE,
     ),
-    "verify_lookup": (lambda ctx: reverse("verify_lookup"), PUBLIC),
-    "verify_document": (
-        lambda ctx: reverse("verify_document", args=[_document(ctx).verification_code]),
+    "public:verify_lookup": (lambda ctx: reverse("public:verify_lookup"), PUBLIC),
+    "public:verify_document": (
+        lambda ctx: reverse("public:verify_document", args=[_document(ctx).verification_code]),
         PUBLIC,
     ),
 }

@@ -34,12 +34,12 @@ def _submitted(grid):
 
 
 def _grid(ctx):
-    ctx["jury_grid"] = _submitted(ctx["jury_grid"])
-    return ctx["jury_grid"]
+    ctx["jury:grid"] = _submitted(ctx["jury:grid"])
+    return ctx["jury:grid"]
 
 
 def _consolidated_slot(ctx):
-    slot = ctx["jury_slot"]
+    slot = ctx["jury:slot"]
     if not hasattr(slot, "consolidation"):
         for juror in cf.assessors(slot):
             _submitted(grids.ensure_grid(slot, juror))
@@ -75,14 +75,14 @@ def _issued_minutes(ctx):
 
 
 ENTRIES = {
-    "staff_grid_pdf": (lambda ctx: reverse("staff_grid_pdf", args=[_grid(ctx).pk]), STAFF_OWN),
-    "staff_slot_consolidation_pdf": (
-        lambda ctx: reverse("staff_slot_consolidation_pdf", args=[_consolidated_slot(ctx).pk]),
+    "staff:grid_pdf": (lambda ctx: reverse("staff:grid_pdf", args=[_grid(ctx).pk]), STAFF_OWN),
+    "staff:slot_consolidation_pdf": (
+        lambda ctx: reverse("staff:slot_consolidation_pdf", args=[_consolidated_slot(ctx).pk]),
         STAFF_OWN,
     ),
-    "jury_grid_pdf": (lambda ctx: reverse("jury_grid_pdf", args=[_grid(ctx).pk]), JURY),
-    "jury_minutes_pdf": (
-        lambda ctx: reverse("jury_minutes_pdf", args=[_issued_minutes(ctx).pk]),
+    "jury:grid_pdf": (lambda ctx: reverse("jury:grid_pdf", args=[_grid(ctx).pk]), JURY),
+    "jury:minutes_pdf": (
+        lambda ctx: reverse("jury:minutes_pdf", args=[_issued_minutes(ctx).pk]),
         JURY_MEMBER,
     ),
 }

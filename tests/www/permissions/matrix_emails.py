@@ -33,9 +33,9 @@ def extend_context(ctx) -> dict:
 
 
 ENTRIES = {
-    "staff_emails": (lambda ctx: reverse("staff_emails"), STAFF),
-    "staff_email_resend": (
-        lambda ctx: reverse("staff_email_resend", args=[ctx["email_log"].pk]),
+    "staff:emails": (lambda ctx: reverse("staff:emails"), STAFF),
+    "staff:email_resend": (
+        lambda ctx: reverse("staff:email_resend", args=[ctx["email_log"].pk]),
         RESEND,
         RESEND_POST,
     ),

@@ -29,15 +29,15 @@ def extend_context(ctx):
 
 
 ENTRIES = {
-    "staff_jurors": (lambda ctx: reverse("staff_jurors"), STAFF),
-    "staff_sessions": (lambda ctx: reverse("staff_sessions"), STAFF),
-    "staff_session": (
-        lambda ctx: reverse("staff_session", args=[ctx["session"].pk]),
+    "staff:jurors": (lambda ctx: reverse("staff:jurors"), STAFF),
+    "staff:sessions": (lambda ctx: reverse("staff:sessions"), STAFF),
+    "staff:session": (
+        lambda ctx: reverse("staff:session", args=[ctx["session"].pk]),
         STAFF_OWN,
     ),
-    "staff_session_candidacies": (
+    "staff:session_candidacies": (
         lambda ctx: (
-            reverse("staff_session_candidacies", args=[ctx["session"].pk]) + "?candidature=a"
+            reverse("staff:session_candidacies", args=[ctx["session"].pk]) + "?candidature=a"
         ),
         STAFF_OWN,
         # A search only: POST is 405 for any staff (before the lookup: reveals nothing).
@@ -49,14 +49,14 @@ ENTRIES = {
         },
     ),
     # « Modifier la session » (GET the form, POST the change): the certifier's staff only.
-    "staff_session_edit": (
-        lambda ctx: reverse("staff_session_edit", args=[ctx["session"].pk]),
+    "staff:session_edit": (
+        lambda ctx: reverse("staff:session_edit", args=[ctx["session"].pk]),
         STAFF_OWN,
     ),
     # The staff calendar (GET only, filters in the query string): any certifier's staff
     # sees its own sessions; POST is 405 once the role check passed.
-    "staff_calendar": (
-        lambda ctx: reverse("staff_calendar") + "?vue=semaine&jour=2026-12-15",
+    "staff:calendar": (
+        lambda ctx: reverse("staff:calendar") + "?vue=semaine&jour=2026-12-15",
         STAFF,
         {
             **STAFF,
@@ -67,13 +67,13 @@ ENTRIES = {
     ),
     # « Modifier le créneau » (GET the form, POST the change; an empty POST shows the form
     # again with its errors): the certifier's staff only.
-    "staff_slot_edit": (
-        lambda ctx: reverse("staff_slot_edit", args=[ctx["planned_slot"].pk]),
+    "staff:slot_edit": (
+        lambda ctx: reverse("staff:slot_edit", args=[ctx["planned_slot"].pk]),
         STAFF_OWN,
         STAFF_OWN,
     ),
-    "staff_session_action": (
-        lambda ctx: reverse("staff_session_action", args=[ctx["session"].pk, "confirmer"]),
+    "staff:session_action": (
+        lambda ctx: reverse("staff:session_action", args=[ctx["session"].pk, "confirmer"]),
         STAFF_OWN_POST,
     ),
 }

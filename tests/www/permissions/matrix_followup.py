@@ -30,9 +30,9 @@ ACTION_GET = {
 ACTION_POST = {**STAFF_OWN, "administrateur": 302, "responsable_epreuves": 302}
 PARTNER = {**dict.fromkeys(ROLES, 403), "anonyme": 302, "partenaire": 200}
 REDIRECTING = {
-    "staff_survey_action",
-    "staff_satisfaction_session",
-    "staff_satisfaction_deliberation",
+    "staff:survey_action",
+    "staff:satisfaction_session",
+    "staff:satisfaction_deliberation",
 }
 
 
@@ -78,46 +78,49 @@ def extend_context(ctx) -> dict:
 
 
 ENTRIES = {
-    "staff_surveys": (lambda ctx: reverse("staff_surveys"), STAFF),
-    "staff_survey": (
-        lambda ctx: reverse("staff_survey", args=[ctx["survey_campaign"].pk]),
+    "staff:surveys": (lambda ctx: reverse("staff:surveys"), STAFF),
+    "staff:survey": (
+        lambda ctx: reverse("staff:survey", args=[ctx["survey_campaign"].pk]),
         STAFF_OWN,
     ),
-    "staff_survey_action": (
+    "staff:survey_action": (
         # "pseudonymiser" an open campaign: refused with a message, nothing changes.
         lambda ctx: reverse(
-            "staff_survey_action", args=[ctx["survey_campaign"].pk, "pseudonymiser"]
+            "staff:survey_action", args=[ctx["survey_campaign"].pk, "pseudonymiser"]
         ),
         ACTION_GET,
         ACTION_POST,
     ),
-    "staff_renewal": (lambda ctx: reverse("staff_renewal"), STAFF),
-    "survey_answer": (lambda ctx: reverse("survey_answer", args=[ctx["survey_token"]]), PUBLIC),
-    "survey_opt_out": (
-        lambda ctx: reverse("survey_opt_out", args=[ctx["survey_opt_out_token"]]),
+    "staff:renewal": (lambda ctx: reverse("staff:renewal"), STAFF),
+    "public:survey_answer": (
+        lambda ctx: reverse("public:survey_answer", args=[ctx["survey_token"]]),
         PUBLIC,
     ),
-    "staff_satisfaction": (lambda ctx: reverse("staff_satisfaction"), STAFF),
-    "staff_satisfaction_session": (
+    "public:survey_opt_out": (
+        lambda ctx: reverse("public:survey_opt_out", args=[ctx["survey_opt_out_token"]]),
+        PUBLIC,
+    ),
+    "staff:satisfaction": (lambda ctx: reverse("staff:satisfaction"), STAFF),
+    "staff:satisfaction_session": (
         # A planned session: refused with a message (302), nothing is sent.
-        lambda ctx: reverse("staff_satisfaction_session", args=[ctx["satisfaction_session"].pk]),
+        lambda ctx: reverse("staff:satisfaction_session", args=[ctx["satisfaction_session"].pk]),
         ACTION_GET,
         ACTION_POST,
     ),
-    "staff_satisfaction_deliberation": (
+    "staff:satisfaction_deliberation": (
         lambda ctx: reverse(
-            "staff_satisfaction_deliberation", args=[ctx["satisfaction_deliberation"].pk]
+            "staff:satisfaction_deliberation", args=[ctx["satisfaction_deliberation"].pk]
         ),
         ACTION_GET,
         ACTION_POST,
     ),
-    "satisfaction_answer": (
-        lambda ctx: reverse("satisfaction_answer", args=[ctx["satisfaction_token"]]),
+    "public:satisfaction_answer": (
+        lambda ctx: reverse("public:satisfaction_answer", args=[ctx["satisfaction_token"]]),
         PUBLIC,
     ),
-    "partner_results": (lambda ctx: reverse("partner_results"), PARTNER),
-    "partner_results_export": (
-        lambda ctx: reverse("partner_results_export", args=[ctx["survey_partner"].pk]),
+    "partner:results": (lambda ctx: reverse("partner:results"), PARTNER),
+    "partner:results_export": (
+        lambda ctx: reverse("partner:results_export", args=[ctx["survey_partner"].pk]),
         PARTNER,
     ),
 }

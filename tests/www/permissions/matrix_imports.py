@@ -32,35 +32,35 @@ def extend_context(ctx):
 
 
 ENTRIES = {
-    "staff_cohort_import": (
-        lambda ctx: reverse("staff_cohort_import", args=[ctx["import_cohort"].pk]),
+    "staff:cohort_import": (
+        lambda ctx: reverse("staff:cohort_import", args=[ctx["import_cohort"].pk]),
         STAFF_OWN,
     ),
-    "staff_import_mapping": (
-        lambda ctx: reverse("staff_import_mapping", args=[ctx["import_cohort"].pk]),
+    "staff:import_mapping": (
+        lambda ctx: reverse("staff:import_mapping", args=[ctx["import_cohort"].pk]),
         STAFF_OWN,
     ),
-    "staff_import_template": (lambda ctx: reverse("staff_import_template"), STAFF),
+    "staff:import_template": (lambda ctx: reverse("staff:import_template"), STAFF),
     # Without a filter, each certifier's staff gets its own (possibly empty) list.
-    "staff_candidacies_export_csv": (
-        lambda ctx: reverse("staff_candidacies_export_csv"),
+    "staff:candidacies_export_csv": (
+        lambda ctx: reverse("staff:candidacies_export_csv"),
         STAFF,
     ),
     # Filtered on OPS Conseil's cohort: hidden from another certifier's staff.
-    "staff_candidacies_export_xlsx": (
+    "staff:candidacies_export_xlsx": (
         lambda ctx: (
-            reverse("staff_candidacies_export_xlsx") + f"?promotion={ctx['import_cohort'].pk}"
+            reverse("staff:candidacies_export_xlsx") + f"?promotion={ctx['import_cohort'].pk}"
         ),
         STAFF_OWN,
     ),
     # A background export of OPS Conseil's rows: its page (GET; POST relaunches) and its
     # file, hidden from another certifier's staff.
-    "staff_export_job": (
-        lambda ctx: reverse("staff_export_job", args=[ctx["export_job"].pk]),
+    "staff:export_job": (
+        lambda ctx: reverse("staff:export_job", args=[ctx["export_job"].pk]),
         STAFF_OWN,
     ),
-    "staff_export_job_file": (
-        lambda ctx: reverse("staff_export_job_file", args=[ctx["export_job"].pk]),
+    "staff:export_job_file": (
+        lambda ctx: reverse("staff:export_job_file", args=[ctx["export_job"].pk]),
         STAFF_OWN,
     ),
 }

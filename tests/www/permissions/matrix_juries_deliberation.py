@@ -54,13 +54,13 @@ def _decide(name):
 
 
 ENTRIES = {
-    "staff_deliberations": (lambda ctx: reverse("staff_deliberations"), STAFF),
-    "staff_deliberation": (_url("staff_deliberation"), STAFF_OWN),
+    "staff:deliberations": (lambda ctx: reverse("staff:deliberations"), STAFF),
+    "staff:deliberation": (_url("staff:deliberation"), STAFF_OWN),
     # The « add a candidate » search (GET only): the certifier's staff; POST is 405 for any
     # staff (before the lookup: reveals nothing).
-    "staff_deliberation_candidacies": (
+    "staff:deliberation_candidacies": (
         lambda ctx: (
-            reverse("staff_deliberation_candidacies", args=[ctx["deliberation"].pk])
+            reverse("staff:deliberation_candidacies", args=[ctx["deliberation"].pk])
             + "?candidature=a"
         ),
         STAFF_OWN,
@@ -71,12 +71,12 @@ ENTRIES = {
             "admin_autre_certificateur": 405,
         },
     ),
-    "staff_deliberation_action": (_url("staff_deliberation_action", "ouvrir"), STAFF_OWN_POST),
-    "staff_deliberation_decide": (_decide("staff_deliberation_decide"), STAFF_OWN_POST),
-    "jury_deliberations": (lambda ctx: reverse("jury_deliberations"), JURY_MEMBER),
-    "jury_deliberation": (_url("jury_deliberation"), JURY_MEMBER),
-    "jury_deliberation_decide": (_decide("jury_deliberation_decide"), JURY_MEMBER_POST),
+    "staff:deliberation_action": (_url("staff:deliberation_action", "ouvrir"), STAFF_OWN_POST),
+    "staff:deliberation_decide": (_decide("staff:deliberation_decide"), STAFF_OWN_POST),
+    "jury:deliberations": (lambda ctx: reverse("jury:deliberations"), JURY_MEMBER),
+    "jury:deliberation": (_url("jury:deliberation"), JURY_MEMBER),
+    "jury:deliberation_decide": (_decide("jury:deliberation_decide"), JURY_MEMBER_POST),
 }
 
 # The juror persona's jury profile (the sittings area) opens the jury portal.
-NEEDS = {"jury_deliberations": ["jury_profile"]}
+NEEDS = {"jury:deliberations": ["jury_profile"]}

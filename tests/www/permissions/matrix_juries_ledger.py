@@ -9,5 +9,5 @@ from django.urls import reverse
 from tests.www.permissions.roles import STAFF
 
 ENTRIES = {
-    "staff_expiries": (lambda ctx: reverse("staff_expiries"), STAFF),
+    "staff:expiries": (lambda ctx: reverse("staff:expiries"), STAFF),
 }

@@ -51,17 +51,17 @@ def extend_context(ctx) -> dict:
 
 
 ENTRIES = {
-    "jury_minutes": (
-        lambda ctx: reverse("jury_minutes", args=[ctx["minutes_deliberation"].pk]),
+    "jury:minutes": (
+        lambda ctx: reverse("jury:minutes", args=[ctx["minutes_deliberation"].pk]),
         JURY_MEMBER,
     ),
-    "staff_minutes": (
-        lambda ctx: reverse("staff_minutes", args=[ctx["minutes_deliberation"].pk]),
+    "staff:minutes": (
+        lambda ctx: reverse("staff:minutes", args=[ctx["minutes_deliberation"].pk]),
         STAFF_OWN,
     ),
     # POST only: a GET answers 405 once the staff check passed.
-    "staff_minutes_notify": (
-        lambda ctx: reverse("staff_minutes_notify", args=[ctx["minutes_deliberation"].pk]),
+    "staff:minutes_notify": (
+        lambda ctx: reverse("staff:minutes_notify", args=[ctx["minutes_deliberation"].pk]),
         {
             **STAFF,
             "administrateur": 405,
@@ -69,9 +69,9 @@ ENTRIES = {
             "admin_autre_certificateur": 405,
         },
     ),
-    "staff_decision_correction": (
-        lambda ctx: reverse("staff_decision_correction", args=[ctx["minutes_decision"].pk]),
+    "staff:decision_correction": (
+        lambda ctx: reverse("staff:decision_correction", args=[ctx["minutes_decision"].pk]),
         STAFF_OWN,
     ),
-    "candidate_decisions": (lambda ctx: reverse("candidate_decisions"), CANDIDATE),
+    "candidate:decisions": (lambda ctx: reverse("candidate:decisions"), CANDIDATE),
 }

@@ -8,6 +8,6 @@ from django.urls import reverse
 from tests.www.permissions.roles import PUBLIC, ROLES
 
 ENTRIES = {
-    "health_live": (lambda ctx: reverse("health_live"), PUBLIC),
-    "health_ready": (lambda ctx: reverse("health_ready"), dict.fromkeys(ROLES, 503)),
+    "public:health_live": (lambda ctx: reverse("public:health_live"), PUBLIC),
+    "public:health_ready": (lambda ctx: reverse("public:health_ready"), dict.fromkeys(ROLES, 503)),
 }

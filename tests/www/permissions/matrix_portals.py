@@ -52,17 +52,17 @@ def _placement_url(name):
 
 
 ENTRIES = {
-    "candidate_dossier": (lambda ctx: reverse("candidate_dossier"), CANDIDATE),
-    "candidate_candidacy": (_candidacy_url("candidate_candidacy"), CANDIDATE),
-    "candidate_memoir": (_candidacy_url("candidate_memoir"), CANDIDATE),
-    "candidate_placement_attestation": (
-        _placement_url("candidate_placement_attestation"),
+    "candidate:dossier": (lambda ctx: reverse("candidate:dossier"), CANDIDATE),
+    "candidate:candidacy": (_candidacy_url("candidate:candidacy"), CANDIDATE),
+    "candidate:memoir": (_candidacy_url("candidate:memoir"), CANDIDATE),
+    "candidate:placement_attestation": (
+        _placement_url("candidate:placement_attestation"),
         CANDIDATE,
     ),
     # A training candidacy: these pages say why the VAE uploads are closed (200).
-    "candidate_admissibility": (_candidacy_url("candidate_admissibility"), CANDIDATE),
-    "candidate_validation_file": (_candidacy_url("candidate_validation_file"), CANDIDATE),
-    "partner_candidacies": (lambda ctx: reverse("partner_candidacies"), PARTNER),
-    "partner_candidacy": (_candidacy_url("partner_candidacy"), PARTNER),
-    "partner_placement_attestation": (_placement_url("partner_placement_attestation"), PARTNER),
+    "candidate:admissibility": (_candidacy_url("candidate:admissibility"), CANDIDATE),
+    "candidate:validation_file": (_candidacy_url("candidate:validation_file"), CANDIDATE),
+    "partner:candidacies": (lambda ctx: reverse("partner:candidacies"), PARTNER),
+    "partner:candidacy": (_candidacy_url("partner:candidacy"), PARTNER),
+    "partner:placement_attestation": (_placement_url("partner:placement_attestation"), PARTNER),
 }

@@ -44,35 +44,39 @@ def _url(name, obj):
 
 
 ENTRIES = {
-    "staff_document_detail": (_url("staff_document_detail", _document), STAFF_OWN),
-    "staff_document_revoke": (_url("staff_document_revoke", _document), POST_ONLY),
-    "staff_document_reissue": (_url("staff_document_reissue", _document), POST_ONLY),
-    "staff_document_duplicate": (_url("staff_document_duplicate", _document), POST_ONLY),
-    "staff_badge_detail": (_url("staff_badge_detail", _badge), STAFF_OWN),
-    "staff_badge_download": (_url("staff_badge_download", _badge), STAFF_OWN),
-    "staff_badge_revoke": (_url("staff_badge_revoke", _badge), POST_ONLY),
-    "candidate_badge": (_url("candidate_badge", _badge), CANDIDATE),
+    "staff:document_detail": (_url("staff:document_detail", _document), STAFF_OWN),
+    "staff:document_revoke": (_url("staff:document_revoke", _document), POST_ONLY),
+    "staff:document_reissue": (_url("staff:document_reissue", _document), POST_ONLY),
+    "staff:document_duplicate": (_url("staff:document_duplicate", _document), POST_ONLY),
+    "staff:badge_detail": (_url("staff:badge_detail", _badge), STAFF_OWN),
+    "staff:badge_download": (_url("staff:badge_download", _badge), STAFF_OWN),
+    "staff:badge_revoke": (_url("staff:badge_revoke", _badge), POST_ONLY),
+    "candidate:badge": (_url("candidate:badge", _badge), CANDIDATE),
     # Showing a badge: the share page, the baked image, the Europass file of the document.
-    "candidate_badge_share": (_url("candidate_badge_share", _badge), CANDIDATE),
-    "candidate_badge_image": (
-        lambda ctx: reverse("candidate_badge_image", args=[_badge(ctx).pk, "png"]),
+    "candidate:badge_share": (_url("candidate:badge_share", _badge), CANDIDATE),
+    "candidate:badge_image": (
+        lambda ctx: reverse("candidate:badge_image", args=[_badge(ctx).pk, "png"]),
         CANDIDATE,
     ),
-    "candidate_document_europass": (_url("candidate_document_europass", _document), CANDIDATE),
-    "staff_document_europass": (_url("staff_document_europass", _document), STAFF_OWN),
+    "candidate:document_europass": (_url("candidate:document_europass", _document), CANDIDATE),
+    "staff:document_europass": (_url("staff:document_europass", _document), STAFF_OWN),
     # The public design of an achievement whose badges were issued (OB 3.0 Achievement.image).
-    "badge_achievement_image": (
+    "public:badge_achievement_image": (
         lambda ctx: reverse(
-            "badge_achievement_image", args=[_badge(ctx).decision.deliberation.version_id, "titre"]
+            "public:badge_achievement_image",
+            args=[_badge(ctx).decision.deliberation.version_id, "titre"],
         ),
         PUBLIC,
     ),
     # The public check of a badge file: anyone, signed in or not.
-    "badge_check": (lambda ctx: reverse("badge_check"), PUBLIC),
+    "public:badge_check": (lambda ctx: reverse("public:badge_check"), PUBLIC),
 }
 
 # did:web DID document: 404 for everyone while the issuer is the did:key (the default);
 # served in tests/credentials/test_did_web.py.
 NOT_FOUND = dict.fromkeys(PUBLIC, 404)
-ENTRIES["did_document"] = (lambda ctx: reverse("did_document"), NOT_FOUND)
-ENTRIES["did_document_under_path"] = (lambda ctx: reverse("did_document_under_path"), NOT_FOUND)
+ENTRIES["public:did_document"] = (lambda ctx: reverse("public:did_document"), NOT_FOUND)
+ENTRIES["public:did_document_under_path"] = (
+    lambda ctx: reverse("public:did_document_under_path"),
+    NOT_FOUND,
+)

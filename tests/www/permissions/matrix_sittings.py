@@ -34,11 +34,11 @@ def extend_context(ctx) -> dict:
     session, (slot,) = ef.opened_session(
         version, [ctx["portal_candidacy"]], jurors=[representative, profile]
     )
-    return {"jury_profile": profile, "jury_session": session, "jury_slot": slot}
+    return {"jury_profile": profile, "jury_session": session, "jury:slot": slot}
 
 
 ENTRIES = {
-    "jury_home": (lambda ctx: reverse("jury_home"), JURY),
-    "jury_coming": (lambda ctx: reverse("jury_coming"), JURY, READ_ONLY),
-    "jury_past": (lambda ctx: reverse("jury_past") + "?mois=2020-01", JURY, READ_ONLY),
+    "jury:home": (lambda ctx: reverse("jury:home"), JURY),
+    "jury:coming": (lambda ctx: reverse("jury:coming"), JURY, READ_ONLY),
+    "jury:past": (lambda ctx: reverse("jury:past") + "?mois=2020-01", JURY, READ_ONLY),
 }

@@ -1,6 +1,6 @@
 """The consolidation pages of a slot: the jury portal (its assessors) and the staff screens.
 
-`ctx["jury_slot"]` (matrix_sittings.py) is assessed by the juror persona; another juror,
+`ctx["jury:slot"]` (matrix_sittings.py) is assessed by the juror persona; another juror,
 or the staff of another certifier, gets 404 (tested in tests/www/test_consolidation_pages.py
 for the juror, here for the staff).
 """
@@ -11,12 +11,12 @@ from tests.www.permissions.matrix_sittings import JURY_OWN
 from tests.www.permissions.roles import STAFF_OWN
 
 ENTRIES = {
-    "jury_slot_consolidation": (
-        lambda ctx: reverse("jury_slot_consolidation", args=[ctx["jury_slot"].pk]),
+    "jury:slot_consolidation": (
+        lambda ctx: reverse("jury:slot_consolidation", args=[ctx["jury:slot"].pk]),
         JURY_OWN,
     ),
-    "staff_slot_consolidation": (
-        lambda ctx: reverse("staff_slot_consolidation", args=[ctx["jury_slot"].pk]),
+    "staff:slot_consolidation": (
+        lambda ctx: reverse("staff:slot_consolidation", args=[ctx["jury:slot"].pk]),
         STAFF_OWN,
     ),
 }

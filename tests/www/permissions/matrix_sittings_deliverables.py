@@ -14,20 +14,20 @@ CANDIDATE_POST = {**CANDIDATE, "candidat": 405}
 
 
 def _upload_url(ctx):
-    slot = ctx["jury_slot"]
+    slot = ctx["jury:slot"]
     deliverable = slot.assessment.deliverables.get(code="L1")
-    return reverse("candidate_deliverable_upload", args=[slot.pk, deliverable.pk])
+    return reverse("candidate:deliverable_upload", args=[slot.pk, deliverable.pk])
 
 
 ENTRIES = {
-    "candidate_deliverables": (lambda ctx: reverse("candidate_deliverables"), CANDIDATE),
-    "candidate_deliverable_upload": (_upload_url, CANDIDATE_POST),
-    "jury_slot_deliverables": (
-        lambda ctx: reverse("jury_slot_deliverables", args=[ctx["jury_slot"].pk]),
+    "candidate:deliverables": (lambda ctx: reverse("candidate:deliverables"), CANDIDATE),
+    "candidate:deliverable_upload": (_upload_url, CANDIDATE_POST),
+    "jury:slot_deliverables": (
+        lambda ctx: reverse("jury:slot_deliverables", args=[ctx["jury:slot"].pk]),
         JURY_OWN,
     ),
-    "staff_session_deliverables": (
-        lambda ctx: reverse("staff_session_deliverables", args=[ctx["jury_session"].pk]),
+    "staff:session_deliverables": (
+        lambda ctx: reverse("staff:session_deliverables", args=[ctx["jury_session"].pk]),
         STAFF_OWN,
     ),
 }

@@ -15,25 +15,25 @@ JURY_POST_ONLY = {**JURY, "jure": 405}
 
 
 def extend_context(ctx) -> dict:
-    grid = grids.ensure_grid(ctx["jury_slot"], ctx["jury_profile"])
-    return {"jury_grid": grid, "jury_mark": grid.marks.order_by("position").first()}
+    grid = grids.ensure_grid(ctx["jury:slot"], ctx["jury_profile"])
+    return {"jury:grid": grid, "jury_mark": grid.marks.order_by("position").first()}
 
 
 def _slot_url(name):
-    return lambda ctx: reverse(name, args=[ctx["jury_slot"].pk])
+    return lambda ctx: reverse(name, args=[ctx["jury:slot"].pk])
 
 
 def _grid_url(name):
-    return lambda ctx: reverse(name, args=[ctx["jury_grid"].pk])
+    return lambda ctx: reverse(name, args=[ctx["jury:grid"].pk])
 
 
 ENTRIES = {
-    "jury_slot": (_slot_url("jury_slot"), JURY),
-    "jury_grid_open": (_slot_url("jury_grid_open"), JURY_POST_ONLY),
-    "jury_grid": (_grid_url("jury_grid"), JURY),
-    "jury_grid_submit": (_grid_url("jury_grid_submit"), JURY_POST_ONLY),
-    "jury_grid_mark": (
-        lambda ctx: reverse("jury_grid_mark", args=[ctx["jury_grid"].pk, ctx["jury_mark"].pk]),
+    "jury:slot": (_slot_url("jury:slot"), JURY),
+    "jury:grid_open": (_slot_url("jury:grid_open"), JURY_POST_ONLY),
+    "jury:grid": (_grid_url("jury:grid"), JURY),
+    "jury:grid_submit": (_grid_url("jury:grid_submit"), JURY_POST_ONLY),
+    "jury:grid_mark": (
+        lambda ctx: reverse("jury:grid_mark", args=[ctx["jury:grid"].pk, ctx["jury_mark"].pk]),
         JURY_POST_ONLY,
     ),
 }

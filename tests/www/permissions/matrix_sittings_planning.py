@@ -1,5 +1,5 @@
 """Timetable, incidents and convocations: the staff slot pages, the juror's and the
-candidate's convocations. The candidate persona's slot (ctx["jury_slot"]) is convoked here,
+candidate's convocations. The candidate persona's slot (ctx["jury:slot"]) is convoked here,
 since a candidate sees a slot only once convoked. 404s for someone else's slot or session
 are in test_convocation_pages.py and test_session_planning_pages.py."""
 
@@ -14,7 +14,7 @@ from tests.www.permissions.roles import STAFF_OWN
 # role check passed; her POST goes back to her convocation page (302, not to the login).
 CONFIRM_GET = {**CANDIDATE, "candidat": 405}
 CONFIRM_POST = {**CANDIDATE, "candidat": 302}
-REDIRECTING = {"candidate_convocation_confirm"}
+REDIRECTING = {"candidate:convocation_confirm"}
 
 
 def extend_context(ctx) -> dict:
@@ -23,7 +23,7 @@ def extend_context(ctx) -> dict:
 
 
 def _slot(name):
-    return lambda ctx: reverse(name, args=[ctx["jury_slot"].pk])
+    return lambda ctx: reverse(name, args=[ctx["jury:slot"].pk])
 
 
 def _session(name):
@@ -31,15 +31,15 @@ def _session(name):
 
 
 ENTRIES = {
-    "staff_slot": (_slot("staff_slot"), STAFF_OWN),
-    "staff_slot_convocation": (_slot("staff_slot_convocation"), STAFF_OWN),
-    "jury_convocation": (_session("jury_convocation"), JURY),
-    "jury_convocation_ics": (_session("jury_convocation_ics"), JURY),
-    "candidate_convocations": (lambda ctx: reverse("candidate_convocations"), CANDIDATE),
-    "candidate_convocation": (_slot("candidate_convocation"), CANDIDATE),
-    "candidate_convocation_ics": (_slot("candidate_convocation_ics"), CANDIDATE),
-    "candidate_convocation_confirm": (
-        _slot("candidate_convocation_confirm"),
+    "staff:slot": (_slot("staff:slot"), STAFF_OWN),
+    "staff:slot_convocation": (_slot("staff:slot_convocation"), STAFF_OWN),
+    "jury:convocation": (_session("jury:convocation"), JURY),
+    "jury:convocation_ics": (_session("jury:convocation_ics"), JURY),
+    "candidate:convocations": (lambda ctx: reverse("candidate:convocations"), CANDIDATE),
+    "candidate:convocation": (_slot("candidate:convocation"), CANDIDATE),
+    "candidate:convocation_ics": (_slot("candidate:convocation_ics"), CANDIDATE),
+    "candidate:convocation_confirm": (
+        _slot("candidate:convocation_confirm"),
         CONFIRM_GET,
         CONFIRM_POST,
     ),

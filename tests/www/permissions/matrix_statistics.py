@@ -9,6 +9,6 @@ from django.urls import reverse
 from tests.www.permissions.roles import STAFF
 
 ENTRIES = {
-    "staff_statistics": (lambda ctx: reverse("staff_statistics"), STAFF),
-    "staff_statistics_export": (lambda ctx: reverse("staff_statistics_export"), STAFF),
+    "staff:statistics": (lambda ctx: reverse("staff:statistics"), STAFF),
+    "staff:statistics_export": (lambda ctx: reverse("staff:statistics_export"), STAFF),
 }

@@ -22,7 +22,7 @@ from tests.www.permissions.roles import ROLES
 
 def _matrix() -> tuple[dict, set]:
     merged: dict = {}
-    redirecting = {"admin:index", "after_login"}
+    redirecting = {"admin:index", "accounts:after_login"}
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("matrix_"):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
@@ -44,7 +44,9 @@ MATRIX, REDIRECTING = _matrix()
 REFUSED = (302, 403, 404)
 
 
-def _named_urls(patterns=None):
+def _named_urls(patterns=None, namespace=""):
+    """Every URL's view name (its namespaces included: "staff:candidacies"); an unnamed
+    URL gives None."""
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
@@ -55,9 +57,10 @@ def _named_urls(patterns=None):
                 # are crossed with scopes and owners in tests/api/test_permissions.py.
                 yield "api-v1:openapi-json"
                 continue
-            yield from _named_urls(entry.url_patterns)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_urls(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern):
-            yield entry.name
+            yield f"{namespace}{entry.name}" if entry.name else None
 
 
 def test_every_url_has_an_entry_in_the_matrix():
@@ -151,7 +154,7 @@ def test_url_permission(client, personas, matrix_context, name):
         if response.status_code != expected[role]:
             mismatches.append((role, response.status_code, expected[role]))
         elif response.status_code == 302 and name not in REDIRECTING:
-            if not response.url.startswith(reverse("login")):
+            if not response.url.startswith(reverse("accounts:login")):
                 mismatches.append((role, f"302 vers {response.url}", "302 vers la connexion"))
     # POST, after every GET (a POST the role may send changes things).
     post_expected = post[0] if post else {r: s for r, s in expected.items() if s in REFUSED}
@@ -164,7 +167,7 @@ def test_url_permission(client, personas, matrix_context, name):
         if got != status and not (not post and got == 405):
             mismatches.append((role, f"POST {got}", status))
         elif got == 302 and name not in REDIRECTING and post_expected is not None:
-            if not response.url.startswith(reverse("login")):
+            if not response.url.startswith(reverse("accounts:login")):
                 mismatches.append((role, f"POST 302 vers {response.url}", "302 vers la connexion"))
     assert mismatches == [], f"{name} : (rôle, obtenu, attendu) {mismatches}"
 
@@ -179,4 +182,4 @@ def _log_in(client, user):
 def test_unowned_certifications_are_visible_to_any_certifier_staff(client, personas):
     Certification.objects.create(code="rncp1", title="Importée")
     client.login(email=personas["admin_autre_certificateur"].email, password=PASSWORD)
-    assert client.get(reverse("staff_versions", args=["rncp1"])).status_code == 200
+    assert client.get(reverse("staff:versions", args=["rncp1"])).status_code == 200
