@@ -9,9 +9,12 @@
 """
 
 import ast
+import sys
 import types
 from pathlib import Path
 
+from django.core.checks.urls import check_url_config, check_url_namespaces_unique
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +94,10 @@ def namespace_faults(resolver: URLResolver) -> list[str]:
 
 def test_every_url_of_the_site_is_named_under_its_audience():
     assert namespace_faults(get_resolver()) == []
+    # Django's own checks of the URLconf: no namespace declared twice (urls.W005), no faulty
+    # pattern.
+    assert check_url_namespaces_unique(None) == []
+    assert check_url_config(None) == []
 
 
 def test_the_namespace_check_finds_faults():
@@ -118,6 +125,17 @@ def test_the_namespace_check_finds_faults():
     assert "c/ (public) : URL sans nom" in faults
     assert "acquis.www.public inclus 2 fois" in faults
     assert "acquis.www.jury.minutes_urls inclus nulle part" in faults
+
+
+def test_django_warns_of_a_namespace_included_twice(monkeypatch):
+    staff = types.ModuleType("acquis.www.staff.urls")
+    staff.app_name = "staff"
+    staff.urlpatterns = [path("a/", lambda request: None, name="a")]
+    conf = types.ModuleType("tests.www.twice_urls")
+    conf.urlpatterns = [path("x/", include(staff)), path("y/", include(staff))]
+    monkeypatch.setitem(sys.modules, conf.__name__, conf)
+    with override_settings(ROOT_URLCONF=conf.__name__):
+        assert [w.id for w in check_url_namespaces_unique(None)] == ["urls.W005"]
 
 
 def _audience_of(module: str) -> str | None:
