@@ -4,11 +4,11 @@
   `app_name`), which includes that audience's other *_urls.py modules: every page of
   acquis.www is named `<audience>:<name>` ("staff:candidacies", "jury:grid",
   "public:home"), and no name repeats its audience as a prefix.
-- No audience's views module imports another audience's views module: a screen shared by two
-  audiences lives outside both.
+
+That no audience imports another (shared screens live in acquis/www/shared/) is checked with
+the other import rules, in tests/test_architecture.py.
 """
 
-import ast
 import sys
 import types
 from pathlib import Path
@@ -31,14 +31,6 @@ AUDIENCES = {
 }
 # Views modules importing another audience's views module today: screens to move to a shared
 # module. The list may only shrink (an entry that no longer holds fails the test too).
-KNOWN_CROSS_IMPORTS = {
-    ("acquis.www.candidate.credential_views", "acquis.www.staff.credential_views"),
-    ("acquis.www.candidate.credential_views", "acquis.www.staff.revocation_views"),
-    ("acquis.www.jury.deliberation_views", "acquis.www.staff.deliberation_views"),
-    ("acquis.www.jury.grid_pdf_views", "acquis.www.staff.grid_pdf_views"),
-    ("acquis.www.jury.minutes_views", "acquis.www.staff.credential_views"),
-    ("acquis.www.staff.minutes_views", "acquis.www.jury.minutes_views"),
-}
 
 
 def _module_name(urlconf) -> str:
@@ -136,64 +128,3 @@ def test_django_warns_of_a_namespace_included_twice(monkeypatch):
     monkeypatch.setitem(sys.modules, conf.__name__, conf)
     with override_settings(ROOT_URLCONF=conf.__name__):
         assert [w.id for w in check_url_namespaces_unique(None)] == ["urls.W005"]
-
-
-def _audience_of(module: str) -> str | None:
-    parts = module.split(".")
-    if parts[:2] == ["acquis", "www"] and len(parts) >= 4 and parts[2] in AUDIENCES:
-        return parts[2]
-    return None
-
-
-def _is_views(module: str) -> bool:
-    return _audience_of(module) is not None and module.rsplit(".", 1)[-1].endswith("views")
-
-
-def cross_audience_view_imports(sources: dict[str, str]) -> set[tuple[str, str]]:
-    """(importer, imported) pairs where a views module of one audience imports (at any
-    depth of the file) a views module of another audience."""
-    found = set()
-    for module, source in sources.items():
-        if not _is_views(module):
-            continue
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            else:
-                continue
-            for name in names:
-                if _is_views(name) and _audience_of(name) != _audience_of(module):
-                    found.add((module, name))
-    return found
-
-
-def _www_sources() -> dict[str, str]:
-    return {
-        ".".join(path.relative_to(ROOT).with_suffix("").parts): path.read_text()
-        for audience in AUDIENCES
-        for path in sorted((WWW / audience).rglob("*.py"))
-    }
-
-
-def test_no_audience_views_module_imports_another_audiences_views():
-    found = cross_audience_view_imports(_www_sources())
-    assert found - KNOWN_CROSS_IMPORTS == set(), "écran d'un autre public importé"
-    assert KNOWN_CROSS_IMPORTS - found == set(), "import disparu : retirez-le de la liste"
-
-
-def test_the_cross_import_check_finds_imports():
-    sources = {
-        "acquis.www.jury.grid_views": "from acquis.www.staff.grid_views import grid\n",
-        "acquis.www.jury.other_views": "from acquis.www.staff import deliberation_views\n",
-        "acquis.www.partner.views": "import acquis.www.candidate.views\n",
-        "acquis.www.jury.perms": "from acquis.www.staff.views import x\n",  # not a views module
-        "acquis.www.staff.views": "from acquis.www.staff.grid_views import grid\n",  # own
-        "acquis.www.candidate.views": "from acquis.www.jury.perms import juror_profile\n",
-    }
-    assert cross_audience_view_imports(sources) == {
-        ("acquis.www.jury.grid_views", "acquis.www.staff.grid_views"),
-        ("acquis.www.jury.other_views", "acquis.www.staff.deliberation_views"),
-        ("acquis.www.partner.views", "acquis.www.candidate.views"),
-    }
