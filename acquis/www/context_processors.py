@@ -1,6 +1,9 @@
+from functools import partial
+
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, OrganisationKind, Role
 from acquis.www.perms import request_roles
-from acquis.www.staff.menu import staff_menu
+from acquis.www.staff.access import CURRENT_CERTIFIER_NAME_KEY
+from acquis.www.staff.menu import rendered_menu
 
 
 def navigation(request):
@@ -15,7 +18,7 @@ def navigation(request):
             "nav_is_juror": False,
             "nav_is_certifier_admin": False,
             "nav_view_name": getattr(request.resolver_match, "view_name", None) or "",
-            "staff_menu": None,
+            "staff_menu_html": "",
         }
     roles = request_roles(request)
     is_staff = user.is_superuser or any(
@@ -30,5 +33,15 @@ def navigation(request):
         "nav_is_juror": any(r == Role.JUROR for r, _ in roles),
         "nav_is_certifier_admin": is_admin,
         "nav_view_name": url_name or "",
-        "staff_menu": staff_menu(url_name, is_admin=is_admin) if is_staff else None,
+        # A callable: the template calls it where the menu is shown, and only there.
+        "staff_menu_html": (
+            partial(
+                rendered_menu,
+                url_name,
+                is_admin=is_admin,
+                certifier_name=request.session.get(CURRENT_CERTIFIER_NAME_KEY, ""),
+            )
+            if is_staff
+            else ""
+        ),
     }

@@ -22,6 +22,8 @@ from acquis.www.perms import user_scope
 
 # The session key of the certifier a staff user of several chose to work for.
 CURRENT_CERTIFIER_KEY = "acquis_current_certifier"
+# Its name, shown in the staff menu without a query.
+CURRENT_CERTIFIER_NAME_KEY = "acquis_current_certifier_name"
 
 
 def scope(request) -> StaffScope:

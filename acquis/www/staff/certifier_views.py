@@ -15,7 +15,7 @@ from acquis.www.perms import staff_required
 from acquis.www.staff import access
 
 NEXT = "suivant"
-SESSION_NAME_KEY = "acquis_current_certifier_name"
+SESSION_NAME_KEY = access.CURRENT_CERTIFIER_NAME_KEY
 
 
 def _next(request, data) -> str:
