@@ -87,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "acquis.www.context_processors.navigation",
             ],
+            # Numeric dates on every screen without a {% load %} (acquis/www/templatetags).
+            "builtins": ["acquis.www.templatetags.dates"],
         },
     },
 ]
