@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -275,6 +276,14 @@ def chromium_path():
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium introuvable ({CHROMIUM}) alors que le test navigateur s'exécute.")
     return str(CHROMIUM)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Django's cache (the API's rate-limit counters, keyed by client number and minute)
+    starts empty for every test: a count left by an earlier test of the same process must not
+    refuse this one's requests (with pytest-xdist, two such tests may run in the same minute)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
