@@ -100,7 +100,8 @@ def setup(candidacies: int) -> dict:
     if draft is not None:
         pages["juré"].append(f"/jury/grilles/{draft.pk}/")
     return scaled | {
-        "sessions": {
+        # The logged-in people's session keys ("sessions" is the count of evaluation sessions).
+        "logins": {
             a: session_for(e)
             for a, e in (("personnel", STAFF), ("juré", JUROR), ("candidat", CANDIDATE))
         },  # fmt: skip
@@ -121,7 +122,7 @@ class VirtualUser(threading.Thread):
 
     def headers(self) -> dict:
         headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
-        session = self.plan["sessions"].get(self.audience)
+        session = self.plan["logins"].get(self.audience)
         if session:
             headers["Cookie"] = f"sessionid={session}; csrftoken={self.csrf}"
         return headers
