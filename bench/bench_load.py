@@ -12,7 +12,13 @@
    --seconds: staff (dashboard, candidacy list and search, a candidacy, sessions,
    deliberations), jurors (their home and grid, and the grid's autosave: a POST of one
    criterion, each juror on a criterion of its own), candidates (their file) and anonymous
-   visitors (home, a referential). Each user waits --think seconds between requests.
+   visitors (home, a referential). Each user waits --think seconds between requests on
+   average (uniform between 0 and twice that: 5 s by default, a person reading a page before
+   the next click; --think 0.5 is a stress test, each user clicking twice a second), and
+   starts within one such pause. Before
+   the clock starts, every page is requested 2 × --workers times in a row (a warm-up:
+   each web process has imported its views and compiled its templates, as on a server
+   up for a while; its errors count, its times do not).
 4. Reported: errors (target 0), p50/p95 measured at the client for the pages (target p95 <
    300 ms) and for the autosave (target p95 < 100 ms), throughput, resident memory of the
    web processes and of the worker after the run, the machine's load before and after.
@@ -20,7 +26,7 @@
 Exit status 1 when a target is missed, 2 when the setup fails.
 
 Usage: bench_load.py [--users 50] [--seconds 60] [--candidacies 5000] [--workers 4]
-                     [--think 0.5] [--database URL] [--json RESULTS.json]
+                     [--think 5] [--database URL] [--json RESULTS.json]
 """
 
 from __future__ import annotations
@@ -162,6 +168,8 @@ class VirtualUser(threading.Thread):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         i = 0
         try:
+            # People do not all click in the same millisecond: each starts within one pause.
+            time.sleep(self.random.uniform(0, 2 * self.think))
             while time.monotonic() < self.until:
                 i += 1
                 if self.mark is not None and i % 2 == 0:
@@ -173,6 +181,24 @@ class VirtualUser(threading.Thread):
             self.errors.append(repr(exc))
         finally:
             conn.close()
+
+
+def warm_up(port: int, plan: dict, csrf: str, rounds: int) -> list[str]:
+    """Every page of every audience `rounds` times, one after the other, before the clock
+    starts (not measured): a web process imports its views and compiles its templates on its
+    first requests, which a server that has been up for a while has long done. Errors count."""
+    errors: list[str] = []
+    for audience, paths in plan["pages"].items():
+        user = VirtualUser(0, port, audience, plan, None, csrf, 0, 0)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            for _ in range(rounds):
+                for path in paths:
+                    user.one(conn, "GET", path)
+        finally:
+            conn.close()
+        errors += user.errors
+    return errors
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -230,7 +256,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--candidacies", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--think", type=float, default=0.5, help="mean pause (s) per user")
+    parser.add_argument("--think", type=float, default=5.0, help="mean pause (s) per user")
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--json", type=Path)
@@ -287,6 +313,7 @@ def main() -> int:
         processes.append(worker)
         wait_http(port, web)
         csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
+        warm_errors = warm_up(port, plan, csrf, rounds=2 * args.workers)
         counts = {a: round(args.users * share) for a, share in MIX}
         counts["personnel"] += args.users - sum(counts.values())
         users, marks, n = [], list(plan["marks"]), 0
@@ -315,7 +342,7 @@ def main() -> int:
             database(args.database, "drop")
     pages = [t for u in users for t in u.pages]
     saves = [t for u in users for t in u.saves]
-    errors = [e for u in users for e in u.errors]
+    errors = warm_errors + [e for u in users for e in u.errors]
     result = {
         "users": args.users,
         "seconds": args.seconds,
