@@ -393,6 +393,14 @@ def request_admissibility(candidacy: Candidacy, *, upload=None, actor=None) -> A
     )
 
 
+def pending_admissibility_request(candidacy: Candidacy) -> AdmissibilityRequest:
+    """The candidacy's admissibility request awaiting a decision (the latest one)."""
+    pending = candidacy.admissibility_requests.filter(decision="").order_by("pk").last()
+    if pending is None:
+        raise CandidateError("Aucune demande de recevabilité en attente.")
+    return pending
+
+
 @transaction.atomic
 def decide_admissibility(
     request: AdmissibilityRequest, *, decision: str, reason: str = "", actor
@@ -430,6 +438,14 @@ def submit_validation_file(candidacy: Candidacy, *, upload, actor=None) -> Valid
     return ValidationFile.objects.create(
         candidacy=candidacy, document=document, submitted_at=timezone.now()
     )
+
+
+def pending_validation_file(candidacy: Candidacy) -> ValidationFile:
+    """The candidacy's validation file awaiting its examination (the latest one)."""
+    pending = candidacy.validation_files.filter(decision="").order_by("pk").last()
+    if pending is None:
+        raise CandidateError("Aucun dossier de validation en attente d'examen.")
+    return pending
 
 
 @transaction.atomic

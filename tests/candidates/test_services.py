@@ -253,6 +253,27 @@ def test_vae_admissibility_then_validation_file(ops_version, personas):
     assert candidacy.validation_files.count() == 2
 
 
+def test_the_pending_request_and_file_are_the_latest_undecided(ops_version, personas):
+    manager = personas["responsable_epreuves"]
+    candidacy = factories.candidacy(ops_version, vae=True)
+    with pytest.raises(CandidateError, match="Aucune demande de recevabilité en attente"):
+        services.pending_admissibility_request(candidacy)
+    first = services.request_admissibility(candidacy, upload=factories.pdf_upload())
+    assert services.pending_admissibility_request(candidacy) == first
+    services.decide_admissibility(
+        first, decision=AdmissibilityDecision.INCOMPLETE, reason="Pièces", actor=manager
+    )
+    with pytest.raises(CandidateError, match="Aucune demande"):
+        services.pending_admissibility_request(candidacy)  # the decided one is not pending
+    second = services.request_admissibility(candidacy, upload=factories.pdf_upload())
+    assert services.pending_admissibility_request(candidacy) == second
+    services.decide_admissibility(second, decision=AdmissibilityDecision.ADMISSIBLE, actor=manager)
+    with pytest.raises(CandidateError, match="Aucun dossier de validation en attente"):
+        services.pending_validation_file(candidacy)
+    vfile = services.submit_validation_file(candidacy, upload=factories.pdf_upload("v.pdf"))
+    assert services.pending_validation_file(candidacy) == vfile
+
+
 def test_not_admissible_then_a_new_request(ops_version, personas):
     candidacy = factories.candidacy(ops_version, vae=True)
     request = services.request_admissibility(candidacy)

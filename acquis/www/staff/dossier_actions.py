@@ -93,9 +93,7 @@ def admissibility_decision(request, candidacy):
     form = f.DecisionForm(request.POST, choices=f.ADMISSIBILITY_CHOICES)
 
     def call(d):
-        pending = candidacy.admissibility_requests.filter(decision="").last()
-        if pending is None:
-            raise CandidateError("Aucune demande de recevabilité en attente.")
+        pending = services.pending_admissibility_request(candidacy)
         services.decide_admissibility(pending, actor=request.user, **d)
 
     return _run("admissibility", form, call, "Décision de recevabilité enregistrée.")
@@ -112,9 +110,7 @@ def validation_file_decision(request, candidacy):
     form = f.DecisionForm(request.POST, choices=f.VALIDATION_FILE_CHOICES)
 
     def call(d):
-        pending = candidacy.validation_files.filter(decision="").last()
-        if pending is None:
-            raise CandidateError("Aucun dossier de validation en attente d'examen.")
+        pending = services.pending_validation_file(candidacy)
         services.decide_validation_file(pending, actor=request.user, **d)
 
     return _run("validation_file", form, call, "Décision sur le dossier enregistrée.")
