@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from acquis.audit import checkpoints
+from acquis.cli import AcquisCommand
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Journal d'audit : `verify` vérifie la chaîne d'empreintes et le dernier point de "
         "contrôle signé ; `checkpoint` en signe un maintenant ; `checkpoints --export` les "

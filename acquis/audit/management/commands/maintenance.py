@@ -1,11 +1,10 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
-
 from acquis import maintenance
+from acquis.cli import AcquisCommand
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Maintenance quotidienne : point de contrôle signé du journal d'audit, fin des "
         "verrous expirés, durées de conservation (RGPD). `--schedule` la confie au processus "

@@ -3,15 +3,16 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from acquis.candidates.imports import import_candidates
 from acquis.candidates.models import Cohort
+from acquis.cli import AcquisCommand
 from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import Organisation
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = "Candidats : importer un fichier CSV ou XLSX de candidats dans une promotion."
 
     def add_arguments(self, parser: CommandParser):

@@ -15,9 +15,10 @@ import json
 import os
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from acquis.cli import AcquisCommand
 from acquis.credentials import badges, certifier_keys, revocation
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.management.commands._issue import issue
@@ -25,7 +26,7 @@ from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.errors import AcquisError
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = "Justificatifs : clé des badges, liste des documents et badges délivrés, un badge."
 
     def add_arguments(self, parser: CommandParser):

@@ -2,15 +2,16 @@
 signatures, the installation's or one certifier's own (certifier_keys)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from acquis.cli import AcquisCommand
 from acquis.credentials import certifier_keys
 from acquis.credentials.signing import create_demo_pair
 from acquis.errors import AcquisError
 from acquis.organisations import certifier_settings
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Crée une clé et un certificat auto-signé de démonstration pour signer les PDF "
         "(PAdES), s'ils n'existent pas encore : ceux de l'installation, ou ceux d'un "

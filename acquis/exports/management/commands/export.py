@@ -5,8 +5,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from acquis.cli import AcquisCommand
 from acquis.exports.accrochage import AccrochageError, export_accrochage
 from acquis.exports.reports import ReportError, import_report_file
 from acquis.organisations.enums import OrganisationKind
@@ -20,7 +21,7 @@ def _date(value: str) -> date:
         raise CommandError(f"--since : date AAAA-MM-JJ attendue, « {value} » reçu.") from error
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = "Exports : déclaration des titulaires à la Caisse des Dépôts (accrochage)."
 
     def add_arguments(self, parser: CommandParser):

@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from acquis.cli import AcquisCommand
 from acquis.followup import renewal
 from acquis.followup.exceptions import FollowupError
 from acquis.referential.models import Certification
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Dossier de renouvellement RNCP : `report --certification CODE --years 2023-2025 "
         "[--format texte|xlsx|pdf --out FICHIER]` (certifiés par année et voie d'accès, "

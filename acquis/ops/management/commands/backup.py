@@ -1,11 +1,12 @@
 """`acquis backup --out DIR`: database, stored files and keys, with a manifest of SHA-256s."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from acquis.cli import AcquisCommand
 from acquis.ops.backup import BackupError, backup
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Sauvegarde la base (pg_dump ou sauvegarde en ligne SQLite), les fichiers stockés et "
         "les clés dans un dossier neuf, avec un manifeste des empreintes SHA-256."

@@ -1,11 +1,12 @@
 """`acquis restore DIR`: a backup into an empty database and storage, then verified."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from acquis.cli import AcquisCommand
 from acquis.ops.backup import BackupError, restore
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Restaure une sauvegarde d'`acquis backup` dans une base vide, vérifie chaque "
         "empreinte, puis chaque document et la chaîne d'audit."

@@ -1,11 +1,10 @@
-from django.core.management.base import BaseCommand
-
+from acquis.cli import AcquisCommand
 from acquis.demo.common import DEMO_PASSWORD, DEMO_TOTP_KEY
 from acquis.demo.core import build_demo
 from acquis.security import twofactor
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Crée (ou complète) les données de démonstration et affiche les identifiants ; "
         "`--code` affiche seulement le code de double authentification du moment."

@@ -3,14 +3,15 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from acquis.cli import AcquisCommand
 from acquis.referential import export, fileformat, services
 from acquis.referential.exceptions import ReferentialError
 from acquis.referential.models import Certification
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = "Référentiels de certification : valider, charger, lister, exporter, importer du RNCP."
 
     def add_arguments(self, parser: CommandParser):

@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from acquis.candidates.models import Candidate
+from acquis.cli import AcquisCommand
 from acquis.rgpd import erasure, export, retention
 
 
-class Command(BaseCommand):
+class Command(AcquisCommand):
     help = (
         "Protection des données : `export CANDIDAT --out FICHIER.zip` (droit d'accès), "
         "`erase CANDIDAT --oui` (effacement dans le respect des durées légales), "
