@@ -49,7 +49,12 @@ def _build(version):
         email="ines.lefevre@exemple.fr",
     )
     candidacy = factories.candidacy(version, person=ines)
-    other = factories.candidacy(version, person=factories.candidate(certifier, first_name="Zoé"))
+    # No digit in the other's searched text: a typed candidacy number (1 on a fresh database)
+    # must find Inès's candidacy by its number, not the other one by "candidat1@…".
+    other_person = factories.candidate(
+        certifier, birth_name="Martin", first_name="Zoé", email="zoe.martin@exemple.fr"
+    )
+    other = factories.candidacy(version, person=other_person)
     return {"candidacy": candidacy.pk, "other": other.pk}
 
 
