@@ -237,7 +237,9 @@ class BenchClient(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.spec, self.csrf = port, spec, csrf
         self.phases, self.barrier = phases, barrier
-        self.revision = 0
+        # The grid's revision lives on the server across the --runs measurements: kept in the
+        # spec (shared by the runs), a second run would otherwise send a stale revision (409).
+        self.spec.setdefault("revision", 0)
         # (server wall ms, client ms, server CPU ms) per request
         self.samples: dict[str, list[tuple[float, float, float]]] = {"autosave": [], "bare": []}
         self.errors: list[str] = []
@@ -257,7 +259,7 @@ class BenchClient(threading.Thread):
             body = {
                 f"acquis-{mark}": "oui" if n % 2 else "non",
                 f"commentaire-{mark}": f"Observation {n} : reformule, questionne, synthétise.",
-                f"revision-{mark}": str(self.revision),
+                f"revision-{mark}": str(self.spec["revision"]),
             }
         else:
             path = f"/bench/bare/{self.spec['bare_mark']}/"
@@ -271,7 +273,7 @@ class BenchClient(threading.Thread):
             self.errors.append(f"{kind} {path}: HTTP {response.status}")
             return
         if kind == "autosave":
-            self.revision += 1
+            self.spec["revision"] += 1
         timing = dict(
             part.strip().split(";dur=") for part in response.getheader("Server-Timing").split(",")
         )
