@@ -98,12 +98,16 @@ def _unknown_block_code():
     )
 
 
+def _declarable_q() -> Q:
+    """A decision not declared that the next file declares: its codes are known."""
+    return (Q(title_awarded=True) & ~Q(deliberation__version__registry_number="")) | (
+        Q(title_awarded=False) & ~Exists(_unknown_block_code())
+    )
+
+
 def declarable(certifier, since: date | None = None) -> QuerySet:
     """The decisions the next file declares: not declared and with a known code."""
-    return not_declared(certifier, since).filter(
-        (Q(title_awarded=True) & ~Q(deliberation__version__registry_number=""))
-        | (Q(title_awarded=False) & ~Exists(_unknown_block_code()))
-    )
+    return not_declared(certifier, since).filter(_declarable_q())
 
 
 def undeclarable_reason(decision: Decision) -> str | None:
@@ -170,16 +174,18 @@ def summary(certifiers, *, today: date | None = None) -> Summary:
     cutoff = add_months(today, -DEADLINE_MONTHS)  # decided before: deadline passed
     result = EMPTY_SUMMARY
     for certifier in certifiers:
+        # One statement per certifier (the staff dashboard shows it on every visit).
         counts = not_declared(certifier).aggregate(
             total=Count("pk"),
             overdue=Count("pk", filter=Q(deliberation__date__lt=cutoff)),
+            declarable=Count("pk", filter=_declarable_q()),
             earliest=Min("deliberation__date"),
         )
         earliest = counts["earliest"]
         result += Summary(
             counts["total"],
             counts["overdue"],
-            declarable(certifier).count(),
+            counts["declarable"],
             add_months(earliest, DEADLINE_MONTHS) if earliest else None,
         )
     return result

@@ -183,3 +183,30 @@ def test_official_example_validates_with_the_vendored_xsd():
 def test_add_months_clamps_to_month_end():
     assert accrochage.add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
     assert accrochage.add_months(date(2025, 1, 31), 3) == date(2025, 4, 30)
+
+
+def test_the_summary_counts_what_the_next_file_declares_in_one_statement(rncp_version):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from acquis.referential.models import CertificationVersion
+
+    certifier = rncp_version.certification.owner
+    awarded(rncp_version)
+    awarded(rncp_version, partial=True)
+
+    def check(expected_declarable: int) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            summary = accrochage.summary([certifier], today=ON)
+        assert len(queries) == 1
+        holders = accrochage.pending_holders(certifier, today=ON)
+        assert summary.total == len(holders) == 2
+        # The same count as the file's own selection and as the holders' reasons.
+        assert summary.declarable == accrochage.declarable(certifier).count()
+        assert summary.declarable == sum(1 for h in holders if h.reason is None)
+        assert summary.declarable == expected_declarable
+
+    check(2)
+    # Without the title's registry number the total validation can no longer be declared.
+    CertificationVersion.objects.filter(pk=rncp_version.pk).update(registry_number="")
+    check(1)
