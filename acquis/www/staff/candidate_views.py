@@ -78,11 +78,9 @@ def candidacy_list(request):
     # Paginate on ids (a narrow sort), then load the 50 rows with everything they show.
     pager = paginate(request, queryset.values_list("pk", flat=True), per_page=PAGE_SIZE)
     page = pager.page
-    # The list shows no rule of the version: its JSON columns stay unread (three decodings
-    # per row were half the CPU of the page).
-    rows = access.light_versions(Candidacy.objects.with_list_data(), "version__").in_bulk(
-        list(page.object_list)
-    )
+    # Only the columns the list shows (the version's JSON decoded three times per row was
+    # half the CPU of the page; every column of four tables, a third of what was left).
+    rows = Candidacy.objects.list_rows().in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
     return render(
         request,
