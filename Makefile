@@ -57,6 +57,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint --check acquis/www/templates
 	$(VENV)/bin/djlint --lint acquis/www/templates
+	$(VENV)/bin/djlint --profile=jinja --check acquis/www/jinja2
+	$(VENV)/bin/djlint --profile=jinja --lint acquis/www/jinja2
 	DJANGO_SETTINGS_MODULE=config.settings.test $(ACQUIS) makemigrations --check --dry-run
 	$(VENV)/bin/mypy
 

@@ -87,11 +87,21 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "acquis.www.context_processors.navigation",
             ],
-            # Numeric dates on every screen without a {% load %} (acquis/www/templatetags).
-            "builtins": ["acquis.www.templatetags.dates"],
+            # Numeric dates, cheap links and Jinja2 fragments on every screen without a {% load %}
+            # (acquis/www/templatetags).
+            "builtins": [
+                "acquis.www.templatetags.dates",
+                "acquis.www.templatetags.links",
+                "acquis.www.templatetags.fragments",
+            ],
         },
     },
 ]
+
+
+# Forms (widgets and the project's field template) render with Jinja2: several times cheaper
+# than the template language for these many small templates (acquis/www/form_renderer.py).
+FORM_RENDERER = "acquis.www.form_renderer.FormRenderer"
 
 
 def _database_from_env() -> dict:
