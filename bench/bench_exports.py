@@ -179,10 +179,12 @@ def measure_job(user) -> dict:
     from django.core.management import call_command
 
     from acquis.candidates import export_jobs
+    from acquis.organisations.scope import StaffScope
     from acquis.www.staff import access
 
     job = export_jobs.request_export(
-        certifier=access.current_certifier(user),
+        # The staff of one certifier: it is their current certifier without a choice.
+        certifier=StaffScope(user).require_current(),
         certifier_ids=list(access.certifiers(user).values_list("pk", flat=True)),
         actor=user,
     )
