@@ -93,22 +93,29 @@ LINES_PER_PIECE = 500
 
 
 def candidacy_rows(queryset):
-    """The lines of the candidacies of `queryset`, read in chunks: one query for the rows
-    (fetched CHUNK_SIZE at a time), one per chunk for the block codes of those by blocks."""
-    ordered = (
-        queryset.with_list_data()
+    """The lines of the candidacies of `queryset`, read by complete batches: the ids in their
+    order (one query), then for each CHUNK_SIZE of them the rows (one query) and the block
+    codes of those by blocks (one query).
+
+    No statement stays open between two batches: on SQLite, a connection that writes while
+    one of its reads is still being fetched fails ("database is locked") as soon as another
+    connection has written meanwhile, which is what the background export does when it
+    saves its progress while the worker's heartbeat or a page writes."""
+    ids = list(
+        queryset.order_by(
+            "cohort__name", "candidate__birth_name", "candidate__first_name", "pk"
+        ).values_list("pk", flat=True)
+    )
+    rows = (
+        Candidacy.objects.with_list_data()
         # The version's JSON columns are decoded for every row otherwise (the export needs
         # its number and title only): most of the memory and time of a big export.
         .defer("version__rules", "version__review_notes")
-        .order_by("cohort__name", "candidate__birth_name", "candidate__first_name", "pk")
     )
-    chunk = []
-    for candidacy in ordered.iterator(chunk_size=CHUNK_SIZE):
-        chunk.append(candidacy)
-        if len(chunk) == CHUNK_SIZE:
-            yield from _chunk_rows(chunk)
-            chunk = []
-    yield from _chunk_rows(chunk)
+    for start in range(0, len(ids), CHUNK_SIZE):
+        batch = ids[start : start + CHUNK_SIZE]
+        found = rows.in_bulk(batch)
+        yield from _chunk_rows([found[pk] for pk in batch])
 
 
 def _chunk_rows(chunk):
