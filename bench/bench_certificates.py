@@ -30,8 +30,11 @@ Target: (a) / (b) ≤ 4 (median of the runs). Exit status 1 if missed or if a ch
 history in bench/README.md: `qr` the QR mask chosen by segno's penalty scores again, `cms` the
 CMS container built by pyHanko for every signature, `meta` pyHanko's metadata rewrite.
 
+`--profile` prints on stderr, for each run, a cProfile of the (a) calls alone (by own time,
+then by cumulative time): where the work besides Typst goes.
+
 Usage: bench_certificates.py [--certificates 1000] [--chunk 100] [--sample 25] [--json FILE]
-                             [--without qr,cms,meta] [--runs 3]
+                             [--without qr,cms,meta] [--runs 3] [--profile]
 """
 
 from __future__ import annotations
@@ -166,7 +169,17 @@ def without(levers: set[str]) -> None:
         pades.SignatureOnlyWriter._update_meta = IncrementalPdfFileWriter._update_meta
 
 
-def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:
+def print_profile(profiler, count: int) -> None:
+    import pstats
+
+    print(f"--- profil de (a), {count} certificats ---", file=sys.stderr)
+    for order in ("tottime", "cumulative"):
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(order).print_stats(35)
+
+
+def measure(
+    count: int, chunk: int, sample: int, levers_off: set[str], profile: bool = False
+) -> dict:
     import django
 
     django.setup()
@@ -189,11 +202,20 @@ def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:
     signing.sign_pdf(typst_render.render(kind, documents.sample_data(kind)))  # warm-up
     issue_s = typst_s = issue_cpu = typst_cpu = 0.0
     same = checked = 0
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     for start in range(0, count, chunk):
         part = ids[start : start + chunk]
+        if profiler:
+            profiler.enable()
         with kit.Clock() as clock:
             for pk in part:
                 documents.issue_for_decision(Decision(pk=pk), actor=None)
+        if profiler:
+            profiler.disable()
         issue_s += clock.wall
         issue_cpu += clock.cpu
         issued = list(
@@ -208,6 +230,8 @@ def measure(count: int, chunk: int, sample: int, levers_off: set[str]) -> dict:
             with document.file.open("rb") as handle:
                 same += same_document(handle.read(), pdf)
             checked += 1
+    if profiler:
+        print_profile(profiler, count)
     rows = IssuedDocument.objects.filter(kind=kind)
     numbers = sorted(int(n.rsplit("-", 1)[1]) for n in rows.values_list("number", flat=True))
     paths = [d.file.path for d in random.sample(list(rows), min(sample, rows.count()))]
@@ -238,13 +262,15 @@ def check_sample(paths: list[str]) -> tuple[int, int]:
     return valid, pdfa
 
 
-def _run(env, *args) -> dict:
+def _run(env, *args, show_stderr: bool = False) -> dict:
     proc = subprocess.run(
         [sys.executable, __file__, *args], env=env, capture_output=True, text=True, cwd=REPO
     )
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         raise SystemExit(2)
+    if show_stderr:
+        print(proc.stderr, file=sys.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -256,6 +282,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--without", default="", help="qr,cms,meta (history only)")
     parser.add_argument("--runs", type=int, default=kit.RUNS)
+    parser.add_argument("--profile", action="store_true", help="cProfile of (a) on stderr")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -264,7 +291,8 @@ def main() -> int:
         return 0
     if args.measure:
         levers = {lever for lever in args.without.split(",") if lever}
-        print(json.dumps(measure(args.certificates, args.chunk, args.sample, levers)))
+        result = measure(args.certificates, args.chunk, args.sample, levers, args.profile)
+        print(json.dumps(result))
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="acquis-bench-certificates-"))
     print(f"base : {tmp}", file=sys.stderr)
@@ -294,6 +322,8 @@ def main() -> int:
                 str(args.sample),
                 "--without",
                 args.without,
+                *(["--profile"] if args.profile else []),
+                show_stderr=args.profile,
             )
             print(f"  exécution {turn + 1} : rapport {one['ratio']:.2f}", file=sys.stderr)
             if turn == args.runs - 1:
