@@ -63,12 +63,8 @@ def verify_url(code: str) -> str:
 # --- data of a decision ---------------------------------------------------------------------
 
 
-def _certifier_data(certifier) -> dict:
-    return {
-        "name": certifier_settings.display_name(certifier),
-        "logo_file": certifier_settings.settings_for(certifier).logo_file,
-        "address": certifier.address,
-    }
+def _certifier_data(certifier, own: certifier_settings.CertifierSettings) -> dict:
+    return {"name": own.display_name, "logo_file": own.logo_file, "address": certifier.address}
 
 
 def _holder_data(candidate) -> dict:
@@ -129,8 +125,11 @@ def document_data(
     """`duplicate_on`: a duplicata, issued that day, of the document numbered `number` and
     issued `on` (both printed as on the original)."""
     deliberation = decision.deliberation
+    # Read once: each reading costs two queries (the certifier's profile, and whether it is
+    # the installation's first certifier), and a document prints four of its fields.
+    own = certifier_settings.settings_for(deliberation.certifier)
     return {
-        "certifier": _certifier_data(deliberation.certifier),
+        "certifier": _certifier_data(deliberation.certifier, own),
         "document": {
             "kind": kind,
             "kind_label": DocumentKind(kind).label,
@@ -145,10 +144,7 @@ def document_data(
         "blocks": _blocks_data(decision),
         # A partial validation: the last day a new validation may be requested.
         "new_validation_until": french_date(decision.deadline) if decision.deadline else "",
-        "signatory": {
-            "name": certifier_settings.settings_for(deliberation.certifier).signatory_name,
-            "title": certifier_settings.settings_for(deliberation.certifier).signatory_title,
-        },
+        "signatory": {"name": own.signatory_name, "title": own.signatory_title},
     }
 
 
