@@ -148,14 +148,16 @@ def document_data(
     }
 
 
-def _decision(decision: Decision) -> Decision:
-    return (
-        Decision.objects.select_related(
-            "deliberation__certifier", "deliberation__version", "candidacy__candidate"
-        )
-        .defer("deliberation__version__document")
-        .get(pk=decision.pk)
-    )
+def _decision(decision: Decision, *, lock: bool = False) -> Decision:
+    """The decision with what its documents print; `lock`: its row locked until the end of
+    the transaction (the decision's row only: the certifier, the version and the candidate
+    are read, not locked)."""
+    rows = Decision.objects.select_related(
+        "deliberation__certifier", "deliberation__version", "candidacy__candidate"
+    ).defer("deliberation__version__document")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return rows.get(pk=decision.pk)
 
 
 def render_certificate(decision: Decision, *, number="N° provisoire", code="apercu") -> bytes:
@@ -234,7 +236,8 @@ def issue_for_decision(decision: Decision, *, actor) -> IssuedDocument | None:
     """Issue the document of a signed decision; None when it issues nothing (refusal, or
     already issued: idempotent)."""
     # The row lock serialises two issuers of the same decision (the second sees the first).
-    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    # The data the document prints is read by the same query.
+    locked = _decision(decision, lock=True)
     if not locked.frozen:
         raise DocumentError(
             "Documents : une décision n'est délivrée qu'une fois son procès-verbal signé "
@@ -245,13 +248,12 @@ def issue_for_decision(decision: Decision, *, actor) -> IssuedDocument | None:
         return None
     if Decision.objects.filter(corrects=locked, frozen=True).exists():
         return None  # superseded by a signed correction: the correction issues its own
-    decision = _decision(locked)
     if (
         kind == DocumentKind.BLOCK_ATTESTATION
-        and not HeldBlock.objects.filter(decision=decision).exists()
+        and not HeldBlock.objects.filter(decision=locked).exists()
     ):
         return None  # blocks held before only: nothing newly validated to attest
-    return _issue(decision, kind, actor=actor)
+    return _issue(locked, kind, actor=actor)
 
 
 def _issue(decision: Decision, kind: str, *, actor) -> IssuedDocument:
