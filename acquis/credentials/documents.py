@@ -20,6 +20,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +35,6 @@ from acquis.juries.engine import add_years
 from acquis.juries.enums import DecisionKind
 from acquis.juries.models import Decision, HeldBlock
 from acquis.organisations import certifier_settings
-from acquis.referential.models import CertificationVersion
 from acquis.site import public_url
 
 # The numbered documents a decision may issue (kind_for_decision).
@@ -77,21 +77,15 @@ def _holder_data(candidate) -> dict:
     return {"name": name, "born": born}
 
 
-def _registration(version) -> dict:
-    """The registration facts of the referential file, read from the stored document without
-    loading the rest of it (the version is loaded with its document deferred)."""
-    found = (
-        CertificationVersion.objects.filter(pk=version.pk)
-        .values_list("document__certification__registration", flat=True)
-        .first()
-    )
-    return found if isinstance(found, dict) else {}
+# The registration facts of the referential file, read by the decision's query from the
+# stored document without loading the rest of it (the version's document is deferred).
+REGISTRATION = "deliberation__version__document__certification__registration"
 
 
-def _certification_data(version) -> dict:
+def _certification_data(version, registration) -> dict:
     """What the documents print of the certification; a fact the referential file does not
     give is "" (the templates then say nothing about it)."""
-    registration = _registration(version)
+    registration = registration if isinstance(registration, dict) else {}
     decided = registration.get("decision_date")
     years = registration.get("duration_years")
     return {
@@ -106,10 +100,10 @@ def _certification_data(version) -> dict:
 
 def _blocks_data(decision: Decision) -> list[dict]:
     """The blocks this decision grants: acquired for good, so no validity date."""
-    rows = HeldBlock.objects.filter(decision=decision).select_related("block")
+    rows = HeldBlock.objects.filter(decision=decision).order_by("block__position", "pk")
     return [
-        {"code": row.block_code, "title": row.block.title}
-        for row in rows.order_by("block__position", "pk")
+        {"code": code, "title": title}
+        for code, title in rows.values_list("block_code", "block__title")
     ]
 
 
@@ -138,7 +132,7 @@ def document_data(
             "issued_on": french_date(on),
             "duplicate_on": french_date(duplicate_on) if duplicate_on else "",
         },
-        "certification": _certification_data(deliberation.version),
+        "certification": _certification_data(deliberation.version, decision.registration),
         "holder": _holder_data(decision.candidacy.candidate),
         "deliberation": {"date": french_date(deliberation.date), "place": deliberation.place},
         "blocks": _blocks_data(decision),
@@ -149,12 +143,16 @@ def document_data(
 
 
 def _decision(decision: Decision, *, lock: bool = False) -> Decision:
-    """The decision with what its documents print; `lock`: its row locked until the end of
-    the transaction (the decision's row only: the certifier, the version and the candidate
-    are read, not locked)."""
-    rows = Decision.objects.select_related(
-        "deliberation__certifier", "deliberation__version", "candidacy__candidate"
-    ).defer("deliberation__version__document")
+    """The decision with what its documents print (`document_data` takes only a decision
+    read here); `lock`: its row locked until the end of the transaction (the decision's row
+    only: the certifier, the version and the candidate are read, not locked)."""
+    rows = (
+        Decision.objects.select_related(
+            "deliberation__certifier", "deliberation__version", "candidacy__candidate"
+        )
+        .defer("deliberation__version__document")
+        .annotate(registration=F(REGISTRATION))
+    )
     if lock:
         rows = rows.select_for_update(of=("self",))
     return rows.get(pk=decision.pk)
