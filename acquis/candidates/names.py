@@ -41,6 +41,17 @@ def first_names(person, *, all_first_names: bool = False) -> str:
     return " ".join(n for n in names if n)
 
 
+# The columns `display_name` reads: what a list that shows people's names loads of them.
+DISPLAY_NAME_FIELDS = (
+    "birth_name",
+    "usage_name",
+    "first_name",
+    "first_name_2",
+    "first_name_3",
+    "sex",
+)
+
+
 def display_name(person, *, all_first_names: bool = False) -> str:
     """« LEFÈVRE Julie (née MARCHAND) », « MARCHAND Julie » without a usage name."""
     name = f"{used_name(person)} {first_names(person, all_first_names=all_first_names)}"

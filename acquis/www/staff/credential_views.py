@@ -18,14 +18,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from acquis import search
-from acquis.candidates.names import name_keys
+from acquis.candidates.names import DISPLAY_NAME_FIELDS, name_keys
 from acquis.credentials import batches, documents, grids_pdf, letters, minutes_pdf, typst_render
 from acquis.credentials.enums import DocumentKind
 from acquis.credentials.models import IssuedCredential, IssuedDocument
 from acquis.errors import AcquisError
 from acquis.juries.enums import DecisionKind, DeliberationStatus
 from acquis.juries.models import Deliberation
-from acquis.referential.columns import VERSION_HEAVY
 from acquis.www import sorting
 from acquis.www.pagination import paginate
 from acquis.www.perms import staff_required
@@ -95,12 +94,12 @@ def _documents(user):
 
 
 def _signed_deliberations(user):
+    # The columns the list shows; no related row.
     return (
         Deliberation.objects.filter(
             certifier__in=access.certifiers(user), status=DeliberationStatus.SIGNED
         )
-        .select_related("version")
-        .defer(*("version__" + name for name in VERSION_HEAVY))
+        .only("title", "date")
         .annotate(issued=Count("decisions__issued_documents"))
     )
 
@@ -143,7 +142,20 @@ def filter_documents(queryset, data: dict):
 def staff_credentials(request):
     filters = cf.DocumentFilterForm(request.GET or None)
     sorter = sorting.sorter(request, DOCUMENT_COLUMNS, page_params=("page",))
-    issued = _documents(request.user)
+    # The columns the list shows (the candidate's name, no other related row).
+    issued = (
+        IssuedDocument.objects.filter(certifier__in=access.certifiers(request.user))
+        .select_related("candidate")
+        .only(
+            "number",
+            "kind",
+            "duplicate_of",
+            "issued_at",
+            "revoked_at",
+            "candidate",
+            *(f"candidate__{name}" for name in DISPLAY_NAME_FIELDS),
+        )
+    )
     if filters.is_valid():
         issued = filter_documents(issued, filters.cleaned_data)
     context = {

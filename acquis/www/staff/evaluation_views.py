@@ -214,7 +214,12 @@ def session_list(request):
             return redirect("staff:session", pk=session.pk)
     filters = f.SessionFilterForm(request.GET or None)
     sorter = sorting.sorter(request, SESSION_COLUMNS)
-    queryset = access.light_versions(_sessions(request.user), "version__")
+    # The columns the list shows: the version's title and number, no other related row.
+    queryset = (
+        EvaluationSession.objects.filter(certifier__in=access.certifiers(request.user))
+        .select_related("version")
+        .only("title", "date", "remote", "place", "status", "version__title", "version__number")
+    )
     if filters.is_valid():
         queryset = filter_sessions(queryset, filters.cleaned_data)
     listed = paginate(request, sorter.order_by(queryset, ("-date", "-pk")))
