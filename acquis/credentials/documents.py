@@ -82,6 +82,14 @@ def _holder_data(candidate) -> dict:
 REGISTRATION = "deliberation__version__document__certification__registration"
 
 
+def _registration(decision):
+    """The registration facts: an annotation of the decision's query (`_decision`), else read
+    from the stored document (never printed without them)."""
+    if hasattr(decision, "registration"):
+        return decision.registration
+    return Decision.objects.filter(pk=decision.pk).values_list(REGISTRATION, flat=True).first()
+
+
 def _certification_data(version, registration) -> dict:
     """What the documents print of the certification; a fact the referential file does not
     give is "" (the templates then say nothing about it)."""
@@ -132,7 +140,7 @@ def document_data(
             "issued_on": french_date(on),
             "duplicate_on": french_date(duplicate_on) if duplicate_on else "",
         },
-        "certification": _certification_data(deliberation.version, decision.registration),
+        "certification": _certification_data(deliberation.version, _registration(decision)),
         "holder": _holder_data(decision.candidacy.candidate),
         "deliberation": {"date": french_date(deliberation.date), "place": deliberation.place},
         "blocks": _blocks_data(decision),
@@ -143,9 +151,10 @@ def document_data(
 
 
 def _decision(decision: Decision, *, lock: bool = False) -> Decision:
-    """The decision with what its documents print (`document_data` takes only a decision
-    read here); `lock`: its row locked until the end of the transaction (the decision's row
-    only: the certifier, the version and the candidate are read, not locked)."""
+    """The decision with what its documents print, the registration facts included (a
+    decision read otherwise costs `document_data` one more query); `lock`: its row locked
+    until the end of the transaction (the decision's row only: the certifier, the version and
+    the candidate are read, not locked)."""
     rows = (
         Decision.objects.select_related(
             "deliberation__certifier", "deliberation__version", "candidacy__candidate"

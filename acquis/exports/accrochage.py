@@ -100,8 +100,8 @@ def _unknown_block_code():
 
 def _declarable_q() -> Q:
     """A decision not declared that the next file declares: its codes are known."""
-    return (Q(title_awarded=True) & ~Q(deliberation__version__registry_number="")) | (
-        Q(title_awarded=False) & ~Exists(_unknown_block_code())
+    return (Q(title_awarded=True) & ~Q(deliberation__version__registry_number="")) | Q(
+        Q(title_awarded=False), ~Exists(_unknown_block_code())
     )
 
 

@@ -7,6 +7,7 @@ reader; signatures are checked in test_signing.py.
 import hashlib
 import re
 import subprocess
+from datetime import date
 
 import pytest
 
@@ -109,6 +110,23 @@ def test_the_registration_facts_are_printed_when_the_referential_gives_them(sign
         )
         assert "code NSF 332t" in text
         assert f"Fait à {deliberation.place}, le" in text
+
+
+def test_the_registration_facts_do_not_depend_on_how_the_decision_was_read(signed, ops_version):
+    """The issuing path reads them with the decision (an annotation of its query); a decision
+    read otherwise gets them by a query of its own, never a document without them."""
+    from acquis.juries.models import Decision
+
+    _, by_kind = signed
+    _register(ops_version, nsf="332t", decision_date="2022-06-29", duration_years=3)
+    plain = Decision.objects.get(pk=by_kind[DecisionKind.TOTAL].pk)
+    assert not hasattr(plain, "registration")
+    options = {"number": "N", "code": "c", "on": date(2026, 7, 1)}
+    read = documents.document_data(documents._decision(plain), DocumentKind.CERTIFICATE, **options)
+    other = documents.document_data(plain, DocumentKind.CERTIFICATE, **options)
+    assert read["certification"] == other["certification"]
+    assert read["certification"]["nsf"] == "332t"
+    assert read["certification"]["duration"] == "3 ans"
 
 
 def test_blank_registration_facts_print_nothing(signed, ops_version):
