@@ -232,7 +232,7 @@ class CandidacyQuerySet(models.QuerySet):
         """The columns of the staff's candidacy list and only those: a row joins four tables,
         and building every column of each (identity, address, contact of the candidate…)
         was a third of the list's CPU. A column the list starts to show must be added here
-        (else one query per row: tests/www/test_list_scaling.py counts them)."""
+        (else one query per row: tests/www/test_list_search_pages.py counts them)."""
         return self.select_related("candidate", "cohort", "partner").only(
             "pathway",
             "whole_title",
