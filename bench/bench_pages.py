@@ -8,8 +8,9 @@ members) — the pages are measured, not the registration — and requests every
 through the whole stack (Django's WSGI handler, every middleware, HTTPS, the staff, juror
 and candidate logged in with a verified second factor). Per page, after one warm-up:
 the median of --repeat requests of the server CPU time (`time.process_time` around the
-request, in the same process: no network, no client), the response size and the number of
-SQL queries; then the median over the pages of each audience.
+request, in the same process: no network, no client), the response size, the number of
+SQL queries and the Python calls per request (cProfile, 3 requests: the figure that does not
+move with the machine's speed); then the median over the pages of each audience.
 
 Target: median server CPU per page ≤ 15 ms over the staff, juror and candidate pages (each
 audience's median); exit status 1 if missed, 2 if a page does not answer 200.
@@ -24,8 +25,10 @@ the counts asked), to compare code changes on the same data.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import json
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -229,6 +232,15 @@ def driver(args) -> dict:
             sqls.append(sql.cpu * 1000)
         with CaptureQueriesContext(connection) as ctx:
             client.get(path)
+        queries = len(ctx)  # before the next requests (each one resets the queries' log)
+        # Python calls per request: unlike CPU time they do not move with this virtual
+        # machine's speed, which drifts by up to 2x from one hour to the next.
+        counter = cProfile.Profile()
+        counter.enable()
+        for _ in range(3):
+            client.get(path)
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls // 3
         rows.append(
             {
                 "audience": audience,
@@ -239,13 +251,11 @@ def driver(args) -> dict:
                 "sql_cpu_ms": statistics.median(sqls),
                 "wall_ms": statistics.median(walls),
                 "bytes": len(response.content),
-                "queries": len(ctx),
+                "queries": queries,
+                "calls": calls,
             }
         )
         if args.profile and args.profile in (label, path):
-            import cProfile
-            import pstats
-
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(20):
@@ -316,7 +326,7 @@ def main() -> int:
     )
     print(
         f"{'public':10} {'page':26} {'CPU ms':>7} {'dt SQL':>7} {'mur ms':>7} {'octets':>8} "
-        f"{'requêtes':>8}"
+        f"{'requêtes':>8} {'appels':>8}"
     )
     broken = False
     for row in result["pages"]:
@@ -325,7 +335,7 @@ def main() -> int:
         print(
             f"{row['audience']:10} {row['page']:26} {row['cpu_ms']:7.1f} "
             f"{row.get('sql_cpu_ms', 0):7.1f} {row['wall_ms']:7.1f} "
-            f"{row['bytes']:8d} {row['queries']:8d}{status}"
+            f"{row['bytes']:8d} {row['queries']:8d} {row.get('calls', 0):8d}{status}"
         )
     medians = {}
     for audience in ("personnel", "juré", "candidat", "public"):
@@ -333,6 +343,16 @@ def main() -> int:
         if cpus:
             medians[audience] = statistics.median(cpus)
     overall = statistics.median(r["cpu_ms"] for r in result["pages"])
+    calls = {
+        audience: statistics.median(
+            r["calls"] for r in result["pages"] if r["audience"] == audience
+        )
+        for audience in medians
+    }
+    print(
+        "Médiane des appels Python par page : "
+        + ", ".join(f"{a} {int(c)}" for a, c in calls.items())
+    )
     print(
         "Médiane CPU par page : "
         + ", ".join(f"{a} {m:.1f} ms" for a, m in medians.items())
