@@ -221,7 +221,8 @@ class CandidacyQuerySet(models.QuerySet):
         return self.filter(status__in=ACTIVE)
 
     def with_list_data(self):
-        """Everything the candidate list shows, in a constant number of queries."""
+        """A candidacy with its candidate, cohort, partner and version, in one query (the
+        candidate page, the partner portal, the exports; the staff list: `list_rows`)."""
         # The version's stored document is large JSON: never drag it along (with 10,000
         # rows and an OFFSET, SQLite would copy it for every skipped row).
         return self.select_related(
