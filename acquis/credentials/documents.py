@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acquis.audit.services import record_event
+from acquis.candidates.names import DISPLAY_NAME_FIELDS
 from acquis.credentials import numbering, signing, typst_render
 from acquis.credentials.enums import DocumentKind, RevocationCategory
 from acquis.credentials.models import CURRENT_WORDING, IssuedDocument
@@ -127,8 +128,8 @@ def document_data(
     """`duplicate_on`: a duplicata, issued that day, of the document numbered `number` and
     issued `on` (both printed as on the original)."""
     deliberation = decision.deliberation
-    # Read once: each reading costs two queries (the certifier's profile, and whether it is
-    # the installation's first certifier), and a document prints four of its fields.
+    # Read once: each reading costs a query (the certifier's profile), and a document prints
+    # four of its fields.
     own = certifier_settings.settings_for(deliberation.certifier)
     return {
         "certifier": _certifier_data(deliberation.certifier, own),
@@ -150,20 +151,47 @@ def document_data(
     }
 
 
+# What issuing reads of a decision (`_decision(lock=True)`): the fields its document prints
+# and its checks use, nothing else. Compiling the SQL of every column of five models was the
+# largest part of the query's cost; a field missing here costs a query (the tests count them).
+ISSUING_FIELDS = (
+    "kind",
+    "title_awarded",
+    "frozen",
+    "deadline",
+    "deliberation__date",
+    "deliberation__place",
+    "deliberation__certifier__name",
+    "deliberation__certifier__address",
+    *(f"deliberation__certifier__profile__{name}" for name in certifier_settings.PROFILE_FIELDS),
+    "deliberation__version__title",
+    "deliberation__version__level",
+    "deliberation__version__registry_kind",
+    "deliberation__version__registry_number",
+    "candidacy__partner",
+    *(f"candidacy__candidate__{name}" for name in DISPLAY_NAME_FIELDS),
+    "candidacy__candidate__birth_date",
+    "candidacy__candidate__birth_city",
+    "candidacy__candidate__birth_country",
+)
+
+
 def _decision(decision: Decision, *, lock: bool = False) -> Decision:
     """The decision with what its documents print, the registration facts included (a
-    decision read otherwise costs `document_data` one more query); `lock`: its row locked
-    until the end of the transaction (the decision's row only: the certifier, the version and
-    the candidate are read, not locked)."""
-    rows = (
-        Decision.objects.select_related(
-            "deliberation__certifier", "deliberation__version", "candidacy__candidate"
-        )
-        .defer("deliberation__version__document")
-        .annotate(registration=F(REGISTRATION))
-    )
+    decision read otherwise costs `document_data` one more query); `lock`: for issuing, only
+    ISSUING_FIELDS, and its row locked until the end of the transaction (the decision's row
+    only: the certifier, the version and the candidate are read, not locked)."""
+    rows = Decision.objects.select_related(
+        "deliberation__certifier", "deliberation__version", "candidacy__candidate"
+    ).annotate(registration=F(REGISTRATION))
     if lock:
-        rows = rows.select_for_update(of=("self",))
+        rows = (
+            rows.select_related("deliberation__certifier__profile")
+            .only(*ISSUING_FIELDS)
+            .select_for_update(of=("self",))
+        )
+    else:
+        rows = rows.defer("deliberation__version__document")
     return rows.get(pk=decision.pk)
 
 

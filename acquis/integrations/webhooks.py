@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_tasks import task
 
 from acquis.audit.services import record_event
@@ -148,17 +149,31 @@ def enable(subscription: WebhookSubscription, *, actor) -> WebhookSubscription:
 
 
 class SubscriptionIndex:
-    """The active subscriptions of usable clients, read once per batch of audit events."""
+    """The active subscriptions of usable clients, read once per batch of audit events.
+
+    First the events that active subscriptions ask for (one table, no join); the
+    subscriptions and their clients only when the batch holds one of these events. Most
+    audited actions are asked for by no one, and every audited action builds an index."""
 
     def __init__(self):
-        self.rows = list(
+        self.kinds = {
+            kind
+            for events in WebhookSubscription.objects.filter(active=True).values_list(
+                "events", flat=True
+            )
+            for kind in events
+        }
+
+    @cached_property
+    def rows(self) -> list[WebhookSubscription]:
+        return list(
             WebhookSubscription.objects.filter(active=True)
             .filter(client__in=ApiClient.objects.usable())
             .select_related("client")
         )
 
     def any_for(self, kind: str) -> bool:
-        return any(kind in s.events for s in self.rows)
+        return kind in self.kinds and any(kind in s.events for s in self.rows)
 
     def matching(self, kind: str, subject):
         for subscription in self.rows:

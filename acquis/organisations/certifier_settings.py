@@ -8,11 +8,10 @@ installation keeps working from its environment, and a second certifier never pr
 first one's name, logo or signatory, nor declares under its CDC identifiers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.conf import settings
 
-from acquis.organisations.enums import OrganisationKind
 from acquis.organisations.models import CertifierProfile, Organisation
 
 
@@ -27,23 +26,29 @@ class CertifierSettings:
     cdc_contract_id: str
 
 
+# The profile's fields a reading uses (the same names): what a caller's query that reads the
+# profile with the certifier (select_related("…certifier__profile")) must load.
+PROFILE_FIELDS = tuple(field.name for field in fields(CertifierSettings))
+
+
 def uses_environment(certifier) -> bool:
     """The environment's settings belong to the installation's first certifier."""
-    first = (
-        Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return certifier is not None and certifier.pk == first
+    return certifier is not None and certifier.is_first_certifier
+
+
+def _profile(certifier) -> CertifierProfile | None:
+    if certifier is None:
+        return None
+    if Organisation.profile.is_cached(certifier):  # read by the caller's query
+        try:
+            return certifier.profile
+        except CertifierProfile.DoesNotExist:
+            return None
+    return CertifierProfile.objects.filter(certifier=certifier).first()
 
 
 def settings_for(certifier) -> CertifierSettings:
-    profile = (
-        CertifierProfile.objects.filter(certifier=certifier).first()
-        if certifier is not None
-        else None
-    )
+    profile = _profile(certifier)
     env = uses_environment(certifier) or certifier is None
 
     def pick(field: str, setting: str) -> str:

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from acquis.organisations.enums import CERTIFIER_STAFF_ROLES, Habilitation, OrganisationKind, Role
 
@@ -178,6 +179,19 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @cached_property
+    def is_first_certifier(self) -> bool:
+        """The installation's first certifier, the one the environment's settings belong to
+        (certifier_settings). Asked once per instance: issuing a document asks it for the
+        settings and for the signing key."""
+        first = (
+            Organisation.objects.filter(kind=OrganisationKind.CERTIFIER)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return self.pk is not None and self.pk == first
 
 
 class Membership(models.Model):

@@ -10,6 +10,8 @@ import subprocess
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from acquis.audit.models import AuditEvent
 from acquis.credentials import documents, issuing, typst_render
@@ -267,3 +269,24 @@ def test_the_logo_from_the_settings_is_drawn(settings, tmp_path, suffix):
     assert "Certificateur Exemple" in text_of(pdf)
     images = poppler("pdfimages", pdf, "-list") if suffix == ".png" else ""
     assert suffix == ".svg" or "image" in images
+
+
+def test_issuing_reads_the_decision_and_what_it_prints_in_one_query(signed):
+    """Certificates are issued by the thousand: the decision, its certifier with its
+    profile, the version and the holder come with the row lock (`ISSUING_FIELDS`); a field
+    missing there, or a setting read twice, adds a statement to every certificate."""
+    _, by_kind = signed
+    with CaptureQueriesContext(connection) as ctx:
+        document = documents.issue_for_decision(by_kind[DecisionKind.TOTAL], actor=None)
+    assert document is not None and document.kind == DocumentKind.CERTIFICATE
+    statements = [
+        q["sql"] for q in ctx.captured_queries if not re.match(r"(RELEASE )?SAVEPOINT", q["sql"])
+    ]
+    tables = [re.search(r'(FROM|INTO|UPDATE) "(\w+)"', sql).group(2) for sql in statements]
+    assert tables.count("juries_decision") == 2  # the locked read; "superseded?"
+    assert "organisations_certifierprofile" not in tables
+    assert "candidates_candidate" not in tables and "referential_certificationversion" not in tables
+    assert tables.count("organisations_organisation") == 1  # the installation's first certifier
+    # The counter: incremented then read (and created first, the year's first draw).
+    assert tables.count("numbering_yearlycounter") in (2, 4)
+    assert len(statements) <= 15, tables
