@@ -41,7 +41,7 @@ def identity_key(birth_name: str, first_name: str, birth_date) -> str:
 class CohortQuerySet(models.QuerySet):
     def for_staff(self, scope):
         """The promotions of the staff scope's certifiers (`organisations.scope`)."""
-        return self.filter(certifier__in=scope.certifiers)
+        return self.filter(certifier__in=scope.certifier_ids)
 
 
 class Cohort(models.Model):
@@ -95,7 +95,7 @@ class CandidateQuerySet(models.QuerySet):
 
     def for_staff(self, scope):
         """The candidates of the staff scope's certifiers (`organisations.scope`)."""
-        return self.filter(certifier__in=scope.certifiers)
+        return self.filter(certifier__in=scope.certifier_ids)
 
 
 class Candidate(UpdatedAtModel):
@@ -212,7 +212,7 @@ class CandidacyQuerySet(models.QuerySet):
 
     def for_staff(self, scope):
         """The candidacies of the staff scope's certifiers (`organisations.scope`)."""
-        return self.filter(candidate__certifier__in=scope.certifiers)
+        return self.filter(candidate__certifier__in=scope.certifier_ids)
 
     def for_partner(self, partner):
         return self.filter(partner=partner)

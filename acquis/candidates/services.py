@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from acquis.audit.services import record_event
@@ -590,7 +590,13 @@ def attach_placement_attestation(placement: WorkPlacement, *, upload, actor=None
 def placement_summary(candidacy: Candidacy) -> dict:
     """Days worked against the referential's requirement (29 days for OPS Conseil)."""
     required = candidacy.required_placement_days()
-    days = sum(p.days_worked() for p in candidacy.placements.all())
+    # Every period of every placement in one sum (not one query per placement).
+    days = (
+        PlacementPeriod.objects.filter(placement__candidacy=candidacy).aggregate(
+            total=Sum("days_worked")
+        )["total"]
+        or 0
+    )
     return {
         "days": days,
         "required": required,

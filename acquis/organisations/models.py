@@ -98,6 +98,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.memberships.filter(organisation=organisation).values_list("role", flat=True)
         )
 
+    @cached_property
+    def membership_rows(self) -> list[tuple[str, str, int]]:
+        """(role, organisation kind, organisation id) of each of the user's roles, read once
+        per user object: a request's user is loaded for that request, and its staff check,
+        its navigation and its staff scope (`organisations.scope`) share this one query."""
+        return list(self.memberships.values_list("role", "organisation__kind", "organisation_id"))
+
     def staff_certifiers(self):
         """Certifier organisations where this user is administrator or exam manager."""
         return Organisation.objects.filter(
@@ -128,11 +135,11 @@ class OrganisationQuerySet(models.QuerySet):
 
     def managed_by(self, scope):
         """The scope's certifiers and their partner organisations: what their staff manages."""
-        certifiers = scope.certifiers.values("pk")
+        certifiers = scope.certifier_ids
         return self.filter(models.Q(pk__in=certifiers) | models.Q(certifier__in=certifiers))
 
     def partners_of(self, scope):
-        return self.filter(kind=OrganisationKind.PARTNER, certifier__in=scope.certifiers)
+        return self.filter(kind=OrganisationKind.PARTNER, certifier__in=scope.certifier_ids)
 
 
 class Organisation(models.Model):

@@ -30,7 +30,7 @@ class CertificationQuerySet(models.QuerySet):
         superuser's scope holds every certifier: every certification)."""
         if scope.user.is_superuser:
             return self
-        return self.filter(models.Q(owner__isnull=True) | models.Q(owner__in=scope.certifiers))
+        return self.filter(models.Q(owner__isnull=True) | models.Q(owner__in=scope.certifier_ids))
 
 
 class Certification(models.Model):
@@ -73,7 +73,7 @@ class VersionQuerySet(models.QuerySet):
 
     def for_staff(self, scope):
         """Versions of the certifications the staff scope's certifiers own."""
-        return self.filter(certification__owner__in=scope.certifiers)
+        return self.filter(certification__owner__in=scope.certifier_ids)
 
 
 class CertificationVersion(UpdatedAtModel):

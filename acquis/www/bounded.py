@@ -28,6 +28,25 @@ PICKED = 20
 SEARCH_WORDS = 5
 
 
+class ChoicesReadOnce(forms.models.ModelChoiceIterator):
+    """The field's queryset itself, kept after its first reading. Django's iterator runs the
+    query again at each reading, and a select without an empty choice reads its choices
+    twice (for its `required` attribute, then for its options): two queries per select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.queryset:
+            yield self.choice(row)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's, with its choices read in one query (`ChoicesReadOnce`); each form has its
+    own copy of the queryset (Django copies a field's queryset for every form)."""
+
+    iterator = ChoicesReadOnce
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     """A user (or a row tied to one) chosen from a select, or by e-mail address when the
     choices are many. `email_lookup` is the lookup of the person's address on the queryset's

@@ -46,9 +46,18 @@ def is_certifier_staff(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.memberships.filter(
-        role__in=CERTIFIER_STAFF_ROLES, organisation__kind=OrganisationKind.CERTIFIER
-    ).exists()
+    return _holds(user, CERTIFIER_STAFF_ROLES, OrganisationKind.CERTIFIER)
+
+
+def _holds(user, roles, kind=None, organisation_id=None) -> bool:
+    """One of `roles` (in an organisation of `kind`, or this organisation), read from the
+    user's roles (`User.membership_rows`: one query per request for every check of it)."""
+    return any(
+        role in roles
+        and (kind is None or kind == of_kind)
+        and (organisation_id is None or organisation_id == organisation)
+        for role, of_kind, organisation in user.membership_rows
+    )
 
 
 def request_roles(request) -> set[tuple[str, str]]:
@@ -59,7 +68,7 @@ def request_roles(request) -> set[tuple[str, str]]:
         user = request.user
         roles = set()
         if user.is_authenticated:
-            roles = set(user.memberships.values_list("role", "organisation__kind"))
+            roles = {(role, kind) for role, kind, _ in user.membership_rows}
         request._acquis_roles = roles
     return roles
 
@@ -84,7 +93,7 @@ def administers_a_certifier(request) -> bool:
 def has_candidate_role(user) -> bool:
     if not user.is_authenticated:
         return False
-    return user.memberships.filter(role=Role.CANDIDATE).exists()
+    return _holds(user, {Role.CANDIDATE})
 
 
 def is_candidate_request(request) -> bool:
@@ -95,9 +104,7 @@ def is_partner_staff(user) -> bool:
     """Staff (Role.PARTNER_STAFF) of a partner organisation."""
     if not user.is_authenticated:
         return False
-    return user.memberships.filter(
-        role=Role.PARTNER_STAFF, organisation__kind=OrganisationKind.PARTNER
-    ).exists()
+    return _holds(user, {Role.PARTNER_STAFF}, OrganisationKind.PARTNER)
 
 
 def is_partner_request(request) -> bool:
@@ -111,7 +118,7 @@ def juror_profile(user) -> JurorProfile | None:
     profile = JurorProfile.objects.filter(user=user).select_related("user", "certifier").first()
     if profile is None:
         return None
-    if not user.memberships.filter(organisation_id=profile.certifier_id, role=Role.JUROR).exists():
+    if not _holds(user, {Role.JUROR}, organisation_id=profile.certifier_id):
         return None
     return profile
 
@@ -126,7 +133,7 @@ def is_juror_request(request) -> bool:
 def holds_juror_role(request) -> bool:
     """The juror role in some organisation: the audience of the deliberation pages (which
     deliberation, `jury/deliberation_perms.py` decides)."""
-    return request.user.memberships.filter(role=Role.JUROR).exists()
+    return request.user.is_authenticated and _holds(request.user, {Role.JUROR})
 
 
 staff_required = role_required(is_staff_request, message="Réservé au personnel du certificateur.")

@@ -2,6 +2,8 @@
 certifier's rows never appear."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from acquis.audit.models import AuditEvent
 from acquis.candidates import services as candidate_services
@@ -116,3 +118,26 @@ def test_a_superuser_chooses_among_every_certifier(certifier, other_certifier):
     assert scope.choices == [other_certifier, certifier]  # by name
     assert scope.current is None
     assert scope.choose(certifier.pk) == certifier
+
+
+def test_the_scope_takes_its_certifiers_from_the_roles_read_once(
+    personas, certifier, other_certifier
+):
+    """The staff check, the navigation and the scope share one reading of the user's roles
+    (`User.membership_rows`): the scope's certifiers cost no query of their own, and a role
+    that is not staff (juror elsewhere) or at a partner is not one of them."""
+    manager = User.objects.get(pk=personas["responsable_epreuves"].pk)
+    grant_role(manager, other_certifier, Role.JUROR)
+    manager = User.objects.get(pk=manager.pk)
+    with CaptureQueriesContext(connection) as roles:
+        rows = manager.membership_rows
+    with CaptureQueriesContext(connection) as scope:
+        ids = StaffScope(manager).certifier_ids
+    assert len(roles) == 1 and len(scope) == 0
+    assert (Role.JUROR, "certifier", other_certifier.pk) in rows
+    assert ids == [certifier.pk]
+    assert ids == list(Organisation.objects.staffed_by(manager).values_list("pk", flat=True))
+    boss = User.objects.create_superuser(email="root@test.fr", password="x")  # noqa: S106
+    assert sorted(StaffScope(boss).certifier_ids) == sorted([certifier.pk, other_certifier.pk])
+    assert StaffScope(personas["jure"]).certifier_ids == []
+    assert list(Candidacy.objects.for_staff(StaffScope(personas["jure"]))) == []

@@ -95,3 +95,26 @@ def test_beyond_the_limit_a_juror_is_chosen_by_address(staff, ops_version, perso
 
     staff.post(add, {"juror": f"  {first.user.email.upper()} "})
     assert PanelMember.objects.get(session=session).juror == first
+
+
+def test_a_select_without_an_empty_choice_reads_its_choices_once(ops_version):
+    """Django reads a model select's choices twice when it has no empty choice (its
+    `required` attribute, then its options), each time by a query; ours keep the rows."""
+    from django import forms
+
+    from acquis.referential.models import CertificationVersion
+    from acquis.www.bounded import ModelChoiceField
+
+    class Ours(forms.Form):
+        version = ModelChoiceField(queryset=CertificationVersion.objects.all(), empty_label=None)
+
+    class Django(forms.Form):
+        version = forms.ModelChoiceField(
+            queryset=CertificationVersion.objects.all(), empty_label=None
+        )
+
+    for form, queries in ((Ours(), 1), (Django(), 2)):
+        with CaptureQueriesContext(connection) as ctx:
+            html = str(form["version"])
+        assert len(ctx) == queries
+        assert f'<option value="{ops_version.pk}"' in html

@@ -48,7 +48,12 @@ def candidacy(request, pk):
     context = candidacy_dossier(candidacy)
     context["next_step"] = next_step(candidacy)
     context["forms"] = {
-        key: upload_form(UPLOADS[key], auto_id=f"id_{key}_%s", candidacy=candidacy)
+        key: upload_form(
+            UPLOADS[key],
+            auto_id=f"id_{key}_%s",
+            candidacy=candidacy,
+            memoir=context.get("memoir"),  # its summary, read by the dossier already
+        )
         for key in ("memoir", "admissibility", "validation_file")
         if context["open"][key]
     }

@@ -85,12 +85,12 @@ class Upload:
             "mémoire attend que toutes soient confirmées."
         )
 
-    def confirmation(self, candidacy) -> str:
+    def confirmation(self, candidacy, memoir: dict | None = None) -> str:
         """The box to tick before replacing a memoir whose parts were confirmed ("" when
-        nothing would be undone)."""
+        nothing would be undone); `memoir`: its summary when the page has read it already."""
         if self.key != "memoir":
             return ""
-        parts = services.memoir_summary(candidacy)["parts"]
+        parts = (memoir or services.memoir_summary(candidacy))["parts"]
         confirmed = sum(1 for part in parts if part["confirmed"])
         if not confirmed:
             return ""
@@ -162,9 +162,9 @@ def open_uploads(candidacy) -> dict[str, bool]:
 
 
 def upload_form(
-    upload: Upload, data=None, files=None, *, auto_id="id_%s", candidacy=None
+    upload: Upload, data=None, files=None, *, auto_id="id_%s", candidacy=None, memoir=None
 ) -> UploadForm:
-    confirm_label = upload.confirmation(candidacy) if candidacy is not None else ""
+    confirm_label = upload.confirmation(candidacy, memoir) if candidacy is not None else ""
     return UploadForm(
         data, files, label=upload.field_label, auto_id=auto_id, confirm_label=confirm_label
     )

@@ -27,7 +27,7 @@ PAGE_ROWS = 500  # holders listed per certifier (earliest deadlines); counts cov
 
 
 def _batches(user):
-    return AccrochageBatch.objects.filter(certifier__in=access.certifiers(user)).annotate(
+    return AccrochageBatch.objects.filter(certifier__in=access.certifier_ids(user)).annotate(
         accepted=Count("lines", filter=Q(lines__status=LineStatus.ACCEPTED)),
         rejected=Count("lines", filter=Q(lines__status=LineStatus.REJECTED)),
         waiting=Count("lines", filter=Q(lines__status=LineStatus.EXPORTED)),

@@ -4,6 +4,7 @@ acquis.integrations decide (scopes, partner, URL, events)."""
 from django import forms
 
 from acquis.integrations.enums import EventType, Scope
+from acquis.www.bounded import ModelChoiceField
 
 
 class ApiClientForm(forms.Form):
@@ -12,7 +13,7 @@ class ApiClientForm(forms.Form):
         max_length=120,
         help_text="Le système qui appellera l'API, par exemple « CRM de Formation Plus ».",
     )
-    partner = forms.ModelChoiceField(
+    partner = ModelChoiceField(
         label="Organisme partenaire",
         queryset=None,
         required=False,

@@ -13,6 +13,7 @@ from acquis.candidates.enums import (
     ValidationFileDecision,
 )
 from acquis.candidates.identity import validate_identity
+from acquis.www.bounded import ModelChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -74,7 +75,7 @@ class CandidateForm(forms.Form):
 
 
 class CandidacyForm(forms.Form):
-    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    version = ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
     pathway = forms.ChoiceField(label="Voie d'accès", choices=Pathway.choices)
     access_mode = forms.ChoiceField(
         label="Modalité d'accès (déclaration nationale)",
@@ -90,8 +91,8 @@ class CandidacyForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    cohort = forms.ModelChoiceField(label="Promotion", queryset=None, required=False)
-    partner = forms.ModelChoiceField(label="Organisme partenaire", queryset=None, required=False)
+    cohort = ModelChoiceField(label="Promotion", queryset=None, required=False)
+    partner = ModelChoiceField(label="Organisme partenaire", queryset=None, required=False)
     registered_on = forms.DateField(label="Date d'inscription", widget=DATE_WIDGET, required=False)
 
     def __init__(self, *args, versions, cohorts, partners, **kwargs):
@@ -108,7 +109,7 @@ class CandidacyForm(forms.Form):
 
 class CohortForm(forms.Form):
     name = forms.CharField(label="Nom de la promotion", max_length=120)
-    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    version = ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
     starts_on = forms.DateField(label="Début", widget=DATE_WIDGET, required=False)
     ends_on = forms.DateField(label="Fin", widget=DATE_WIDGET, required=False)
     memoir_deadline = forms.DateField(
@@ -135,8 +136,8 @@ class FilterForm(forms.Form):
     )
     etat = forms.ChoiceField(label="État", choices=_blank(CandidacyStatus.choices), required=False)
     voie = forms.ChoiceField(label="Voie", choices=_blank(Pathway.choices), required=False)
-    promotion = forms.ModelChoiceField(label="Promotion", queryset=None, required=False)
-    session = forms.ModelChoiceField(label="Session d'évaluation", queryset=None, required=False)
+    promotion = ModelChoiceField(label="Promotion", queryset=None, required=False)
+    session = ModelChoiceField(label="Session d'évaluation", queryset=None, required=False)
     inscrit_du = forms.DateField(label="Inscrit du", required=False, widget=DATE_WIDGET)
     inscrit_au = forms.DateField(label="Inscrit jusqu'au", required=False, widget=DATE_WIDGET)
 

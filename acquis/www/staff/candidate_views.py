@@ -67,7 +67,7 @@ def filter_candidacies(queryset, data: dict):
 def candidacy_list(request):
     cohorts = access.cohorts(request.user)
     sessions = EvaluationSession.objects.filter(
-        certifier__in=access.certifiers(request.user)
+        certifier__in=access.certifier_ids(request.user)
     ).order_by("-date", "-pk")
     filters = f.FilterForm(request.GET or None, cohorts=cohorts, sessions=sessions)
     sorter = sorting.sorter(request, CANDIDACY_COLUMNS)

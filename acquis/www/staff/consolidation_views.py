@@ -12,7 +12,7 @@ from acquis.www.staff import access
 
 def _slots(user):
     """Slots of the staff user's certifiers (another certifier's: 404)."""
-    return Slot.objects.filter(session__certifier__in=access.certifiers(user)).select_related(
+    return Slot.objects.filter(session__certifier__in=access.certifier_ids(user)).select_related(
         "session", "assessment", "candidacy__candidate"
     )
 

@@ -88,7 +88,7 @@ PREVIEWS = {
 
 
 def _documents(user):
-    return IssuedDocument.objects.filter(certifier__in=access.certifiers(user)).select_related(
+    return IssuedDocument.objects.filter(certifier__in=access.certifier_ids(user)).select_related(
         "candidate", "decision__deliberation"
     )
 
@@ -97,7 +97,7 @@ def _signed_deliberations(user):
     # The columns the list shows; no related row.
     return (
         Deliberation.objects.filter(
-            certifier__in=access.certifiers(user), status=DeliberationStatus.SIGNED
+            certifier__in=access.certifier_ids(user), status=DeliberationStatus.SIGNED
         )
         .only("title", "date")
         .annotate(issued=Count("decisions__issued_documents"))
@@ -144,7 +144,7 @@ def staff_credentials(request):
     sorter = sorting.sorter(request, DOCUMENT_COLUMNS, page_params=("page",))
     # The columns the list shows (the candidate's name, no other related row).
     issued = (
-        IssuedDocument.objects.filter(certifier__in=access.certifiers(request.user))
+        IssuedDocument.objects.filter(certifier__in=access.certifier_ids(request.user))
         .select_related("candidate")
         .only(
             "number",
@@ -175,7 +175,7 @@ def staff_credentials(request):
 
 def _deliberation(request, pk) -> Deliberation:
     return access.get_or_404(
-        Deliberation.objects.filter(certifier__in=access.certifiers(request.user))
+        Deliberation.objects.filter(certifier__in=access.certifier_ids(request.user))
         .select_related("version")
         .defer("version__document"),
         pk=pk,

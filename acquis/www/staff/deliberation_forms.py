@@ -6,7 +6,7 @@ from django import forms
 
 from acquis.juries.enums import DeliberationStatus, JuryKind
 from acquis.www import bounded
-from acquis.www.bounded import PersonChoiceField
+from acquis.www.bounded import ModelChoiceField, PersonChoiceField
 from acquis.www.staff.candidate_forms import DATE_WIDGET
 
 
@@ -15,7 +15,7 @@ class DeliberationForm(forms.Form):
     kind = forms.ChoiceField(label="Jury", choices=JuryKind.choices)
     on = forms.DateField(label="Date de la délibération", widget=DATE_WIDGET)
     place = forms.CharField(label="Lieu", max_length=255)
-    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    version = ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +56,7 @@ class MemberForm(forms.Form):
 
 
 class CohortForm(forms.Form):
-    cohort = forms.ModelChoiceField(label="Promotion", queryset=None)
+    cohort = ModelChoiceField(label="Promotion", queryset=None)
 
     def __init__(self, *args, cohorts, **kwargs):
         kwargs.setdefault("auto_id", "id_promotion_%s")

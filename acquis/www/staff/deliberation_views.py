@@ -48,7 +48,7 @@ def _count(model, field: str):
 
 
 def _deliberations(user):
-    return Deliberation.objects.filter(certifier__in=access.certifiers(user)).select_related(
+    return Deliberation.objects.filter(certifier__in=access.certifier_ids(user)).select_related(
         "version__certification", "certifier"
     )
 
@@ -67,7 +67,7 @@ DELIBERATION_COLUMNS = [
 @staff_required
 @require_http_methods(["GET", "POST"])
 def deliberation_list(request):
-    versions = access.published_versions(request.user)
+    versions = access.version_choices(request.user)
     form = f.DeliberationForm(request.POST or None, versions=versions)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -91,7 +91,7 @@ def deliberation_list(request):
     sorter = sorting.sorter(request, DELIBERATION_COLUMNS)
     # The columns the list shows, and no related row (the version, its certification and the
     # certifier were built for each of the 50 rows and never shown).
-    rows = Deliberation.objects.filter(certifier__in=access.certifiers(request.user)).only(
+    rows = Deliberation.objects.filter(certifier__in=access.certifier_ids(request.user)).only(
         "title", "kind", "date", "place", "status"
     )
     if filters.is_valid():

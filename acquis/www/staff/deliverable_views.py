@@ -33,7 +33,7 @@ class DeadlineForm(forms.Form):
 
 
 def _sessions(user):
-    return EvaluationSession.objects.filter(certifier__in=access.certifiers(user))
+    return EvaluationSession.objects.filter(certifier__in=access.certifier_ids(user))
 
 
 def _rows(session):

@@ -4,7 +4,7 @@ from django import forms
 
 from acquis.evaluations.enums import IncidentKind, SessionStatus
 from acquis.www import bounded
-from acquis.www.bounded import PersonChoiceField, PersonLabelField
+from acquis.www.bounded import ModelChoiceField, PersonChoiceField, PersonLabelField
 from acquis.www.staff.candidate_forms import DATE_WIDGET, SEARCH_WIDGET
 
 OTHER_SECTOR = "autre"
@@ -63,7 +63,7 @@ class TrainingForm(forms.Form):
     juror = PersonChoiceField(
         label="Membre de jury formé", queryset=None, email_lookup="user__email"
     )
-    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    version = ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
     trained_on = forms.DateField(label="Date de la formation", widget=DATE_WIDGET)
     trainer = PersonLabelField(
         label="Formé par",
@@ -96,7 +96,7 @@ class SessionForm(forms.Form):
     on = forms.DateField(label="Date de la session", widget=DATE_WIDGET)
     place = forms.CharField(label="Lieu", max_length=255, required=False)
     remote = forms.BooleanField(label="À distance", required=False)
-    version = forms.ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
+    version = ModelChoiceField(label="Référentiel", queryset=None, empty_label=None)
     history = forms.BooleanField(
         label="Session passée (historique)", required=False, help_text=HISTORY_HELP
     )
@@ -167,7 +167,7 @@ def fixed_durations(assessment) -> str:
     return _minutes(assessment.duration_minutes) if assessment.duration_minutes else ""
 
 
-class AssessmentChoiceField(forms.ModelChoiceField):
+class AssessmentChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.parts:
             fixed = " (" + " + ".join(_minutes(p["duration_minutes"]) for p in obj.parts) + ")"
@@ -254,7 +254,7 @@ class SlotForm(SlotCandidacyForm):
 
 
 class CancelSlotForm(forms.Form):
-    slot = forms.ModelChoiceField(label="Créneau à annuler", queryset=None)
+    slot = ModelChoiceField(label="Créneau à annuler", queryset=None)
     reason = forms.CharField(label="Motif de l'annulation", max_length=500)
 
     def __init__(self, *args, slots, **kwargs):

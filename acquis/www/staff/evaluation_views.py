@@ -42,13 +42,15 @@ JUROR_FORM, TRAINING_FORM = "fiche", "formation"
 
 
 def _jurors(user):
-    return JurorProfile.objects.filter(certifier__in=access.certifiers(user)).select_related("user")
+    return JurorProfile.objects.filter(certifier__in=access.certifier_ids(user)).select_related(
+        "user"
+    )
 
 
 def _sessions(user):
-    return EvaluationSession.objects.filter(certifier__in=access.certifiers(user)).select_related(
-        "version__certification"
-    )
+    return EvaluationSession.objects.filter(
+        certifier__in=access.certifier_ids(user)
+    ).select_related("version__certification")
 
 
 def _juror_users(request):
@@ -103,7 +105,7 @@ def filter_sessions(queryset, data: dict):
 @staff_required
 @access.certifier_chosen
 def juror_list(request):
-    versions = access.published_versions(request.user)
+    versions = access.version_choices(request.user, rules=True)
     jurors = _jurors(request.user).order_by("user__last_name", "user__email")
     posted = request.POST.get("formulaire") if request.method == "POST" else None
     juror_form = f.JurorForm(
@@ -192,7 +194,7 @@ def juror_list(request):
 @staff_required
 @access.certifier_chosen
 def session_list(request):
-    form = f.SessionForm(request.POST or None, versions=access.published_versions(request.user))
+    form = f.SessionForm(request.POST or None, versions=access.version_choices(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -216,7 +218,7 @@ def session_list(request):
     sorter = sorting.sorter(request, SESSION_COLUMNS)
     # The columns the list shows: the version's title and number, no other related row.
     queryset = (
-        EvaluationSession.objects.filter(certifier__in=access.certifiers(request.user))
+        EvaluationSession.objects.filter(certifier__in=access.certifier_ids(request.user))
         .select_related("version")
         .only("title", "date", "remote", "place", "status", "version__title", "version__number")
     )
@@ -244,7 +246,7 @@ class SlotRow:
 
 
 def _slots(user):
-    return Slot.objects.filter(session__certifier__in=access.certifiers(user))
+    return Slot.objects.filter(session__certifier__in=access.certifier_ids(user))
 
 
 def _timetable(session) -> list[SlotRow]:

@@ -28,7 +28,7 @@ def offer_or_request(request, *, cohort, rows: int):
     try:
         job = export_jobs.request_export(
             certifier=access.current_certifier(request.user),
-            certifier_ids=list(access.certifiers(request.user).values_list("pk", flat=True)),
+            certifier_ids=list(access.certifier_ids(request.user)),
             promotion=cohort.pk if cohort else None,
             actor=request.user,
         )
@@ -41,7 +41,7 @@ def offer_or_request(request, *, cohort, rows: int):
 def _job(request, pk) -> CandidacyExportJob:
     """The job, if all its rows are of the user's certifiers (404 otherwise)."""
     job = CandidacyExportJob.objects.filter(pk=pk).first()
-    mine = access.certifiers(request.user).values_list("pk", flat=True)
+    mine = access.certifier_ids(request.user)
     if job is None or not export_jobs.readable_by(job, mine):
         raise Http404("Export introuvable.")
     return job

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from acquis.errors import AcquisError
 from acquis.followup.renewal import parse_years
+from acquis.www.bounded import ModelChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,7 +23,7 @@ def _date(label: str, **kw) -> forms.DateField:
 
 
 class CampaignForm(forms.Form):
-    certification = forms.ModelChoiceField(
+    certification = ModelChoiceField(
         label="Certification",
         queryset=None,
         error_messages={"invalid_choice": "Certification : choix inconnu."},
@@ -35,7 +36,7 @@ class CampaignForm(forms.Form):
     )
     decided_from = _date("Décisions du")
     decided_to = _date("Décisions au")
-    cohort = forms.ModelChoiceField(
+    cohort = ModelChoiceField(
         label="Promotion (facultatif)",
         queryset=None,
         required=False,
@@ -59,7 +60,7 @@ class CampaignForm(forms.Form):
 
 
 class RenewalForm(forms.Form):
-    certification = forms.ModelChoiceField(
+    certification = ModelChoiceField(
         label="Certification",
         queryset=None,
         error_messages={"invalid_choice": "Certification : choix inconnu."},

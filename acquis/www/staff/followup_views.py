@@ -28,7 +28,7 @@ from acquis.www.staff.followup_forms import CampaignForm, RenewalForm
 
 
 def _certifications(user):
-    return Certification.objects.filter(owner__in=access.certifiers(user)).order_by("title")
+    return Certification.objects.filter(owner__in=access.certifier_ids(user)).order_by("title")
 
 
 def _campaigns(user):
@@ -213,7 +213,7 @@ def _ask(request, verb, event):
 @require_POST
 def satisfaction_session(request, pk):
     session = access.get_or_404(
-        EvaluationSession.objects.filter(certifier__in=access.certifiers(request.user)), pk=pk
+        EvaluationSession.objects.filter(certifier__in=access.certifier_ids(request.user)), pk=pk
     )
     return _ask(request, satisfaction.request_after_session, session)
 
@@ -222,6 +222,6 @@ def satisfaction_session(request, pk):
 @require_POST
 def satisfaction_deliberation(request, pk):
     deliberation = access.get_or_404(
-        Deliberation.objects.filter(certifier__in=access.certifiers(request.user)), pk=pk
+        Deliberation.objects.filter(certifier__in=access.certifier_ids(request.user)), pk=pk
     )
     return _ask(request, satisfaction.request_after_deliberation, deliberation)

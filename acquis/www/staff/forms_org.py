@@ -4,10 +4,11 @@
 from django import forms
 
 from acquis.organisations.enums import Habilitation, Role
+from acquis.www.bounded import ModelChoiceField
 
 
 class PartnerForm(forms.Form):
-    certifier = forms.ModelChoiceField(
+    certifier = ModelChoiceField(
         label="Certificateur", queryset=None, empty_label=None, required=True
     )
     name = forms.CharField(label="Nom de l'organisme", max_length=255)

@@ -51,7 +51,7 @@ def printable_grids(candidacy) -> list[PrintableSlot]:
 def staff_grid_pdf(request, pk):
     grid = access.get_or_404(
         Grid.objects.filter(
-            slot__session__certifier__in=access.certifiers(request.user),
+            slot__session__certifier__in=access.certifier_ids(request.user),
             status=GridStatus.SUBMITTED,
         ).select_related("juror__user", "slot__assessment", "slot__candidacy__candidate"),
         pk=pk,
@@ -64,7 +64,7 @@ def staff_grid_pdf(request, pk):
 def staff_slot_consolidation_pdf(request, pk):
     slot = access.get_or_404(
         Slot.objects.filter(
-            session__certifier__in=access.certifiers(request.user),
+            session__certifier__in=access.certifier_ids(request.user),
             consolidation__isnull=False,
         ).select_related("assessment", "candidacy__candidate"),
         pk=pk,

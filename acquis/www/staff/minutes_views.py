@@ -36,7 +36,7 @@ class CorrectionForm(forms.Form):
 
 
 def _deliberations(user):
-    return Deliberation.objects.filter(certifier__in=access.certifiers(user)).select_related(
+    return Deliberation.objects.filter(certifier__in=access.certifier_ids(user)).select_related(
         "certifier", "version__certification"
     )
 
@@ -100,7 +100,7 @@ def _after_correction(deliberation) -> str:
 def staff_decision_correction(request, pk):
     decision = access.get_or_404(
         Decision.objects.filter(
-            deliberation__certifier__in=access.certifiers(request.user)
+            deliberation__certifier__in=access.certifier_ids(request.user)
         ).select_related("deliberation", "candidacy__candidate", "candidacy__version"),
         pk=pk,
     )

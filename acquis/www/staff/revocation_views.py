@@ -95,13 +95,13 @@ class DuplicateForm(forms.Form):
 
 
 def _documents(user):
-    return IssuedDocument.objects.filter(certifier__in=access.certifiers(user)).select_related(
+    return IssuedDocument.objects.filter(certifier__in=access.certifier_ids(user)).select_related(
         "candidate", "decision__deliberation", "minutes__deliberation", "issued_by"
     )
 
 
 def _badges(user):
-    return IssuedCredential.objects.filter(certifier__in=access.certifiers(user)).select_related(
+    return IssuedCredential.objects.filter(certifier__in=access.certifier_ids(user)).select_related(
         "block", "decision__deliberation", "decision__candidacy__candidate"
     )
 

@@ -4,6 +4,7 @@ from django import forms
 
 from acquis.candidates.enums import Pathway
 from acquis.exports.statistics import Filters
+from acquis.www.bounded import ModelChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YEAR_ERROR = "Année de délibération : saisissez une année sur quatre chiffres, par exemple 2025."
@@ -39,7 +40,7 @@ class StatisticsFilterForm(forms.Form):
         widget=DATE_WIDGET,
         error_messages=_date_errors("Délibérations au"),
     )
-    promotion = forms.ModelChoiceField(
+    promotion = ModelChoiceField(
         label="Promotion",
         queryset=None,
         required=False,
@@ -52,7 +53,7 @@ class StatisticsFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Voie d'accès : choix inconnu."},
     )
-    partenaire = forms.ModelChoiceField(
+    partenaire = ModelChoiceField(
         label="Organisme partenaire",
         queryset=None,
         required=False,

@@ -16,6 +16,7 @@ from acquis.juries import ledger
 from acquis.referential import services as referential_services
 from acquis.referential.export import diff_documents
 from acquis.referential.models import Certification, CertificationVersion
+from acquis.www.bounded import ModelChoiceField
 from acquis.www.errors import add_to_form
 from acquis.www.perms import (
     admin_required,
@@ -101,7 +102,7 @@ class LoadForm(forms.Form):
         help_text="Au format acquis-referential/1 : le même contenu ne crée pas de nouvelle "
         "version, un contenu modifié crée la version suivante.",
     )
-    certifier = forms.ModelChoiceField(
+    certifier = ModelChoiceField(
         label="Certificateur du titre",
         queryset=None,
         empty_label=None,
