@@ -49,7 +49,11 @@ def test_the_holder_shares_a_badge_and_an_employer_checks_its_image(issued, page
     page.get_by_role("heading", name="Partager mon badge").wait_for()
     image = page.get_by_role("img", name="Badge numérique : Certification professionnelle")
     image.wait_for()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Visible is not loaded (the image is drawn by its own request): wait until the browser
+    # has decoded it; a broken image never gets a width and the wait times out.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=15000
+    )
     linkedin = page.get_by_role("link", name="Ajouter à mon profil LinkedIn")
     assert linkedin.get_attribute("href").startswith("https://www.linkedin.com/profile/add?")
     assert_accessible(page)
